@@ -1,0 +1,62 @@
+package dev.andromeda.testbed.hw.driver;
+
+import dev.andromeda.testbed.hw.HardwareModel;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+
+/**
+ * The cycle loop: every agent's {@link BusAgent#beforeEdge}, one rising edge,
+ * every agent's {@link BusAgent#afterEdge}. Agents run in the order added.
+ */
+public final class Testbench {
+    private final HardwareModel model;
+    private final List<BusAgent> agents = new ArrayList<>();
+    private BusAgent[] array = new BusAgent[0];
+
+    public Testbench(HardwareModel model) {
+        this.model = model;
+    }
+
+    public Testbench add(BusAgent agent) {
+        agents.add(agent);
+        array = agents.toArray(new BusAgent[0]);
+        return this;
+    }
+
+    public HardwareModel model() {
+        return model;
+    }
+
+    /** Runs one clock cycle. */
+    public void cycle() {
+        long c = model.cycle();
+        BusAgent[] a = array;
+        for (BusAgent agent : a) {
+            agent.beforeEdge(c);
+        }
+        model.step(1);
+        for (BusAgent agent : a) {
+            agent.afterEdge(c);
+        }
+    }
+
+    /**
+     * Runs cycles until {@code done} is true.
+     *
+     * @return the cycles run
+     * @throws IllegalStateException after {@code limit} cycles without done: a hang
+     */
+    public long runUntil(BooleanSupplier done, long limit) {
+        long start = model.cycle();
+        while (!done.getAsBoolean()) {
+            if (model.cycle() - start >= limit) {
+                throw new IllegalStateException(model.block() + " on " + model.backend() + ": not done after "
+                        + limit + " cycles (hung at cycle " + model.cycle() + ")");
+            }
+            cycle();
+        }
+        return model.cycle() - start;
+    }
+}

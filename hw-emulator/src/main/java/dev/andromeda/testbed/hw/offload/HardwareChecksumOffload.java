@@ -1,0 +1,96 @@
+package dev.andromeda.testbed.hw.offload;
+
+import dev.andromeda.testbed.fastpath.offload.ChecksumBatch;
+import dev.andromeda.testbed.fastpath.offload.ChecksumOffload;
+import dev.andromeda.testbed.fastpath.offload.OffloadCounters;
+import dev.andromeda.testbed.fastpath.offload.OffloadOptions;
+import dev.andromeda.testbed.hw.HardwareModel;
+import dev.andromeda.testbed.hw.blocks.csum.CsumOffloadDriver;
+
+/**
+ * The checksum stage on a {@code csum_offload} block behind any
+ * {@link HardwareModel} -- Java cycle model or Verilated RTL.
+ *
+ * <p>Costs are kept apart: reading descriptors and writing completions is
+ * what a host driver would spend and counts as CPU time; running the
+ * simulation counts as simulation wall time; the block's clock cycles are
+ * hardware time.
+ */
+public final class HardwareChecksumOffload implements ChecksumOffload {
+    private final HardwareModel model;
+    private final CsumOffloadDriver driver;
+    private final OffloadOptions options;
+    private final OffloadCounters counters = new OffloadCounters();
+    private long batches;
+
+    /** Takes ownership of the model; it is closed with this stage. */
+    public HardwareChecksumOffload(HardwareModel model, OffloadOptions options) {
+        this.model = model;
+        this.options = options;
+        this.driver = new CsumOffloadDriver(model);
+        if (options.waveform() != null) {
+            model.traceOn(options.waveform());
+        }
+    }
+
+    @Override
+    public String name() {
+        return model.backend();
+    }
+
+    public HardwareModel model() {
+        return model;
+    }
+
+    @Override
+    public void process(ChecksumBatch batch) {
+        long t0 = System.nanoTime();
+        // Post: read the descriptors, as the device's queue would.
+        int n = batch.size();
+        int[] index = new int[n];
+        CsumOffloadDriver.Job[] jobs = new CsumOffloadDriver.Job[n];
+        int count = 0;
+        int rejected = 0;
+        long bytes = 0;
+        for (int i = 0; i < n; i++) {
+            if (batch.status(i) != ChecksumBatch.STATUS_PENDING) {
+                continue;
+            }
+            if (batch.validate(i) != null) {
+                batch.reject(i);
+                rejected++;
+                continue;
+            }
+            index[count] = i;
+            jobs[count++] = new CsumOffloadDriver.Job(batch.bufferOffset(i), batch.length(i),
+                    batch.csumStart(i), batch.csumOffset(i), batch.insert(i), batch.seed(i));
+            bytes += batch.length(i);
+        }
+        if (count < n) {
+            jobs = java.util.Arrays.copyOf(jobs, count);
+        }
+        long t1 = System.nanoTime();
+
+        // The block runs.
+        CsumOffloadDriver.Result r = driver.run(batch.hostMemory(), jobs, options.seed() + 7919 * batches++,
+                options.idleProbability(), options.backpressureProbability());
+        long t2 = System.nanoTime();
+
+        // Complete: write the completions back.
+        for (int k = 0; k < count; k++) {
+            batch.complete(index[k], r.csum()[k], r.latencyCycles()[k]);
+        }
+        long t3 = System.nanoTime();
+        counters.add(count, rejected, bytes, (t1 - t0) + (t3 - t2), r.cycles(), t2 - t1);
+    }
+
+    @Override
+    public OffloadCounters counters() {
+        return counters;
+    }
+
+    @Override
+    public void close() {
+        model.close();
+    }
+}

@@ -1,0 +1,8 @@
+package dev.andromeda.testbed.hw.contract;
+
+class EmuChecksumContractTest extends ChecksumOffloadContract {
+    @Override
+    protected String implementation() {
+        return "emu";
+    }
+}

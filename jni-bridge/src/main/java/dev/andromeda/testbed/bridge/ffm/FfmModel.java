@@ -1,0 +1,217 @@
+package dev.andromeda.testbed.bridge.ffm;
+
+import dev.andromeda.testbed.hw.HardwareModel;
+import dev.andromeda.testbed.hw.PortInfo;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * A Verilated model through Panama FFM -- the {@code rtl-ffm} backend.
+ *
+ * <p>Ports are read and written directly as memory: the model's port fields
+ * are mapped once into segments, so {@link #set}/{@link #get} are plain
+ * loads and stores and only {@link #step} crosses into C++ (one critical
+ * downcall). That keeps the Java-driven loop within a few percent of a pure
+ * C++ loop over the same model.
+ */
+public final class FfmModel implements HardwareModel {
+    private final ModelAbi abi;
+    private final MemorySegment handle;
+    private final MemorySegment[] port;
+    private final int[] bytes;
+    private final long[] mask;
+    private final Thread owner;
+    private boolean closed;
+
+    public FfmModel(ModelAbi abi) {
+        this.abi = abi;
+        this.owner = Thread.currentThread();
+        try {
+            handle = (MemorySegment) abi.create.invokeExact();
+        } catch (Throwable t) {
+            throw new IllegalStateException("creating " + abi.block + " failed", t);
+        }
+        if (handle.equals(MemorySegment.NULL)) {
+            throw new IllegalStateException("creating " + abi.block + " failed: out of memory");
+        }
+        int n = abi.ports.size();
+        port = new MemorySegment[n];
+        bytes = new int[n];
+        mask = new long[n];
+        for (int i = 0; i < n; i++) {
+            bytes[i] = abi.portBytes[i];
+            int width = abi.ports.get(i).width();
+            mask[i] = width >= 64 ? -1L : (1L << width) - 1;
+            try {
+                port[i] = ((MemorySegment) abi.portAddress.invokeExact(handle, i)).reinterpret(bytes[i]);
+            } catch (Throwable t) {
+                throw new IllegalStateException("port_address failed", t);
+            }
+        }
+    }
+
+    @Override
+    public String block() {
+        return abi.block;
+    }
+
+    @Override
+    public String backend() {
+        return "rtl-ffm";
+    }
+
+    @Override
+    public List<PortInfo> ports() {
+        return abi.ports;
+    }
+
+    @Override
+    public void set(int p, long value) {
+        long v = value & mask[p];
+        MemorySegment s = port[p];
+        switch (bytes[p]) {
+            case 1 -> s.set(ValueLayout.JAVA_BYTE, 0, (byte) v);
+            case 2 -> s.set(ValueLayout.JAVA_SHORT, 0, (short) v);
+            case 4 -> s.set(ValueLayout.JAVA_INT, 0, (int) v);
+            case 8 -> s.set(ValueLayout.JAVA_LONG, 0, v);
+            default -> setWide(p, new long[] {v});
+        }
+    }
+
+    @Override
+    public long get(int p) {
+        MemorySegment s = port[p];
+        return switch (bytes[p]) {
+            case 1 -> s.get(ValueLayout.JAVA_BYTE, 0) & 0xFFL;
+            case 2 -> s.get(ValueLayout.JAVA_SHORT, 0) & 0xFFFFL;
+            case 4 -> s.get(ValueLayout.JAVA_INT, 0) & 0xFFFFFFFFL;
+            case 8 -> s.get(ValueLayout.JAVA_LONG, 0);
+            default -> s.get(ValueLayout.JAVA_INT, 0) & 0xFFFFFFFFL
+                    | (long) s.get(ValueLayout.JAVA_INT, 4) << 32;
+        };
+    }
+
+    /** Wide ports are arrays of 32-bit words in Verilator, least significant first. */
+    @Override
+    public void setWide(int p, long[] words) {
+        if (bytes[p] <= 8) {
+            set(p, words.length > 0 ? words[0] : 0);
+            return;
+        }
+        MemorySegment s = port[p];
+        int n = bytes[p] / 4;
+        int width = abi.ports.get(p).width();
+        for (int i = 0; i < n; i++) {
+            long l = i / 2 < words.length ? words[i / 2] : 0;
+            int w = (int) (i % 2 == 0 ? l : l >>> 32);
+            int top = width - 32 * i;
+            if (top < 32) {
+                w &= (1 << top) - 1;
+            }
+            s.setAtIndex(ValueLayout.JAVA_INT, i, w);
+        }
+    }
+
+    @Override
+    public void getWide(int p, long[] words) {
+        java.util.Arrays.fill(words, 0);
+        if (bytes[p] <= 8) {
+            words[0] = get(p);
+            return;
+        }
+        MemorySegment s = port[p];
+        int n = bytes[p] / 4;
+        for (int i = 0; i < n && i / 2 < words.length; i++) {
+            words[i / 2] |= (s.getAtIndex(ValueLayout.JAVA_INT, i) & 0xFFFFFFFFL) << (32 * (i % 2));
+        }
+    }
+
+    @Override
+    public void step(long cycles) {
+        try {
+            abi.step.invokeExact(handle, cycles);
+        } catch (Throwable t) {
+            throw new IllegalStateException("step failed", t);
+        }
+    }
+
+    @Override
+    public void reset(int cycles) {
+        try {
+            abi.reset.invokeExact(handle, cycles);
+        } catch (Throwable t) {
+            throw new IllegalStateException("reset failed", t);
+        }
+    }
+
+    @Override
+    public long cycle() {
+        try {
+            return (long) abi.cycle.invokeExact(handle);
+        } catch (Throwable t) {
+            throw new IllegalStateException("cycle failed", t);
+        }
+    }
+
+    @Override
+    public void traceOn(Path vcd) {
+        Path abs = vcd.toAbsolutePath();
+        try {
+            if (abs.getParent() != null) {
+                java.nio.file.Files.createDirectories(abs.getParent());
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot create " + abs.getParent(), e);
+        }
+        int rc;
+        try (Arena a = Arena.ofConfined()) {
+            rc = (int) abi.traceOpen.invokeExact(handle, a.allocateFrom(abs.toString()));
+        } catch (Throwable t) {
+            throw new IllegalStateException("trace_open failed", t);
+        }
+        if (rc != 0) {
+            throw new java.io.UncheckedIOException(new java.io.IOException("cannot open waveform " + abs));
+        }
+    }
+
+    @Override
+    public void traceOff() {
+        try {
+            abi.traceClose.invokeExact(handle);
+        } catch (Throwable t) {
+            throw new IllegalStateException("trace_close failed", t);
+        }
+    }
+
+    /**
+     * The reference loop in C++: n cycles of "write the cycle count to
+     * {@code in}, step, read {@code out}", for benchmarks.
+     */
+    public long benchLoop(int in, int out, long cycles) {
+        try {
+            return (long) abi.benchLoop.invokeExact(handle, in, out, cycles);
+        } catch (Throwable t) {
+            throw new IllegalStateException("bench_loop failed", t);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        if (Thread.currentThread() != owner) {
+            throw new IllegalStateException("a model is confined to the thread that created it (" + owner + ")");
+        }
+        closed = true;
+        try {
+            abi.destroy.invokeExact(handle);
+        } catch (Throwable t) {
+            throw new IllegalStateException("destroy failed", t);
+        }
+    }
+}

@@ -1,0 +1,40 @@
+package dev.andromeda.testbed.bridge.jni;
+
+import dev.andromeda.testbed.bridge.NativeModels;
+import dev.andromeda.testbed.bridge.RtlBackend;
+import dev.andromeda.testbed.hw.HardwareModel;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** The {@code rtl-jni} backend: Verilated models through the JNI shim. */
+public final class JniBackend extends RtlBackend {
+    private static final Map<String, Long> ABI = new ConcurrentHashMap<>();
+
+    @Override
+    public String name() {
+        return "rtl-jni";
+    }
+
+    @Override
+    protected String probeBackend(NativeModels models) {
+        try {
+            System.load(models.jniShim().toString());
+        } catch (UnsatisfiedLinkError e) {
+            return "cannot load the JNI shim " + models.jniShim() + ": " + e.getMessage();
+        }
+        for (String block : models.blocks()) {
+            long abi = JniNative.open(models.modelLibrary(block).toString(), block);
+            if (abi == 0) {
+                return "cannot open " + block + " through JNI: " + JniNative.lastError();
+            }
+            ABI.put(block, abi);
+        }
+        return null;
+    }
+
+    @Override
+    protected HardwareModel create(String block, NativeModels models) {
+        return new JniModel(block, ABI.get(block));
+    }
+}

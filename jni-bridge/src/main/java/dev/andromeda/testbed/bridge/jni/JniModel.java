@@ -1,0 +1,128 @@
+package dev.andromeda.testbed.bridge.jni;
+
+import dev.andromeda.testbed.hw.HardwareModel;
+import dev.andromeda.testbed.hw.PortDirection;
+import dev.andromeda.testbed.hw.PortInfo;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A Verilated model through JNI -- the {@code rtl-jni} backend. Every port
+ * access and every step is one JNI call, as in the classic Verilator-to-Java
+ * bridges; compare its cost with {@code rtl-ffm} in {@code tb bench sim}.
+ */
+public final class JniModel implements HardwareModel {
+    private final String block;
+    private final long abi;
+    private final long model;
+    private final List<PortInfo> ports;
+    private final Thread owner;
+    private boolean closed;
+
+    JniModel(String block, long abi) {
+        this.block = block;
+        this.abi = abi;
+        this.owner = Thread.currentThread();
+        int n = JniNative.portCount(abi);
+        List<PortInfo> p = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            p.add(new PortInfo(i, JniNative.portName(abi, i), JniNative.portWidth(abi, i),
+                    JniNative.portDirection(abi, i) == 0 ? PortDirection.IN : PortDirection.OUT));
+        }
+        this.ports = List.copyOf(p);
+        this.model = JniNative.create(abi);
+        if (model == 0) {
+            throw new IllegalStateException("creating " + block + " failed: out of memory");
+        }
+    }
+
+    @Override
+    public String block() {
+        return block;
+    }
+
+    @Override
+    public String backend() {
+        return "rtl-jni";
+    }
+
+    @Override
+    public List<PortInfo> ports() {
+        return ports;
+    }
+
+    @Override
+    public void set(int port, long value) {
+        JniNative.set(abi, model, port, value);
+    }
+
+    @Override
+    public long get(int port) {
+        return JniNative.get(abi, model, port);
+    }
+
+    @Override
+    public void setWide(int port, long[] words) {
+        JniNative.setWide(abi, model, port, words);
+    }
+
+    @Override
+    public void getWide(int port, long[] words) {
+        java.util.Arrays.fill(words, 0);
+        JniNative.getWide(abi, model, port, words);
+    }
+
+    @Override
+    public void step(long cycles) {
+        JniNative.step(abi, model, cycles);
+    }
+
+    @Override
+    public void reset(int cycles) {
+        JniNative.reset(abi, model, cycles);
+    }
+
+    @Override
+    public long cycle() {
+        return JniNative.cycle(abi, model);
+    }
+
+    @Override
+    public void traceOn(Path vcd) {
+        Path abs = vcd.toAbsolutePath();
+        try {
+            if (abs.getParent() != null) {
+                java.nio.file.Files.createDirectories(abs.getParent());
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot create " + abs.getParent(), e);
+        }
+        if (JniNative.traceOpen(abi, model, abs.toString()) != 0) {
+            throw new java.io.UncheckedIOException(new java.io.IOException(JniNative.lastError()));
+        }
+    }
+
+    @Override
+    public void traceOff() {
+        JniNative.traceClose(abi, model);
+    }
+
+    /** The C++ reference loop, as {@link dev.andromeda.testbed.bridge.ffm.FfmModel#benchLoop}. */
+    public long benchLoop(int in, int out, long cycles) {
+        return JniNative.benchLoop(abi, model, in, out, cycles);
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        if (Thread.currentThread() != owner) {
+            throw new IllegalStateException("a model is confined to the thread that created it (" + owner + ")");
+        }
+        closed = true;
+        JniNative.destroy(abi, model);
+    }
+}

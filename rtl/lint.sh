@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# lint.sh [REQUIRED] -- verilator --lint-only -Wall on every block in rtl/,
+# at the default parameters and at every DATA_WIDTH listed in the block's
+# lint-widths file (if any). Fails on any warning.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+required=${1:-false}
+if ! command -v verilator >/dev/null 2>&1; then
+  if [ "$required" = "true" ]; then
+    echo "[lint] ERROR: verilator not found (install it: sudo apt-get install -y verilator)" >&2
+    exit 1
+  fi
+  echo "[lint] WARNING: verilator not found; RTL lint skipped" >&2
+  exit 0
+fi
+status=0
+for dir in "$here"/*/; do
+  block=$(basename "$dir")
+  [ -f "$dir/$block.sv" ] || continue
+  widths=("")
+  if [ -f "$dir/lint-widths" ]; then
+    while read -r w; do [ -n "$w" ] && widths+=("$w"); done < "$dir/lint-widths"
+  fi
+  for w in "${widths[@]}"; do
+    param=()
+    label="defaults"
+    if [ -n "$w" ]; then param=("-GDATA_WIDTH=$w"); label="DATA_WIDTH=$w"; fi
+    if verilator --lint-only -Wall "${param[@]}" --top-module "$block" "$dir"/*.sv; then
+      echo "[lint] $block ($label): clean"
+    else
+      echo "[lint] $block ($label): FAILED" >&2
+      status=1
+    fi
+  done
+done
+exit $status

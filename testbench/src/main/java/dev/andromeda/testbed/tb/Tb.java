@@ -1,0 +1,7 @@
+package dev.andromeda.testbed.tb;
+
+public final class Tb {
+    public static void main(String[] args) {
+        System.out.println("tb");
+    }
+}
