@@ -1,7 +1,66 @@
 package dev.andromeda.testbed.tb;
 
-public final class Tb {
+import dev.andromeda.testbed.tb.cli.BenchCommand;
+import dev.andromeda.testbed.tb.cli.DemoCommand;
+import dev.andromeda.testbed.tb.cli.ImplsCommand;
+import dev.andromeda.testbed.tb.cli.OffloadCommand;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code tb} command line. */
+@Command(name = "tb", mixinStandardHelpOptions = true, version = "andromeda-testbed 0.1.0",
+        description = {
+                "Andromeda co-simulation testbed: a Java virtual-network fast path whose stages run in software",
+                "or on hardware blocks -- Java cycle models (emu) or Verilated RTL through JNI (rtl-jni) or",
+                "Panama FFM (rtl-ffm) -- and compares them.",
+                ""},
+        subcommands = {DemoCommand.class, OffloadCommand.class, BenchCommand.class, ImplsCommand.class,
+                CommandLine.HelpCommand.class},
+        footer = {"",
+                "Handled by the ./tb launcher itself:",
+                "  test     Run the whole test suite (./mvnw verify) with the RTL required;",
+                "           installs Verilator through apt-get when it is missing and tb runs as root.",
+                "  build    Build now (otherwise tb builds on first use and when sources change).",
+                "",
+                "Exit status: 0 success, 1 usage or I/O error, 3 some jobs rejected (offload), 4 mismatches."})
+public final class Tb implements Runnable {
+    /** Usage and I/O errors. */
+    public static final int EXIT_USAGE = 1;
+    /** Some input jobs were malformed and rejected; the rest were processed. */
+    public static final int EXIT_REJECTED = 3;
+    /** Implementations disagreed. */
+    public static final int EXIT_MISMATCH = 4;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    public static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new Tb());
+        cl.setExitCodeExceptionMapper(e -> EXIT_USAGE);
+        cl.setParameterExceptionHandler((ex, args) -> {
+            CommandLine c = ex.getCommandLine();
+            c.getErr().println("tb: " + ex.getMessage());
+            if (!CommandLine.UnmatchedArgumentException.printSuggestions(ex, c.getErr())) {
+                c.getErr().println("Run '" + c.getCommandSpec().qualifiedName() + " --help' for usage.");
+            }
+            return EXIT_USAGE;
+        });
+        cl.setExecutionExceptionHandler((ex, c, parseResult) -> {
+            c.getErr().println("tb: " + (ex.getMessage() != null ? ex.getMessage() : ex.toString()));
+            if (Boolean.getBoolean("tb.debug")) {
+                ex.printStackTrace(c.getErr());
+            }
+            return EXIT_USAGE;
+        });
+        return cl;
+    }
+
     public static void main(String[] args) {
-        System.out.println("tb");
+        System.exit(commandLine().execute(args));
     }
 }

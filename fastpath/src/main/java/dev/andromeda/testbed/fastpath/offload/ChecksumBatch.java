@@ -13,7 +13,7 @@ import java.util.Objects;
  * <pre>
  *  offset  size  field        written by
  *   0       8    bufferOffset driver   where the packet starts in host memory
- *   8       4    length       driver   packet bytes (0 .. 65535)
+ *   8       4    length       driver   packet bytes (0 .. 9216)
  *  12       2    csumStart    driver   first byte summed
  *  14       2    csumOffset   driver   where the checksum is written (if INSERT)
  *  16       2    seed         driver   added to the sum (pseudo-header sum)
@@ -33,7 +33,8 @@ public final class ChecksumBatch implements AutoCloseable {
     public static final int STATUS_PENDING = 0;
     public static final int STATUS_DONE = 1;
     public static final int STATUS_REJECTED = 2;
-    public static final int MAX_LENGTH = 0xFFFF;
+    /** The largest packet: a 9,216-byte jumbo frame, what the hardware engine is specified for. */
+    public static final int MAX_LENGTH = 9216;
 
     private static final ValueLayout.OfLong U64 = ValueLayout.JAVA_LONG_UNALIGNED;
     private static final ValueLayout.OfInt U32 = ValueLayout.JAVA_INT_UNALIGNED;
