@@ -29,8 +29,15 @@ public final class CsumOffloadDriver {
     public record Job(long offset, int length, int csumStart, int csumOffset, boolean insert, int seed) {
     }
 
-    /** What the block returned for the jobs, by job index. */
-    public record Result(int[] csum, long[] latencyCycles, long cycles, long beatsIn, long beatsOut) {
+    /**
+     * What the block returned for the jobs, by job index.
+     *
+     * @param latencyCycles      cycles from the job's first beat offered to its checksum taken
+     * @param firstBeatOutCycles cycles from the job's first beat offered to its first beat back
+     * @param cycles             cycles the whole run took
+     */
+    public record Result(int[] csum, long[] latencyCycles, long[] firstBeatOutCycles, long cycles, long beatsIn,
+                         long beatsOut) {
     }
 
     private final HardwareModel model;
@@ -70,6 +77,7 @@ public final class CsumOffloadDriver {
         final int[] csum = new int[n];
         final long[] firstBeat = new long[n];
         final long[] latency = new long[n];
+        final long[] firstOut = new long[n];
         long totalBeats = 0;
         for (Job j : jobs) {
             totalBeats += Math.max(1, (j.length() + keepWidth - 1) / keepWidth);
@@ -124,6 +132,9 @@ public final class CsumOffloadDriver {
             }
             Job j = jobs[outJob[0]];
             int bytes = Long.bitCount(f[1]);
+            if (outPos[0] == 0) {
+                firstOut[outJob[0]] = cycle - firstBeat[outJob[0]] + 1;
+            }
             if (outPos[0] + bytes > j.length()) {
                 throw new IllegalStateException("csum_offload returned more than the " + j.length()
                         + " bytes of packet " + outJob[0] + " (cycle " + cycle + ")");
@@ -160,7 +171,7 @@ public final class CsumOffloadDriver {
         // Generous: stalls of the random traffic aside, the block needs about a cycle a beat.
         long limit = 10_000 + totalBeats * 64;
         long cycles = tb.runUntil(() -> resJob[0] == n && outJob[0] == n, limit);
-        return new Result(csum, latency, cycles, inCheck.beats(), outCheck.beats());
+        return new Result(csum, latency, firstOut, cycles, inCheck.beats(), outCheck.beats());
     }
 
     private static long readPartial(MemorySegment memory, long at, int bytes) {
