@@ -46,7 +46,7 @@ public final class BenchSimCommand implements Callable<Integer> {
         ChainedOptionsBuilder b = new OptionsBuilder()
                 .include(SimCycleBenchmark.class.getName())
                 .forks(1)
-                .jvmArgsAppend("--enable-native-access=ALL-UNNAMED")
+                .jvmArgsAppend("--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow")
                 .warmupIterations(quick ? 2 : 3).warmupTime(TimeValue.seconds(quick ? 1 : 2))
                 .measurementIterations(quick ? 3 : 5).measurementTime(TimeValue.seconds(quick ? 1 : 2));
         if (backends != null) {
