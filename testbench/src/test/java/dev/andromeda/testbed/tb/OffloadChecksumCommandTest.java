@@ -2,9 +2,7 @@ package dev.andromeda.testbed.tb;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.andromeda.testbed.fastpath.offload.ChecksumOffloadProvider;
-import dev.andromeda.testbed.fastpath.offload.Offloads;
-import dev.andromeda.testbed.hw.HardwareBackends;
+import dev.andromeda.testbed.hw.contract.Backends;
 import dev.andromeda.testbed.hw.contract.Rfc1071;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -22,8 +20,6 @@ import java.util.List;
 import java.util.Random;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** {@code tb offload checksum} as a user runs it: job files in, result files out, exit status. */
 class OffloadChecksumCommandTest {
@@ -37,13 +33,7 @@ class OffloadChecksumCommandTest {
     }
 
     private static void requireImpl(String impl) {
-        ChecksumOffloadProvider p = Offloads.checksumProvider(impl);
-        if (!p.isAvailable()) {
-            if (HardwareBackends.rtlRequired()) {
-                fail(impl + " required but unavailable: " + p.unavailabilityCause());
-            }
-            assumeTrue(false, impl + " unavailable: " + p.unavailabilityCause());
-        }
+        Backends.requireChecksum(impl);
     }
 
     private List<JsonNode> results(Path out) throws Exception {

@@ -20,6 +20,7 @@ public final class StreamProtocolChecker implements BusAgent {
     private final int keepField;
     private final int lastField;
     private final long[] held;
+    private int keepWidth = -1;
     private boolean wasStalled;
     private long beats;
 
@@ -87,8 +88,6 @@ public final class StreamProtocolChecker implements BusAgent {
             beats++;
         }
     }
-
-    private int keepWidth = -1;
 
     private int keepWidthOfChannel() {
         if (keepWidth < 0) {

@@ -1,5 +1,7 @@
 package dev.andromeda.testbed.hw.kit;
 
+import dev.andromeda.testbed.hw.Waveforms;
+
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -26,11 +28,7 @@ public final class VcdWriter implements AutoCloseable {
         this.ids = new String[signals.size() + 1];
         this.last = new long[signals.size()];
         try {
-            Path parent = file.toAbsolutePath().getParent();
-            if (parent != null) {
-                Files.createDirectories(parent);
-            }
-            out = Files.newBufferedWriter(file, StandardCharsets.US_ASCII);
+            out = Files.newBufferedWriter(Waveforms.prepare(file), StandardCharsets.US_ASCII);
             out.write("$date today $end\n$version andromeda-testbed hw kit $end\n$timescale 1ns $end\n");
             out.write("$scope module " + scope + " $end\n");
             ids[0] = id(0);

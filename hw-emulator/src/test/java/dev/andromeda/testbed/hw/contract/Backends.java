@@ -1,5 +1,7 @@
 package dev.andromeda.testbed.hw.contract;
 
+import dev.andromeda.testbed.fastpath.offload.ChecksumOffloadProvider;
+import dev.andromeda.testbed.fastpath.offload.Offloads;
 import dev.andromeda.testbed.hw.HardwareBackend;
 import dev.andromeda.testbed.hw.HardwareBackends;
 import dev.andromeda.testbed.hw.HardwareModel;
@@ -14,13 +16,24 @@ public final class Backends {
 
     public static HardwareBackend require(String name) {
         HardwareBackend b = HardwareBackends.named(name);
-        if (!b.isAvailable()) {
-            if (HardwareBackends.rtlRequired()) {
-                fail(name + " is required here (CI=true or tb.rtl.required) but unavailable: " + b.unavailabilityCause());
-            }
-            assumeTrue(false, name + " unavailable: " + b.unavailabilityCause());
-        }
+        requireAvailable(name, b.isAvailable(), b.unavailabilityCause());
         return b;
+    }
+
+    private static void requireAvailable(String name, boolean available, String cause) {
+        if (!available) {
+            if (HardwareBackends.rtlRequired()) {
+                fail(name + " is required here (CI=true or tb.rtl.required) but unavailable: " + cause);
+            }
+            assumeTrue(false, name + " unavailable: " + cause);
+        }
+    }
+
+    /** The checksum implementation, required or skipped as {@link #require} does. */
+    public static ChecksumOffloadProvider requireChecksum(String impl) {
+        ChecksumOffloadProvider p = Offloads.checksumProvider(impl);
+        requireAvailable(impl, p.isAvailable(), p.unavailabilityCause());
+        return p;
     }
 
     public static HardwareModel open(String name, String block) {

@@ -2,10 +2,8 @@ package dev.andromeda.testbed.hw.contract;
 
 import dev.andromeda.testbed.fastpath.offload.ChecksumBatch;
 import dev.andromeda.testbed.fastpath.offload.ChecksumOffload;
-import dev.andromeda.testbed.fastpath.offload.ChecksumOffloadProvider;
 import dev.andromeda.testbed.fastpath.offload.OffloadOptions;
 import dev.andromeda.testbed.fastpath.offload.Offloads;
-import dev.andromeda.testbed.hw.HardwareBackends;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -20,8 +18,6 @@ import java.util.List;
 import java.util.Random;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The checksum stage's contract, one test for every implementation
@@ -41,14 +37,7 @@ public abstract class ChecksumOffloadContract {
 
     @BeforeEach
     void checkAvailable() {
-        ChecksumOffloadProvider p = Offloads.checksumProvider(implementation());
-        if (!p.isAvailable()) {
-            if (HardwareBackends.rtlRequired()) {
-                fail(implementation() + " is required here (CI=true or tb.rtl.required) but unavailable: "
-                        + p.unavailabilityCause());
-            }
-            assumeTrue(false, implementation() + " unavailable: " + p.unavailabilityCause());
-        }
+        Backends.requireChecksum(implementation());
         arena = Arena.ofConfined();
     }
 

@@ -2,6 +2,7 @@ package dev.andromeda.testbed.bridge.ffm;
 
 import dev.andromeda.testbed.hw.HardwareModel;
 import dev.andromeda.testbed.hw.PortInfo;
+import dev.andromeda.testbed.hw.Waveforms;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -159,14 +160,7 @@ public final class FfmModel implements HardwareModel {
 
     @Override
     public void traceOn(Path vcd) {
-        Path abs = vcd.toAbsolutePath();
-        try {
-            if (abs.getParent() != null) {
-                java.nio.file.Files.createDirectories(abs.getParent());
-            }
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException("cannot create " + abs.getParent(), e);
-        }
+        Path abs = Waveforms.prepare(vcd);
         int rc;
         try (Arena a = Arena.ofConfined()) {
             rc = (int) abi.traceOpen.invokeExact(handle, a.allocateFrom(abs.toString()));

@@ -3,6 +3,7 @@ package dev.andromeda.testbed.bridge.jni;
 import dev.andromeda.testbed.hw.HardwareModel;
 import dev.andromeda.testbed.hw.PortDirection;
 import dev.andromeda.testbed.hw.PortInfo;
+import dev.andromeda.testbed.hw.Waveforms;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -91,14 +92,7 @@ public final class JniModel implements HardwareModel {
 
     @Override
     public void traceOn(Path vcd) {
-        Path abs = vcd.toAbsolutePath();
-        try {
-            if (abs.getParent() != null) {
-                java.nio.file.Files.createDirectories(abs.getParent());
-            }
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException("cannot create " + abs.getParent(), e);
-        }
+        Path abs = Waveforms.prepare(vcd);
         if (JniNative.traceOpen(abi, model, abs.toString()) != 0) {
             throw new java.io.UncheckedIOException(new java.io.IOException(JniNative.lastError()));
         }
