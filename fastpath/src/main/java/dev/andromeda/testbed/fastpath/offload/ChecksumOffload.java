@@ -9,10 +9,7 @@ package dev.andromeda.testbed.fastpath.offload;
  * {@code rtl-ffm}) produce identical bytes; they differ in cost, which
  * {@link #counters()} reports. An instance is confined to one thread.
  */
-public interface ChecksumOffload extends AutoCloseable {
-
-    /** The implementation's name, e.g. {@code sw} or {@code rtl-ffm}. */
-    String name();
+public interface ChecksumOffload extends OffloadStage {
 
     /**
      * Completes every pending descriptor. Invalid descriptors (see
@@ -20,9 +17,4 @@ public interface ChecksumOffload extends AutoCloseable {
      * the others are still processed.
      */
     void process(ChecksumBatch batch);
-
-    OffloadCounters counters();
-
-    @Override
-    void close();
 }

@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 @Command(name = "offload", mixinStandardHelpOptions = true,
         description = {"Run a JSON-lines file of jobs through one offload stage and one implementation",
                 "(sw, emu, rtl-jni, rtl-ffm); one JSON-lines result per job, in order, ids copied."},
-        subcommands = {OffloadChecksumCommand.class})
+        subcommands = {OffloadChecksumCommand.class, OffloadCopyCommand.class, OffloadGcmCommand.class})
 public final class OffloadCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -14,6 +14,6 @@ public final class OffloadCommand implements Runnable {
     @Override
     public void run() {
         throw new picocli.CommandLine.ParameterException(spec.commandLine(),
-                "name a stage: tb offload checksum --impl <sw|emu|rtl-jni|rtl-ffm> --in JOBS.jsonl");
+                "name a stage: tb offload <checksum|copy|gcm> --impl <sw|emu|rtl-jni|rtl-ffm> --in JOBS.jsonl");
     }
 }

@@ -3,7 +3,6 @@ package dev.andromeda.testbed.tb.jobs;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.andromeda.testbed.fastpath.offload.ChecksumBatch;
 
-import java.util.Iterator;
 import java.util.Set;
 
 /**
@@ -25,12 +24,7 @@ public record ChecksumJob(JsonNode id, byte[] data, int start, int insert, int s
         if (!node.isObject()) {
             throw new IllegalArgumentException("a job must be a JSON object");
         }
-        for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
-            String f = it.next();
-            if (!FIELDS.contains(f)) {
-                throw new IllegalArgumentException("unknown field '" + f + "' (fields: id, data, start, insert, seed)");
-            }
-        }
+        JobFields.onlyKnown(node, FIELDS, "id, data, start, insert, seed");
         JsonNode dataNode = node.get("data");
         if (dataNode == null || !dataNode.isTextual()) {
             throw new IllegalArgumentException("'data' must be a hex string");
@@ -40,27 +34,15 @@ public record ChecksumJob(JsonNode id, byte[] data, int start, int insert, int s
             throw new IllegalArgumentException("'data' is " + data.length + " bytes; the engine takes at most "
                     + ChecksumBatch.MAX_LENGTH);
         }
-        int start = integer(node, "start", 0, 0, data.length);
-        int insert = integer(node, "insert", -1, -1, Math.max(-1, data.length - 2));
-        int seed = integer(node, "seed", 0, 0, 0xFFFF);
+        int start = JobFields.integer(node, "start", 0, 0, data.length);
+        int insert;
+        try {
+            insert = JobFields.integer(node, "insert", -1, -1, Math.max(-1, data.length - 2));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(e.getMessage().replaceFirst("outside -1\\.\\.(-?\\d+)",
+                    "outside -1 (none) or 0..$1 (two bytes must fit in the data)"));
+        }
+        int seed = JobFields.integer(node, "seed", 0, 0, 0xFFFF);
         return new ChecksumJob(node.get("id"), data, start, insert, seed);
-    }
-
-    private static int integer(JsonNode node, String field, int dflt, int min, int max) {
-        JsonNode v = node.get(field);
-        if (v == null) {
-            return dflt;
-        }
-        if (!v.isIntegralNumber() || !v.canConvertToInt()) {
-            throw new IllegalArgumentException("'" + field + "' must be an integer, was " + v);
-        }
-        int i = v.intValue();
-        if (i < min || i > max) {
-            String range = field.equals("insert")
-                    ? "-1 (none) or 0.." + max + " (two bytes must fit in the data)"
-                    : min + ".." + max;
-            throw new IllegalArgumentException("'" + field + "' is " + i + ", outside " + range);
-        }
-        return i;
     }
 }

@@ -1,0 +1,219 @@
+package dev.andromeda.testbed.tb.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.andromeda.testbed.fastpath.offload.OffloadStage;
+import dev.andromeda.testbed.fastpath.offload.OffloadOptions;
+import dev.andromeda.testbed.tb.Tb;
+import picocli.CommandLine;
+import picocli.CommandLine.Option;
+
+import java.io.BufferedReader;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/**
+ * What every {@code tb offload <stage>} command shares: JSON-lines jobs in,
+ * one result line per job out in the same order with the {@code id} copied,
+ * malformed lines answered with {@code {"id":..,"error":".."}} while the run
+ * goes on, valid jobs run in batches through one implementation, and the exit
+ * status (0 all done, 3 some rejected, 1 usage or I/O error).
+ *
+ * @param <J> a parsed, valid job
+ * @param <S> the stage
+ */
+abstract class OffloadJobsCommand<J, S extends OffloadStage> implements Callable<Integer> {
+
+    @Option(names = "--impl", required = true, paramLabel = "IMPL",
+            description = "Implementation: sw, emu, rtl-jni or rtl-ffm.")
+    String impl;
+
+    @Option(names = "--in", required = true, paramLabel = "JOBS.jsonl", description = "Job file ('-' for stdin).")
+    String in;
+
+    @Option(names = "--out", defaultValue = "-", paramLabel = "RESULTS.jsonl",
+            description = "Result file ('-' for stdout, the default).")
+    String out;
+
+    @Option(names = "--wave", paramLabel = "FILE", description = "Write a VCD waveform of the whole run (hardware only).")
+    Path wave;
+
+    @Option(names = "--batch", defaultValue = "64", paramLabel = "N", description = "Jobs per batch (default ${DEFAULT-VALUE}).")
+    int batchSize;
+
+    @Option(names = "--seed", defaultValue = "1", description = "Seed of the bus drivers' random idle and stall cycles (default ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--idle", defaultValue = "0", paramLabel = "P", description = "Chance of an idle input cycle, 0..1 (default ${DEFAULT-VALUE}).")
+    double idle;
+
+    @Option(names = "--backpressure", defaultValue = "0", paramLabel = "P", description = "Chance of a stalled output cycle, 0..1 (default ${DEFAULT-VALUE}).")
+    double backpressure;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    protected final ObjectMapper json = new ObjectMapper();
+
+    /** A line of the job file: a valid job, or why it is not one. */
+    private record Line<J>(JsonNode id, J job, String error) {
+    }
+
+    /** The stage's label for messages, e.g. {@code checksum}. */
+    protected abstract String stage();
+
+    /** Checks that the implementation exists (throws IllegalArgumentException listing the known ones). */
+    protected abstract void checkImplementation(String name);
+
+    protected abstract S open(String name, OffloadOptions options);
+
+    /**
+     * Parses and validates one job.
+     *
+     * @throws IllegalArgumentException with the reason, for a malformed job
+     */
+    protected abstract J parse(JsonNode node);
+
+    /**
+     * Runs valid jobs as one batch and fills each one's result (the {@code id}
+     * is already set); a job the stage itself rejects gets an {@code error}.
+     */
+    protected abstract void run(S stage, List<J> jobs, List<ObjectNode> results, boolean hardware);
+
+    /** The options, from the common flags; stages with more flags extend it. */
+    protected OffloadOptions options() {
+        return new OffloadOptions(seed, idle, backpressure, wave, OffloadOptions.DEFAULT_CLOCK_MHZ);
+    }
+
+    @Override
+    public final Integer call() {
+        if (batchSize < 1) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--batch must be at least 1");
+        }
+        if (wave != null && impl.equals("sw")) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--wave needs a hardware implementation (emu, rtl-jni, rtl-ffm); sw has no waveform");
+        }
+        OffloadOptions options;
+        try {
+            options = options();
+            checkImplementation(impl);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
+        int rejected = 0;
+        long done = 0;
+        boolean hardware = !impl.equals("sw");
+        try (BufferedReader reader = openIn(); PrintWriter writer = openOut(); S stage = open(impl, options)) {
+            List<Line<J>> pending = new ArrayList<>(batchSize);
+            String text;
+            int lineNo = 0;
+            while ((text = reader.readLine()) != null) {
+                lineNo++;
+                if (text.isBlank()) {
+                    continue;
+                }
+                Line<J> line = parseLine(text, lineNo);
+                pending.add(line);
+                if (pending.size() == batchSize) {
+                    rejected += flush(stage, pending, writer, hardware);
+                    done += batchSize;
+                }
+            }
+            done += pending.size();
+            rejected += flush(stage, pending, writer, hardware);
+            writer.flush();
+            if (writer.checkError()) {
+                throw new UncheckedIOException(new IOException("cannot write " + out));
+            }
+            spec.commandLine().getErr().printf("tb offload %s --impl %s: %d jobs, %d rejected; %s%n", stage(), impl,
+                    done, rejected, stage.counters());
+        } catch (NoSuchFileException e) {
+            spec.commandLine().getErr().println("tb: no such file: " + e.getFile());
+            return Tb.EXIT_USAGE;
+        } catch (IOException | UncheckedIOException e) {
+            spec.commandLine().getErr().println("tb: " + e.getMessage());
+            return Tb.EXIT_USAGE;
+        }
+        return rejected > 0 ? Tb.EXIT_REJECTED : 0;
+    }
+
+    private Line<J> parseLine(String text, int lineNo) {
+        JsonNode node;
+        try {
+            node = json.readTree(text);
+        } catch (JsonProcessingException e) {
+            return new Line<>(null, null, "line " + lineNo + ": not JSON: " + e.getOriginalMessage());
+        }
+        JsonNode id = node.isObject() ? node.get("id") : null;
+        if (!node.isObject()) {
+            return new Line<>(null, null, "line " + lineNo + ": a job must be a JSON object");
+        }
+        try {
+            return new Line<>(id, parse(node), null);
+        } catch (IllegalArgumentException e) {
+            return new Line<>(id, null, "line " + lineNo + ": " + e.getMessage());
+        }
+    }
+
+    /** Runs the pending lines' valid jobs, writes every line's result in order; returns the rejected count. */
+    private int flush(S stage, List<Line<J>> pending, PrintWriter writer, boolean hardware) {
+        List<J> jobs = new ArrayList<>();
+        List<ObjectNode> results = new ArrayList<>();
+        List<ObjectNode> all = new ArrayList<>();
+        for (Line<J> l : pending) {
+            ObjectNode r = json.createObjectNode();
+            r.set("id", l.id());
+            all.add(r);
+            if (l.job() != null) {
+                jobs.add(l.job());
+                results.add(r);
+            } else {
+                r.put("error", l.error());
+            }
+        }
+        if (!jobs.isEmpty()) {
+            run(stage, jobs, results, hardware);
+        }
+        int rejected = 0;
+        for (ObjectNode r : all) {
+            if (r.has("error")) {
+                rejected++;
+            }
+            writer.println(r.toString());
+        }
+        pending.clear();
+        return rejected;
+    }
+
+    private BufferedReader openIn() throws IOException {
+        if (in.equals("-")) {
+            return new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        }
+        return Files.newBufferedReader(Path.of(in), StandardCharsets.UTF_8);
+    }
+
+    private PrintWriter openOut() throws IOException {
+        if (out.equals("-")) {
+            return new PrintWriter(new BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8)));
+        }
+        Path p = Path.of(out);
+        if (p.toAbsolutePath().getParent() != null) {
+            Files.createDirectories(p.toAbsolutePath().getParent());
+        }
+        return new PrintWriter(Files.newBufferedWriter(p, StandardCharsets.UTF_8));
+    }
+}
