@@ -9,6 +9,7 @@ import dev.andromeda.testbed.fastpath.offload.Offloads;
 import dev.andromeda.testbed.tb.Tb;
 import dev.andromeda.testbed.tb.demo.ChecksumDemo;
 import dev.andromeda.testbed.tb.demo.DemoPackets;
+import dev.andromeda.testbed.tb.report.Progress;
 import dev.andromeda.testbed.tb.report.TextTable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -73,8 +74,9 @@ public final class DemoCommand implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "tb demo: %,d packets (%,d bytes, seed %d) through the checksum stage, batches of %d%n%n",
                 n, bytes, seed, ChecksumDemo.BATCH);
 
-        Progress progress = new Progress(n);
-        List<ChecksumDemo.Run> runs = ChecksumDemo.run(traffic, chosen, options, progress::update);
+        Progress progress = new Progress();
+        List<ChecksumDemo.Run> runs = ChecksumDemo.run(traffic, chosen, options,
+                (impl, done) -> progress.update("checksum " + impl, done, n));
         progress.done();
 
         TextTable t = new TextTable("impl", "packets", "agree w/ sw", "L4 csum ok", "hw cycles/pkt", "CPU ns/pkt",
@@ -144,36 +146,5 @@ public final class DemoCommand implements Callable<Integer> {
 
     private static String fmt(double v, int decimals) {
         return String.format(Locale.ROOT, "%,." + decimals + "f", v);
-    }
-
-    /** A one-line progress bar on stderr; silent when stderr is not a terminal. */
-    private static final class Progress {
-        private final int total;
-        private final boolean tty = System.console() != null && System.console().isTerminal();
-        private long lastPrint;
-
-        Progress(int total) {
-            this.total = total;
-        }
-
-        void update(int done) {
-            if (!tty) {
-                return;
-            }
-            long now = System.nanoTime();
-            if (now - lastPrint < 100_000_000L && done != total) {
-                return;
-            }
-            lastPrint = now;
-            int width = 40;
-            int filled = (int) ((long) done * width / total);
-            System.err.printf("\r  [%s%s] %d/%d", "#".repeat(filled), ".".repeat(width - filled), done, total);
-        }
-
-        void done() {
-            if (tty) {
-                System.err.print("\r" + " ".repeat(70) + "\r");
-            }
-        }
     }
 }

@@ -13,6 +13,7 @@ import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.BiConsumer;
 import java.util.function.IntConsumer;
 
 /**
@@ -56,10 +57,10 @@ public final class ChecksumDemo {
     /**
      * Runs the packets through each implementation named.
      *
-     * @param progress told the number of packets done, per implementation
+     * @param progress told the implementation and the number of its packets done
      */
     public static List<Run> run(List<DemoPackets.Packet> packets, List<String> impls, OffloadOptions options,
-                                IntConsumer progress) {
+                                BiConsumer<String, Integer> progress) {
         List<Run> runs = new ArrayList<>();
         byte[][] reference = null;
         for (String impl : impls) {
@@ -81,7 +82,7 @@ public final class ChecksumDemo {
             byte[][] out = new byte[packets.size()][];
             OffloadCounters c;
             try (ChecksumOffload stage = p.open(options)) {
-                runAll(stage, packets, out, progress);
+                runAll(stage, packets, out, done -> progress.accept(impl, done));
                 c = stage.counters();
             }
             if (reference == null && impl.equals("sw")) {
