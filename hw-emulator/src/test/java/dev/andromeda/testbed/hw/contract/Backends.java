@@ -1,6 +1,7 @@
 package dev.andromeda.testbed.hw.contract;
 
 import dev.andromeda.testbed.fastpath.offload.ChecksumOffloadProvider;
+import dev.andromeda.testbed.fastpath.offload.OffloadProvider;
 import dev.andromeda.testbed.fastpath.offload.Offloads;
 import dev.andromeda.testbed.hw.HardwareBackend;
 import dev.andromeda.testbed.hw.HardwareBackends;
@@ -31,9 +32,13 @@ public final class Backends {
 
     /** The checksum implementation, required or skipped as {@link #require} does. */
     public static ChecksumOffloadProvider requireChecksum(String impl) {
-        ChecksumOffloadProvider p = Offloads.checksumProvider(impl);
-        requireAvailable(impl, p.isAvailable(), p.unavailabilityCause());
-        return p;
+        return require(Offloads.checksumProvider(impl));
+    }
+
+    /** Any stage's implementation, required or skipped as {@link #require} does. */
+    public static <P extends OffloadProvider<?>> P require(P provider) {
+        requireAvailable(provider.name(), provider.isAvailable(), provider.unavailabilityCause());
+        return provider;
     }
 
     public static HardwareModel open(String name, String block) {

@@ -18,7 +18,7 @@ import java.security.GeneralSecurityException;
  */
 public final class SoftwareGcm implements CryptoOffload {
     private final OffloadCounters counters = new OffloadCounters();
-    private final Cipher cipher;
+    private Cipher cipher;
 
     public SoftwareGcm() {
         try {
@@ -54,8 +54,7 @@ public final class SoftwareGcm implements CryptoOffload {
             ByteBuffer aad = memory.asSlice(batch.aadOffset(i), batch.aadLength(i)).asByteBuffer();
             ByteBuffer text = memory.asSlice(batch.textOffset(i), n).asByteBuffer();
             try {
-                cipher.init(seal ? Cipher.ENCRYPT_MODE : Cipher.DECRYPT_MODE, new SecretKeySpec(batch.key(i), "AES"),
-                        new GCMParameterSpec(128, batch.iv(i)));
+                init(seal, batch.key(i), batch.iv(i));
                 cipher.updateAAD(aad);
                 if (seal) {
                     ByteBuffer out = ByteBuffer.allocate(n + CryptoBatch.TAG_BYTES);
@@ -76,12 +75,32 @@ public final class SoftwareGcm implements CryptoOffload {
                     }
                 }
             } catch (GeneralSecurityException e) {
-                throw new IllegalStateException("AES-GCM failed on descriptor " + i + ": " + e.getMessage(), e);
+                // Not a tag failure (handled above): the JDK refused the operation. Refuse the
+                // descriptor, count it, and go on with the batch.
+                batch.reject(i);
+                rejected++;
+                continue;
             }
             bytes += n;
             jobs++;
         }
         counters.add(jobs, rejected, bytes, System.nanoTime() - t0, 0, 0);
+    }
+
+    /**
+     * The JDK refuses to encrypt twice with one key and IV on one Cipher (a guard
+     * against nonce reuse). A batch may legitimately hold such a pair -- a test
+     * vector sealed twice, a retransmission -- so a fresh Cipher takes it.
+     */
+    private void init(boolean seal, byte[] key, byte[] iv) throws GeneralSecurityException {
+        SecretKeySpec k = new SecretKeySpec(key, "AES");
+        GCMParameterSpec spec = new GCMParameterSpec(128, iv);
+        try {
+            cipher.init(seal ? Cipher.ENCRYPT_MODE : Cipher.DECRYPT_MODE, k, spec);
+        } catch (java.security.InvalidAlgorithmParameterException reuse) {
+            cipher = Cipher.getInstance("AES/GCM/NoPadding");
+            cipher.init(seal ? Cipher.ENCRYPT_MODE : Cipher.DECRYPT_MODE, k, spec);
+        }
     }
 
     @Override

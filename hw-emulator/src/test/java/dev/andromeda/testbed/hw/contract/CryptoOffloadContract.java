@@ -1,0 +1,208 @@
+package dev.andromeda.testbed.hw.contract;
+
+import dev.andromeda.testbed.fastpath.offload.CryptoBatch;
+import dev.andromeda.testbed.fastpath.offload.CryptoOffload;
+import dev.andromeda.testbed.fastpath.offload.CryptoOffloadProvider;
+import dev.andromeda.testbed.fastpath.offload.OffloadOptions;
+import dev.andromeda.testbed.fastpath.offload.Offloads;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import javax.crypto.Cipher;
+import javax.crypto.spec.GCMParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The crypto stage's contract, one test for every implementation: the
+ * published GCM vectors, random vectors checked against the JDK's
+ * {@code AES/GCM/NoPadding} called directly, and tampered tags, AADs and
+ * ciphertexts refused without releasing plaintext.
+ */
+public abstract class CryptoOffloadContract {
+    private Arena arena;
+
+    protected abstract String implementation();
+
+    @BeforeEach
+    void checkAvailable() {
+        Backends.require(Offloads.provider(CryptoOffloadProvider.class, implementation()));
+        arena = Arena.ofConfined();
+    }
+
+    @AfterEach
+    void release() {
+        if (arena != null) {
+            arena.close();
+        }
+    }
+
+    /** One operation: inputs, and after {@link #run} what the stage left. */
+    private static final class Op {
+        final boolean open;
+        final byte[] key;
+        final byte[] iv;
+        final byte[] aad;
+        final byte[] text;
+        final byte[] tag;
+        byte[] outText;
+        byte[] outTag;
+        int status;
+
+        Op(boolean open, byte[] key, byte[] iv, byte[] aad, byte[] text, byte[] tag) {
+            this.open = open;
+            this.key = key;
+            this.iv = iv;
+            this.aad = aad;
+            this.text = text;
+            this.tag = tag;
+        }
+
+        @Override
+        public String toString() {
+            return (open ? "open" : "seal") + " AES-" + key.length * 8 + " aad " + aad.length + " text " + text.length;
+        }
+    }
+
+    private void run(List<Op> ops, OffloadOptions options) {
+        long total = 0;
+        for (Op o : ops) {
+            total += o.aad.length + o.text.length + CryptoBatch.TAG_BYTES;
+        }
+        MemorySegment memory = arena.allocate(Math.max(total, 1), 64);
+        long[] text = new long[ops.size()];
+        long[] tag = new long[ops.size()];
+        try (CryptoOffload stage = Offloads.open(CryptoOffloadProvider.class, implementation(), options);
+             CryptoBatch batch = new CryptoBatch(ops.size(), memory)) {
+            long at = 0;
+            for (int i = 0; i < ops.size(); i++) {
+                Op o = ops.get(i);
+                MemorySegment.copy(o.aad, 0, memory, ValueLayout.JAVA_BYTE, at, o.aad.length);
+                text[i] = at + o.aad.length;
+                MemorySegment.copy(o.text, 0, memory, ValueLayout.JAVA_BYTE, text[i], o.text.length);
+                tag[i] = text[i] + o.text.length;
+                if (o.open) {
+                    MemorySegment.copy(o.tag, 0, memory, ValueLayout.JAVA_BYTE, tag[i], CryptoBatch.TAG_BYTES);
+                }
+                batch.add(o.open ? CryptoBatch.OP_OPEN : CryptoBatch.OP_SEAL, o.key, o.iv, at, o.aad.length, text[i],
+                        o.text.length, tag[i]);
+                at = tag[i] + CryptoBatch.TAG_BYTES;
+            }
+            stage.process(batch);
+            for (int i = 0; i < ops.size(); i++) {
+                Op o = ops.get(i);
+                o.status = batch.status(i);
+                o.outText = memory.asSlice(text[i], o.text.length).toArray(ValueLayout.JAVA_BYTE);
+                o.outTag = memory.asSlice(tag[i], CryptoBatch.TAG_BYTES).toArray(ValueLayout.JAVA_BYTE);
+            }
+        }
+    }
+
+    private static byte[] jdk(boolean encrypt, byte[] key, byte[] iv, byte[] aad, byte[] in) throws Exception {
+        Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
+        c.init(encrypt ? Cipher.ENCRYPT_MODE : Cipher.DECRYPT_MODE, new SecretKeySpec(key, "AES"),
+                new GCMParameterSpec(128, iv));
+        c.updateAAD(aad);
+        return c.doFinal(in);
+    }
+
+    private static byte[] bytes(Random r, int n) {
+        byte[] b = new byte[n];
+        r.nextBytes(b);
+        return b;
+    }
+
+    @Test
+    void sealsAndOpensThePublishedVectors() {
+        List<Op> ops = new ArrayList<>();
+        for (GcmVectors.Vector v : GcmVectors.ALL) {
+            ops.add(new Op(false, v.key(), v.iv(), v.aad(), v.pt(), null));
+            ops.add(new Op(true, v.key(), v.iv(), v.aad(), v.ct(), v.tag()));
+        }
+        run(ops, OffloadOptions.defaults());
+        for (int i = 0; i < GcmVectors.ALL.size(); i++) {
+            GcmVectors.Vector v = GcmVectors.ALL.get(i);
+            Op seal = ops.get(2 * i);
+            Op open = ops.get(2 * i + 1);
+            assertThat(seal.status).as(v + " seal").isEqualTo(CryptoBatch.STATUS_DONE);
+            assertThat(seal.outText).as(v + " ciphertext").isEqualTo(v.ct());
+            assertThat(seal.outTag).as(v + " tag").isEqualTo(v.tag());
+            assertThat(open.status).as(v + " open").isEqualTo(CryptoBatch.STATUS_DONE);
+            assertThat(open.outText).as(v + " plaintext").isEqualTo(v.pt());
+        }
+    }
+
+    @ParameterizedTest(name = "seed {0}")
+    @ValueSource(longs = {1, 2, 3})
+    void matchesTheJdkOnRandomVectors(long seed) throws Exception {
+        Random r = new Random(seed);
+        int[] lengths = {0, 1, 15, 16, 17, 31, 32, 33, 64, 100, 1500, 9216, 16384};
+        List<Op> ops = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            byte[] key = bytes(r, r.nextBoolean() ? 16 : 32);
+            byte[] iv = bytes(r, 12);
+            byte[] aad = bytes(r, lengths[r.nextInt(9)]);
+            byte[] pt = bytes(r, lengths[r.nextInt(i % 10 == 0 ? lengths.length : 10)]);
+            if (r.nextBoolean()) {
+                ops.add(new Op(false, key, iv, aad, pt, null));
+            } else {
+                byte[] sealed = jdk(true, key, iv, aad, pt);
+                ops.add(new Op(true, key, iv, aad, Arrays.copyOf(sealed, pt.length),
+                        Arrays.copyOfRange(sealed, pt.length, sealed.length)));
+            }
+        }
+        run(ops, OffloadOptions.defaults().withTraffic(seed, 0.2, 0.3));
+        for (int i = 0; i < ops.size(); i++) {
+            Op o = ops.get(i);
+            String what = implementation() + " seed " + seed + " op " + i + " " + o;
+            assertThat(o.status).as(what).isEqualTo(CryptoBatch.STATUS_DONE);
+            if (o.open) {
+                byte[] both = Arrays.copyOf(o.text, o.text.length + 16);
+                System.arraycopy(o.tag, 0, both, o.text.length, 16);
+                assertThat(o.outText).as(what).isEqualTo(jdk(false, o.key, o.iv, o.aad, both));
+            } else {
+                byte[] sealed = jdk(true, o.key, o.iv, o.aad, o.text);
+                assertThat(o.outText).as(what).isEqualTo(Arrays.copyOf(sealed, o.text.length));
+                assertThat(o.outTag).as(what).isEqualTo(Arrays.copyOfRange(sealed, o.text.length, sealed.length));
+            }
+        }
+    }
+
+    @Test
+    void refusesTamperedTagsAadsAndCiphertextsWithoutReleasingPlaintext() throws Exception {
+        Random r = new Random(77);
+        List<Op> ops = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            byte[] key = bytes(r, i % 2 == 0 ? 16 : 32);
+            byte[] iv = bytes(r, 12);
+            byte[] aad = bytes(r, 1 + r.nextInt(40));
+            byte[] pt = bytes(r, 1 + r.nextInt(200));
+            byte[] sealed = jdk(true, key, iv, aad, pt);
+            byte[] ct = Arrays.copyOf(sealed, pt.length);
+            byte[] tag = Arrays.copyOfRange(sealed, pt.length, sealed.length);
+            switch (i % 3) {
+                case 0 -> tag[r.nextInt(16)] ^= (byte) (1 << r.nextInt(8));
+                case 1 -> aad[r.nextInt(aad.length)] ^= (byte) (1 << r.nextInt(8));
+                default -> ct[r.nextInt(ct.length)] ^= (byte) (1 << r.nextInt(8));
+            }
+            ops.add(new Op(true, key, iv, aad, ct, tag));
+        }
+        run(ops, OffloadOptions.defaults().withTraffic(77, 0.1, 0.1));
+        for (int i = 0; i < ops.size(); i++) {
+            Op o = ops.get(i);
+            assertThat(o.status).as("op %d %s", i, o).isEqualTo(CryptoBatch.STATUS_AUTH_FAILED);
+            assertThat(o.outText).as("op %d: the ciphertext stays, no plaintext released", i).isEqualTo(o.text);
+        }
+    }
+}
