@@ -1,0 +1,128 @@
+package dev.andromeda.testbed.hw.blocks.dma;
+
+import dev.andromeda.testbed.hw.HardwareModel;
+import dev.andromeda.testbed.hw.driver.Channel;
+import dev.andromeda.testbed.hw.driver.StreamProtocolChecker;
+import dev.andromeda.testbed.hw.driver.Testbench;
+import dev.andromeda.testbed.hw.driver.ValidReadySink;
+import dev.andromeda.testbed.hw.driver.ValidReadySource;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * Bus-functional driver of {@code dma_copy} on any {@link HardwareModel}:
+ * offers each job's descriptor, serves the block's memory port from host
+ * memory through a {@link MemoryResponder} and takes the completions, under
+ * seeded random idle cycles and back-pressure, with protocol checkers on every
+ * channel. Completions must come back in descriptor order, with the
+ * descriptors' cookies; anything else throws.
+ */
+public final class DmaCopyDriver {
+
+    /** One copy: {@code length} bytes from {@code src} to {@code dst} (offsets into the memory segment). */
+    public record Job(long src, long dst, int length, int cookie) {
+    }
+
+    /**
+     * What the block returned for the jobs, by job index.
+     *
+     * @param status           completion status (0 = ok)
+     * @param latencyCycles    cycles from the descriptor first offered to its completion taken
+     * @param cycles           cycles the whole run took
+     * @param bytesRead        bytes the memory returned on s_rdata
+     * @param bytesWritten     strobed bytes the memory accepted on m_wr
+     * @param maxReadsInFlight the most read bursts in flight at once
+     */
+    public record Result(int[] status, long[] latencyCycles, long cycles, long bytesRead, long bytesWritten,
+                         int maxReadsInFlight) {
+    }
+
+    private final HardwareModel model;
+    private final Channel desc;
+    private final Channel cpl;
+
+    public DmaCopyDriver(HardwareModel model) {
+        this.model = model;
+        this.desc = Channel.of(model, "s_desc", "s_desc_valid", "s_desc_ready",
+                "s_desc_src", "s_desc_dst", "s_desc_len", "s_desc_cookie");
+        this.cpl = Channel.of(model, "m_cpl", "m_cpl_valid", "m_cpl_ready", "m_cpl_cookie", "m_cpl_status");
+    }
+
+    public HardwareModel model() {
+        return model;
+    }
+
+    /**
+     * Runs the jobs through the block; memory is copied in place.
+     *
+     * @param seed             seed of every idle and back-pressure choice
+     * @param idleProbability  chance a source (descriptors, read data) leaves a cycle idle
+     * @param backpressure     chance a sink (completions, read requests, writes) holds ready low in a cycle
+     * @param memoryLatency    cycles from a read burst accepted to its first beat offered (0 acts as 1)
+     * @param maxReadsInFlight read bursts the memory accepts before it stops taking more
+     */
+    public Result run(MemorySegment memory, Job[] jobs, long seed, double idleProbability, double backpressure,
+                      int memoryLatency, int maxReadsInFlight) {
+        final int n = jobs.length;
+        final int[] status = new int[n];
+        final long[] offered = new long[n];
+        final long[] latency = new long[n];
+        long totalBeats = 0;
+        for (Job j : jobs) {
+            if (j.length() < 0) {
+                throw new IllegalArgumentException("negative length: " + j);
+            }
+            totalBeats += 2 + (j.length() + 7L) / 8;
+        }
+
+        int[] nextDesc = {0};
+        ValidReadySource descSource = new ValidReadySource(model, desc, f -> {
+            if (nextDesc[0] == n) {
+                return false;
+            }
+            int i = nextDesc[0]++;
+            Job j = jobs[i];
+            offered[i] = model.cycle();
+            f[0] = j.src();
+            f[1] = j.dst();
+            f[2] = j.length();
+            f[3] = j.cookie() & 0xFFFF;
+            return true;
+        }, seed * 4 + 1, idleProbability);
+
+        int[] done = {0};
+        ValidReadySink cplSink = new ValidReadySink(model, cpl, (f, cycle) -> {
+            int i = done[0];
+            if (i == n || i >= nextDesc[0]) {
+                throw new IllegalStateException(model.block() + " on " + model.backend()
+                        + ": completion (cookie 0x" + Long.toHexString(f[0]) + ") with no descriptor pending (cycle "
+                        + cycle + ")");
+            }
+            long want = jobs[i].cookie() & 0xFFFF;
+            if (f[0] != want) {
+                throw new IllegalStateException(model.block() + " on " + model.backend() + ": completion " + i
+                        + " has cookie 0x" + Long.toHexString(f[0]) + ", expected 0x" + Long.toHexString(want)
+                        + " (completions must come in descriptor order; cycle " + cycle + ")");
+            }
+            status[i] = (int) f[1];
+            latency[i] = cycle - offered[i] + 1;
+            done[0]++;
+        }, seed * 4 + 2, backpressure);
+
+        MemoryResponder mem = new MemoryResponder(model, memory, seed * 4 + 3, memoryLatency, maxReadsInFlight,
+                idleProbability, backpressure);
+
+        Testbench tb = new Testbench(model)
+                .add(descSource).add(cplSink).add(mem)
+                .add(new StreamProtocolChecker(model, desc))
+                .add(new StreamProtocolChecker(model, cpl))
+                .add(new StreamProtocolChecker(model, mem.rd()))
+                .add(new StreamProtocolChecker(model, mem.rdata()))
+                .add(new StreamProtocolChecker(model, mem.wr()));
+        // Generous: random stalls aside, the block needs about a cycle a beat plus the memory latency.
+        double stall = 1 / Math.max(0.05, (1 - idleProbability) * (1 - backpressure));
+        long limit = 20_000 + (long) ((totalBeats * 8 + (long) n * (Math.max(1, memoryLatency) + 32) * 4) * stall);
+        long cycles = tb.runUntil(() -> done[0] == n, limit);
+        return new Result(status, latency, cycles, mem.bytesRead(), mem.bytesWritten(), mem.maxReadsInFlight());
+    }
+}
