@@ -48,7 +48,7 @@ class OffloadCopyAndGcmCommandTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"sw"})
+    @ValueSource(strings = {"sw", "emu", "rtl-jni", "rtl-ffm"})
     void copiesMatchTheirSourceOnVectorsNeverSeenBefore(String impl, @TempDir Path dir) throws Exception {
         requireImpl(CopyOffloadProvider.class, impl);
         long seed = System.nanoTime();

@@ -3,6 +3,7 @@ package dev.andromeda.testbed.hw.offload;
 import dev.andromeda.testbed.hw.HardwareBackend;
 import dev.andromeda.testbed.hw.HardwareModel;
 import dev.andromeda.testbed.hw.blocks.csum.CsumOffloadModule;
+import dev.andromeda.testbed.hw.blocks.dma.DmaCopyModule;
 import dev.andromeda.testbed.hw.kit.KitModel;
 
 import java.util.List;
@@ -19,7 +20,7 @@ public final class EmuBackend implements HardwareBackend {
 
     @Override
     public List<String> blocks() {
-        return List.of(CsumOffloadModule.BLOCK);
+        return List.of(CsumOffloadModule.BLOCK, DmaCopyModule.BLOCK);
     }
 
     @Override
@@ -36,6 +37,7 @@ public final class EmuBackend implements HardwareBackend {
     public HardwareModel open(String block) {
         KitModel model = switch (block) {
             case CsumOffloadModule.BLOCK -> new KitModel(new CsumOffloadModule());
+            case DmaCopyModule.BLOCK -> new KitModel(new DmaCopyModule());
             default -> throw new IllegalArgumentException("emu has no model of '" + block + "'; it has " + blocks());
         };
         model.reset(RESET_CYCLES);
