@@ -78,7 +78,7 @@ class OffloadCopyAndGcmCommandTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"sw"})
+    @ValueSource(strings = {"sw", "emu", "rtl-jni", "rtl-ffm"})
     void gcmAgreesWithTheJdkOnVectorsNeverSeenBefore(String impl, @TempDir Path dir) throws Exception {
         requireImpl(CryptoOffloadProvider.class, impl);
         long seed = System.nanoTime();

@@ -4,6 +4,7 @@ import dev.andromeda.testbed.hw.HardwareBackend;
 import dev.andromeda.testbed.hw.HardwareModel;
 import dev.andromeda.testbed.hw.blocks.csum.CsumOffloadModule;
 import dev.andromeda.testbed.hw.blocks.dma.DmaCopyModule;
+import dev.andromeda.testbed.hw.blocks.gcm.AesGcmModule;
 import dev.andromeda.testbed.hw.kit.KitModel;
 
 import java.util.List;
@@ -20,7 +21,7 @@ public final class EmuBackend implements HardwareBackend {
 
     @Override
     public List<String> blocks() {
-        return List.of(CsumOffloadModule.BLOCK, DmaCopyModule.BLOCK);
+        return List.of(CsumOffloadModule.BLOCK, DmaCopyModule.BLOCK, AesGcmModule.BLOCK);
     }
 
     @Override
@@ -38,6 +39,7 @@ public final class EmuBackend implements HardwareBackend {
         KitModel model = switch (block) {
             case CsumOffloadModule.BLOCK -> new KitModel(new CsumOffloadModule());
             case DmaCopyModule.BLOCK -> new KitModel(new DmaCopyModule());
+            case AesGcmModule.BLOCK -> new KitModel(new AesGcmModule());
             default -> throw new IllegalArgumentException("emu has no model of '" + block + "'; it has " + blocks());
         };
         model.reset(RESET_CYCLES);

@@ -16,17 +16,19 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Nanoseconds per simulated clock cycle of {@code csum_offload}, driven from
- * Java through each backend, beside the same loop written in C++ over the same
+ * Nanoseconds per simulated clock cycle of each block, driven from Java
+ * through each backend, beside the same loop written in C++ over the same
  * Verilated model ({@code cxx-loop}, the ceiling for any Java driver).
  *
- * <p>Every cycle does what a driver does: write the input data port, step one
- * rising edge, read the output data port. The static inputs keep the block
- * fully busy: a command always offered, every beat a one-beat packet, every
- * output taken -- one packet a cycle through the whole pipeline.
+ * <p>Every cycle does what a driver does: write the block's input data port,
+ * step one rising edge, read its output data port. Static inputs keep the
+ * block busy without a driver (see {@link #BUSY}): commands and descriptors
+ * always offered, every output always taken; for {@code dma_copy} read data is
+ * always offered too, so its datapath streams every cycle.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -34,27 +36,41 @@ import java.util.concurrent.TimeUnit;
 public class SimCycleBenchmark {
     public static final int CYCLES = 10_000;
 
+    /** Per block: the input written each cycle, the output read, and the inputs held. */
+    record Busy(String in, String out, Map<String, Long> held) {
+    }
+
+    static final Map<String, Busy> BUSY = Map.of(
+            "csum_offload", new Busy("s_axis_tdata", "m_axis_tdata", Map.of(
+                    "s_cmd_valid", 1L, "s_cmd_csum_enable", 1L, "s_cmd_csum_offset", 2L, "s_axis_tvalid", 1L,
+                    "s_axis_tkeep", 0xFFL, "s_axis_tlast", 1L, "m_axis_tready", 1L, "m_res_ready", 1L)),
+            "dma_copy", new Busy("s_rdata_data", "m_wr_data", Map.of(
+                    "s_desc_valid", 1L, "s_desc_len", 4096L, "s_desc_src", 3L, "s_desc_dst", 65541L,
+                    "m_cpl_ready", 1L, "m_rd_ready", 1L, "s_rdata_valid", 1L, "m_wr_ready", 1L)),
+            "aes_gcm", new Busy("s_text_tdata", "m_text_tdata", Map.ofEntries(
+                    Map.entry("s_cmd_valid", 1L), Map.entry("s_cmd_aes256", 1L), Map.entry("s_cmd_text_len", 16384L),
+                    Map.entry("s_key_tvalid", 1L), Map.entry("s_iv_tvalid", 1L), Map.entry("s_aad_tvalid", 1L),
+                    Map.entry("s_aad_tkeep", 0xFFL), Map.entry("s_text_tvalid", 1L), Map.entry("s_text_tkeep", 0xFFL),
+                    Map.entry("m_text_tready", 1L), Map.entry("m_res_ready", 1L))));
+
+    @Param({"csum_offload", "dma_copy", "aes_gcm"})
+    public String block;
+
     @Param({"emu", "rtl-jni", "rtl-ffm", "cxx-loop"})
     public String backend;
 
     private HardwareModel model;
-    private int tdata;
-    private int mdata;
+    private int in;
+    private int out;
 
     @Setup(Level.Trial)
     public void open() {
-        model = backend.equals("cxx-loop") ? new FfmBackend().open("csum_offload")
-                : HardwareBackends.named(backend).open("csum_offload");
-        model.set(model.port("s_cmd_valid"), 1);
-        model.set(model.port("s_cmd_csum_enable"), 1);
-        model.set(model.port("s_cmd_csum_offset"), 2);
-        model.set(model.port("s_axis_tvalid"), 1);
-        model.set(model.port("s_axis_tkeep"), 0xFF);
-        model.set(model.port("s_axis_tlast"), 1);
-        model.set(model.port("m_axis_tready"), 1);
-        model.set(model.port("m_res_ready"), 1);
-        tdata = model.port("s_axis_tdata");
-        mdata = model.port("m_axis_tdata");
+        model = backend.equals("cxx-loop") ? new FfmBackend().open(block)
+                : HardwareBackends.named(backend).open(block);
+        Busy busy = BUSY.get(block);
+        busy.held().forEach((port, value) -> model.set(model.port(port), value));
+        in = model.port(busy.in());
+        out = model.port(busy.out());
     }
 
     @TearDown(Level.Trial)
@@ -66,14 +82,14 @@ public class SimCycleBenchmark {
     @OperationsPerInvocation(CYCLES)
     public long cycle() {
         if (model instanceof FfmModel ffm && backend.equals("cxx-loop")) {
-            return ffm.benchLoop(tdata, mdata, CYCLES);
+            return ffm.benchLoop(in, out, CYCLES);
         }
         HardwareModel m = model;
         long acc = 0;
         for (int i = 0; i < CYCLES; i++) {
-            m.set(tdata, i);
+            m.set(in, i);
             m.step(1);
-            acc ^= m.get(mdata);
+            acc ^= m.get(out);
         }
         return acc;
     }

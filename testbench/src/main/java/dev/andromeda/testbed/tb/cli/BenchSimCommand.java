@@ -3,6 +3,7 @@ package dev.andromeda.testbed.tb.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.andromeda.testbed.bridge.NativeModels;
 import dev.andromeda.testbed.tb.bench.SimCycleBenchmark;
 import dev.andromeda.testbed.tb.report.TextTable;
 import org.openjdk.jmh.results.RunResult;
@@ -25,7 +26,7 @@ import java.util.concurrent.Callable;
 /** {@code tb bench sim}: ns per simulated cycle, per backend, against a C++ loop. */
 @Command(name = "sim", mixinStandardHelpOptions = true, sortOptions = false,
         description = {
-                "Nanoseconds per simulated clock cycle of csum_offload driven from Java through emu, rtl-jni",
+                "Nanoseconds per simulated clock cycle of each block driven from Java through emu, rtl-jni",
                 "and rtl-ffm, beside the same loop in C++ over the same Verilated model (cxx-loop).",
                 "JMH underneath (SimCycleBenchmark): one fork; warm-up and measurement as below.",
                 ""})
@@ -38,8 +39,15 @@ public final class BenchSimCommand implements Callable<Integer> {
             description = "Backends to measure (default: emu,rtl-jni,rtl-ffm,cxx-loop).")
     List<String> backends;
 
+    @Option(names = "--blocks", split = ",", paramLabel = "BLOCK[,BLOCK...]",
+            description = "Blocks to measure (default: every block the RTL backends have).")
+    List<String> blocks;
+
     @Option(names = "--json", paramLabel = "FILE", description = "Also write the results as JSON.")
     Path json;
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
@@ -52,28 +60,34 @@ public final class BenchSimCommand implements Callable<Integer> {
         if (backends != null) {
             b.param("backend", backends.toArray(new String[0]));
         }
+        List<String> chosen = blocks != null ? blocks : NativeModels.get().blocks();
+        if (chosen.isEmpty()) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "no RTL models to measure: " + NativeModels.get().unavailabilityCause());
+        }
+        b.param("block", chosen.toArray(new String[0]));
         Collection<RunResult> results = new Runner(b.build()).run();
         Map<String, double[]> ns = new LinkedHashMap<>();
         for (RunResult r : results) {
-            String backend = r.getParams().getParam("backend");
-            ns.put(backend, new double[] {r.getPrimaryResult().getScore(), r.getPrimaryResult().getScoreError()});
+            String key = r.getParams().getParam("block") + " " + r.getParams().getParam("backend");
+            ns.put(key, new double[] {r.getPrimaryResult().getScore(), r.getPrimaryResult().getScoreError()});
         }
-        double cxx = ns.containsKey("cxx-loop") ? ns.get("cxx-loop")[0] : Double.NaN;
-        TextTable t = new TextTable("backend", "ns/cycle", "+/- (99.9%)", "Mcycles/s", "x cxx-loop");
+        TextTable t = new TextTable("block", "backend", "ns/cycle", "+/- (99.9%)", "Mcycles/s", "x cxx-loop");
         for (Map.Entry<String, double[]> e : ns.entrySet()) {
+            String[] k = e.getKey().split(" ");
+            double[] cxx = ns.get(k[0] + " cxx-loop");
             double v = e.getValue()[0];
-            t.row(e.getKey(), f(v), f(e.getValue()[1]), f(1000.0 / v), Double.isNaN(cxx) ? "-" : f(v / cxx));
+            t.row(k[0], k[1], f(v), f(e.getValue()[1]), f(1000.0 / v), cxx == null ? "-" : f(v / cxx[0]));
         }
         System.out.println();
-        System.out.println("csum_offload, one cycle = set s_axis_tdata, step, get m_axis_tdata (block fully busy)");
+        System.out.println("One cycle = set the block's input data port, step, get its output data port (block kept busy).");
         System.out.println(t.render());
         if (json != null) {
             ObjectMapper m = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
             ObjectNode root = m.createObjectNode();
             root.put("benchmark", "SimCycleBenchmark");
-            root.put("block", "csum_offload");
             ObjectNode per = root.putObject("nsPerCycle");
-            ns.forEach((k, v) -> per.put(k, v[0]));
+            ns.forEach((k, v) -> per.withObjectProperty(k.split(" ")[0]).put(k.split(" ")[1], v[0]));
             if (json.toAbsolutePath().getParent() != null) {
                 Files.createDirectories(json.toAbsolutePath().getParent());
             }

@@ -1,0 +1,277 @@
+package dev.andromeda.testbed.hw.blocks.gcm;
+
+import dev.andromeda.testbed.hw.HardwareModel;
+import dev.andromeda.testbed.hw.driver.Channel;
+import dev.andromeda.testbed.hw.driver.StreamProtocolChecker;
+import dev.andromeda.testbed.hw.driver.Testbench;
+import dev.andromeda.testbed.hw.driver.ValidReadySink;
+import dev.andromeda.testbed.hw.driver.ValidReadySource;
+
+/**
+ * Bus-functional driver of {@code aes_gcm} on any {@link HardwareModel}: offers
+ * every job's command, key, IV, AAD, text and (open) tag on their channels at
+ * once, takes the text and results back, under seeded random idle cycles and
+ * back-pressure, with protocol checkers on every channel. It also checks the
+ * block's ordering promises: for a seal no ciphertext after its result, for an
+ * open no plaintext before its result and none at all when the tag failed.
+ *
+ * <p>Beats carry byte 0 in lane 0 (tdata[7:0]): a full beat is 8 bytes read
+ * as a little-endian long.
+ */
+public final class AesGcmDriver {
+    /** Largest text an open can buffer (the RTL's MAX_TEXT_BYTES). */
+    public static final int MAX_TEXT_BYTES = 16384;
+    /** Largest AAD (16-bit length). */
+    public static final int MAX_AAD_BYTES = 65535;
+
+    /** One operation: seal (encrypt + tag) or open (decrypt + check tag; {@code tag} null for seal). */
+    public record Job(boolean open, byte[] key, byte[] iv, byte[] aad, byte[] text, byte[] tag) {
+    }
+
+    /**
+     * What the block returned, by job index.
+     *
+     * @param text          ciphertext (seal) or plaintext (open; null when the tag failed)
+     * @param tag           the computed tag, 16 bytes
+     * @param ok            seal: true; open: the tag matched
+     * @param latencyCycles cycles from the job's command offered to its result taken
+     * @param cycles        cycles the whole run took
+     */
+    public record Result(byte[][] text, byte[][] tag, boolean[] ok, long[] latencyCycles, long cycles) {
+    }
+
+    private final HardwareModel model;
+    private final Channel cmd;
+    private final Channel key;
+    private final Channel iv;
+    private final Channel aad;
+    private final Channel textIn;
+    private final Channel tagIn;
+    private final Channel textOut;
+    private final Channel res;
+
+    public AesGcmDriver(HardwareModel model) {
+        this.model = model;
+        this.cmd = Channel.of(model, "s_cmd", "s_cmd_valid", "s_cmd_ready",
+                "s_cmd_open", "s_cmd_aes256", "s_cmd_aad_len", "s_cmd_text_len");
+        this.key = Channel.of(model, "s_key", "s_key_tvalid", "s_key_tready", "s_key_tdata");
+        this.iv = Channel.of(model, "s_iv", "s_iv_tvalid", "s_iv_tready", "s_iv_tdata");
+        this.aad = Channel.axiStream(model, "s_aad");
+        this.textIn = Channel.axiStream(model, "s_text");
+        this.tagIn = Channel.of(model, "s_tag", "s_tag_tvalid", "s_tag_tready", "s_tag_tdata");
+        this.textOut = Channel.axiStream(model, "m_text");
+        this.res = Channel.of(model, "m_res", "m_res_valid", "m_res_ready", "m_res_ok", "m_res_tag_lo",
+                "m_res_tag_hi");
+    }
+
+    public HardwareModel model() {
+        return model;
+    }
+
+    /** Checks a job against the block's limits; throws IllegalArgumentException naming the problem. */
+    public static void validate(Job j) {
+        if (j.key() == null || (j.key().length != 16 && j.key().length != 32)) {
+            throw new IllegalArgumentException("key must be 16 or 32 bytes, was "
+                    + (j.key() == null ? "null" : j.key().length));
+        }
+        if (j.iv() == null || j.iv().length != 12) {
+            throw new IllegalArgumentException("IV must be 12 bytes, was " + (j.iv() == null ? "null" : j.iv().length));
+        }
+        if (j.open() && (j.tag() == null || j.tag().length != 16)) {
+            throw new IllegalArgumentException("open needs a 16-byte tag, was "
+                    + (j.tag() == null ? "null" : j.tag().length));
+        }
+        if (j.text() == null || j.text().length > MAX_TEXT_BYTES) {
+            throw new IllegalArgumentException("text must be 0.." + MAX_TEXT_BYTES + " bytes, was "
+                    + (j.text() == null ? "null" : j.text().length));
+        }
+        if (j.aad() == null || j.aad().length > MAX_AAD_BYTES) {
+            throw new IllegalArgumentException("AAD must be 0.." + MAX_AAD_BYTES + " bytes, was "
+                    + (j.aad() == null ? "null" : j.aad().length));
+        }
+    }
+
+    /**
+     * Runs the jobs through the block, one after another.
+     *
+     * @param seed            seed of the idle and back-pressure choices
+     * @param idleProbability chance a source leaves a cycle idle
+     * @param backpressure    chance a sink holds ready low in a cycle
+     */
+    public Result run(Job[] jobs, long seed, double idleProbability, double backpressure) {
+        final int n = jobs.length;
+        long totalBeats = 0;
+        for (Job j : jobs) {
+            validate(j);
+            totalBeats += 8 + beats(j.aad().length) + 2L * beats(j.text().length);
+        }
+        final byte[][] text = new byte[n][];
+        final byte[][] tag = new byte[n][];
+        final boolean[] ok = new boolean[n];
+        final boolean[] resDone = new boolean[n];
+        final long[] cmdOffered = new long[n];
+        final long[] latency = new long[n];
+
+        int[] nextCmd = {0};
+        ValidReadySource cmdSource = new ValidReadySource(model, cmd, f -> {
+            if (nextCmd[0] == n) {
+                return false;
+            }
+            int i = nextCmd[0]++;
+            Job j = jobs[i];
+            cmdOffered[i] = model.cycle();
+            f[0] = j.open() ? 1 : 0;
+            f[1] = j.key().length == 32 ? 1 : 0;
+            f[2] = j.aad().length;
+            f[3] = j.text().length;
+            return true;
+        }, seed * 8 + 1, idleProbability);
+
+        ValidReadySource keySource = new ValidReadySource(model, key,
+                beatsOf(jobs, Job::key, false), seed * 8 + 2, idleProbability);
+        ValidReadySource ivSource = new ValidReadySource(model, iv,
+                beatsOf(jobs, Job::iv, false), seed * 8 + 3, idleProbability);
+        ValidReadySource aadSource = new ValidReadySource(model, aad,
+                beatsOf(jobs, Job::aad, true), seed * 8 + 4, idleProbability);
+        ValidReadySource textSource = new ValidReadySource(model, textIn,
+                beatsOf(jobs, Job::text, true), seed * 8 + 5, idleProbability);
+        ValidReadySource tagSource = new ValidReadySource(model, tagIn,
+                beatsOf(jobs, j -> j.open() ? j.tag() : null, false), seed * 8 + 6, idleProbability);
+
+        // Text out: jobs in order, skipping those that send none.
+        int[] outJob = {0};
+        int[] outPos = {0};
+        Runnable skip = () -> {
+            while (outJob[0] < n) {
+                Job j = jobs[outJob[0]];
+                boolean none = j.text().length == 0 || (j.open() && resDone[outJob[0]] && !ok[outJob[0]]);
+                if (!none || outPos[0] != 0) {
+                    break;
+                }
+                outJob[0]++;
+            }
+        };
+        ValidReadySink textSink = new ValidReadySink(model, textOut, (f, cycle) -> {
+            skip.run();
+            int i = outJob[0];
+            if (i == n) {
+                throw new IllegalStateException("aes_gcm sent a text beat after the last job (cycle " + cycle + ")");
+            }
+            Job j = jobs[i];
+            if (j.open() && !resDone[i]) {
+                throw new IllegalStateException("aes_gcm sent plaintext of job " + i
+                        + " before its tag was checked (cycle " + cycle + ")");
+            }
+            if (!j.open() && resDone[i]) {
+                throw new IllegalStateException("aes_gcm sent ciphertext of job " + i
+                        + " after its result (cycle " + cycle + ")");
+            }
+            if (text[i] == null) {
+                text[i] = new byte[j.text().length];
+            }
+            int bytes = Long.bitCount(f[1]);
+            if (outPos[0] + bytes > text[i].length) {
+                throw new IllegalStateException("aes_gcm returned more than the " + text[i].length
+                        + " text bytes of job " + i + " (cycle " + cycle + ")");
+            }
+            for (int b = 0; b < bytes; b++) {
+                text[i][outPos[0] + b] = (byte) (f[0] >>> (8 * b));
+            }
+            outPos[0] += bytes;
+            boolean last = outPos[0] == text[i].length;
+            if ((f[2] != 0) != last) {
+                throw new IllegalStateException("aes_gcm: tlast " + (f[2] != 0) + " at byte " + outPos[0] + " of "
+                        + text[i].length + " of job " + i + " (cycle " + cycle + ")");
+            }
+            if (last) {
+                outJob[0]++;
+                outPos[0] = 0;
+            }
+        }, seed * 8 + 7, backpressure);
+
+        int[] resJob = {0};
+        ValidReadySink resSink = new ValidReadySink(model, res, (f, cycle) -> {
+            skip.run();
+            int i = resJob[0];
+            if (i == n) {
+                throw new IllegalStateException("aes_gcm sent a result with no job pending (cycle " + cycle + ")");
+            }
+            Job j = jobs[i];
+            if (!j.open() && j.text().length > 0 && (text[i] == null || outJob[0] <= i)) {
+                throw new IllegalStateException("aes_gcm sent the result of seal " + i
+                        + " before its last ciphertext beat (cycle " + cycle + ")");
+            }
+            ok[i] = f[0] != 0;
+            byte[] t = new byte[16];
+            for (int b = 0; b < 8; b++) {
+                t[b] = (byte) (f[1] >>> (8 * b));
+                t[8 + b] = (byte) (f[2] >>> (8 * b));
+            }
+            tag[i] = t;
+            latency[i] = cycle - cmdOffered[i] + 1;
+            resDone[i] = true;
+            resJob[0]++;
+        }, seed * 8 + 8, backpressure);
+
+        Testbench tb = new Testbench(model)
+                .add(cmdSource).add(keySource).add(ivSource).add(aadSource).add(textSource).add(tagSource)
+                .add(textSink).add(resSink)
+                .add(new StreamProtocolChecker(model, cmd))
+                .add(new StreamProtocolChecker(model, key))
+                .add(new StreamProtocolChecker(model, iv))
+                .add(StreamProtocolChecker.axiStream(model, aad))
+                .add(StreamProtocolChecker.axiStream(model, textIn))
+                .add(new StreamProtocolChecker(model, tagIn))
+                .add(StreamProtocolChecker.axiStream(model, textOut))
+                .add(new StreamProtocolChecker(model, res));
+        // Generous: random stalls aside, the block needs well under 2 cycles a beat plus ~40 per job.
+        long limit = 20_000 + 64 * totalBeats + 200L * n;
+        long cycles = tb.runUntil(() -> {
+            skip.run();
+            return resJob[0] == n && outJob[0] == n;
+        }, limit);
+        for (int i = 0; i < n; i++) {
+            if (text[i] == null && (!jobs[i].open() || ok[i])) {
+                text[i] = new byte[0];
+            }
+        }
+        return new Result(text, tag, ok, latency, cycles);
+    }
+
+    private static int beats(int bytes) {
+        return (bytes + 7) / 8;
+    }
+
+    /** Beats of one byte field of every job, job after job; {@code stream} adds tkeep and tlast. */
+    private static dev.andromeda.testbed.hw.driver.BeatSource beatsOf(Job[] jobs,
+            java.util.function.Function<Job, byte[]> field, boolean stream) {
+        int[] job = {0};
+        int[] pos = {0};
+        return f -> {
+            while (job[0] < jobs.length) {
+                byte[] b = field.apply(jobs[job[0]]);
+                if (b != null && pos[0] < b.length) {
+                    int bytes = Math.min(8, b.length - pos[0]);
+                    long v = 0;
+                    for (int i = 0; i < bytes; i++) {
+                        v |= (b[pos[0] + i] & 0xFFL) << (8 * i);
+                    }
+                    f[0] = v;
+                    pos[0] += bytes;
+                    if (stream) {
+                        f[1] = (1L << bytes) - 1;
+                        f[2] = pos[0] == b.length ? 1 : 0;
+                    }
+                    if (pos[0] == b.length) {
+                        job[0]++;
+                        pos[0] = 0;
+                    }
+                    return true;
+                }
+                job[0]++;
+                pos[0] = 0;
+            }
+            return false;
+        };
+    }
+}

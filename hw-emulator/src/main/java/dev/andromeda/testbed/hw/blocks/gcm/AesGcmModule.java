@@ -1,0 +1,613 @@
+package dev.andromeda.testbed.hw.blocks.gcm;
+
+import dev.andromeda.testbed.hw.kit.Input;
+import dev.andromeda.testbed.hw.kit.Mem;
+import dev.andromeda.testbed.hw.kit.Module;
+import dev.andromeda.testbed.hw.kit.Output;
+import dev.andromeda.testbed.hw.kit.Reg;
+
+/**
+ * Java cycle model of {@code rtl/aes_gcm/aes_gcm.sv}, written with the
+ * plain-Java RTL kit and cycle-accurate to it: the same registers and
+ * memories (128-bit ones as {@code _lo}/{@code _hi} or {@code _0.._3} pairs of
+ * 64-bit halves), the same next-state equations, so every output matches the
+ * Verilated RTL on every cycle (checked by {@code AesGcmLockstepTest}).
+ *
+ * <p>Read it beside the Verilog: each block below names the Verilog it mirrors.
+ * The arithmetic (S-box, AES round, GF(2^128) product) is in {@link AesGcmMath}.
+ */
+public final class AesGcmModule extends Module {
+    public static final String BLOCK = "aes_gcm";
+
+    static final int S_IDLE = 0;
+    static final int S_KEY = 1;
+    static final int S_EXPAND = 2;
+    static final int S_RUN = 3;
+    static final int S_RES = 4;
+
+    private final int roundsPerCycle;
+    private final int depth;
+    private final int ptrMask;
+
+    // Ports.
+    private final Input rst;
+    private final Input sCmdValid;
+    private final Output sCmdReady;
+    private final Input sCmdOpen;
+    private final Input sCmdAes256;
+    private final Input sCmdAadLen;
+    private final Input sCmdTextLen;
+    private final Input sKeyTdata;
+    private final Input sKeyTvalid;
+    private final Output sKeyTready;
+    private final Input sIvTdata;
+    private final Input sIvTvalid;
+    private final Output sIvTready;
+    private final Input sAadTdata;
+    private final Input sAadTvalid;
+    private final Output sAadTready;
+    private final Input sTextTdata;
+    private final Input sTextTvalid;
+    private final Output sTextTready;
+    private final Input sTagTdata;
+    private final Input sTagTvalid;
+    private final Output sTagTready;
+    private final Output mTextTdata;
+    private final Output mTextTkeep;
+    private final Output mTextTvalid;
+    private final Input mTextTready;
+    private final Output mTextTlast;
+    private final Output mResValid;
+    private final Input mResReady;
+    private final Output mResOk;
+    private final Output mResTagLo;
+    private final Output mResTagHi;
+
+    // State (names as in the Verilog).
+    private final Reg state;
+    private final Reg open;
+    private final Reg aes256;
+    private final Reg aadLen;
+    private final Reg textLen;
+    private final Reg aadRem;
+    private final Reg textRem;
+    private final Reg[] key = new Reg[4];
+    private final Reg keyCnt;
+    private final Reg ivLo;
+    private final Reg ivHi;
+    private final Reg ivCnt;
+    private final Reg tagInLo;
+    private final Reg tagInHi;
+    private final Reg tagCnt;
+    private final Mem rkLo;
+    private final Mem rkHi;
+    private final Reg expR;
+    private final Reg expPrevLo;
+    private final Reg expPrevHi;
+    private final Reg expPrev2Lo;
+    private final Reg expPrev2Hi;
+    private final Reg coreBusy;
+    private final Reg coreRnd;
+    private final Reg coreStLo;
+    private final Reg coreStHi;
+    private final Reg coreK;
+    private final Reg hHi;
+    private final Reg hLo;
+    private final Reg hValid;
+    private final Reg ej0Lo;
+    private final Reg ej0Hi;
+    private final Reg ej0Valid;
+    private final Reg ksLo;
+    private final Reg ksHi;
+    private final Reg ksValid;
+    private final Reg half;
+    private final Reg hold;
+    private final Reg ghPend;
+    private final Reg ghXHi;
+    private final Reg ghXLo;
+    private final Reg ghYHi;
+    private final Reg ghYLo;
+    private final Reg lenDone;
+    private final Mem bufDataMem;
+    private final Mem bufKeepMem;
+    private final Mem bufLastMem;
+    private final Reg bufWrPtr;
+    private final Reg bufRdPtr;
+    private final Reg bufRelPtr;
+    private final Reg outValid;
+    private final Reg outData;
+    private final Reg outKeep;
+    private final Reg outLast;
+    private final Reg resOk;
+    private final Reg resTagLo;
+    private final Reg resTagHi;
+
+    private final long[] core = new long[2];
+    private final long[] gf = new long[2];
+
+    /** The RTL's default parameters: ROUNDS_PER_CYCLE = 5, MAX_TEXT_BYTES = 16384. */
+    public AesGcmModule() {
+        this(5, 16384);
+    }
+
+    public AesGcmModule(int roundsPerCycle, int maxTextBytes) {
+        super(BLOCK);
+        if (roundsPerCycle < 1 || roundsPerCycle > 14) {
+            throw new IllegalArgumentException("ROUNDS_PER_CYCLE must be 1..14: " + roundsPerCycle);
+        }
+        if (maxTextBytes < 16 || maxTextBytes > 65536 || Integer.bitCount(maxTextBytes) != 1) {
+            throw new IllegalArgumentException("MAX_TEXT_BYTES must be a power of two from 16 to 65536: "
+                    + maxTextBytes);
+        }
+        this.roundsPerCycle = roundsPerCycle;
+        this.depth = maxTextBytes / 4;
+        this.ptrMask = 2 * depth - 1;
+        int ptrWidth = Integer.numberOfTrailingZeros(depth) + 1;
+
+        rst = input("rst", 1);
+        sCmdValid = input("s_cmd_valid", 1);
+        sCmdReady = output("s_cmd_ready", 1);
+        sCmdOpen = input("s_cmd_open", 1);
+        sCmdAes256 = input("s_cmd_aes256", 1);
+        sCmdAadLen = input("s_cmd_aad_len", 16);
+        sCmdTextLen = input("s_cmd_text_len", 16);
+        sKeyTdata = input("s_key_tdata", 64);
+        sKeyTvalid = input("s_key_tvalid", 1);
+        sKeyTready = output("s_key_tready", 1);
+        sIvTdata = input("s_iv_tdata", 64);
+        sIvTvalid = input("s_iv_tvalid", 1);
+        sIvTready = output("s_iv_tready", 1);
+        sAadTdata = input("s_aad_tdata", 64);
+        input("s_aad_tkeep", 8);
+        sAadTvalid = input("s_aad_tvalid", 1);
+        sAadTready = output("s_aad_tready", 1);
+        input("s_aad_tlast", 1);
+        sTextTdata = input("s_text_tdata", 64);
+        input("s_text_tkeep", 8);
+        sTextTvalid = input("s_text_tvalid", 1);
+        sTextTready = output("s_text_tready", 1);
+        input("s_text_tlast", 1);
+        sTagTdata = input("s_tag_tdata", 64);
+        sTagTvalid = input("s_tag_tvalid", 1);
+        sTagTready = output("s_tag_tready", 1);
+        mTextTdata = output("m_text_tdata", 64);
+        mTextTkeep = output("m_text_tkeep", 8);
+        mTextTvalid = output("m_text_tvalid", 1);
+        mTextTready = input("m_text_tready", 1);
+        mTextTlast = output("m_text_tlast", 1);
+        mResValid = output("m_res_valid", 1);
+        mResReady = input("m_res_ready", 1);
+        mResOk = output("m_res_ok", 1);
+        mResTagLo = output("m_res_tag_lo", 64);
+        mResTagHi = output("m_res_tag_hi", 64);
+
+        state = reg("state_reg", 3);
+        open = reg("open_reg", 1);
+        aes256 = reg("aes256_reg", 1);
+        aadLen = reg("aad_len_reg", 16);
+        textLen = reg("text_len_reg", 16);
+        aadRem = reg("aad_rem_reg", 16);
+        textRem = reg("text_rem_reg", 16);
+        for (int i = 0; i < 4; i++) {
+            key[i] = reg("key_reg_" + i, 64);
+        }
+        keyCnt = reg("key_cnt_reg", 2);
+        ivLo = reg("iv_reg_lo", 64);
+        ivHi = reg("iv_reg_hi", 32);
+        ivCnt = reg("iv_cnt_reg", 2);
+        tagInLo = reg("tag_in_reg_lo", 64);
+        tagInHi = reg("tag_in_reg_hi", 64);
+        tagCnt = reg("tag_cnt_reg", 2);
+        rkLo = mem("rk_mem_lo", 64, 15);
+        rkHi = mem("rk_mem_hi", 64, 15);
+        expR = reg("exp_r_reg", 4);
+        expPrevLo = reg("exp_prev_reg_lo", 64);
+        expPrevHi = reg("exp_prev_reg_hi", 64);
+        expPrev2Lo = reg("exp_prev2_reg_lo", 64);
+        expPrev2Hi = reg("exp_prev2_reg_hi", 64);
+        coreBusy = reg("core_busy_reg", 1);
+        coreRnd = reg("core_rnd_reg", 4);
+        coreStLo = reg("core_st_reg_lo", 64);
+        coreStHi = reg("core_st_reg_hi", 64);
+        coreK = reg("core_k_reg", 13);
+        hHi = reg("h_reg_hi", 64);
+        hLo = reg("h_reg_lo", 64);
+        hValid = reg("h_valid_reg", 1);
+        ej0Lo = reg("ej0_reg_lo", 64);
+        ej0Hi = reg("ej0_reg_hi", 64);
+        ej0Valid = reg("ej0_valid_reg", 1);
+        ksLo = reg("ks_reg_lo", 64);
+        ksHi = reg("ks_reg_hi", 64);
+        ksValid = reg("ks_valid_reg", 1);
+        half = reg("half_reg", 1);
+        hold = reg("hold_reg", 64);
+        ghPend = reg("gh_pend_reg", 1);
+        ghXHi = reg("gh_x_reg_hi", 64);
+        ghXLo = reg("gh_x_reg_lo", 64);
+        ghYHi = reg("gh_y_reg_hi", 64);
+        ghYLo = reg("gh_y_reg_lo", 64);
+        lenDone = reg("len_done_reg", 1);
+        bufDataMem = mem("buf_data_mem", 64, depth);
+        bufKeepMem = mem("buf_keep_mem", 8, depth);
+        bufLastMem = mem("buf_last_mem", 1, depth);
+        bufWrPtr = reg("buf_wr_ptr_reg", ptrWidth);
+        bufRdPtr = reg("buf_rd_ptr_reg", ptrWidth);
+        bufRelPtr = reg("buf_rel_ptr_reg", ptrWidth);
+        outValid = reg("out_valid_reg", 1);
+        outData = reg("out_data_reg", 64);
+        outKeep = reg("out_keep_reg", 8);
+        outLast = reg("out_last_reg", 1);
+        resOk = reg("res_ok_reg", 1);
+        resTagLo = reg("res_tag_reg_lo", 64);
+        resTagHi = reg("res_tag_reg_hi", 64);
+    }
+
+    // ---- flags: functions of state only (the Verilog's wires)
+    private boolean bufEmpty() {
+        return bufWrPtr.get() == bufRdPtr.get();
+    }
+
+    private boolean bufFull() {
+        return ((bufWrPtr.get() - bufRdPtr.get()) & ptrMask) == depth;
+    }
+
+    private int nr() {
+        return aes256.isHigh() ? 14 : 10;
+    }
+
+    private boolean running() {
+        return state.get() == S_RUN;
+    }
+
+    private long coreEnd() {
+        return ((textLen.get() + 15) >>> 4) + 2;
+    }
+
+    private boolean cmdReady() {
+        return state.get() == S_IDLE;
+    }
+
+    private boolean keyReady() {
+        return state.get() == S_KEY;
+    }
+
+    private boolean ivReady() {
+        long s = state.get();
+        return (s == S_KEY || s == S_EXPAND) && ivCnt.get() != 2;
+    }
+
+    private boolean tagReady() {
+        long s = state.get();
+        return open.isHigh() && tagCnt.get() != 2 && (s == S_KEY || s == S_EXPAND || s == S_RUN);
+    }
+
+    private boolean aadReady() {
+        return running() && hValid.isHigh() && aadRem.get() != 0;
+    }
+
+    private boolean textReady() {
+        return running() && aadRem.get() == 0 && textRem.get() != 0 && ksValid.isHigh() && !bufFull();
+    }
+
+    @Override
+    protected void drive() {
+        sCmdReady.set(cmdReady());
+        sKeyTready.set(keyReady());
+        sIvTready.set(ivReady());
+        sTagTready.set(tagReady());
+        sAadTready.set(aadReady());
+        sTextTready.set(textReady());
+        mTextTdata.set(outData.get());
+        mTextTkeep.set(outKeep.get());
+        mTextTvalid.set(outValid.get());
+        mTextTlast.set(outLast.get());
+        mResValid.set(state.get() == S_RES);
+        mResOk.set(resOk.get());
+        mResTagLo.set(resTagLo.get());
+        mResTagHi.set(resTagHi.get());
+    }
+
+    @Override
+    protected void nextState() {
+        final long st = state.get();
+        final boolean running = st == S_RUN;
+        final int nr = nr();
+
+        // ---- handshakes
+        final boolean cmdFire = sCmdValid.isHigh() && cmdReady();
+        final boolean keyFire = sKeyTvalid.isHigh() && keyReady();
+        final boolean ivFire = sIvTvalid.isHigh() && ivReady();
+        final boolean tagFire = sTagTvalid.isHigh() && tagReady();
+        final boolean aadFire = sAadTvalid.isHigh() && aadReady();
+        final boolean textFire = sTextTvalid.isHigh() && textReady();
+
+        // ---- AAD / text beats
+        final long rem = aadFire ? aadRem.get() : textRem.get();
+        final int beatBytes = rem >= 8 ? 8 : (int) rem;
+        final long mask = AesGcmMath.laneMask(beatBytes);
+        final long textOut = (sTextTdata.get() ^ (half.isHigh() ? ksHi.get() : ksLo.get())) & mask;
+        final long gWord;
+        if (aadFire) {
+            gWord = sAadTdata.get() & mask;
+        } else if (open.isHigh()) {
+            gWord = sTextTdata.get() & mask;
+        } else {
+            gWord = textOut;
+        }
+        final boolean lastBeat = rem <= 8;
+        final boolean blockDone = half.isHigh() || lastBeat;
+        final long blkLo = half.isHigh() ? hold.get() : gWord;
+        final long blkHi = half.isHigh() ? gWord : 0;
+        final boolean dataLoad = (aadFire || textFire) && blockDone;
+        final boolean lenLoad = running && hValid.isHigh() && aadRem.get() == 0 && textRem.get() == 0
+                && !lenDone.isHigh();
+        final boolean ghLoad = dataLoad || lenLoad;
+        final long ghLoadHi = lenLoad ? aadLen.get() << 3 : Long.reverseBytes(blkLo);
+        final long ghLoadLo = lenLoad ? textLen.get() << 3 : Long.reverseBytes(blkHi);
+
+        // ---- key expansion
+        final boolean expActive = st == S_EXPAND && expR.get() <= nr;
+        final int r = (int) expR.get();
+        long expNewLo;
+        long expNewHi;
+        if (r == 0) {
+            expNewLo = key[0].get();
+            expNewHi = key[1].get();
+        } else if (r == 1 && aes256.isHigh()) {
+            expNewLo = key[2].get();
+            expNewHi = key[3].get();
+        } else {
+            int t = (int) (expPrevHi.get() >>> 32);
+            int rcIdx = aes256.isHigh() ? r >>> 1 : r;
+            int sub;
+            if (!aes256.isHigh() || (r & 1) == 0) {
+                sub = AesGcmMath.subWord(Integer.rotateRight(t, 8)) ^ AesGcmMath.rcon(rcIdx);
+            } else {
+                sub = AesGcmMath.subWord(t);
+            }
+            long baseLo = aes256.isHigh() ? expPrev2Lo.get() : expPrevLo.get();
+            long baseHi = aes256.isHigh() ? expPrev2Hi.get() : expPrevHi.get();
+            int w0 = (int) baseLo ^ sub;
+            int w1 = (int) (baseLo >>> 32) ^ w0;
+            int w2 = (int) baseHi ^ w1;
+            int w3 = (int) (baseHi >>> 32) ^ w2;
+            expNewLo = (w0 & 0xFFFFFFFFL) | ((long) w1 << 32);
+            expNewHi = (w2 & 0xFFFFFFFFL) | ((long) w3 << 32);
+        }
+
+        // ---- AES core
+        final long k = coreK.get();
+        final boolean coreStart = running && !coreBusy.isHigh() && k < coreEnd();
+        final boolean coreActive = coreBusy.isHigh() || coreStart;
+        final int coreR0 = coreBusy.isHigh() ? (int) coreRnd.get() : 1;
+        final boolean coreFinish = coreActive && coreR0 + roundsPerCycle - 1 >= nr;
+        final boolean coreDestOk = k < 2 || !ksValid.isHigh() || (textFire && blockDone);
+        final boolean coreAdv = coreActive && (!coreFinish || coreDestOk);
+        core[0] = coreStLo.get();
+        core[1] = coreStHi.get();
+        if (coreActive && coreAdv) {
+            // (When the core stalls the Verilog computes the same rounds and throws them away.)
+            if (!coreBusy.isHigh()) {
+                long inLo = k == 0 ? 0 : ivLo.get();
+                long inHi = k == 0 ? 0 : ivHi.get() | (Integer.reverseBytes((int) k) & 0xFFFFFFFFL) << 32;
+                core[0] = inLo ^ rkLo.read(0);
+                core[1] = inHi ^ rkHi.read(0);
+            }
+            for (int i = 0; i < roundsPerCycle; i++) {
+                int rr = coreR0 + i;
+                if (rr <= nr) {
+                    AesGcmMath.round(core, rkLo.read(rr), rkHi.read(rr), rr == nr);
+                }
+            }
+        }
+
+        // ---- result
+        final long tagLo = Long.reverseBytes(ghYHi.get()) ^ ej0Lo.get();
+        final long tagHi = Long.reverseBytes(ghYLo.get()) ^ ej0Hi.get();
+        final boolean finalReady = running && lenDone.isHigh() && !ghPend.isHigh() && ej0Valid.isHigh()
+                && (open.isHigh() ? tagCnt.get() == 2 : (bufEmpty() && !outValid.isHigh()));
+
+        // ---- output side
+        // Beats up to buf_rel_ptr_reg are released (a seal's at once, an open's when its result is taken).
+        final int bufHead = (int) bufRdPtr.get() & (depth - 1);
+        final boolean outLoad = bufRdPtr.get() != bufRelPtr.get() && (!outValid.isHigh() || mTextTready.isHigh());
+
+        // ---- registers (in the Verilog's order: a later next() wins, as a later <= does)
+        switch ((int) st) {
+            case S_IDLE -> {
+                if (cmdFire) {
+                    state.next(S_KEY);
+                    open.next(sCmdOpen.get());
+                    aes256.next(sCmdAes256.get());
+                    aadLen.next(sCmdAadLen.get());
+                    textLen.next(sCmdTextLen.get());
+                    aadRem.next(sCmdAadLen.get());
+                    textRem.next(sCmdTextLen.get());
+                    keyCnt.next(0);
+                    ivCnt.next(0);
+                    tagCnt.next(0);
+                    expR.next(0);
+                    coreBusy.next(0);
+                    coreK.next(0);
+                    hValid.next(0);
+                    ej0Valid.next(0);
+                    ksValid.next(0);
+                    half.next(0);
+                    ghPend.next(0);
+                    ghYHi.next(0);
+                    ghYLo.next(0);
+                    lenDone.next(0);
+                }
+            }
+            case S_KEY -> {
+                if (keyFire && keyCnt.get() == (aes256.isHigh() ? 3 : 1)) {
+                    state.next(S_EXPAND);
+                }
+            }
+            case S_EXPAND -> {
+                if (expR.get() > nr && ivCnt.get() == 2) {
+                    state.next(S_RUN);
+                }
+            }
+            case S_RUN -> {
+                if (finalReady) {
+                    state.next(S_RES);
+                    resOk.next(!open.isHigh() || (tagLo == tagInLo.get() && tagHi == tagInHi.get()));
+                    resTagLo.next(tagLo);
+                    resTagHi.next(tagHi);
+                }
+            }
+            case S_RES -> {
+                if (mResReady.isHigh()) {
+                    state.next(S_IDLE);
+                    if (open.isHigh() && resOk.isHigh()) {
+                        bufRelPtr.next(bufWrPtr.get());
+                    } else if (open.isHigh()) {
+                        bufWrPtr.next(bufRelPtr.get());
+                    }
+                }
+            }
+            default -> state.next(S_IDLE);
+        }
+
+        if (keyFire) {
+            key[(int) keyCnt.get()].next(sKeyTdata.get());
+            keyCnt.next(keyCnt.get() + 1);
+        }
+        if (ivFire) {
+            if (ivCnt.get() == 0) {
+                ivLo.next(sIvTdata.get());
+            } else {
+                ivHi.next(sIvTdata.get() & 0xFFFFFFFFL);
+            }
+            ivCnt.next(ivCnt.get() + 1);
+        }
+        if (tagFire) {
+            if ((tagCnt.get() & 1) == 0) {
+                tagInLo.next(sTagTdata.get());
+            } else {
+                tagInHi.next(sTagTdata.get());
+            }
+            tagCnt.next(tagCnt.get() + 1);
+        }
+
+        if (expActive) {
+            rkLo.write(r, expNewLo);
+            rkHi.write(r, expNewHi);
+            expPrev2Lo.next(expPrevLo.get());
+            expPrev2Hi.next(expPrevHi.get());
+            expPrevLo.next(expNewLo);
+            expPrevHi.next(expNewHi);
+            expR.next(r + 1);
+        }
+
+        if (coreAdv) {
+            if (coreFinish) {
+                coreBusy.next(0);
+                coreK.next(k + 1);
+                if (k == 0) {
+                    hHi.next(Long.reverseBytes(core[0]));
+                    hLo.next(Long.reverseBytes(core[1]));
+                    hValid.next(1);
+                } else if (k == 1) {
+                    ej0Lo.next(core[0]);
+                    ej0Hi.next(core[1]);
+                    ej0Valid.next(1);
+                } else {
+                    ksLo.next(core[0]);
+                    ksHi.next(core[1]);
+                }
+            } else {
+                coreBusy.next(1);
+                coreStLo.next(core[0]);
+                coreStHi.next(core[1]);
+                coreRnd.next(coreR0 + roundsPerCycle);
+            }
+        }
+        if (coreAdv && coreFinish && k >= 2) {
+            ksValid.next(1);
+        } else if (textFire && blockDone) {
+            ksValid.next(0);
+        }
+
+        if (aadFire) {
+            aadRem.next(aadRem.get() - beatBytes);
+        }
+        if (textFire) {
+            int at = (int) bufWrPtr.get() & (depth - 1);
+            textRem.next(textRem.get() - beatBytes);
+            bufDataMem.write(at, textOut);
+            bufKeepMem.write(at, 0xFF >>> (8 - beatBytes));
+            bufLastMem.write(at, lastBeat ? 1 : 0);
+            bufWrPtr.next(bufWrPtr.get() + 1);
+            if (!open.isHigh()) {
+                bufRelPtr.next(bufWrPtr.get() + 1);
+            }
+        }
+        if (aadFire || textFire) {
+            half.next(!blockDone);
+            if (!blockDone) {
+                hold.next(gWord);
+            }
+        }
+
+        if (ghPend.isHigh()) {
+            AesGcmMath.gfMul(ghYHi.get() ^ ghXHi.get(), ghYLo.get() ^ ghXLo.get(), hHi.get(), hLo.get(), gf);
+            ghYHi.next(gf[0]);
+            ghYLo.next(gf[1]);
+        }
+        ghPend.next(ghLoad);
+        if (ghLoad) {
+            ghXHi.next(ghLoadHi);
+            ghXLo.next(ghLoadLo);
+        }
+        if (lenLoad) {
+            lenDone.next(1);
+        }
+
+        if (outLoad) {
+            outValid.next(1);
+            outData.next(bufDataMem.read(bufHead));
+            outKeep.next(bufKeepMem.read(bufHead));
+            outLast.next(bufLastMem.read(bufHead));
+            bufRdPtr.next(bufRdPtr.get() + 1);
+        } else if (mTextTready.isHigh()) {
+            outValid.next(0);
+        }
+
+        if (rst.isHigh()) {
+            state.next(S_IDLE);
+            open.next(0);
+            aes256.next(0);
+            aadLen.next(0);
+            textLen.next(0);
+            aadRem.next(0);
+            textRem.next(0);
+            keyCnt.next(0);
+            ivCnt.next(0);
+            tagCnt.next(0);
+            expR.next(0);
+            coreBusy.next(0);
+            coreRnd.next(0);
+            coreK.next(0);
+            hValid.next(0);
+            ej0Valid.next(0);
+            ksValid.next(0);
+            half.next(0);
+            ghPend.next(0);
+            ghYHi.next(0);
+            ghYLo.next(0);
+            lenDone.next(0);
+            bufWrPtr.next(0);
+            bufRdPtr.next(0);
+            bufRelPtr.next(0);
+            outValid.next(0);
+            outData.next(0);
+            outKeep.next(0);
+            outLast.next(0);
+            resOk.next(0);
+            resTagLo.next(0);
+            resTagHi.next(0);
+        }
+    }
+}

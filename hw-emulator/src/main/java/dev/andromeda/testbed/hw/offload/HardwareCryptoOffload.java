@@ -1,0 +1,86 @@
+package dev.andromeda.testbed.hw.offload;
+
+import dev.andromeda.testbed.fastpath.offload.CryptoBatch;
+import dev.andromeda.testbed.fastpath.offload.CryptoOffload;
+import dev.andromeda.testbed.fastpath.offload.OffloadCounters;
+import dev.andromeda.testbed.fastpath.offload.OffloadOptions;
+import dev.andromeda.testbed.hw.HardwareModel;
+import dev.andromeda.testbed.hw.blocks.gcm.AesGcmDriver;
+
+/**
+ * The crypto stage on an {@code aes_gcm} block behind any
+ * {@link HardwareModel}. Costs are kept apart as in {@link HardwareChecksumOffload}.
+ */
+public final class HardwareCryptoOffload implements CryptoOffload {
+    private final HardwareModel model;
+    private final AesGcmDriver driver;
+    private final OffloadOptions options;
+    private final OffloadCounters counters = new OffloadCounters();
+    private long batches;
+
+    /** Takes ownership of the model. */
+    public HardwareCryptoOffload(HardwareModel model, OffloadOptions options) {
+        this.model = model;
+        this.options = options;
+        this.driver = new AesGcmDriver(model);
+        if (options.waveform() != null) {
+            model.traceOn(options.waveform());
+        }
+    }
+
+    @Override
+    public String name() {
+        return model.backend();
+    }
+
+    @Override
+    public void process(CryptoBatch batch) {
+        long t0 = System.nanoTime();
+        int n = batch.size();
+        int[] index = new int[n];
+        AesGcmDriver.Job[] jobs = new AesGcmDriver.Job[n];
+        int count = 0;
+        int rejected = 0;
+        long bytes = 0;
+        for (int i = 0; i < n; i++) {
+            if (batch.status(i) != CryptoBatch.STATUS_PENDING) {
+                continue;
+            }
+            if (batch.validate(i) != null) {
+                batch.reject(i);
+                rejected++;
+                continue;
+            }
+            boolean open = batch.op(i) == CryptoBatch.OP_OPEN;
+            index[count] = i;
+            jobs[count++] = new AesGcmDriver.Job(open, batch.key(i), batch.iv(i), batch.aad(i), batch.text(i),
+                    open ? batch.tag(i) : null);
+            bytes += batch.textLength(i);
+        }
+        jobs = java.util.Arrays.copyOf(jobs, count);
+        long t1 = System.nanoTime();
+        AesGcmDriver.Result r = count == 0 ? null : driver.run(jobs, options.seed() + 7919 * batches++,
+                options.idleProbability(), options.backpressureProbability());
+        long t2 = System.nanoTime();
+        for (int k = 0; k < count; k++) {
+            int i = index[k];
+            if (jobs[k].open()) {
+                batch.completeOpen(i, r.ok()[k] ? r.text()[k] : null, r.latencyCycles()[k]);
+            } else {
+                batch.completeSeal(i, r.text()[k], r.tag()[k], r.latencyCycles()[k]);
+            }
+        }
+        long t3 = System.nanoTime();
+        counters.add(count, rejected, bytes, (t1 - t0) + (t3 - t2), r == null ? 0 : r.cycles(), t2 - t1);
+    }
+
+    @Override
+    public OffloadCounters counters() {
+        return counters;
+    }
+
+    @Override
+    public void close() {
+        model.close();
+    }
+}

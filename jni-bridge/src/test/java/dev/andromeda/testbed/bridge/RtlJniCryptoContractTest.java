@@ -1,0 +1,10 @@
+package dev.andromeda.testbed.bridge;
+
+import dev.andromeda.testbed.hw.contract.CryptoOffloadContract;
+
+class RtlJniCryptoContractTest extends CryptoOffloadContract {
+    @Override
+    protected String implementation() {
+        return "rtl-jni";
+    }
+}

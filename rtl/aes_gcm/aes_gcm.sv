@@ -1,0 +1,615 @@
+// aes_gcm: AES-128 / AES-256 GCM seal and open (NIST SP 800-38D, 96-bit IV).
+//
+// One command per operation (seal or open, key size, AAD and text lengths in
+// bytes). Per command the block takes 2 or 4 key beats, 2 IV beats, the AAD
+// beats, the text beats and, for open, 2 tag beats; a driver may offer every
+// channel at once and the block takes each when it needs it. Commands run one
+// after another.
+//
+//   seal: ciphertext beats stream out on m_text as they are produced; the
+//         result (ok = 1, tag) follows the last ciphertext beat taken.
+//   open: the plaintext is held in a buffer until the tag is checked; the
+//         result (ok, computed tag) leaves first and, only when ok, the
+//         plaintext beats follow once the result is taken. A failed tag drops
+//         the buffered plaintext: no m_text beats at all for that command.
+//         The plaintext drains while the next command already runs.
+//
+// Datapath: an iterative AES core that applies ROUNDS_PER_CYCLE rounds a cycle
+// (block 0 = E_K(0) = H, block 1 = E_K(J0), blocks 2.. = keystream for
+// counters 2..), a one-entry keystream slot, and a GHASH unit that multiplies
+// one 128-bit block by H in GF(2^128) per cycle. The round keys are expanded
+// once per command, one round key a cycle, into a 15-entry round-key memory.
+//
+// Every output is a register or a function of registers only (no input-to-output
+// combinational path), so a driver may read ready/valid before it sets inputs.
+//
+// Byte order: lane 0 (tdata[7:0]) carries a stream's first byte. Beat counts
+// and keeps come from the command's lengths: tkeep and tlast of s_aad and
+// s_text are not checked. m_text_tkeep is contiguous from lane 0 and only the
+// last beat of a command may be partial.
+//
+// See rtl/aes_gcm/README.md (the datasheet) for latency and throughput.
+
+`resetall
+`timescale 1ns / 1ps
+`default_nettype none
+
+module aes_gcm #(
+    // AES rounds the core applies per cycle, 1..14. At 5 a block takes 2
+    // cycles under AES-128 (10 rounds) and 3 under AES-256 (14 rounds).
+    parameter int ROUNDS_PER_CYCLE = 5,
+    // Largest text an open can buffer, in bytes: a power of two, 16..65536.
+    // Seal streams and is not limited by it (text_len is 16 bits).
+    parameter int MAX_TEXT_BYTES = 16384
+) (
+    input  wire logic        clk,
+    input  wire logic        rst,
+
+    // One command per operation.
+    input  wire logic        s_cmd_valid,
+    output wire logic        s_cmd_ready,
+    input  wire logic        s_cmd_open,
+    input  wire logic        s_cmd_aes256,
+    input  wire logic [15:0] s_cmd_aad_len,
+    input  wire logic [15:0] s_cmd_text_len,
+
+    // Key: 2 (AES-128) or 4 (AES-256) beats, key byte 0 in [7:0] of beat 0.
+    input  wire logic [63:0] s_key_tdata,
+    input  wire logic        s_key_tvalid,
+    output wire logic        s_key_tready,
+
+    // IV: beat 0 = IV bytes 0..7, beat 1 = IV bytes 8..11 in [31:0].
+    input  wire logic [63:0] s_iv_tdata,
+    input  wire logic        s_iv_tvalid,
+    output wire logic        s_iv_tready,
+
+    // AAD: ceil(aad_len / 8) beats.
+    input  wire logic [63:0] s_aad_tdata,
+    input  wire logic [7:0]  s_aad_tkeep,
+    input  wire logic        s_aad_tvalid,
+    output wire logic        s_aad_tready,
+    input  wire logic        s_aad_tlast,
+
+    // Text in (plaintext for seal, ciphertext for open): ceil(text_len / 8) beats.
+    input  wire logic [63:0] s_text_tdata,
+    input  wire logic [7:0]  s_text_tkeep,
+    input  wire logic        s_text_tvalid,
+    output wire logic        s_text_tready,
+    input  wire logic        s_text_tlast,
+
+    // Tag in, open only: 2 beats, tag byte 0 in [7:0] of beat 0.
+    input  wire logic [63:0] s_tag_tdata,
+    input  wire logic        s_tag_tvalid,
+    output wire logic        s_tag_tready,
+
+    // Text out (ciphertext for seal, plaintext for open).
+    output wire logic [63:0] m_text_tdata,
+    output wire logic [7:0]  m_text_tkeep,
+    output wire logic        m_text_tvalid,
+    input  wire logic        m_text_tready,
+    output wire logic        m_text_tlast,
+
+    // One result per command.
+    output wire logic        m_res_valid,
+    input  wire logic        m_res_ready,
+    output wire logic        m_res_ok,
+    output wire logic [63:0] m_res_tag_lo,
+    output wire logic [63:0] m_res_tag_hi
+);
+
+    // Text buffer: two largest texts, so an open's plaintext can wait for its
+    // tag while the previous command's text still drains.
+    localparam int DEPTH = MAX_TEXT_BYTES / 4;
+    localparam int ADDR_WIDTH = $clog2(DEPTH);
+
+    initial begin
+        if (ROUNDS_PER_CYCLE < 1 || ROUNDS_PER_CYCLE > 14) begin
+            $error("aes_gcm: ROUNDS_PER_CYCLE must be 1..14");
+        end
+        if (MAX_TEXT_BYTES < 16 || MAX_TEXT_BYTES > 65536 || (MAX_TEXT_BYTES & (MAX_TEXT_BYTES - 1)) != 0) begin
+            $error("aes_gcm: MAX_TEXT_BYTES must be a power of two from 16 to 65536");
+        end
+    end
+
+    // Command states.
+    localparam logic [2:0] S_IDLE = 3'd0;    // waiting for a command
+    localparam logic [2:0] S_KEY = 3'd1;     // taking key beats (and IV, tag)
+    localparam logic [2:0] S_EXPAND = 3'd2;  // expanding the key, one round key a cycle
+    localparam logic [2:0] S_RUN = 3'd3;     // H, E(J0), AAD, text, length block, tag
+    localparam logic [2:0] S_RES = 3'd4;     // result offered on m_res
+
+    localparam logic [7:0] SBOX [256] = '{
+        8'h63, 8'h7c, 8'h77, 8'h7b, 8'hf2, 8'h6b, 8'h6f, 8'hc5, 8'h30, 8'h01, 8'h67, 8'h2b, 8'hfe, 8'hd7, 8'hab, 8'h76,
+        8'hca, 8'h82, 8'hc9, 8'h7d, 8'hfa, 8'h59, 8'h47, 8'hf0, 8'had, 8'hd4, 8'ha2, 8'haf, 8'h9c, 8'ha4, 8'h72, 8'hc0,
+        8'hb7, 8'hfd, 8'h93, 8'h26, 8'h36, 8'h3f, 8'hf7, 8'hcc, 8'h34, 8'ha5, 8'he5, 8'hf1, 8'h71, 8'hd8, 8'h31, 8'h15,
+        8'h04, 8'hc7, 8'h23, 8'hc3, 8'h18, 8'h96, 8'h05, 8'h9a, 8'h07, 8'h12, 8'h80, 8'he2, 8'heb, 8'h27, 8'hb2, 8'h75,
+        8'h09, 8'h83, 8'h2c, 8'h1a, 8'h1b, 8'h6e, 8'h5a, 8'ha0, 8'h52, 8'h3b, 8'hd6, 8'hb3, 8'h29, 8'he3, 8'h2f, 8'h84,
+        8'h53, 8'hd1, 8'h00, 8'hed, 8'h20, 8'hfc, 8'hb1, 8'h5b, 8'h6a, 8'hcb, 8'hbe, 8'h39, 8'h4a, 8'h4c, 8'h58, 8'hcf,
+        8'hd0, 8'hef, 8'haa, 8'hfb, 8'h43, 8'h4d, 8'h33, 8'h85, 8'h45, 8'hf9, 8'h02, 8'h7f, 8'h50, 8'h3c, 8'h9f, 8'ha8,
+        8'h51, 8'ha3, 8'h40, 8'h8f, 8'h92, 8'h9d, 8'h38, 8'hf5, 8'hbc, 8'hb6, 8'hda, 8'h21, 8'h10, 8'hff, 8'hf3, 8'hd2,
+        8'hcd, 8'h0c, 8'h13, 8'hec, 8'h5f, 8'h97, 8'h44, 8'h17, 8'hc4, 8'ha7, 8'h7e, 8'h3d, 8'h64, 8'h5d, 8'h19, 8'h73,
+        8'h60, 8'h81, 8'h4f, 8'hdc, 8'h22, 8'h2a, 8'h90, 8'h88, 8'h46, 8'hee, 8'hb8, 8'h14, 8'hde, 8'h5e, 8'h0b, 8'hdb,
+        8'he0, 8'h32, 8'h3a, 8'h0a, 8'h49, 8'h06, 8'h24, 8'h5c, 8'hc2, 8'hd3, 8'hac, 8'h62, 8'h91, 8'h95, 8'he4, 8'h79,
+        8'he7, 8'hc8, 8'h37, 8'h6d, 8'h8d, 8'hd5, 8'h4e, 8'ha9, 8'h6c, 8'h56, 8'hf4, 8'hea, 8'h65, 8'h7a, 8'hae, 8'h08,
+        8'hba, 8'h78, 8'h25, 8'h2e, 8'h1c, 8'ha6, 8'hb4, 8'hc6, 8'he8, 8'hdd, 8'h74, 8'h1f, 8'h4b, 8'hbd, 8'h8b, 8'h8a,
+        8'h70, 8'h3e, 8'hb5, 8'h66, 8'h48, 8'h03, 8'hf6, 8'h0e, 8'h61, 8'h35, 8'h57, 8'hb9, 8'h86, 8'hc1, 8'h1d, 8'h9e,
+        8'he1, 8'hf8, 8'h98, 8'h11, 8'h69, 8'hd9, 8'h8e, 8'h94, 8'h9b, 8'h1e, 8'h87, 8'he9, 8'hce, 8'h55, 8'h28, 8'hdf,
+        8'h8c, 8'ha1, 8'h89, 8'h0d, 8'hbf, 8'he6, 8'h42, 8'h68, 8'h41, 8'h99, 8'h2d, 8'h0f, 8'hb0, 8'h54, 8'hbb, 8'h16
+    };
+
+    // ------------------------------------------------------------ functions
+    function automatic logic [7:0] xtime(input logic [7:0] b);
+        return {b[6:0], 1'b0} ^ (b[7] ? 8'h1b : 8'h00);
+    endfunction
+
+    function automatic logic [31:0] sub_word(input logic [31:0] w);
+        return {SBOX[w[31:24]], SBOX[w[23:16]], SBOX[w[15:8]], SBOX[w[7:0]]};
+    endfunction
+
+    // One AES round on a state whose byte i (column-major) is s[8i+:8]:
+    // SubBytes, ShiftRows, MixColumns unless last, AddRoundKey.
+    function automatic logic [127:0] aes_round(input logic [127:0] s, input logic [127:0] rk, input logic last);
+        logic [127:0] t;
+        logic [127:0] m;
+        for (int c = 0; c < 4; c++) begin
+            for (int r = 0; r < 4; r++) begin
+                t[8 * (r + 4 * c) +: 8] = SBOX[s[8 * (r + 4 * ((c + r) % 4)) +: 8]];
+            end
+        end
+        if (last) begin
+            m = t;
+        end else begin
+            for (int c = 0; c < 4; c++) begin
+                logic [7:0] a0, a1, a2, a3;
+                a0 = t[32 * c +: 8];
+                a1 = t[32 * c + 8 +: 8];
+                a2 = t[32 * c + 16 +: 8];
+                a3 = t[32 * c + 24 +: 8];
+                m[32 * c +: 8] = xtime(a0) ^ xtime(a1) ^ a1 ^ a2 ^ a3;
+                m[32 * c + 8 +: 8] = a0 ^ xtime(a1) ^ xtime(a2) ^ a2 ^ a3;
+                m[32 * c + 16 +: 8] = a0 ^ a1 ^ xtime(a2) ^ xtime(a3) ^ a3;
+                m[32 * c + 24 +: 8] = xtime(a0) ^ a0 ^ a1 ^ a2 ^ xtime(a3);
+            end
+        end
+        return m ^ rk;
+    endfunction
+
+    // GF(2^128) product in GCM's bit order: bit 127 is the first bit of the
+    // block (the top bit of its byte 0); R = 11100001 || 0^120.
+    function automatic logic [127:0] gf_mul(input logic [127:0] x, input logic [127:0] y);
+        logic [127:0] z;
+        logic [127:0] v;
+        z = '0;
+        v = y;
+        for (int i = 127; i >= 0; i--) begin
+            if (x[i]) begin
+                z = z ^ v;
+            end
+            v = v[0] ? ((v >> 1) ^ {8'he1, 120'd0}) : (v >> 1);
+        end
+        return z;
+    endfunction
+
+    function automatic logic [63:0] bswap64(input logic [63:0] w);
+        logic [63:0] b;
+        for (int i = 0; i < 8; i++) begin
+            b[8 * i +: 8] = w[8 * (7 - i) +: 8];
+        end
+        return b;
+    endfunction
+
+    // Stream order (byte i in [8i+:8]) <-> GCM's big-endian 128-bit integer.
+    function automatic logic [127:0] bswap128(input logic [127:0] w);
+        return {bswap64(w[63:0]), bswap64(w[127:64])};
+    endfunction
+
+    function automatic logic [63:0] lane_mask(input logic [3:0] bytes);
+        logic [63:0] m;
+        for (int l = 0; l < 8; l++) begin
+            m[8 * l +: 8] = (4'(l) < bytes) ? 8'hff : 8'h00;
+        end
+        return m;
+    endfunction
+
+    // ---------------------------------------------------------------- state
+    logic [2:0]   state_reg;
+    logic         open_reg;
+    logic         aes256_reg;
+    logic [15:0]  aad_len_reg, text_len_reg;
+    logic [15:0]  aad_rem_reg, text_rem_reg;     // bytes still to take
+    logic [255:0] key_reg;
+    logic [1:0]   key_cnt_reg;
+    logic [95:0]  iv_reg;
+    logic [1:0]   iv_cnt_reg;
+    logic [127:0] tag_in_reg;
+    logic [1:0]   tag_cnt_reg;
+
+    // Key expansion.
+    logic [127:0] rk_mem [15];
+    logic [3:0]   exp_r_reg;                      // next round key to write
+    logic [127:0] exp_prev_reg, exp_prev2_reg;    // round keys r-1 and r-2
+
+    // AES core.
+    logic         core_busy_reg;
+    logic [3:0]   core_rnd_reg;                   // next round to apply
+    logic [127:0] core_st_reg;
+    logic [12:0]  core_k_reg;                     // block index: 0 = H, 1 = J0, k = counter k
+
+    logic [127:0] h_reg;                          // H, big-endian integer
+    logic         h_valid_reg;
+    logic [127:0] ej0_reg;                        // E_K(J0), stream order
+    logic         ej0_valid_reg;
+    logic [127:0] ks_reg;                         // keystream block for the text
+    logic         ks_valid_reg;
+
+    // Beat pairing into 16-byte blocks (AAD, then text).
+    logic         half_reg;                       // 1: the next beat is a block's second
+    logic [63:0]  hold_reg;                       // the block's first beat (masked)
+
+    // GHASH.
+    logic         gh_pend_reg;                    // gh_x_reg waits to be absorbed
+    logic [127:0] gh_x_reg;                       // big-endian integer
+    logic [127:0] gh_y_reg;                       // big-endian integer
+    logic         len_done_reg;                   // length block loaded
+
+    // Text out buffer.
+    logic [63:0]         buf_data_mem [DEPTH];
+    logic [7:0]          buf_keep_mem [DEPTH];
+    logic                buf_last_mem [DEPTH];
+    logic [ADDR_WIDTH:0] buf_wr_ptr_reg, buf_rd_ptr_reg;
+    logic [ADDR_WIDTH:0] buf_rel_ptr_reg;         // beats before it may leave
+
+    logic         out_valid_reg;
+    logic [63:0]  out_data_reg;
+    logic [7:0]   out_keep_reg;
+    logic         out_last_reg;
+    logic         res_ok_reg;
+    logic [127:0] res_tag_reg;
+
+    // ---------------------------------------------------------- flags (state only)
+    wire buf_empty = buf_wr_ptr_reg == buf_rd_ptr_reg;
+    wire buf_full = buf_wr_ptr_reg == {~buf_rd_ptr_reg[ADDR_WIDTH], buf_rd_ptr_reg[ADDR_WIDTH-1:0]};
+    wire [3:0] nr = aes256_reg ? 4'd14 : 4'd10;
+    wire running = state_reg == S_RUN;
+    wire [12:0] core_end = 13'((({1'b0, text_len_reg} + 17'd15) >> 4) + 17'd2);
+
+    assign s_cmd_ready = state_reg == S_IDLE;
+    assign s_key_tready = state_reg == S_KEY;
+    assign s_iv_tready = (state_reg == S_KEY || state_reg == S_EXPAND) && iv_cnt_reg != 2'd2;
+    assign s_tag_tready = open_reg && tag_cnt_reg != 2'd2
+                       && (state_reg == S_KEY || state_reg == S_EXPAND || running);
+    assign s_aad_tready = running && h_valid_reg && aad_rem_reg != 16'd0;
+    assign s_text_tready = running && aad_rem_reg == 16'd0 && text_rem_reg != 16'd0 && ks_valid_reg && !buf_full;
+    assign m_text_tdata = out_data_reg;
+    assign m_text_tkeep = out_keep_reg;
+    assign m_text_tvalid = out_valid_reg;
+    assign m_text_tlast = out_last_reg;
+    assign m_res_valid = state_reg == S_RES;
+    assign m_res_ok = res_ok_reg;
+    assign m_res_tag_lo = res_tag_reg[63:0];
+    assign m_res_tag_hi = res_tag_reg[127:64];
+
+    // tkeep/tlast of the input streams and the IV's upper beat bits are not used:
+    // lengths come from the command.
+    wire unused_ok = &{1'b0, s_aad_tkeep, s_aad_tlast, s_text_tkeep, s_text_tlast, s_iv_tdata[63:32]};
+
+    // ---------------------------------------------------------- handshakes
+    wire cmd_fire = s_cmd_valid && s_cmd_ready;
+    wire key_fire = s_key_tvalid && s_key_tready;
+    wire iv_fire = s_iv_tvalid && s_iv_tready;
+    wire tag_fire = s_tag_tvalid && s_tag_tready;
+    wire aad_fire = s_aad_tvalid && s_aad_tready;
+    wire text_fire = s_text_tvalid && s_text_tready;
+
+    // ---------------------------------------------------------- AAD / text beats
+    logic [15:0]  rem;
+    logic [3:0]   beat_bytes;
+    logic [63:0]  mask;
+    logic [63:0]  text_out;
+    logic [63:0]  g_word;
+    logic         last_beat;
+    logic         block_done;
+    logic [127:0] blk;
+    logic         data_load;
+    logic         len_load;
+    logic         gh_load;
+    logic [127:0] gh_load_val;
+    always_comb begin
+        rem = aad_fire ? aad_rem_reg : text_rem_reg;
+        beat_bytes = rem >= 16'd8 ? 4'd8 : rem[3:0];
+        mask = lane_mask(beat_bytes);
+        text_out = (s_text_tdata ^ (half_reg ? ks_reg[127:64] : ks_reg[63:0])) & mask;
+        if (aad_fire) begin
+            g_word = s_aad_tdata & mask;
+        end else if (open_reg) begin
+            g_word = s_text_tdata & mask;
+        end else begin
+            g_word = text_out;
+        end
+        last_beat = rem <= 16'd8;
+        block_done = half_reg || last_beat;
+        blk = half_reg ? {g_word, hold_reg} : {64'd0, g_word};
+        data_load = (aad_fire || text_fire) && block_done;
+        len_load = running && h_valid_reg && aad_rem_reg == 16'd0 && text_rem_reg == 16'd0 && !len_done_reg;
+        gh_load = data_load || len_load;
+        gh_load_val = len_load ? {45'd0, aad_len_reg, 3'd0, 45'd0, text_len_reg, 3'd0} : bswap128(blk);
+    end
+
+    // ---------------------------------------------------------- GHASH
+    logic [127:0] gh_next;
+    always_comb begin
+        gh_next = gh_y_reg;
+        if (gh_pend_reg) begin
+            gh_next = gf_mul(gh_y_reg ^ gh_x_reg, h_reg);
+        end
+    end
+
+    // ---------------------------------------------------------- key expansion
+    logic         exp_active;
+    logic [127:0] exp_new;
+    always_comb begin
+        logic [31:0] t;
+        logic [31:0] sub;
+        logic [127:0] base;
+        logic [3:0] rc_idx;
+        logic [7:0] rcon;
+        exp_active = state_reg == S_EXPAND && exp_r_reg <= nr;
+        t = exp_prev_reg[127:96];
+        rc_idx = aes256_reg ? {1'b0, exp_r_reg[3:1]} : exp_r_reg;
+        case (rc_idx)
+            4'd1: rcon = 8'h01;
+            4'd2: rcon = 8'h02;
+            4'd3: rcon = 8'h04;
+            4'd4: rcon = 8'h08;
+            4'd5: rcon = 8'h10;
+            4'd6: rcon = 8'h20;
+            4'd7: rcon = 8'h40;
+            4'd8: rcon = 8'h80;
+            4'd9: rcon = 8'h1b;
+            4'd10: rcon = 8'h36;
+            default: rcon = 8'h00;
+        endcase
+        if (!aes256_reg || !exp_r_reg[0]) begin
+            // RotWord (byte 0 of the word is in [7:0]), SubWord, Rcon into byte 0.
+            sub = sub_word({t[7:0], t[31:8]}) ^ {24'd0, rcon};
+        end else begin
+            sub = sub_word(t);
+        end
+        base = aes256_reg ? exp_prev2_reg : exp_prev_reg;
+        exp_new[31:0] = base[31:0] ^ sub;
+        exp_new[63:32] = base[63:32] ^ exp_new[31:0];
+        exp_new[95:64] = base[95:64] ^ exp_new[63:32];
+        exp_new[127:96] = base[127:96] ^ exp_new[95:64];
+        if (exp_r_reg == 4'd0) begin
+            exp_new = key_reg[127:0];
+        end else if (exp_r_reg == 4'd1 && aes256_reg) begin
+            exp_new = key_reg[255:128];
+        end
+    end
+
+    // ---------------------------------------------------------- AES core
+    logic         core_start;
+    logic         core_active;
+    logic [4:0]   core_r0;
+    logic         core_finish;
+    logic         core_dest_ok;
+    logic         core_adv;
+    logic [127:0] core_x;
+    always_comb begin
+        core_start = running && !core_busy_reg && core_k_reg < core_end;
+        core_active = core_busy_reg || core_start;
+        core_r0 = core_busy_reg ? {1'b0, core_rnd_reg} : 5'd1;
+        core_finish = core_active && (core_r0 + 5'(ROUNDS_PER_CYCLE - 1) >= {1'b0, nr});
+        core_dest_ok = core_k_reg < 13'd2 || !ks_valid_reg || (text_fire && block_done);
+        core_adv = core_active && (!core_finish || core_dest_ok);
+        core_x = core_st_reg;
+        if (core_active) begin
+            if (!core_busy_reg) begin
+                // Block 0 is the zero block; block k > 0 is IV || [k]32.
+                core_x = (core_k_reg == 13'd0 ? 128'd0
+                          : {8'(core_k_reg), 3'd0, core_k_reg[12:8], 16'd0, iv_reg}) ^ rk_mem[0];
+            end
+            for (int i = 0; i < ROUNDS_PER_CYCLE; i++) begin
+                if (core_r0 + 5'(i) <= {1'b0, nr}) begin
+                    core_x = aes_round(core_x, rk_mem[4'(core_r0 + 5'(i))], core_r0 + 5'(i) == {1'b0, nr});
+                end
+            end
+        end
+    end
+
+    // ---------------------------------------------------------- result
+    wire [127:0] tag = bswap128(gh_y_reg) ^ ej0_reg;
+    wire final_ready = running && len_done_reg && !gh_pend_reg && ej0_valid_reg
+                    && (open_reg ? tag_cnt_reg == 2'd2 : (buf_empty && !out_valid_reg));
+
+    // ---------------------------------------------------------- output side
+    // Beats up to buf_rel_ptr_reg are released: a seal's as they are written,
+    // an open's when its result is taken with ok. An open's plaintext waits
+    // behind it, so the next command's text streams in while the last drains.
+    wire [ADDR_WIDTH-1:0] buf_head = buf_rd_ptr_reg[ADDR_WIDTH-1:0];
+    wire out_load = buf_rd_ptr_reg != buf_rel_ptr_reg && (!out_valid_reg || m_text_tready);
+
+    // ---------------------------------------------------------- registers
+    always_ff @(posedge clk) begin
+        case (state_reg)
+            S_IDLE: begin
+                if (cmd_fire) begin
+                    state_reg <= S_KEY;
+                    open_reg <= s_cmd_open;
+                    aes256_reg <= s_cmd_aes256;
+                    aad_len_reg <= s_cmd_aad_len;
+                    text_len_reg <= s_cmd_text_len;
+                    aad_rem_reg <= s_cmd_aad_len;
+                    text_rem_reg <= s_cmd_text_len;
+                    key_cnt_reg <= 2'd0;
+                    iv_cnt_reg <= 2'd0;
+                    tag_cnt_reg <= 2'd0;
+                    exp_r_reg <= 4'd0;
+                    core_busy_reg <= 1'b0;
+                    core_k_reg <= 13'd0;
+                    h_valid_reg <= 1'b0;
+                    ej0_valid_reg <= 1'b0;
+                    ks_valid_reg <= 1'b0;
+                    half_reg <= 1'b0;
+                    gh_pend_reg <= 1'b0;
+                    gh_y_reg <= 128'd0;
+                    len_done_reg <= 1'b0;
+                end
+            end
+            S_KEY: begin
+                if (key_fire && key_cnt_reg == (aes256_reg ? 2'd3 : 2'd1)) begin
+                    state_reg <= S_EXPAND;
+                end
+            end
+            S_EXPAND: begin
+                if (exp_r_reg > nr && iv_cnt_reg == 2'd2) begin
+                    state_reg <= S_RUN;
+                end
+            end
+            S_RUN: begin
+                if (final_ready) begin
+                    state_reg <= S_RES;
+                    res_ok_reg <= !open_reg || tag == tag_in_reg;
+                    res_tag_reg <= tag;
+                end
+            end
+            S_RES: begin
+                if (m_res_ready) begin
+                    state_reg <= S_IDLE;
+                    if (open_reg && res_ok_reg) begin
+                        buf_rel_ptr_reg <= buf_wr_ptr_reg;  // release the plaintext
+                    end else if (open_reg) begin
+                        buf_wr_ptr_reg <= buf_rel_ptr_reg;  // drop it
+                    end
+                end
+            end
+            default: state_reg <= S_IDLE;
+        endcase
+
+        if (key_fire) begin
+            key_reg[64 * key_cnt_reg +: 64] <= s_key_tdata;
+            key_cnt_reg <= key_cnt_reg + 2'd1;
+        end
+        if (iv_fire) begin
+            if (iv_cnt_reg == 2'd0) begin
+                iv_reg[63:0] <= s_iv_tdata;
+            end else begin
+                iv_reg[95:64] <= s_iv_tdata[31:0];
+            end
+            iv_cnt_reg <= iv_cnt_reg + 2'd1;
+        end
+        if (tag_fire) begin
+            tag_in_reg[64 * tag_cnt_reg[0] +: 64] <= s_tag_tdata;
+            tag_cnt_reg <= tag_cnt_reg + 2'd1;
+        end
+
+        if (exp_active) begin
+            rk_mem[exp_r_reg] <= exp_new;
+            exp_prev2_reg <= exp_prev_reg;
+            exp_prev_reg <= exp_new;
+            exp_r_reg <= exp_r_reg + 4'd1;
+        end
+
+        if (core_adv) begin
+            if (core_finish) begin
+                core_busy_reg <= 1'b0;
+                core_k_reg <= core_k_reg + 13'd1;
+                if (core_k_reg == 13'd0) begin
+                    h_reg <= bswap128(core_x);
+                    h_valid_reg <= 1'b1;
+                end else if (core_k_reg == 13'd1) begin
+                    ej0_reg <= core_x;
+                    ej0_valid_reg <= 1'b1;
+                end else begin
+                    ks_reg <= core_x;
+                end
+            end else begin
+                core_busy_reg <= 1'b1;
+                core_st_reg <= core_x;
+                core_rnd_reg <= 4'(core_r0 + 5'(ROUNDS_PER_CYCLE));
+            end
+        end
+        if (core_adv && core_finish && core_k_reg >= 13'd2) begin
+            ks_valid_reg <= 1'b1;
+        end else if (text_fire && block_done) begin
+            ks_valid_reg <= 1'b0;
+        end
+
+        if (aad_fire) begin
+            aad_rem_reg <= aad_rem_reg - 16'(beat_bytes);
+        end
+        if (text_fire) begin
+            text_rem_reg <= text_rem_reg - 16'(beat_bytes);
+            buf_data_mem[buf_wr_ptr_reg[ADDR_WIDTH-1:0]] <= text_out;
+            buf_keep_mem[buf_wr_ptr_reg[ADDR_WIDTH-1:0]] <= 8'hff >> (4'd8 - beat_bytes);
+            buf_last_mem[buf_wr_ptr_reg[ADDR_WIDTH-1:0]] <= last_beat;
+            buf_wr_ptr_reg <= buf_wr_ptr_reg + 1'b1;
+            if (!open_reg) begin
+                buf_rel_ptr_reg <= buf_wr_ptr_reg + 1'b1;
+            end
+        end
+        if (aad_fire || text_fire) begin
+            half_reg <= !block_done;
+            if (!block_done) begin
+                hold_reg <= g_word;
+            end
+        end
+
+        if (gh_pend_reg) begin
+            gh_y_reg <= gh_next;
+        end
+        gh_pend_reg <= gh_load;
+        if (gh_load) begin
+            gh_x_reg <= gh_load_val;
+        end
+        if (len_load) begin
+            len_done_reg <= 1'b1;
+        end
+
+        if (out_load) begin
+            out_valid_reg <= 1'b1;
+            out_data_reg <= buf_data_mem[buf_head];
+            out_keep_reg <= buf_keep_mem[buf_head];
+            out_last_reg <= buf_last_mem[buf_head];
+            buf_rd_ptr_reg <= buf_rd_ptr_reg + 1'b1;
+        end else if (m_text_tready) begin
+            out_valid_reg <= 1'b0;
+        end
+
+        if (rst) begin
+            state_reg <= S_IDLE;
+            open_reg <= 1'b0;
+            aes256_reg <= 1'b0;
+            aad_len_reg <= 16'd0;
+            text_len_reg <= 16'd0;
+            aad_rem_reg <= 16'd0;
+            text_rem_reg <= 16'd0;
+            key_cnt_reg <= 2'd0;
+            iv_cnt_reg <= 2'd0;
+            tag_cnt_reg <= 2'd0;
+            exp_r_reg <= 4'd0;
+            core_busy_reg <= 1'b0;
+            core_rnd_reg <= 4'd0;
+            core_k_reg <= 13'd0;
+            h_valid_reg <= 1'b0;
+            ej0_valid_reg <= 1'b0;
+            ks_valid_reg <= 1'b0;
+            half_reg <= 1'b0;
+            gh_pend_reg <= 1'b0;
+            gh_y_reg <= 128'd0;
+            len_done_reg <= 1'b0;
+            buf_wr_ptr_reg <= '0;
+            buf_rd_ptr_reg <= '0;
+            buf_rel_ptr_reg <= '0;
+            out_valid_reg <= 1'b0;
+            out_data_reg <= 64'd0;
+            out_keep_reg <= 8'd0;
+            out_last_reg <= 1'b0;
+            res_ok_reg <= 1'b0;
+            res_tag_reg <= 128'd0;
+        end
+    end
+
+endmodule
+
+`resetall
