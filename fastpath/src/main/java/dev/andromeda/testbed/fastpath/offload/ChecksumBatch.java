@@ -1,9 +1,7 @@
 package dev.andromeda.testbed.fastpath.offload;
 
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.util.Objects;
 
 /**
  * A batch of checksum jobs, laid out as the descriptor ring a checksum engine
@@ -27,7 +25,7 @@ import java.util.Objects;
  * descriptors and writes the same completion fields, and writes the packet
  * with the checksum inserted back in place in host memory.
  */
-public final class ChecksumBatch implements AutoCloseable {
+public final class ChecksumBatch extends DescriptorRing {
     public static final int DESCRIPTOR_BYTES = 32;
     public static final int FLAG_INSERT = 1;
     public static final int STATUS_PENDING = 0;
@@ -40,24 +38,12 @@ public final class ChecksumBatch implements AutoCloseable {
     private static final ValueLayout.OfInt U32 = ValueLayout.JAVA_INT_UNALIGNED;
     private static final ValueLayout.OfShort U16 = ValueLayout.JAVA_SHORT_UNALIGNED;
 
-    private final Arena arena;
-    private final MemorySegment ring;
-    private final MemorySegment hostMemory;
-    private final int capacity;
-    private int size;
-
     /**
      * @param capacity   descriptors the ring holds
      * @param hostMemory the memory every descriptor's buffer offset points into
      */
     public ChecksumBatch(int capacity, MemorySegment hostMemory) {
-        if (capacity <= 0) {
-            throw new IllegalArgumentException("capacity must be positive: " + capacity);
-        }
-        this.hostMemory = Objects.requireNonNull(hostMemory, "hostMemory");
-        this.capacity = capacity;
-        this.arena = Arena.ofConfined();
-        this.ring = arena.allocate((long) capacity * DESCRIPTOR_BYTES, 64);
+        super(capacity, DESCRIPTOR_BYTES, hostMemory);
     }
 
     /**
@@ -67,43 +53,15 @@ public final class ChecksumBatch implements AutoCloseable {
      * @throws IllegalStateException when the ring is full
      */
     public int add(long bufferOffset, int length, int csumStart, int csumOffset, int seed) {
-        if (size == capacity) {
-            throw new IllegalStateException("batch full (" + capacity + " descriptors)");
-        }
-        int i = size++;
-        long d = (long) i * DESCRIPTOR_BYTES;
+        int i = claim();
+        long d = base(i);
         ring.set(U64, d, bufferOffset);
         ring.set(U32, d + 8, length);
         ring.set(U16, d + 12, (short) csumStart);
         ring.set(U16, d + 14, (short) Math.max(csumOffset, 0));
         ring.set(U16, d + 16, (short) seed);
         ring.set(U16, d + 18, (short) (csumOffset >= 0 ? FLAG_INSERT : 0));
-        ring.set(U16, d + 20, (short) 0);
-        ring.set(U16, d + 22, (short) STATUS_PENDING);
-        ring.set(U64, d + 24, 0L);
         return i;
-    }
-
-    /** Forgets every descriptor; the ring is reused. */
-    public void clear() {
-        size = 0;
-    }
-
-    public int size() {
-        return size;
-    }
-
-    public int capacity() {
-        return capacity;
-    }
-
-    public MemorySegment hostMemory() {
-        return hostMemory;
-    }
-
-    /** The raw descriptor ring, as a device would see it. */
-    public MemorySegment ring() {
-        return ring;
     }
 
     public long bufferOffset(int i) {
@@ -165,9 +123,9 @@ public final class ChecksumBatch implements AutoCloseable {
         if (length < 0 || length > MAX_LENGTH) {
             return "length " + Integer.toUnsignedString(length) + " outside 0.." + MAX_LENGTH;
         }
-        if (offset < 0 || offset + length > hostMemory.byteSize()) {
+        if (offset < 0 || offset + length > hostMemory().byteSize()) {
             return "buffer [" + offset + ", " + (offset + length) + ") outside host memory of "
-                    + hostMemory.byteSize() + " bytes";
+                    + hostMemory().byteSize() + " bytes";
         }
         if (csumStart(i) > length) {
             return "csum start " + csumStart(i) + " beyond the packet's " + length + " bytes";
@@ -176,10 +134,5 @@ public final class ChecksumBatch implements AutoCloseable {
             return "csum offset " + csumOffset(i) + " leaves no room for 2 bytes in " + length;
         }
         return null;
-    }
-
-    @Override
-    public void close() {
-        arena.close();
     }
 }

@@ -1,9 +1,7 @@
 package dev.andromeda.testbed.fastpath.offload;
 
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.util.Objects;
 
 /**
  * A batch of memory-to-memory copies, laid out as a DMA engine's descriptor
@@ -20,7 +18,7 @@ import java.util.Objects;
  *  24       8    cycles    engine   hardware: descriptor offered to completion, in cycles
  * </pre>
  */
-public final class CopyBatch implements AutoCloseable {
+public final class CopyBatch extends DescriptorRing {
     public static final int DESCRIPTOR_BYTES = 32;
     public static final int STATUS_PENDING = 0;
     public static final int STATUS_DONE = 1;
@@ -32,47 +30,19 @@ public final class CopyBatch implements AutoCloseable {
     private static final ValueLayout.OfInt U32 = ValueLayout.JAVA_INT_UNALIGNED;
     private static final ValueLayout.OfShort U16 = ValueLayout.JAVA_SHORT_UNALIGNED;
 
-    private final Arena arena = Arena.ofConfined();
-    private final MemorySegment ring;
-    private final MemorySegment hostMemory;
-    private final int capacity;
-    private int size;
-
     public CopyBatch(int capacity, MemorySegment hostMemory) {
-        if (capacity <= 0) {
-            throw new IllegalArgumentException("capacity must be positive: " + capacity);
-        }
-        this.hostMemory = Objects.requireNonNull(hostMemory, "hostMemory");
-        this.capacity = capacity;
-        this.ring = arena.allocate((long) capacity * DESCRIPTOR_BYTES, 64);
+        super(capacity, DESCRIPTOR_BYTES, hostMemory);
     }
 
     /** Appends a copy; returns its index. */
     public int add(long src, long dst, int length, int cookie) {
-        if (size == capacity) {
-            throw new IllegalStateException("batch full (" + capacity + " descriptors)");
-        }
-        int i = size++;
-        long d = (long) i * DESCRIPTOR_BYTES;
+        int i = claim();
+        long d = base(i);
         ring.set(U64, d, src);
         ring.set(U64, d + 8, dst);
         ring.set(U32, d + 16, length);
         ring.set(U16, d + 20, (short) cookie);
-        ring.set(U16, d + 22, (short) STATUS_PENDING);
-        ring.set(U64, d + 24, 0L);
         return i;
-    }
-
-    public void clear() {
-        size = 0;
-    }
-
-    public int size() {
-        return size;
-    }
-
-    public MemorySegment hostMemory() {
-        return hostMemory;
     }
 
     public long src(int i) {
@@ -115,7 +85,7 @@ public final class CopyBatch implements AutoCloseable {
         if (length < 0 || length > MAX_LENGTH) {
             return "length " + Integer.toUnsignedString(length) + " outside 0.." + MAX_LENGTH;
         }
-        long size = hostMemory.byteSize();
+        long size = hostMemory().byteSize();
         if (src(i) < 0 || src(i) + length > size) {
             return "source [" + src(i) + ", " + (src(i) + length) + ") outside host memory of " + size + " bytes";
         }
@@ -127,10 +97,5 @@ public final class CopyBatch implements AutoCloseable {
             return "source and destination overlap";
         }
         return null;
-    }
-
-    @Override
-    public void close() {
-        arena.close();
     }
 }

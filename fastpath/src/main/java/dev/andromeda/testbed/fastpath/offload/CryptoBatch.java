@@ -1,9 +1,7 @@
 package dev.andromeda.testbed.fastpath.offload;
 
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.util.Objects;
 
 /**
  * A batch of AES-GCM operations (PSP versions 0 and 1: AES-GCM-128 and -256,
@@ -30,7 +28,7 @@ import java.util.Objects;
  * replaces the ciphertext with the plaintext only when the tag verifies; on
  * failure it leaves the text untouched and sets {@link #STATUS_AUTH_FAILED}.
  */
-public final class CryptoBatch implements AutoCloseable {
+public final class CryptoBatch extends DescriptorRing {
     public static final int DESCRIPTOR_BYTES = 96;
     public static final int OP_SEAL = 0;
     public static final int OP_OPEN = 1;
@@ -48,19 +46,8 @@ public final class CryptoBatch implements AutoCloseable {
     private static final ValueLayout.OfInt U32 = ValueLayout.JAVA_INT_UNALIGNED;
     private static final ValueLayout.OfShort U16 = ValueLayout.JAVA_SHORT_UNALIGNED;
 
-    private final Arena arena = Arena.ofConfined();
-    private final MemorySegment ring;
-    private final MemorySegment hostMemory;
-    private final int capacity;
-    private int size;
-
     public CryptoBatch(int capacity, MemorySegment hostMemory) {
-        if (capacity <= 0) {
-            throw new IllegalArgumentException("capacity must be positive: " + capacity);
-        }
-        this.hostMemory = Objects.requireNonNull(hostMemory, "hostMemory");
-        this.capacity = capacity;
-        this.ring = arena.allocate((long) capacity * DESCRIPTOR_BYTES, 64);
+        super(capacity, DESCRIPTOR_BYTES, hostMemory);
     }
 
     /**
@@ -70,18 +57,14 @@ public final class CryptoBatch implements AutoCloseable {
      */
     public int add(int op, byte[] key, byte[] iv, long aadOffset, int aadLength, long textOffset, int textLength,
                    long tagOffset) {
-        if (size == capacity) {
-            throw new IllegalStateException("batch full (" + capacity + " descriptors)");
-        }
         if (key.length != 16 && key.length != 32) {
             throw new IllegalArgumentException("key must be 16 or 32 bytes, was " + key.length);
         }
         if (iv.length != IV_BYTES) {
             throw new IllegalArgumentException("IV must be 12 bytes, was " + iv.length);
         }
-        int i = size++;
-        long d = (long) i * DESCRIPTOR_BYTES;
-        ring.asSlice(d, DESCRIPTOR_BYTES).fill((byte) 0);
+        int i = claim();
+        long d = base(i);
         ring.set(U16, d, (short) op);
         ring.set(U16, d + 2, (short) key.length);
         ring.set(U16, d + 4, (short) STATUS_PENDING);
@@ -93,18 +76,6 @@ public final class CryptoBatch implements AutoCloseable {
         MemorySegment.copy(iv, 0, ring, ValueLayout.JAVA_BYTE, d + 48, IV_BYTES);
         MemorySegment.copy(key, 0, ring, ValueLayout.JAVA_BYTE, d + 64, key.length);
         return i;
-    }
-
-    public void clear() {
-        size = 0;
-    }
-
-    public int size() {
-        return size;
-    }
-
-    public MemorySegment hostMemory() {
-        return hostMemory;
     }
 
     public int op(int i) {
@@ -153,28 +124,28 @@ public final class CryptoBatch implements AutoCloseable {
 
     /** The operation's bytes as arrays, for engines that take them that way. */
     public byte[] aad(int i) {
-        return hostMemory.asSlice(aadOffset(i), aadLength(i)).toArray(ValueLayout.JAVA_BYTE);
+        return hostMemory().asSlice(aadOffset(i), aadLength(i)).toArray(ValueLayout.JAVA_BYTE);
     }
 
     public byte[] text(int i) {
-        return hostMemory.asSlice(textOffset(i), textLength(i)).toArray(ValueLayout.JAVA_BYTE);
+        return hostMemory().asSlice(textOffset(i), textLength(i)).toArray(ValueLayout.JAVA_BYTE);
     }
 
     public byte[] tag(int i) {
-        return hostMemory.asSlice(tagOffset(i), TAG_BYTES).toArray(ValueLayout.JAVA_BYTE);
+        return hostMemory().asSlice(tagOffset(i), TAG_BYTES).toArray(ValueLayout.JAVA_BYTE);
     }
 
     /** Seal done: ciphertext in place of the text, tag at tagOffset. */
     public void completeSeal(int i, byte[] ciphertext, byte[] tag, long cycles) {
-        MemorySegment.copy(ciphertext, 0, hostMemory, ValueLayout.JAVA_BYTE, textOffset(i), textLength(i));
-        MemorySegment.copy(tag, 0, hostMemory, ValueLayout.JAVA_BYTE, tagOffset(i), TAG_BYTES);
+        MemorySegment.copy(ciphertext, 0, hostMemory(), ValueLayout.JAVA_BYTE, textOffset(i), textLength(i));
+        MemorySegment.copy(tag, 0, hostMemory(), ValueLayout.JAVA_BYTE, tagOffset(i), TAG_BYTES);
         finish(i, STATUS_DONE, cycles);
     }
 
     /** Open done: plaintext in place of the text when the tag verified, text untouched otherwise. */
     public void completeOpen(int i, byte[] plaintextOrNull, long cycles) {
         if (plaintextOrNull != null) {
-            MemorySegment.copy(plaintextOrNull, 0, hostMemory, ValueLayout.JAVA_BYTE, textOffset(i), textLength(i));
+            MemorySegment.copy(plaintextOrNull, 0, hostMemory(), ValueLayout.JAVA_BYTE, textOffset(i), textLength(i));
         }
         finish(i, plaintextOrNull != null ? STATUS_DONE : STATUS_AUTH_FAILED, cycles);
     }
@@ -201,7 +172,7 @@ public final class CryptoBatch implements AutoCloseable {
         if (textLength(i) < 0 || textLength(i) > MAX_TEXT) {
             return "text length " + textLength(i) + " outside 0.." + MAX_TEXT;
         }
-        long size = hostMemory.byteSize();
+        long size = hostMemory().byteSize();
         if (aadOffset(i) < 0 || aadOffset(i) + aadLength(i) > size) {
             return "AAD outside host memory";
         }
@@ -212,10 +183,5 @@ public final class CryptoBatch implements AutoCloseable {
             return "tag outside host memory";
         }
         return null;
-    }
-
-    @Override
-    public void close() {
-        arena.close();
     }
 }

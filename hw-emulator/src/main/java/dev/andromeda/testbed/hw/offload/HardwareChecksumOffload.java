@@ -2,44 +2,22 @@ package dev.andromeda.testbed.hw.offload;
 
 import dev.andromeda.testbed.fastpath.offload.ChecksumBatch;
 import dev.andromeda.testbed.fastpath.offload.ChecksumOffload;
-import dev.andromeda.testbed.fastpath.offload.OffloadCounters;
 import dev.andromeda.testbed.fastpath.offload.OffloadOptions;
 import dev.andromeda.testbed.hw.HardwareModel;
 import dev.andromeda.testbed.hw.blocks.csum.CsumOffloadDriver;
 
 /**
  * The checksum stage on a {@code csum_offload} block behind any
- * {@link HardwareModel} -- Java cycle model or Verilated RTL.
- *
- * <p>Costs are kept apart: reading descriptors and writing completions is
- * what a host driver would spend and counts as CPU time; running the
- * simulation counts as simulation wall time; the block's clock cycles are
- * hardware time.
+ * {@link HardwareModel} -- Java cycle model or Verilated RTL; costs are kept
+ * apart as in {@link HardwareStage}.
  */
-public final class HardwareChecksumOffload implements ChecksumOffload {
-    private final HardwareModel model;
+public final class HardwareChecksumOffload extends HardwareStage implements ChecksumOffload {
     private final CsumOffloadDriver driver;
-    private final OffloadOptions options;
-    private final OffloadCounters counters = new OffloadCounters();
-    private long batches;
 
     /** Takes ownership of the model; it is closed with this stage. */
     public HardwareChecksumOffload(HardwareModel model, OffloadOptions options) {
-        this.model = model;
-        this.options = options;
+        super(model, options);
         this.driver = new CsumOffloadDriver(model);
-        if (options.waveform() != null) {
-            model.traceOn(options.waveform());
-        }
-    }
-
-    @Override
-    public String name() {
-        return model.backend();
-    }
-
-    public HardwareModel model() {
-        return model;
     }
 
     @Override
@@ -72,7 +50,7 @@ public final class HardwareChecksumOffload implements ChecksumOffload {
         long t1 = System.nanoTime();
 
         // The block runs.
-        CsumOffloadDriver.Result r = driver.run(batch.hostMemory(), jobs, options.seed() + 7919 * batches++,
+        CsumOffloadDriver.Result r = driver.run(batch.hostMemory(), jobs, nextSeed(),
                 options.idleProbability(), options.backpressureProbability());
         long t2 = System.nanoTime();
 
@@ -81,16 +59,6 @@ public final class HardwareChecksumOffload implements ChecksumOffload {
             batch.complete(index[k], r.csum()[k], r.latencyCycles()[k]);
         }
         long t3 = System.nanoTime();
-        counters.add(count, rejected, bytes, (t1 - t0) + (t3 - t2), r.cycles(), t2 - t1);
-    }
-
-    @Override
-    public OffloadCounters counters() {
-        return counters;
-    }
-
-    @Override
-    public void close() {
-        model.close();
+        account(count, rejected, bytes, t0, t1, t2, t3, r.cycles());
     }
 }

@@ -2,7 +2,6 @@ package dev.andromeda.testbed.hw.offload;
 
 import dev.andromeda.testbed.fastpath.offload.CopyBatch;
 import dev.andromeda.testbed.fastpath.offload.CopyOffload;
-import dev.andromeda.testbed.fastpath.offload.OffloadCounters;
 import dev.andromeda.testbed.fastpath.offload.OffloadOptions;
 import dev.andromeda.testbed.hw.HardwareModel;
 import dev.andromeda.testbed.hw.blocks.dma.DmaCopyDriver;
@@ -11,28 +10,15 @@ import dev.andromeda.testbed.hw.blocks.dma.DmaCopyDriver;
  * The copy stage on a {@code dma_copy} engine behind any
  * {@link HardwareModel}: the engine reads and writes host memory through the
  * memory responder, with the options' latency and reads in flight. Costs are
- * kept apart as in {@link HardwareChecksumOffload}.
+ * kept apart as in {@link HardwareStage}.
  */
-public final class HardwareCopyOffload implements CopyOffload {
-    private final HardwareModel model;
+public final class HardwareCopyOffload extends HardwareStage implements CopyOffload {
     private final DmaCopyDriver driver;
-    private final OffloadOptions options;
-    private final OffloadCounters counters = new OffloadCounters();
-    private long batches;
 
     /** Takes ownership of the model. */
     public HardwareCopyOffload(HardwareModel model, OffloadOptions options) {
-        this.model = model;
-        this.options = options;
+        super(model, options);
         this.driver = new DmaCopyDriver(model);
-        if (options.waveform() != null) {
-            model.traceOn(options.waveform());
-        }
-    }
-
-    @Override
-    public String name() {
-        return model.backend();
     }
 
     @Override
@@ -61,7 +47,7 @@ public final class HardwareCopyOffload implements CopyOffload {
         jobs = java.util.Arrays.copyOf(jobs, count);
         long t1 = System.nanoTime();
         DmaCopyDriver.Result r = count == 0 ? null : driver.run(batch.hostMemory(), jobs,
-                options.seed() + 7919 * batches++, options.idleProbability(), options.backpressureProbability(),
+                nextSeed(), options.idleProbability(), options.backpressureProbability(),
                 options.memoryLatency(), options.maxReadsInFlight());
         long t2 = System.nanoTime();
         for (int k = 0; k < count; k++) {
@@ -73,16 +59,6 @@ public final class HardwareCopyOffload implements CopyOffload {
             }
         }
         long t3 = System.nanoTime();
-        counters.add(count, rejected, bytes, (t1 - t0) + (t3 - t2), r == null ? 0 : r.cycles(), t2 - t1);
-    }
-
-    @Override
-    public OffloadCounters counters() {
-        return counters;
-    }
-
-    @Override
-    public void close() {
-        model.close();
+        account(count, rejected, bytes, t0, t1, t2, t3, r == null ? 0 : r.cycles());
     }
 }

@@ -2,35 +2,21 @@ package dev.andromeda.testbed.hw.offload;
 
 import dev.andromeda.testbed.fastpath.offload.CryptoBatch;
 import dev.andromeda.testbed.fastpath.offload.CryptoOffload;
-import dev.andromeda.testbed.fastpath.offload.OffloadCounters;
 import dev.andromeda.testbed.fastpath.offload.OffloadOptions;
 import dev.andromeda.testbed.hw.HardwareModel;
 import dev.andromeda.testbed.hw.blocks.gcm.AesGcmDriver;
 
 /**
  * The crypto stage on an {@code aes_gcm} block behind any
- * {@link HardwareModel}. Costs are kept apart as in {@link HardwareChecksumOffload}.
+ * {@link HardwareModel}; costs are kept apart as in {@link HardwareStage}.
  */
-public final class HardwareCryptoOffload implements CryptoOffload {
-    private final HardwareModel model;
+public final class HardwareCryptoOffload extends HardwareStage implements CryptoOffload {
     private final AesGcmDriver driver;
-    private final OffloadOptions options;
-    private final OffloadCounters counters = new OffloadCounters();
-    private long batches;
 
     /** Takes ownership of the model. */
     public HardwareCryptoOffload(HardwareModel model, OffloadOptions options) {
-        this.model = model;
-        this.options = options;
+        super(model, options);
         this.driver = new AesGcmDriver(model);
-        if (options.waveform() != null) {
-            model.traceOn(options.waveform());
-        }
-    }
-
-    @Override
-    public String name() {
-        return model.backend();
     }
 
     @Override
@@ -59,7 +45,7 @@ public final class HardwareCryptoOffload implements CryptoOffload {
         }
         jobs = java.util.Arrays.copyOf(jobs, count);
         long t1 = System.nanoTime();
-        AesGcmDriver.Result r = count == 0 ? null : driver.run(jobs, options.seed() + 7919 * batches++,
+        AesGcmDriver.Result r = count == 0 ? null : driver.run(jobs, nextSeed(),
                 options.idleProbability(), options.backpressureProbability());
         long t2 = System.nanoTime();
         for (int k = 0; k < count; k++) {
@@ -71,16 +57,6 @@ public final class HardwareCryptoOffload implements CryptoOffload {
             }
         }
         long t3 = System.nanoTime();
-        counters.add(count, rejected, bytes, (t1 - t0) + (t3 - t2), r == null ? 0 : r.cycles(), t2 - t1);
-    }
-
-    @Override
-    public OffloadCounters counters() {
-        return counters;
-    }
-
-    @Override
-    public void close() {
-        model.close();
+        account(count, rejected, bytes, t0, t1, t2, t3, r == null ? 0 : r.cycles());
     }
 }
