@@ -32,7 +32,7 @@ public final class FfmModel implements HardwareModel {
         this.abi = abi;
         this.owner = Thread.currentThread();
         try {
-            handle = (MemorySegment) abi.create.invokeExact();
+            handle = (MemorySegment) ModelAbi.CALL_CREATE.invokeExact(abi.create);
         } catch (Throwable t) {
             throw new IllegalStateException("creating " + abi.block + " failed", t);
         }
@@ -48,7 +48,7 @@ public final class FfmModel implements HardwareModel {
             int width = abi.ports.get(i).width();
             mask[i] = width >= 64 ? -1L : (1L << width) - 1;
             try {
-                port[i] = ((MemorySegment) abi.portAddress.invokeExact(handle, i)).reinterpret(bytes[i]);
+                port[i] = ((MemorySegment) ModelAbi.CALL_PORT_ADDRESS.invokeExact(abi.portAddress, handle, i)).reinterpret(bytes[i]);
             } catch (Throwable t) {
                 throw new IllegalStateException("port_address failed", t);
             }
@@ -134,7 +134,7 @@ public final class FfmModel implements HardwareModel {
     @Override
     public void step(long cycles) {
         try {
-            abi.step.invokeExact(handle, cycles);
+            ModelAbi.CALL_STEP.invokeExact(abi.step, handle, cycles);
         } catch (Throwable t) {
             throw new IllegalStateException("step failed", t);
         }
@@ -143,7 +143,7 @@ public final class FfmModel implements HardwareModel {
     @Override
     public void reset(int cycles) {
         try {
-            abi.reset.invokeExact(handle, cycles);
+            ModelAbi.CALL_RESET.invokeExact(abi.reset, handle, cycles);
         } catch (Throwable t) {
             throw new IllegalStateException("reset failed", t);
         }
@@ -152,7 +152,7 @@ public final class FfmModel implements HardwareModel {
     @Override
     public long cycle() {
         try {
-            return (long) abi.cycle.invokeExact(handle);
+            return (long) ModelAbi.CALL_CYCLE.invokeExact(abi.cycle, handle);
         } catch (Throwable t) {
             throw new IllegalStateException("cycle failed", t);
         }
@@ -163,7 +163,7 @@ public final class FfmModel implements HardwareModel {
         Path abs = Waveforms.prepare(vcd);
         int rc;
         try (Arena a = Arena.ofConfined()) {
-            rc = (int) abi.traceOpen.invokeExact(handle, a.allocateFrom(abs.toString()));
+            rc = (int) ModelAbi.CALL_TRACE_OPEN.invokeExact(abi.traceOpen, handle, a.allocateFrom(abs.toString()));
         } catch (Throwable t) {
             throw new IllegalStateException("trace_open failed", t);
         }
@@ -175,7 +175,7 @@ public final class FfmModel implements HardwareModel {
     @Override
     public void traceOff() {
         try {
-            abi.traceClose.invokeExact(handle);
+            ModelAbi.CALL_VOID_P.invokeExact(abi.traceClose, handle);
         } catch (Throwable t) {
             throw new IllegalStateException("trace_close failed", t);
         }
@@ -187,7 +187,7 @@ public final class FfmModel implements HardwareModel {
      */
     public long benchLoop(int in, int out, long cycles) {
         try {
-            return (long) abi.benchLoop.invokeExact(handle, in, out, cycles);
+            return (long) ModelAbi.CALL_BENCH_LOOP.invokeExact(abi.benchLoop, handle, in, out, cycles);
         } catch (Throwable t) {
             throw new IllegalStateException("bench_loop failed", t);
         }
@@ -203,7 +203,7 @@ public final class FfmModel implements HardwareModel {
         }
         closed = true;
         try {
-            abi.destroy.invokeExact(handle);
+            ModelAbi.CALL_VOID_P.invokeExact(abi.destroy, handle);
         } catch (Throwable t) {
             throw new IllegalStateException("destroy failed", t);
         }

@@ -19,10 +19,11 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The {@code tb_model_abi} table of one model library, read through FFM
- * (layout in jni-bridge/src/main/native/tb_model_abi.h), with a downcall
- * handle per entry point. Hot entry points ({@code step}, {@code port_address})
- * are linked with {@link Linker.Option#critical}: no thread-state transition,
- * about 2 ns a call here against 7 ns for JNI.
+ * (layout in jni-bridge/src/main/native/tb_model_abi.h): the port table and the
+ * entry points' addresses, called through one static final downcall handle per
+ * signature. Hot entry points ({@code step}, {@code port_address},
+ * {@code cycle}) are linked with {@link Linker.Option#critical}: no thread-state
+ * transition, about 2 ns a call here against 7 ns for JNI.
  */
 public final class ModelAbi {
     static final int ABI_VERSION = 1;
@@ -33,16 +34,36 @@ public final class ModelAbi {
     final String block;
     final List<PortInfo> ports;
     final int[] portBytes;
-    final MethodHandle create;
-    final MethodHandle destroy;
-    final MethodHandle portAddress;
-    final MethodHandle eval;
-    final MethodHandle step;
-    final MethodHandle reset;
-    final MethodHandle cycle;
-    final MethodHandle traceOpen;
-    final MethodHandle traceClose;
-    final MethodHandle benchLoop;
+    // Entry points, as addresses. They are called through the static final handles below,
+    // which take the target address as their first argument: a handle the JIT sees as a
+    // constant inlines to a direct call, where a per-model handle in an instance field
+    // costs an indirect MethodHandle dispatch on every step (measured: ~10 ns a cycle).
+    final MemorySegment create;
+    final MemorySegment destroy;
+    final MemorySegment portAddress;
+    final MemorySegment step;
+    final MemorySegment reset;
+    final MemorySegment cycle;
+    final MemorySegment traceOpen;
+    final MemorySegment traceClose;
+    final MemorySegment benchLoop;
+
+    private static final Linker LINKER = Linker.nativeLinker();
+    private static final Linker.Option CRITICAL = Linker.Option.critical(false);
+    static final MethodHandle CALL_CREATE = LINKER.downcallHandle(FunctionDescriptor.of(ValueLayout.ADDRESS));
+    static final MethodHandle CALL_VOID_P = LINKER.downcallHandle(FunctionDescriptor.ofVoid(ValueLayout.ADDRESS));
+    static final MethodHandle CALL_PORT_ADDRESS = LINKER.downcallHandle(
+            FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_INT), CRITICAL);
+    static final MethodHandle CALL_STEP = LINKER.downcallHandle(
+            FunctionDescriptor.ofVoid(ValueLayout.ADDRESS, ValueLayout.JAVA_LONG), CRITICAL);
+    static final MethodHandle CALL_RESET = LINKER.downcallHandle(
+            FunctionDescriptor.ofVoid(ValueLayout.ADDRESS, ValueLayout.JAVA_INT));
+    static final MethodHandle CALL_CYCLE = LINKER.downcallHandle(
+            FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.ADDRESS), CRITICAL);
+    static final MethodHandle CALL_TRACE_OPEN = LINKER.downcallHandle(
+            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS));
+    static final MethodHandle CALL_BENCH_LOOP = LINKER.downcallHandle(FunctionDescriptor.of(ValueLayout.JAVA_LONG,
+            ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG));
 
     private ModelAbi(String block, Path library) {
         this.block = block;
@@ -77,21 +98,17 @@ public final class ModelAbi {
             p.add(new PortInfo(i, name, width, dir == 0 ? PortDirection.IN : PortDirection.OUT));
         }
         this.ports = List.copyOf(p);
-        Linker.Option critical = Linker.Option.critical(false);
         long f = 24;
-        create = linker.downcallHandle(abi.get(PTR, f), FunctionDescriptor.of(PTR));
-        destroy = linker.downcallHandle(abi.get(PTR, f + 8), FunctionDescriptor.ofVoid(PTR));
-        portAddress = linker.downcallHandle(abi.get(PTR, f + 16), FunctionDescriptor.of(PTR, PTR, I32), critical);
-        eval = linker.downcallHandle(abi.get(PTR, f + 24), FunctionDescriptor.ofVoid(PTR), critical);
-        step = linker.downcallHandle(abi.get(PTR, f + 32), FunctionDescriptor.ofVoid(PTR, ValueLayout.JAVA_LONG),
-                critical);
-        reset = linker.downcallHandle(abi.get(PTR, f + 40), FunctionDescriptor.ofVoid(PTR, I32));
-        cycle = linker.downcallHandle(abi.get(PTR, f + 48), FunctionDescriptor.of(ValueLayout.JAVA_LONG, PTR),
-                critical);
-        traceOpen = linker.downcallHandle(abi.get(PTR, f + 56), FunctionDescriptor.of(I32, PTR, PTR));
-        traceClose = linker.downcallHandle(abi.get(PTR, f + 64), FunctionDescriptor.ofVoid(PTR));
-        benchLoop = linker.downcallHandle(abi.get(PTR, f + 72),
-                FunctionDescriptor.of(ValueLayout.JAVA_LONG, PTR, I32, I32, ValueLayout.JAVA_LONG));
+        create = abi.get(PTR, f);
+        destroy = abi.get(PTR, f + 8);
+        portAddress = abi.get(PTR, f + 16);
+        // f + 24 is eval: unused from Java, every block registers its outputs (see HardwareModel).
+        step = abi.get(PTR, f + 32);
+        reset = abi.get(PTR, f + 40);
+        cycle = abi.get(PTR, f + 48);
+        traceOpen = abi.get(PTR, f + 56);
+        traceClose = abi.get(PTR, f + 64);
+        benchLoop = abi.get(PTR, f + 72);
     }
 
     /** The table of a block's library, loaded once per JVM. */
