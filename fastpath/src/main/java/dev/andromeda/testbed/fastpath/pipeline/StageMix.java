@@ -1,0 +1,117 @@
+package dev.andromeda.testbed.fastpath.pipeline;
+
+import dev.andromeda.testbed.fastpath.offload.Offloads;
+import dev.andromeda.testbed.fastpath.offload.Stage;
+
+import java.util.EnumMap;
+import java.util.Map;
+
+/**
+ * Which implementation runs each offloadable stage, and from what size on:
+ * {@code checksum=rtl-ffm,copy=sw@1024,crypto=emu}. A stage not named runs
+ * {@code sw}. {@code @N} is the stage's offload threshold: packets shorter than
+ * N bytes stay in software (Andromeda 2.2 offloaded copies only above a size).
+ */
+public final class StageMix {
+    private final Map<Stage, String> impl = new EnumMap<>(Stage.class);
+    private final Map<Stage, Integer> threshold = new EnumMap<>(Stage.class);
+
+    private StageMix() {
+        for (Stage s : Stage.values()) {
+            impl.put(s, "sw");
+            threshold.put(s, 0);
+        }
+    }
+
+    /** Everything in software. */
+    public static StageMix software() {
+        return new StageMix();
+    }
+
+    /** Every stage on one implementation. */
+    public static StageMix all(String implementation) {
+        StageMix m = new StageMix();
+        for (Stage s : Stage.values()) {
+            m.impl.put(s, checkImpl(implementation, s.label()));
+        }
+        return m;
+    }
+
+    /**
+     * Parses {@code stage=impl[@threshold],...}.
+     *
+     * @throws IllegalArgumentException naming the bad part and what is allowed
+     */
+    public static StageMix parse(String text) {
+        StageMix m = new StageMix();
+        if (text == null || text.isBlank()) {
+            return m;
+        }
+        for (String part : text.split(",")) {
+            String p = part.trim();
+            int eq = p.indexOf('=');
+            if (eq <= 0) {
+                throw new IllegalArgumentException("'" + p + "': expected stage=impl, e.g. checksum=rtl-ffm");
+            }
+            Stage stage = stageNamed(p.substring(0, eq).trim());
+            String rest = p.substring(eq + 1).trim();
+            int at = rest.indexOf('@');
+            String name = at < 0 ? rest : rest.substring(0, at);
+            m.impl.put(stage, checkImpl(name, stage.label()));
+            if (at >= 0) {
+                try {
+                    int n = Integer.parseInt(rest.substring(at + 1));
+                    if (n < 0) {
+                        throw new NumberFormatException();
+                    }
+                    m.threshold.put(stage, n);
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException("'" + p + "': the threshold after @ must be a byte count >= 0");
+                }
+            }
+        }
+        return m;
+    }
+
+    private static Stage stageNamed(String name) {
+        for (Stage s : Stage.values()) {
+            if (s.label().equals(name)) {
+                return s;
+            }
+        }
+        throw new IllegalArgumentException("no stage '" + name + "'; stages: checksum, copy, crypto");
+    }
+
+    private static String checkImpl(String name, String stage) {
+        if (!Offloads.IMPLEMENTATIONS.contains(name)) {
+            throw new IllegalArgumentException("no implementation '" + name + "' for " + stage + "; implementations: "
+                    + Offloads.IMPLEMENTATIONS);
+        }
+        return name;
+    }
+
+    public String implementation(Stage s) {
+        return impl.get(s);
+    }
+
+    /** Packets shorter than this stay in software. */
+    public int threshold(Stage s) {
+        return threshold.get(s);
+    }
+
+    /** The canonical text, e.g. {@code checksum=sw,copy=rtl-ffm@1024,crypto=sw}. */
+    @Override
+    public String toString() {
+        StringBuilder b = new StringBuilder();
+        for (Stage s : Stage.values()) {
+            if (!b.isEmpty()) {
+                b.append(',');
+            }
+            b.append(s.label()).append('=').append(impl.get(s));
+            if (threshold.get(s) > 0) {
+                b.append('@').append(threshold.get(s));
+            }
+        }
+        return b.toString();
+    }
+}
