@@ -50,6 +50,19 @@ public final class CryptoBatch extends DescriptorRing {
         super(capacity, DESCRIPTOR_BYTES, hostMemory);
     }
 
+    private CryptoBatch(int capacity, MemorySegment hostMemory, boolean shared) {
+        super(capacity, DESCRIPTOR_BYTES, hostMemory, shared);
+    }
+
+    /**
+     * A batch another thread may run: the fast path fills it and hands it to a
+     * coprocessor thread through a ring (one thread at a time). The host memory
+     * must be shared too ({@code Arena.ofShared()} or global).
+     */
+    public static CryptoBatch shared(int capacity, MemorySegment hostMemory) {
+        return new CryptoBatch(capacity, hostMemory, true);
+    }
+
     /**
      * Appends an operation; returns its index.
      *

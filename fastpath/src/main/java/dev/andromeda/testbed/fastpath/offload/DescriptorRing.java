@@ -11,14 +11,24 @@ import java.util.Objects;
  * Confined to the thread that made it.
  */
 public abstract class DescriptorRing implements AutoCloseable {
-    private final Arena arena = Arena.ofConfined();
+    private final Arena arena;
     protected final MemorySegment ring;
     private final MemorySegment hostMemory;
     private final int capacity;
     private final int descriptorBytes;
     private int size;
 
+    /** A ring confined to the calling thread (the fast path's own batches). */
     protected DescriptorRing(int capacity, int descriptorBytes, MemorySegment hostMemory) {
+        this(capacity, descriptorBytes, hostMemory, false);
+    }
+
+    /**
+     * @param shared whether other threads may use the ring -- a batch the fast path builds and a
+     *               coprocessor thread runs; the host memory must then be shared too
+     */
+    protected DescriptorRing(int capacity, int descriptorBytes, MemorySegment hostMemory, boolean shared) {
+        this.arena = shared ? Arena.ofShared() : Arena.ofConfined();
         if (capacity <= 0) {
             throw new IllegalArgumentException("capacity must be positive: " + capacity);
         }

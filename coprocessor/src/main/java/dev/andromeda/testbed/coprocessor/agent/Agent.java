@@ -1,0 +1,19 @@
+package dev.andromeda.testbed.coprocessor.agent;
+
+/**
+ * One role on one thread at a time (Agrona's {@code Agent}): {@link #doWork()} does a bounded amount
+ * of work and says how much, and the thread's {@link IdleStrategy} alone decides whether to spin,
+ * yield or park when it did none. Tests call {@code doWork()} directly.
+ */
+public interface Agent {
+
+    /** Does what is ready, never blocks; returns how many pieces of work were done (0: idle). */
+    int doWork();
+
+    /** The agent's name, used for its thread. */
+    String roleName();
+
+    /** Called once, on the agent's thread, when it stops. */
+    default void onClose() {
+    }
+}

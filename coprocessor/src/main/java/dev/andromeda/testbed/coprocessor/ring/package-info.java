@@ -1,0 +1,2 @@
+/** The fast path's side: work rings, reusable work items, verdicts and drop reasons. */
+package dev.andromeda.testbed.coprocessor.ring;
