@@ -40,6 +40,12 @@ public final class FlowTableHolder {
         return next;
     }
 
+    /** The newest table: published and not yet adopted, else the one in use (control side, to build on). */
+    public FlowTable latest() {
+        FlowTable p = pending.get();
+        return p != null ? p : current;
+    }
+
     /** The table the dataplane uses now (any thread). */
     public FlowTable current() {
         return current;

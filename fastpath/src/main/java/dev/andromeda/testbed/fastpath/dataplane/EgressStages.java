@@ -1,0 +1,346 @@
+package dev.andromeda.testbed.fastpath.dataplane;
+
+import dev.andromeda.testbed.fastpath.flow.FlowAction;
+import dev.andromeda.testbed.fastpath.flow.FlowTable;
+import dev.andromeda.testbed.fastpath.offload.ChecksumBatch;
+import dev.andromeda.testbed.fastpath.offload.CopyBatch;
+import dev.andromeda.testbed.fastpath.offload.CryptoBatch;
+import dev.andromeda.testbed.fastpath.offload.Stage;
+import dev.andromeda.testbed.fastpath.packet.DropReason;
+import dev.andromeda.testbed.fastpath.packet.FlowHash;
+import dev.andromeda.testbed.fastpath.packet.GeneveEncap;
+import dev.andromeda.testbed.fastpath.packet.PacketParser;
+import dev.andromeda.testbed.fastpath.packet.ParsedPacket;
+import dev.andromeda.testbed.fastpath.pipeline.BatchStage;
+import dev.andromeda.testbed.fastpath.psp.PspStatus;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * The egress stages, in pipeline order: a VM's transmitted frames to the wire
+ * or to a local VM. Each is a loop over the batch; each drops by reason and
+ * frees the buffer of what it drops.
+ */
+final class EgressStages {
+    private EgressStages() {
+    }
+
+    /** "copy": VM memory to NIC buffers through the copy stage (software below the threshold). */
+    static final class CopyIn implements BatchStage<HostBatch> {
+        private final HostContext host;
+        private final int[] vmBuffer = new int[HostContext.MAX_BATCH];
+
+        CopyIn(HostContext host) {
+            this.host = host;
+        }
+
+        @Override
+        public void process(HostBatch b) {
+            CopyBatch big = host.copyBatch;
+            CopyBatch small = host.swCopyBatch;
+            big.clear();
+            small.clear();
+            for (int i = 0; i < b.size(); i++) {
+                if (b.dead[i]) {
+                    continue;
+                }
+                int nic = host.pool.allocate();
+                if (nic < 0) {
+                    host.drop(b, i, Drop.POOL_EXHAUSTED);
+                    continue;
+                }
+                int len = b.packets.length[i];
+                long dst = host.pool.frameOffset(nic);
+                vmBuffer[i] = b.packets.buffer[i];
+                (host.offloads.offloaded(Stage.COPY, len) ? big : small).add(b.packets.offset[i], dst, len, i);
+                b.packets.buffer[i] = nic;
+                b.packets.offset[i] = dst;
+            }
+            host.run(big, host.offloads.copy);
+            host.run(small, host.offloads.swCopy);
+            for (int i = 0; i < b.size(); i++) {
+                if (!b.dead[i]) {
+                    host.pool.free(vmBuffer[i]);
+                }
+            }
+        }
+
+        @Override
+        public long hardwareCycles() {
+            return host.offloads.copy.counters().hwCycles();
+        }
+
+        @Override
+        public long simulationNs() {
+            return host.offloads.copy.counters().simWallNs();
+        }
+    }
+
+    /** "parse": the VM's frame, which must be IPv4 for this dataplane. */
+    static final class Parse implements BatchStage<HostBatch> {
+        private final HostContext host;
+
+        Parse(HostContext host) {
+            this.host = host;
+        }
+
+        @Override
+        public void process(HostBatch b) {
+            MemorySegment mem = host.pool.memory();
+            for (int i = 0; i < b.size(); i++) {
+                if (b.dead[i]) {
+                    continue;
+                }
+                ParsedPacket p = b.parsed[i];
+                DropReason r = PacketParser.parse(mem, b.packets.offset[i], b.packets.length[i], p);
+                if (r != DropReason.NONE) {
+                    host.malformed(b, i, r);
+                } else if (p.ipVersion() != 4) {
+                    host.drop(b, i, Drop.NOT_IPV4);
+                }
+            }
+        }
+    }
+
+    /** "spoof": a VM may only send from its own address. */
+    static final class SpoofCheck implements BatchStage<HostBatch> {
+        private final HostContext host;
+
+        SpoofCheck(HostContext host) {
+            this.host = host;
+        }
+
+        @Override
+        public void process(HostBatch b) {
+            int own = b.vm.ip();
+            for (int i = 0; i < b.size(); i++) {
+                if (!b.dead[i] && b.parsed[i].ipv4Src() != own) {
+                    host.drop(b, i, Drop.SPOOFED_SOURCE);
+                }
+            }
+        }
+    }
+
+    /**
+     * "flow": one hash lookup per packet; the flow's firewall (nothing to do
+     * when it allows everything, a scan of port ranges otherwise), its counters
+     * and its action. A miss takes the default route to a hoverboard when there
+     * is one; otherwise the miss handler hears of it and the packet is dropped --
+     * the loop never waits for the controller.
+     */
+    static final class FlowLookup implements BatchStage<HostBatch> {
+        private final HostContext host;
+
+        FlowLookup(HostContext host) {
+            this.host = host;
+        }
+
+        @Override
+        public void process(HostBatch b) {
+            FlowTable t = host.flows.adopt();
+            int vni = b.vm.vni();
+            for (int i = 0; i < b.size(); i++) {
+                if (b.dead[i]) {
+                    continue;
+                }
+                ParsedPacket p = b.parsed[i];
+                int f = t.lookup(vni, p.protocol(), p.ipv4Src(), p.ipv4Dst());
+                int action;
+                if (f == FlowTable.MISS) {
+                    int hb = t.hoverboardFor(FlowHash.of(p));
+                    if (hb < 0) {
+                        host.missHandler.onMiss(b.vm, p);
+                        host.drop(b, i, Drop.FLOW_MISS);
+                        continue;
+                    }
+                    action = FlowAction.encapToHost(hb);
+                } else {
+                    if (!t.allows(f, p.dstPort())) {
+                        host.drop(b, i, Drop.FIREWALL);
+                        continue;
+                    }
+                    t.count(f, b.packets.length[i]);
+                    action = t.action(f);
+                }
+                b.flow[i] = f;
+                b.action[i] = action;
+                switch (FlowAction.kind(action)) {
+                    case FlowAction.DELIVER -> b.vmPort[i] = FlowAction.argument(action);
+                    case FlowAction.ENCAP_HOST -> b.host[i] = FlowAction.argument(action);
+                    case FlowAction.ENCAP_DEFAULT -> b.host[i] = t.hoverboardFor(FlowHash.of(p));
+                    default -> host.drop(b, i, Drop.ACTION_DROP);
+                }
+            }
+        }
+    }
+
+    /** "checksum": completes virtio NEEDS_CSUM requests through the checksum stage. */
+    static final class Checksum implements BatchStage<HostBatch> {
+        private final HostContext host;
+
+        Checksum(HostContext host) {
+            this.host = host;
+        }
+
+        @Override
+        public void process(HostBatch b) {
+            ChecksumBatch big = host.checksumBatch;
+            ChecksumBatch small = host.swChecksumBatch;
+            big.clear();
+            small.clear();
+            for (int i = 0; i < b.size(); i++) {
+                if (b.dead[i] || b.csumStart[i] < 0) {
+                    continue;
+                }
+                int len = b.packets.length[i];
+                (host.offloads.offloaded(Stage.CHECKSUM, len) ? big : small).add(b.packets.offset[i], len,
+                        b.csumStart[i], b.csumStart[i] + b.csumOffset[i], 0);
+            }
+            host.run(big, host.offloads.checksum);
+            host.run(small, host.offloads.swChecksum);
+            rejectFailed(b, big);
+            rejectFailed(b, small);
+        }
+
+        private void rejectFailed(HostBatch b, ChecksumBatch batch) {
+            for (int k = 0; k < batch.size(); k++) {
+                if (batch.status(k) != ChecksumBatch.STATUS_DONE) {
+                    for (int i = 0; i < b.size(); i++) {
+                        if (!b.dead[i] && b.packets.offset[i] == batch.bufferOffset(k)) {
+                            host.drop(b, i, Drop.CHECKSUM_REJECTED);
+                        }
+                    }
+                }
+            }
+        }
+
+        @Override
+        public long hardwareCycles() {
+            return host.offloads.checksum.counters().hwCycles();
+        }
+
+        @Override
+        public long simulationNs() {
+            return host.offloads.checksum.counters().simWallNs();
+        }
+    }
+
+    /** "encap": GENEVE to the destination host (RFC 8926), the VM's VNI, entropy in the UDP source port. */
+    static final class Encap implements BatchStage<HostBatch> {
+        private final HostContext host;
+        private final GeneveEncap.OuterHeaders outer = new GeneveEncap.OuterHeaders();
+
+        Encap(HostContext host) {
+            this.host = host;
+        }
+
+        @Override
+        public void process(HostBatch b) {
+            FlowTable t = host.flows.current();
+            MemorySegment mem = host.pool.memory();
+            outer.srcMac(host.mac).srcIp(host.ip).vni(b.vm.vni());
+            for (int i = 0; i < b.size(); i++) {
+                if (b.dead[i] || b.host[i] < 0) {
+                    continue;
+                }
+                int h = b.host[i];
+                outer.dstMac(t.hostMac(h)).dstIp(t.hostIp(h)).udpSourcePort(FlowHash.sourcePort(FlowHash.of(b.parsed[i])));
+                long at = GeneveEncap.encapsulate(mem, b.packets.offset[i], b.packets.length[i], outer);
+                b.packets.offset[i] = at;
+                b.packets.length[i] += GeneveEncap.ENCAP_OVERHEAD;
+            }
+        }
+    }
+
+    /** "psp": PSP transport mode over the encapsulated packet for encrypted networks, through the crypto stage. */
+    static final class PspSeal implements BatchStage<HostBatch> {
+        private final HostContext host;
+        private final int[] descriptor = new int[HostContext.MAX_BATCH];
+
+        PspSeal(HostContext host) {
+            this.host = host;
+        }
+
+        @Override
+        public void process(HostBatch b) {
+            if (!host.psp.encrypts(b.vm.vni())) {
+                return;
+            }
+            CryptoBatch batch = host.cryptoBatch;
+            batch.clear();
+            MemorySegment mem = host.pool.memory();
+            for (int i = 0; i < b.size(); i++) {
+                descriptor[i] = -1;
+                if (b.dead[i] || b.host[i] < 0) {
+                    continue;
+                }
+                var sa = host.psp.txSa(b.host[i]);
+                if (sa == null || host.psp.transport.encapsulate(mem, b.packets.offset[i], b.packets.length[i], sa)
+                        != PspStatus.OK) {
+                    host.drop(b, i, Drop.PSP_SEAL_FAILED);
+                    continue;
+                }
+                b.packets.offset[i] = host.psp.transport.frameOffset();
+                b.packets.length[i] = host.psp.transport.frameLength();
+                int d = host.psp.transport.addSeal(batch, mem, b.packets.offset[i], b.packets.length[i], sa,
+                        host.psp.nextIv());
+                if (d < 0) {
+                    host.drop(b, i, Drop.PSP_SEAL_FAILED);
+                    continue;
+                }
+                descriptor[i] = d;
+            }
+            host.run(batch, host.offloads.crypto);
+            for (int i = 0; i < b.size(); i++) {
+                if (descriptor[i] >= 0 && host.psp.transport.completeSeal(batch, descriptor[i]) != PspStatus.OK) {
+                    host.drop(b, i, Drop.PSP_SEAL_FAILED);
+                }
+            }
+        }
+
+        @Override
+        public long hardwareCycles() {
+            return host.offloads.crypto.counters().hwCycles();
+        }
+
+        @Override
+        public long simulationNs() {
+            return host.offloads.crypto.counters().simWallNs();
+        }
+    }
+
+    /** "tx": encapsulated packets to the physical port, local ones to their VM. */
+    static final class Transmit implements BatchStage<HostBatch> {
+        private final HostContext host;
+
+        Transmit(HostContext host) {
+            this.host = host;
+        }
+
+        @Override
+        public void process(HostBatch b) {
+            for (int i = 0; i < b.size(); i++) {
+                if (!b.dead[i] && b.vmPort[i] >= 0) {
+                    host.deliverLocal(b, i, b.csumStart[i] >= 0);
+                }
+            }
+            int live = b.live();
+            if (live == 0) {
+                return;
+            }
+            int sent = host.port == null ? 0 : host.port.transmit(b, host.pool);
+            host.counters.toWire(sent);
+            for (int k = sent; k < live; k++) {
+                host.counters.drop(Drop.PORT_FULL);
+            }
+            if (host.port == null) {
+                for (int i = 0; i < b.size(); i++) {
+                    if (!b.dead[i]) {
+                        host.pool.free(b.packets.buffer[i]);
+                        b.kill(i);
+                    }
+                }
+            }
+        }
+    }
+}

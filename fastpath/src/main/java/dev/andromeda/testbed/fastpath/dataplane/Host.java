@@ -1,0 +1,197 @@
+package dev.andromeda.testbed.fastpath.dataplane;
+
+import dev.andromeda.testbed.fastpath.flow.FlowTable;
+import dev.andromeda.testbed.fastpath.flow.FlowTableBuilder;
+import dev.andromeda.testbed.fastpath.flow.FlowTableHolder;
+import dev.andromeda.testbed.fastpath.offload.OffloadOptions;
+import dev.andromeda.testbed.fastpath.packet.PacketBatch;
+import dev.andromeda.testbed.fastpath.packet.PacketPool;
+import dev.andromeda.testbed.fastpath.pipeline.Pipeline;
+import dev.andromeda.testbed.fastpath.pipeline.StageMix;
+import dev.andromeda.testbed.fastpath.psp.PspVersion;
+
+import java.util.List;
+
+/**
+ * One host's dataplane: the VMs' virtio NICs, the fast path (an egress and an
+ * ingress {@link Pipeline} of named stages), the flow table, the offload
+ * stages chosen by a {@link StageMix}, PSP, and a physical port.
+ *
+ * <pre>
+ * egress  (per VM, batches of 32):  copy > parse > spoof > flow > checksum > encap > psp > tx
+ * ingress (port, batches of 128):   parse > psp > decap > rx-checksum > copy/deliver
+ * </pre>
+ *
+ * {@link #doWork()} is one turn of the busy-polling loop (an agent's duty
+ * cycle): it returns the packets it moved, so an idle strategy can back off
+ * when there are none. A host, its VMs' send/receive and its hardware models
+ * run on one thread.
+ */
+public final class Host implements AutoCloseable {
+    private final String name;
+    private final HostContext ctx;
+    private final OffloadOptions options;
+    private final Pipeline<HostBatch> egress = new Pipeline<>(HostBatch::live, HostBatch::liveBytes);
+    private final Pipeline<HostBatch> ingress = new Pipeline<>(HostBatch::live, HostBatch::liveBytes);
+    private final HostBatch egressBatch = new HostBatch(PacketBatch.EGRESS_CAPACITY);
+    private final HostBatch ingressBatch = new HostBatch(PacketBatch.INGRESS_CAPACITY);
+    private StageMix pendingMix;
+
+    /**
+     * @param buffers     packet buffers in the host's pool (VM memory and NIC buffers alike)
+     * @param bufferBytes bytes per buffer; frames up to {@code bufferBytes - 128 - 16} fit with
+     *                    room for GENEVE and PSP headers in front and the ICV behind
+     */
+    public Host(String name, int ip, long mac, int buffers, int bufferBytes, StageMix mix, OffloadOptions options) {
+        this.name = name;
+        this.options = options;
+        PacketPool pool = new PacketPool(buffers, bufferBytes);
+        this.ctx = new HostContext(pool, new FlowTableHolder(new FlowTableBuilder().build()), ip, mac,
+                new HostOffloads(mix, options));
+        egress.addLast("copy", new EgressStages.CopyIn(ctx));
+        egress.addLast("parse", new EgressStages.Parse(ctx));
+        egress.addLast("spoof", new EgressStages.SpoofCheck(ctx));
+        egress.addLast("flow", new EgressStages.FlowLookup(ctx));
+        egress.addLast("checksum", new EgressStages.Checksum(ctx));
+        egress.addLast("encap", new EgressStages.Encap(ctx));
+        egress.addLast("psp", new EgressStages.PspSeal(ctx));
+        egress.addLast("tx", new EgressStages.Transmit(ctx));
+        ingress.addLast("parse", new IngressStages.ParseOuter(ctx));
+        ingress.addLast("psp", new IngressStages.PspOpen(ctx));
+        ingress.addLast("decap", new IngressStages.Decap(ctx));
+        ingress.addLast("rx-checksum", new IngressStages.RxChecksum(ctx));
+        ingress.addLast("deliver", new IngressStages.CopyOutAndDeliver(ctx));
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public int ip() {
+        return ctx.ip;
+    }
+
+    public long mac() {
+        return ctx.mac;
+    }
+
+    /** Plugs a VM in; returns its virtio NIC (ring of 256 descriptors each way). */
+    public VirtioNic addVm(VmPort port) {
+        if (ctx.vm(port.port()) != null) {
+            throw new IllegalArgumentException(name + " already has a VM on port " + port.port());
+        }
+        VirtioNic nic = new VirtioNic(port, ctx.pool, 256);
+        ctx.vnics.add(nic);
+        return nic;
+    }
+
+    public void connect(PhysicalPort port) {
+        ctx.port = port;
+    }
+
+    /** Where the control plane publishes flow tables. */
+    public FlowTableHolder flows() {
+        return ctx.flows;
+    }
+
+    public void onFlowMiss(FlowMissHandler handler) {
+        ctx.missHandler = handler;
+    }
+
+    /**
+     * Turns PSP on for the given virtual networks: every host derives its
+     * security associations from the same two master keys; host {@code h}
+     * (its index in the flow table's host list) receives on {@code hostSpis[h]}.
+     */
+    public void configurePsp(byte[] masterKey0, byte[] masterKey1, PspVersion version, int[] encryptedVnis,
+                             int[] hostSpis, int selfIndex) {
+        ctx.psp.configure(masterKey0, masterKey1, version, encryptedVnis, hostSpis, selfIndex);
+    }
+
+    /** Runs the offload stages on another mix from the next batch on (any implementation, any time). */
+    public void useStages(StageMix mix) {
+        this.pendingMix = mix;
+    }
+
+    public StageMix stages() {
+        return ctx.offloads.mix;
+    }
+
+    /**
+     * One turn of the loop: each VM's transmit ring (a batch of up to 32 each),
+     * then the physical port (a batch of up to 128).
+     *
+     * @return packets moved
+     */
+    public int doWork() {
+        if (pendingMix != null) {
+            HostOffloads old = ctx.offloads;
+            ctx.offloads = new HostOffloads(pendingMix, options);
+            pendingMix = null;
+            old.close();
+        }
+        int work = 0;
+        for (VirtioNic nic : ctx.vnics) {
+            egressBatch.clear();
+            egressBatch.vm = nic.port();
+            int n = nic.takeTx(egressBatch);
+            if (n > 0) {
+                ctx.counters.fromVms(n);
+                egress.process(egressBatch);
+                work += n;
+            }
+        }
+        if (ctx.port != null) {
+            ingressBatch.clear();
+            int n = ctx.port.receive(ingressBatch, ctx.pool);
+            if (n > 0) {
+                ctx.counters.fromWire(n);
+                ingress.process(ingressBatch);
+                work += n;
+            }
+        }
+        return work;
+    }
+
+    public DataplaneCounters counters() {
+        return ctx.counters;
+    }
+
+    public Pipeline<HostBatch> egress() {
+        return egress;
+    }
+
+    public Pipeline<HostBatch> ingress() {
+        return ingress;
+    }
+
+    public PacketPool pool() {
+        return ctx.pool;
+    }
+
+    /** The VMs' NICs. */
+    public List<VirtioNic> vms() {
+        return List.copyOf(ctx.vnics);
+    }
+
+    /** The newest flow table (published, or in use). */
+    public FlowTable flowTable() {
+        return ctx.flows.latest();
+    }
+
+    @Override
+    public void close() {
+        ctx.offloads.close();
+        ctx.checksumBatch.close();
+        ctx.swChecksumBatch.close();
+        ctx.copyBatch.close();
+        ctx.swCopyBatch.close();
+        ctx.cryptoBatch.close();
+        ctx.pool.close();
+    }
+
+    @Override
+    public String toString() {
+        return name + " (" + ctx.counters + ")";
+    }
+}

@@ -1,0 +1,104 @@
+package dev.andromeda.testbed.fastpath.dataplane;
+
+import dev.andromeda.testbed.fastpath.packet.PacketBatch;
+import dev.andromeda.testbed.fastpath.packet.ParsedPacket;
+
+import java.util.Arrays;
+
+/**
+ * A batch on its way through a host's pipeline: the frames (a
+ * {@link PacketBatch} over the host's packet pool) and, per packet, what the
+ * stages learn and decide -- parse result, flow, action, virtio checksum
+ * request, destination. Preallocated once per pipeline and reused for every
+ * batch: nothing is allocated per packet.
+ *
+ * <p>A dropped packet is marked dead (and its buffer freed by the stage that
+ * dropped it); later stages skip dead packets. {@link #live()} counts the rest.
+ */
+public final class HostBatch {
+    /** No checksum requested (virtio {@code NEEDS_CSUM} clear). */
+    public static final int NO_CSUM = -1;
+
+    public final PacketBatch packets;
+    public final ParsedPacket[] parsed;
+    public final boolean[] dead;
+    public final int[] flow;
+    public final int[] action;
+    /** virtio-net: where the checksum starts / is written, or {@link #NO_CSUM}. */
+    public final int[] csumStart;
+    public final int[] csumOffset;
+    /** The local VM port the packet goes to, or -1. */
+    public final int[] vmPort;
+    /** Egress: the index (in the flow table's host list) of the host the packet is encapsulated to, or -1. */
+    public final int[] host;
+    /** Ingress: virtio {@code DATA_VALID} -- the inner L4 checksum was verified. */
+    public final boolean[] dataValid;
+    /** The VM whose batch this is (egress), or null (ingress). */
+    public VmPort vm;
+    private int live;
+
+    public HostBatch(int capacity) {
+        packets = new PacketBatch(capacity);
+        parsed = new ParsedPacket[capacity];
+        for (int i = 0; i < capacity; i++) {
+            parsed[i] = new ParsedPacket();
+        }
+        dead = new boolean[capacity];
+        flow = new int[capacity];
+        action = new int[capacity];
+        csumStart = new int[capacity];
+        csumOffset = new int[capacity];
+        vmPort = new int[capacity];
+        host = new int[capacity];
+        dataValid = new boolean[capacity];
+    }
+
+    /** Empties the batch for reuse. */
+    public void clear() {
+        int n = packets.size();
+        Arrays.fill(dead, 0, n, false);
+        Arrays.fill(dataValid, 0, n, false);
+        packets.clear();
+        vm = null;
+        live = 0;
+    }
+
+    /** Appends a frame; returns its index. */
+    public int add(int buffer, long offset, int length, int csumStart, int csumOffset) {
+        int i = packets.add(buffer, offset, length);
+        this.csumStart[i] = csumStart;
+        this.csumOffset[i] = csumOffset;
+        this.vmPort[i] = -1;
+        this.host[i] = -1;
+        this.flow[i] = -1;
+        live++;
+        return i;
+    }
+
+    public int size() {
+        return packets.size();
+    }
+
+    public int live() {
+        return live;
+    }
+
+    /** Bytes of the live packets. */
+    public long liveBytes() {
+        long b = 0;
+        for (int i = 0; i < packets.size(); i++) {
+            if (!dead[i]) {
+                b += packets.length[i];
+            }
+        }
+        return b;
+    }
+
+    /** Marks packet i dropped; the caller frees its buffer and counts the reason. */
+    void kill(int i) {
+        if (!dead[i]) {
+            dead[i] = true;
+            live--;
+        }
+    }
+}

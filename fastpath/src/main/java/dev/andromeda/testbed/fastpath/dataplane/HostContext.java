@@ -1,0 +1,121 @@
+package dev.andromeda.testbed.fastpath.dataplane;
+
+import dev.andromeda.testbed.fastpath.flow.FlowTableHolder;
+import dev.andromeda.testbed.fastpath.offload.ChecksumBatch;
+import dev.andromeda.testbed.fastpath.offload.ChecksumOffload;
+import dev.andromeda.testbed.fastpath.offload.CopyBatch;
+import dev.andromeda.testbed.fastpath.offload.CopyOffload;
+import dev.andromeda.testbed.fastpath.offload.CryptoBatch;
+import dev.andromeda.testbed.fastpath.offload.CryptoOffload;
+import dev.andromeda.testbed.fastpath.packet.DropReason;
+import dev.andromeda.testbed.fastpath.packet.PacketPool;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What a host's stages share: the packet pool, the flow table, the offload
+ * stages and their reusable descriptor batches, PSP state, the physical port,
+ * the VMs and the counters. Confined to the host's thread.
+ */
+final class HostContext {
+    /** The largest batch any pipeline carries (ingress). */
+    static final int MAX_BATCH = 128;
+
+    final PacketPool pool;
+    final FlowTableHolder flows;
+    final int ip;
+    final long mac;
+    final DataplaneCounters counters = new DataplaneCounters();
+    final PspState psp = new PspState();
+    final List<VirtioNic> vnics = new ArrayList<>();
+    HostOffloads offloads;
+    PhysicalPort port;
+    FlowMissHandler missHandler = FlowMissHandler.IGNORE;
+
+    // Descriptor batches over the pool's memory, reused for every packet batch.
+    final ChecksumBatch checksumBatch;
+    final ChecksumBatch swChecksumBatch;
+    final CopyBatch copyBatch;
+    final CopyBatch swCopyBatch;
+    final CryptoBatch cryptoBatch;
+
+    HostContext(PacketPool pool, FlowTableHolder flows, int ip, long mac, HostOffloads offloads) {
+        this.pool = pool;
+        this.flows = flows;
+        this.ip = ip;
+        this.mac = mac;
+        this.offloads = offloads;
+        this.checksumBatch = new ChecksumBatch(MAX_BATCH, pool.memory());
+        this.swChecksumBatch = new ChecksumBatch(MAX_BATCH, pool.memory());
+        this.copyBatch = new CopyBatch(MAX_BATCH, pool.memory());
+        this.swCopyBatch = new CopyBatch(MAX_BATCH, pool.memory());
+        this.cryptoBatch = new CryptoBatch(MAX_BATCH, pool.memory());
+    }
+
+    /** Drops packet i for a dataplane reason: counted, buffer freed. */
+    void drop(HostBatch b, int i, Drop reason) {
+        counters.drop(reason);
+        pool.free(b.packets.buffer[i]);
+        b.kill(i);
+    }
+
+    /** Drops packet i as malformed: counted by the parser's reason, buffer freed. */
+    void malformed(HostBatch b, int i, DropReason reason) {
+        counters.malformed().count(reason);
+        pool.free(b.packets.buffer[i]);
+        b.kill(i);
+    }
+
+    void run(ChecksumBatch batch, ChecksumOffload stage) {
+        if (batch.size() > 0) {
+            stage.process(batch);
+        }
+    }
+
+    void run(CopyBatch batch, CopyOffload stage) {
+        if (batch.size() > 0) {
+            stage.process(batch);
+        }
+    }
+
+    void run(CryptoBatch batch, CryptoOffload stage) {
+        if (batch.size() > 0) {
+            stage.process(batch);
+        }
+    }
+
+    VirtioNic vm(int port) {
+        for (VirtioNic v : vnics) {
+            if (v.port().port() == port) {
+                return v;
+            }
+        }
+        return null;
+    }
+
+    /** The local VM with this address in this virtual network, or null. */
+    VirtioNic vm(int vni, int address) {
+        for (VirtioNic v : vnics) {
+            if (v.port().vni() == vni && v.port().ip() == address) {
+                return v;
+            }
+        }
+        return null;
+    }
+
+    /** Hands packet i's buffer to its local VM's receive ring. */
+    void deliverLocal(HostBatch b, int i, boolean dataValid) {
+        VirtioNic v = vm(b.vmPort[i]);
+        if (v == null) {
+            drop(b, i, Drop.NO_LOCAL_VM);
+            return;
+        }
+        if (!v.deliver(b.packets.buffer[i], b.packets.offset[i], b.packets.length[i], dataValid)) {
+            drop(b, i, Drop.VM_RING_FULL);
+            return;
+        }
+        counters.toVms(1);
+        b.kill(i); // delivered: the VM owns the buffer now
+    }
+}

@@ -1,0 +1,62 @@
+package dev.andromeda.testbed.fastpath.dataplane;
+
+import dev.andromeda.testbed.fastpath.offload.ChecksumOffload;
+import dev.andromeda.testbed.fastpath.offload.ChecksumOffloadProvider;
+import dev.andromeda.testbed.fastpath.offload.CopyOffload;
+import dev.andromeda.testbed.fastpath.offload.CopyOffloadProvider;
+import dev.andromeda.testbed.fastpath.offload.CryptoOffload;
+import dev.andromeda.testbed.fastpath.offload.CryptoOffloadProvider;
+import dev.andromeda.testbed.fastpath.offload.OffloadOptions;
+import dev.andromeda.testbed.fastpath.offload.OffloadProvider;
+import dev.andromeda.testbed.fastpath.offload.Offloads;
+import dev.andromeda.testbed.fastpath.offload.OffloadStage;
+import dev.andromeda.testbed.fastpath.offload.Stage;
+import dev.andromeda.testbed.fastpath.pipeline.StageMix;
+
+/**
+ * The offload stages a host runs now, chosen by a {@link StageMix}, with the
+ * software ones beside them for packets under a stage's threshold. Confined to
+ * the host's thread (hardware models are); swapped between batches.
+ */
+final class HostOffloads implements AutoCloseable {
+    final StageMix mix;
+    final ChecksumOffload checksum;
+    final CopyOffload copy;
+    final CryptoOffload crypto;
+    final ChecksumOffload swChecksum;
+    final CopyOffload swCopy;
+    final CryptoOffload swCrypto;
+
+    HostOffloads(StageMix mix, OffloadOptions options) {
+        this.mix = mix;
+        swChecksum = Offloads.open(ChecksumOffloadProvider.class, "sw", options);
+        swCopy = Offloads.open(CopyOffloadProvider.class, "sw", options);
+        swCrypto = Offloads.open(CryptoOffloadProvider.class, "sw", options);
+        checksum = pick(ChecksumOffloadProvider.class, Stage.CHECKSUM, swChecksum, options);
+        copy = pick(CopyOffloadProvider.class, Stage.COPY, swCopy, options);
+        crypto = pick(CryptoOffloadProvider.class, Stage.CRYPTO, swCrypto, options);
+    }
+
+    private <S extends OffloadStage, P extends OffloadProvider<S>> S pick(
+            Class<P> type, Stage stage, S software, OffloadOptions options) {
+        String name = mix.implementation(stage);
+        return name.equals("sw") ? software : Offloads.open(type, name, options);
+    }
+
+    /** Whether a packet of this length uses the chosen implementation (else software). */
+    boolean offloaded(Stage stage, int length) {
+        return length >= mix.threshold(stage);
+    }
+
+    @Override
+    public void close() {
+        for (OffloadStage s : new OffloadStage[] {checksum, copy, crypto}) {
+            if (s != swChecksum && s != swCopy && s != swCrypto) {
+                s.close();
+            }
+        }
+        swChecksum.close();
+        swCopy.close();
+        swCrypto.close();
+    }
+}

@@ -1,0 +1,290 @@
+package dev.andromeda.testbed.fastpath.dataplane;
+
+import dev.andromeda.testbed.fastpath.offload.ChecksumBatch;
+import dev.andromeda.testbed.fastpath.offload.CopyBatch;
+import dev.andromeda.testbed.fastpath.offload.CryptoBatch;
+import dev.andromeda.testbed.fastpath.offload.Stage;
+import dev.andromeda.testbed.fastpath.packet.DropReason;
+import dev.andromeda.testbed.fastpath.packet.PacketParser;
+import dev.andromeda.testbed.fastpath.packet.ParsedPacket;
+import dev.andromeda.testbed.fastpath.pipeline.BatchStage;
+import dev.andromeda.testbed.fastpath.psp.PspHeader;
+import dev.andromeda.testbed.fastpath.psp.PspSa;
+import dev.andromeda.testbed.fastpath.psp.PspStatus;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * The ingress stages, in pipeline order: frames from the physical port --
+ * PSP-protected or plain GENEVE -- to the receiving VM.
+ */
+final class IngressStages {
+    static final int PSP_PORT = 1000;
+    static final int UDP_BYTES = 8;
+
+    private IngressStages() {
+    }
+
+    /** "parse": the outer frame. */
+    static final class ParseOuter implements BatchStage<HostBatch> {
+        private final HostContext host;
+
+        ParseOuter(HostContext host) {
+            this.host = host;
+        }
+
+        @Override
+        public void process(HostBatch b) {
+            MemorySegment mem = host.pool.memory();
+            for (int i = 0; i < b.size(); i++) {
+                if (b.dead[i]) {
+                    continue;
+                }
+                DropReason r = PacketParser.parse(mem, b.packets.offset[i], b.packets.length[i], b.parsed[i]);
+                if (r != DropReason.NONE) {
+                    host.malformed(b, i, r);
+                }
+            }
+        }
+    }
+
+    /** "psp": opens PSP packets through the crypto stage; a bad ICV drops the packet, counted. */
+    static final class PspOpen implements BatchStage<HostBatch> {
+        private final HostContext host;
+        private final int[] descriptor = new int[HostContext.MAX_BATCH];
+
+        PspOpen(HostContext host) {
+            this.host = host;
+        }
+
+        @Override
+        public void process(HostBatch b) {
+            CryptoBatch batch = host.cryptoBatch;
+            batch.clear();
+            MemorySegment mem = host.pool.memory();
+            boolean any = false;
+            for (int i = 0; i < b.size(); i++) {
+                descriptor[i] = -1;
+                ParsedPacket p = b.parsed[i];
+                if (b.dead[i] || p.protocol() != 17 || p.dstPort() != PSP_PORT || !p.hasTransportHeader()) {
+                    continue;
+                }
+                long pspAt = p.l4Offset() + UDP_BYTES;
+                if (pspAt + PspHeader.HEADER_BYTES > b.packets.offset[i] + b.packets.length[i]) {
+                    host.drop(b, i, Drop.PSP_OPEN_FAILED);
+                    continue;
+                }
+                PspSa sa = host.psp.rxSa(PspHeader.spi(mem, pspAt));
+                if (sa == null) {
+                    host.drop(b, i, Drop.PSP_UNKNOWN_SPI);
+                    continue;
+                }
+                int d = host.psp.transport.addOpen(batch, mem, b.packets.offset[i], b.packets.length[i], sa);
+                if (d < 0) {
+                    host.drop(b, i, Drop.PSP_OPEN_FAILED);
+                    continue;
+                }
+                descriptor[i] = d;
+                any = true;
+            }
+            if (!any) {
+                return;
+            }
+            host.run(batch, host.offloads.crypto);
+            for (int i = 0; i < b.size(); i++) {
+                if (descriptor[i] < 0 || b.dead[i]) {
+                    continue;
+                }
+                if (host.psp.transport.decapsulate(batch, descriptor[i], mem, b.packets.offset[i],
+                        b.packets.length[i]) != PspStatus.OK) {
+                    host.drop(b, i, Drop.PSP_OPEN_FAILED);
+                    continue;
+                }
+                b.packets.offset[i] = host.psp.transport.frameOffset();
+                b.packets.length[i] = host.psp.transport.frameLength();
+                DropReason r = PacketParser.parse(mem, b.packets.offset[i], b.packets.length[i], b.parsed[i]);
+                if (r != DropReason.NONE) {
+                    host.malformed(b, i, r);
+                }
+            }
+        }
+
+        @Override
+        public long hardwareCycles() {
+            return host.offloads.crypto.counters().hwCycles();
+        }
+
+        @Override
+        public long simulationNs() {
+            return host.offloads.crypto.counters().simWallNs();
+        }
+    }
+
+    /** "decap": GENEVE off; the inner frame must be IPv4 for a VM of this host in that virtual network. */
+    static final class Decap implements BatchStage<HostBatch> {
+        private final HostContext host;
+
+        Decap(HostContext host) {
+            this.host = host;
+        }
+
+        @Override
+        public void process(HostBatch b) {
+            MemorySegment mem = host.pool.memory();
+            for (int i = 0; i < b.size(); i++) {
+                if (b.dead[i]) {
+                    continue;
+                }
+                ParsedPacket p = b.parsed[i];
+                if (!p.isGeneve()) {
+                    host.drop(b, i, Drop.NOT_ENCAPSULATED);
+                    continue;
+                }
+                int vni = p.vni();
+                long inner = p.innerOffset();
+                int innerLength = p.innerLength();
+                DropReason r = PacketParser.parse(mem, inner, innerLength, p);
+                if (r != DropReason.NONE) {
+                    host.malformed(b, i, r);
+                    continue;
+                }
+                if (p.ipVersion() != 4) {
+                    host.drop(b, i, Drop.NOT_IPV4);
+                    continue;
+                }
+                VirtioNic vm = host.vm(vni, p.ipv4Dst());
+                if (vm == null) {
+                    host.drop(b, i, Drop.NO_LOCAL_VM);
+                    continue;
+                }
+                b.vmPort[i] = vm.port().port();
+                b.packets.offset[i] = inner;
+                b.packets.length[i] = innerLength;
+            }
+        }
+    }
+
+    /**
+     * "rx-checksum": verifies the inner TCP or UDP checksum (pseudo-header as
+     * the seed, the sum over the segment must come out 0) through the checksum
+     * stage, for virtio's DATA_VALID. A packet that fails is still delivered,
+     * without DATA_VALID: the guest's stack decides, as with a real NIC. (A UDP
+     * checksum of zero, "none", sums to nonzero here and so is not DATA_VALID.)
+     */
+    static final class RxChecksum implements BatchStage<HostBatch> {
+        private final HostContext host;
+        private final int[] big = new int[HostContext.MAX_BATCH];
+        private final int[] small = new int[HostContext.MAX_BATCH];
+
+        RxChecksum(HostContext host) {
+            this.host = host;
+        }
+
+        @Override
+        public void process(HostBatch b) {
+            ChecksumBatch hw = host.checksumBatch;
+            ChecksumBatch sw = host.swChecksumBatch;
+            hw.clear();
+            sw.clear();
+            int nb = 0;
+            int ns = 0;
+            for (int i = 0; i < b.size(); i++) {
+                ParsedPacket p = b.parsed[i];
+                if (b.dead[i] || p.isFragment() || !p.hasTransportHeader() || (p.protocol() != 6 && p.protocol() != 17)) {
+                    continue;
+                }
+                int l4 = (int) (p.l3Offset() + p.ipPacketLength() - p.l4Offset());
+                if (l4 <= 0) {
+                    continue;
+                }
+                int src = p.ipv4Src();
+                int dst = p.ipv4Dst();
+                long pseudo = (src >>> 16) + (src & 0xFFFF) + (dst >>> 16) + (dst & 0xFFFF) + p.protocol() + l4;
+                int seed = (int) ((pseudo & 0xFFFF) + (pseudo >>> 16));
+                seed = (seed & 0xFFFF) + (seed >>> 16);
+                if (host.offloads.offloaded(Stage.CHECKSUM, b.packets.length[i])) {
+                    hw.add(p.l4Offset(), l4, 0, -1, seed);
+                    big[nb++] = i;
+                } else {
+                    sw.add(p.l4Offset(), l4, 0, -1, seed);
+                    small[ns++] = i;
+                }
+            }
+            host.run(hw, host.offloads.checksum);
+            host.run(sw, host.offloads.swChecksum);
+            mark(b, hw, big, nb);
+            mark(b, sw, small, ns);
+        }
+
+        private static void mark(HostBatch b, ChecksumBatch batch, int[] index, int n) {
+            for (int k = 0; k < n; k++) {
+                int i = index[k];
+                b.dataValid[i] = batch.status(k) == ChecksumBatch.STATUS_DONE && batch.csum(k) == 0;
+            }
+        }
+
+        @Override
+        public long hardwareCycles() {
+            return host.offloads.checksum.counters().hwCycles();
+        }
+
+        @Override
+        public long simulationNs() {
+            return host.offloads.checksum.counters().simWallNs();
+        }
+    }
+
+    /** "copy": NIC buffers to VM memory through the copy stage, then onto each VM's receive ring. */
+    static final class CopyOutAndDeliver implements BatchStage<HostBatch> {
+        private final HostContext host;
+        private final int[] vmBuffer = new int[HostContext.MAX_BATCH];
+
+        CopyOutAndDeliver(HostContext host) {
+            this.host = host;
+        }
+
+        @Override
+        public void process(HostBatch b) {
+            CopyBatch big = host.copyBatch;
+            CopyBatch small = host.swCopyBatch;
+            big.clear();
+            small.clear();
+            for (int i = 0; i < b.size(); i++) {
+                vmBuffer[i] = -1;
+                if (b.dead[i]) {
+                    continue;
+                }
+                int v = host.pool.allocate();
+                if (v < 0) {
+                    host.drop(b, i, Drop.POOL_EXHAUSTED);
+                    continue;
+                }
+                vmBuffer[i] = v;
+                int len = b.packets.length[i];
+                (host.offloads.offloaded(Stage.COPY, len) ? big : small).add(b.packets.offset[i],
+                        host.pool.frameOffset(v), len, i);
+            }
+            host.run(big, host.offloads.copy);
+            host.run(small, host.offloads.swCopy);
+            for (int i = 0; i < b.size(); i++) {
+                if (b.dead[i] || vmBuffer[i] < 0) {
+                    continue;
+                }
+                host.pool.free(b.packets.buffer[i]);
+                b.packets.buffer[i] = vmBuffer[i];
+                b.packets.offset[i] = host.pool.frameOffset(vmBuffer[i]);
+                host.deliverLocal(b, i, b.dataValid[i]);
+            }
+        }
+
+        @Override
+        public long hardwareCycles() {
+            return host.offloads.copy.counters().hwCycles();
+        }
+
+        @Override
+        public long simulationNs() {
+            return host.offloads.copy.counters().simWallNs();
+        }
+    }
+}

@@ -1,0 +1,25 @@
+package dev.andromeda.testbed.fastpath.dataplane;
+
+import dev.andromeda.testbed.fastpath.packet.PacketPool;
+
+/**
+ * A host's connection to the physical network. Kept an interface so an
+ * emulated NIC (descriptor rings, doorbells, inline offloads built from the RTL
+ * blocks) can sit behind it later; today an in-memory link does.
+ */
+public interface PhysicalPort {
+
+    /**
+     * Sends the batch's live frames and frees their buffers in {@code pool}.
+     *
+     * @return frames the port took; the rest were refused (ring full) and counted by the caller
+     */
+    int transmit(HostBatch batch, PacketPool pool);
+
+    /**
+     * Receives up to the batch's free capacity of frames into buffers from {@code pool}.
+     *
+     * @return frames received
+     */
+    int receive(HostBatch into, PacketPool pool);
+}
