@@ -163,6 +163,14 @@ public final class CryptoBatch extends DescriptorRing {
         finish(i, plaintextOrNull != null ? STATUS_DONE : STATUS_AUTH_FAILED, cycles);
     }
 
+    /**
+     * Done, with the result already in place in host memory (an engine that
+     * writes ciphertext and tag, or plaintext, straight into the buffers).
+     */
+    public void completeInPlace(int i, long cycles) {
+        finish(i, STATUS_DONE, cycles);
+    }
+
     public void reject(int i) {
         ring.set(U16, (long) i * DESCRIPTOR_BYTES + 4, (short) STATUS_REJECTED);
     }

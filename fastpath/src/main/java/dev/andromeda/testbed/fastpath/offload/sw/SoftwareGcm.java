@@ -19,6 +19,11 @@ import java.security.GeneralSecurityException;
 public final class SoftwareGcm implements CryptoOffload {
     private final OffloadCounters counters = new OffloadCounters();
     private Cipher cipher;
+    private SecretKeySpec lastKey;
+    // Reused for every open: no allocation per packet.
+    private final MemorySegment scratchOutSegment = java.lang.foreign.Arena.ofAuto().allocate(CryptoBatch.MAX_TEXT);
+    private final ByteBuffer scratchOut = scratchOutSegment.asByteBuffer();
+    private final ByteBuffer scratchIn = ByteBuffer.allocateDirect(CryptoBatch.MAX_TEXT + CryptoBatch.TAG_BYTES);
 
     public SoftwareGcm() {
         try {
@@ -51,25 +56,40 @@ public final class SoftwareGcm implements CryptoOffload {
             }
             boolean seal = batch.op(i) == CryptoBatch.OP_SEAL;
             int n = batch.textLength(i);
-            ByteBuffer aad = memory.asSlice(batch.aadOffset(i), batch.aadLength(i)).asByteBuffer();
-            ByteBuffer text = memory.asSlice(batch.textOffset(i), n).asByteBuffer();
+            long text = batch.textOffset(i);
+            long tag = batch.tagOffset(i);
+            // PSP lays the ICV right after the text: then the JDK works in place on text||tag
+            // (it verifies the tag before it writes any plaintext). Otherwise through a buffer.
+            boolean contiguous = tag == text + n;
             try {
                 init(seal, batch.key(i), batch.iv(i));
-                cipher.updateAAD(aad);
-                if (seal) {
+                cipher.updateAAD(memory.asSlice(batch.aadOffset(i), batch.aadLength(i)).asByteBuffer());
+                if (seal && contiguous) {
+                    ByteBuffer out = memory.asSlice(text, n + CryptoBatch.TAG_BYTES).asByteBuffer();
+                    cipher.doFinal(memory.asSlice(text, n).asByteBuffer(), out);
+                    batch.completeInPlace(i, 0);
+                } else if (seal) {
                     ByteBuffer out = ByteBuffer.allocate(n + CryptoBatch.TAG_BYTES);
-                    cipher.doFinal(text, out);
+                    cipher.doFinal(memory.asSlice(text, n).asByteBuffer(), out);
                     byte[] all = out.array();
-                    byte[] tag = java.util.Arrays.copyOfRange(all, n, n + CryptoBatch.TAG_BYTES);
-                    batch.completeSeal(i, java.util.Arrays.copyOf(all, n), tag, 0);
+                    batch.completeSeal(i, java.util.Arrays.copyOf(all, n),
+                            java.util.Arrays.copyOfRange(all, n, n + CryptoBatch.TAG_BYTES), 0);
                 } else {
-                    // Ciphertext then tag, as the JDK wants them; nothing is released unless the tag verifies.
-                    ByteBuffer in = ByteBuffer.allocate(n + CryptoBatch.TAG_BYTES);
-                    in.put(text).put(memory.asSlice(batch.tagOffset(i), CryptoBatch.TAG_BYTES).asByteBuffer()).flip();
-                    ByteBuffer out = ByteBuffer.allocate(n);
+                    // Open into scratch, then copy: on a bad tag the JDK clears its output, and
+                    // the ciphertext must stay untouched (nothing released, nothing destroyed).
+                    ByteBuffer in;
+                    if (contiguous) {
+                        in = memory.asSlice(text, n + CryptoBatch.TAG_BYTES).asByteBuffer();
+                    } else {
+                        in = scratchIn.clear();
+                        in.put(memory.asSlice(text, n).asByteBuffer())
+                                .put(memory.asSlice(tag, CryptoBatch.TAG_BYTES).asByteBuffer()).flip();
+                    }
+                    ByteBuffer out = scratchOut.clear();
                     try {
                         cipher.doFinal(in, out);
-                        batch.completeOpen(i, out.array(), 0);
+                        MemorySegment.copy(scratchOutSegment, 0, memory, text, n);
+                        batch.completeInPlace(i, 0);
                     } catch (AEADBadTagException e) {
                         batch.completeOpen(i, null, 0);
                     }
@@ -93,7 +113,12 @@ public final class SoftwareGcm implements CryptoOffload {
      * vector sealed twice, a retransmission -- so a fresh Cipher takes it.
      */
     private void init(boolean seal, byte[] key, byte[] iv) throws GeneralSecurityException {
-        SecretKeySpec k = new SecretKeySpec(key, "AES");
+        // The same key as last time (one SA, many packets): keep the spec, so the provider
+        // can keep its expanded key schedule.
+        if (lastKey == null || !java.util.Arrays.equals(key, lastKey.getEncoded())) {
+            lastKey = new SecretKeySpec(key, "AES");
+        }
+        SecretKeySpec k = lastKey;
         GCMParameterSpec spec = new GCMParameterSpec(128, iv);
         try {
             cipher.init(seal ? Cipher.ENCRYPT_MODE : Cipher.DECRYPT_MODE, k, spec);
