@@ -94,6 +94,15 @@ public final class HostBatch {
         return b;
     }
 
+    /**
+     * Takes packet i out of the batch -- sent, delivered or dropped -- for
+     * stages and ports outside this package; the caller has already dealt with
+     * its buffer (freed it, or handed it on).
+     */
+    public void consume(int i) {
+        kill(i);
+    }
+
     /** Marks packet i dropped; the caller frees its buffer and counts the reason. */
     void kill(int i) {
         if (!dead[i]) {
