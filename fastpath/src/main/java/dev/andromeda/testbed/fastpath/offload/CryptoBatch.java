@@ -131,6 +131,16 @@ public final class CryptoBatch extends DescriptorRing {
         return ring.asSlice((long) i * DESCRIPTOR_BYTES + 48, IV_BYTES).toArray(ValueLayout.JAVA_BYTE);
     }
 
+    /** Copies the key of operation i into {@code into} (at least keyLength bytes); no allocation. */
+    public void key(int i, byte[] into) {
+        MemorySegment.copy(ring, ValueLayout.JAVA_BYTE, base(i) + 64, into, 0, keyLength(i));
+    }
+
+    /** Copies the IV of operation i into {@code into} (12 bytes); no allocation. */
+    public void iv(int i, byte[] into) {
+        MemorySegment.copy(ring, ValueLayout.JAVA_BYTE, base(i) + 48, into, 0, IV_BYTES);
+    }
+
     public byte[] key(int i) {
         return ring.asSlice((long) i * DESCRIPTOR_BYTES + 64, keyLength(i)).toArray(ValueLayout.JAVA_BYTE);
     }

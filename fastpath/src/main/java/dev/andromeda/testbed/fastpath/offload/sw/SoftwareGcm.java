@@ -20,6 +20,10 @@ public final class SoftwareGcm implements CryptoOffload {
     private final OffloadCounters counters = new OffloadCounters();
     private Cipher cipher;
     private SecretKeySpec lastKey;
+    private final byte[] lastKeyBytes = new byte[32];
+    private int lastKeyLength;
+    private final byte[] keyScratch = new byte[32];
+    private final byte[] ivScratch = new byte[CryptoBatch.IV_BYTES];
     // Reused for every open: no allocation per packet.
     private final MemorySegment scratchOutSegment = java.lang.foreign.Arena.ofAuto().allocate(CryptoBatch.MAX_TEXT);
     private final ByteBuffer scratchOut = scratchOutSegment.asByteBuffer();
@@ -62,7 +66,10 @@ public final class SoftwareGcm implements CryptoOffload {
             // (it verifies the tag before it writes any plaintext). Otherwise through a buffer.
             boolean contiguous = tag == text + n;
             try {
-                init(seal, batch.key(i), batch.iv(i));
+                int keyLength = batch.keyLength(i);
+                batch.key(i, keyScratch);
+                batch.iv(i, ivScratch);
+                init(seal, keyLength);
                 cipher.updateAAD(memory.asSlice(batch.aadOffset(i), batch.aadLength(i)).asByteBuffer());
                 if (seal && contiguous) {
                     ByteBuffer out = memory.asSlice(text, n + CryptoBatch.TAG_BYTES).asByteBuffer();
@@ -107,24 +114,25 @@ public final class SoftwareGcm implements CryptoOffload {
         counters.add(jobs, rejected, bytes, System.nanoTime() - t0, 0, 0);
     }
 
-    /**
-     * The JDK refuses to encrypt twice with one key and IV on one Cipher (a guard
-     * against nonce reuse). A batch may legitimately hold such a pair -- a test
-     * vector sealed twice, a retransmission -- so a fresh Cipher takes it.
-     */
-    private void init(boolean seal, byte[] key, byte[] iv) throws GeneralSecurityException {
+    /** Initialises the cipher with the key and IV read into the scratch arrays. */
+    private void init(boolean seal, int keyLength) throws GeneralSecurityException {
         // The same key as last time (one SA, many packets): keep the spec, so the provider
-        // can keep its expanded key schedule.
-        if (lastKey == null || !java.util.Arrays.equals(key, lastKey.getEncoded())) {
-            lastKey = new SecretKeySpec(key, "AES");
+        // can keep its expanded key schedule; compared without copying.
+        if (lastKey == null || lastKeyLength != keyLength
+                || !java.util.Arrays.equals(keyScratch, 0, keyLength, lastKeyBytes, 0, keyLength)) {
+            lastKey = new SecretKeySpec(keyScratch, 0, keyLength, "AES");
+            System.arraycopy(keyScratch, 0, lastKeyBytes, 0, keyLength);
+            lastKeyLength = keyLength;
         }
-        SecretKeySpec k = lastKey;
-        GCMParameterSpec spec = new GCMParameterSpec(128, iv);
+        GCMParameterSpec spec = new GCMParameterSpec(128, ivScratch);
         try {
-            cipher.init(seal ? Cipher.ENCRYPT_MODE : Cipher.DECRYPT_MODE, k, spec);
+            cipher.init(seal ? Cipher.ENCRYPT_MODE : Cipher.DECRYPT_MODE, lastKey, spec);
         } catch (java.security.InvalidAlgorithmParameterException reuse) {
+            // The JDK refuses to encrypt twice with one key and IV on one Cipher (a guard against
+            // nonce reuse). A batch may legitimately hold such a pair -- a test vector sealed
+            // twice, a retransmission -- so a fresh Cipher takes it.
             cipher = Cipher.getInstance("AES/GCM/NoPadding");
-            cipher.init(seal ? Cipher.ENCRYPT_MODE : Cipher.DECRYPT_MODE, k, spec);
+            cipher.init(seal ? Cipher.ENCRYPT_MODE : Cipher.DECRYPT_MODE, lastKey, spec);
         }
     }
 
