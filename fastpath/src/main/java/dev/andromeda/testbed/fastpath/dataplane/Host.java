@@ -1,5 +1,6 @@
 package dev.andromeda.testbed.fastpath.dataplane;
 
+import dev.andromeda.testbed.fastpath.agent.Agent;
 import dev.andromeda.testbed.fastpath.flow.FlowTable;
 import dev.andromeda.testbed.fastpath.flow.FlowTableBuilder;
 import dev.andromeda.testbed.fastpath.flow.FlowTableHolder;
@@ -27,7 +28,7 @@ import java.util.List;
  * when there are none. A host, its VMs' send/receive and its hardware models
  * run on one thread.
  */
-public final class Host implements AutoCloseable {
+public final class Host implements Agent, AutoCloseable {
     private final String name;
     private final HostContext ctx;
     private final OffloadOptions options;
@@ -123,6 +124,7 @@ public final class Host implements AutoCloseable {
      *
      * @return packets moved
      */
+    @Override
     public int doWork() {
         if (pendingMix != null) {
             HostOffloads old = ctx.offloads;
