@@ -86,6 +86,10 @@ class StageMixDataplaneTest {
                     .isEqualTo(!mix.implementation(dev.andromeda.testbed.fastpath.offload.Stage.COPY).equals("sw"));
             assertThat(net.b.ingress().get("psp").hardwareCycles() > 0).as(state)
                     .isEqualTo(!mix.implementation(dev.andromeda.testbed.fastpath.offload.Stage.CRYPTO).equals("sw"));
+            // ... and the pipeline booked those cycles, and the simulator's time, to the stage.
+            var checksum = net.a.egress().accounts().get(net.a.egress().names().indexOf("checksum"));
+            assertThat(checksum.hardwareCycles()).isEqualTo(net.a.egress().get("checksum").hardwareCycles());
+            assertThat(checksum.simulationNs() > 0).isEqualTo(checksum.hardwareCycles() > 0);
         }
     }
 }

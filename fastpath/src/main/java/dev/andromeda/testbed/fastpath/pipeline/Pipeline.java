@@ -101,10 +101,12 @@ public final class Pipeline<B> {
             long bytes = bytesOf.applyAsLong(batch);
             BatchStage<B> s = e.stage();
             long sim0 = s.simulationNs();
+            long cycles0 = s.hardwareCycles();
             long t0 = System.nanoTime();
             s.process(batch);
-            long spent = System.nanoTime() - t0 - (s.simulationNs() - sim0);
-            e.account().add(packets, bytes, spent);
+            long sim = s.simulationNs() - sim0;
+            long spent = System.nanoTime() - t0 - sim;
+            e.account().add(packets, bytes, spent, s.hardwareCycles() - cycles0, sim);
         }
     }
 

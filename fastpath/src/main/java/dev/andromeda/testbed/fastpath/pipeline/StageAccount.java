@@ -12,16 +12,20 @@ public final class StageAccount {
     private volatile long packets;
     private volatile long bytes;
     private volatile long cpuNs;
+    private volatile long hwCycles;
+    private volatile long simNs;
 
     StageAccount(String name) {
         this.name = name;
     }
 
-    void add(int packets, long bytes, long cpuNs) {
+    void add(int packets, long bytes, long cpuNs, long hwCycles, long simNs) {
         this.batches++;
         this.packets += packets;
         this.bytes += bytes;
         this.cpuNs += cpuNs;
+        this.hwCycles += hwCycles;
+        this.simNs += simNs;
     }
 
     public String name() {
@@ -45,12 +49,28 @@ public final class StageAccount {
         return cpuNs;
     }
 
+    /** Clock cycles the stage's hardware block spent (0 for software). */
+    public long hardwareCycles() {
+        return hwCycles;
+    }
+
+    /** The hardware cycles as time at the given clock. */
+    public double modelledHardwareNs(double clockMHz) {
+        return hwCycles * 1000.0 / clockMHz;
+    }
+
+    /** Wall time the simulator spent for this stage: the simulator's cost, not the dataplane's. */
+    public long simulationNs() {
+        return simNs;
+    }
+
     public double cpuNsPerPacket() {
         return packets == 0 ? 0 : (double) cpuNs / packets;
     }
 
     @Override
     public String toString() {
-        return String.format("%s: %d packets, %d bytes, %.1f CPU ns/packet", name, packets, bytes, cpuNsPerPacket());
+        return String.format("%s: %d packets, %d bytes, %.1f CPU ns/packet, %d hw cycles, %.1f ms simulation", name,
+                packets, bytes, cpuNsPerPacket(), hwCycles, simNs / 1e6);
     }
 }
