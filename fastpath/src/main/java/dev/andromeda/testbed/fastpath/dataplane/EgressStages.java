@@ -26,12 +26,11 @@ final class EgressStages {
     }
 
     /** "copy": VM memory to NIC buffers through the copy stage (software below the threshold). */
-    static final class CopyIn implements BatchStage<HostBatch> {
-        private final HostContext host;
+    static final class CopyIn extends OffloadingStage {
         private final int[] vmBuffer = new int[HostContext.MAX_BATCH];
 
         CopyIn(HostContext host) {
-            this.host = host;
+            super(host, Stage.COPY);
         }
 
         @Override
@@ -63,16 +62,6 @@ final class EgressStages {
                     host.pool.free(vmBuffer[i]);
                 }
             }
-        }
-
-        @Override
-        public long hardwareCycles() {
-            return host.offloads.copy.counters().hwCycles();
-        }
-
-        @Override
-        public long simulationNs() {
-            return host.offloads.copy.counters().simWallNs();
         }
     }
 
@@ -175,11 +164,10 @@ final class EgressStages {
     }
 
     /** "checksum": completes virtio NEEDS_CSUM requests through the checksum stage. */
-    static final class Checksum implements BatchStage<HostBatch> {
-        private final HostContext host;
+    static final class Checksum extends OffloadingStage {
 
         Checksum(HostContext host) {
-            this.host = host;
+            super(host, Stage.CHECKSUM);
         }
 
         @Override
@@ -213,16 +201,6 @@ final class EgressStages {
                 }
             }
         }
-
-        @Override
-        public long hardwareCycles() {
-            return host.offloads.checksum.counters().hwCycles();
-        }
-
-        @Override
-        public long simulationNs() {
-            return host.offloads.checksum.counters().simWallNs();
-        }
     }
 
     /** "encap": GENEVE to the destination host (RFC 8926), the VM's VNI, entropy in the UDP source port. */
@@ -253,12 +231,11 @@ final class EgressStages {
     }
 
     /** "psp": PSP transport mode over the encapsulated packet for encrypted networks, through the crypto stage. */
-    static final class PspSeal implements BatchStage<HostBatch> {
-        private final HostContext host;
+    static final class PspSeal extends OffloadingStage {
         private final int[] descriptor = new int[HostContext.MAX_BATCH];
 
         PspSeal(HostContext host) {
-            this.host = host;
+            super(host, Stage.CRYPTO);
         }
 
         @Override
@@ -296,16 +273,6 @@ final class EgressStages {
                     host.drop(b, i, Drop.PSP_SEAL_FAILED);
                 }
             }
-        }
-
-        @Override
-        public long hardwareCycles() {
-            return host.offloads.crypto.counters().hwCycles();
-        }
-
-        @Override
-        public long simulationNs() {
-            return host.offloads.crypto.counters().simWallNs();
         }
     }
 

@@ -49,12 +49,11 @@ final class IngressStages {
     }
 
     /** "psp": opens PSP packets through the crypto stage; a bad ICV drops the packet, counted. */
-    static final class PspOpen implements BatchStage<HostBatch> {
-        private final HostContext host;
+    static final class PspOpen extends OffloadingStage {
         private final int[] descriptor = new int[HostContext.MAX_BATCH];
 
         PspOpen(HostContext host) {
-            this.host = host;
+            super(host, Stage.CRYPTO);
         }
 
         @Override
@@ -107,16 +106,6 @@ final class IngressStages {
                     host.malformed(b, i, r);
                 }
             }
-        }
-
-        @Override
-        public long hardwareCycles() {
-            return host.offloads.crypto.counters().hwCycles();
-        }
-
-        @Override
-        public long simulationNs() {
-            return host.offloads.crypto.counters().simWallNs();
         }
     }
 
@@ -171,13 +160,12 @@ final class IngressStages {
      * without DATA_VALID: the guest's stack decides, as with a real NIC. (A UDP
      * checksum of zero, "none", sums to nonzero here and so is not DATA_VALID.)
      */
-    static final class RxChecksum implements BatchStage<HostBatch> {
-        private final HostContext host;
+    static final class RxChecksum extends OffloadingStage {
         private final int[] big = new int[HostContext.MAX_BATCH];
         private final int[] small = new int[HostContext.MAX_BATCH];
 
         RxChecksum(HostContext host) {
-            this.host = host;
+            super(host, Stage.CHECKSUM);
         }
 
         @Override
@@ -222,25 +210,14 @@ final class IngressStages {
                 b.dataValid[i] = batch.status(k) == ChecksumBatch.STATUS_DONE && batch.csum(k) == 0;
             }
         }
-
-        @Override
-        public long hardwareCycles() {
-            return host.offloads.checksum.counters().hwCycles();
-        }
-
-        @Override
-        public long simulationNs() {
-            return host.offloads.checksum.counters().simWallNs();
-        }
     }
 
     /** "copy": NIC buffers to VM memory through the copy stage, then onto each VM's receive ring. */
-    static final class CopyOutAndDeliver implements BatchStage<HostBatch> {
-        private final HostContext host;
+    static final class CopyOutAndDeliver extends OffloadingStage {
         private final int[] vmBuffer = new int[HostContext.MAX_BATCH];
 
         CopyOutAndDeliver(HostContext host) {
-            this.host = host;
+            super(host, Stage.COPY);
         }
 
         @Override
@@ -275,16 +252,6 @@ final class IngressStages {
                 b.packets.offset[i] = host.pool.frameOffset(vmBuffer[i]);
                 host.deliverLocal(b, i, b.dataValid[i]);
             }
-        }
-
-        @Override
-        public long hardwareCycles() {
-            return host.offloads.copy.counters().hwCycles();
-        }
-
-        @Override
-        public long simulationNs() {
-            return host.offloads.copy.counters().simWallNs();
         }
     }
 }
