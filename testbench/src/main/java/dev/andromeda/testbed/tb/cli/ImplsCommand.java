@@ -1,7 +1,8 @@
 package dev.andromeda.testbed.tb.cli;
 
-import dev.andromeda.testbed.fastpath.offload.ChecksumOffloadProvider;
+import dev.andromeda.testbed.fastpath.offload.OffloadProvider;
 import dev.andromeda.testbed.fastpath.offload.Offloads;
+import dev.andromeda.testbed.fastpath.offload.Stage;
 import dev.andromeda.testbed.hw.HardwareBackend;
 import dev.andromeda.testbed.hw.HardwareBackends;
 import picocli.CommandLine.Command;
@@ -14,9 +15,12 @@ import java.util.concurrent.Callable;
 public final class ImplsCommand implements Callable<Integer> {
     @Override
     public Integer call() {
-        System.out.println("checksum stage:");
-        for (ChecksumOffloadProvider p : Offloads.checksumProviders()) {
-            System.out.printf("  %-8s %s%n", p.name(), p.isAvailable() ? "available" : "UNAVAILABLE: " + p.unavailabilityCause());
+        for (Stage stage : Stage.values()) {
+            System.out.println(stage.label() + " stage (" + stage.block() + " in hardware):");
+            for (OffloadProvider<?> p : Offloads.providers(stage.providerType())) {
+                System.out.printf("  %-8s %s%n", p.name(), p.isAvailable() ? "available"
+                        : "UNAVAILABLE: " + p.unavailabilityCause());
+            }
         }
         System.out.println("hardware backends:");
         for (HardwareBackend b : HardwareBackends.all()) {
