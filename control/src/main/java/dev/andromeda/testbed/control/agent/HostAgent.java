@@ -1,0 +1,146 @@
+package dev.andromeda.testbed.control.agent;
+
+import dev.andromeda.testbed.fastpath.dataplane.Host;
+import dev.andromeda.testbed.fastpath.flow.FlowTable;
+
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.nio.file.Path;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The control-plane agent on one host: it owns the host's flow state, takes
+ * programming updates from controllers and answers each with
+ * {@link ApplyResult.Ack} or {@link ApplyResult.Reject}.
+ *
+ * <p>An update is refused, and the host stays on its last good state, when
+ * its controller epoch is older than one already accepted (a deposed
+ * controller), when its version is not newer than the running one, or when it
+ * does not validate. An accepted update is checkpointed, then published to the
+ * dataplane through {@code host.flows().publish} (the shadow-copy swap: the
+ * dataplane adopts it between batches).
+ *
+ * <p><b>Fail static.</b> The agent has no thread, no timer and no connection:
+ * nothing here keeps the dataplane going, so when every controller is gone the
+ * host simply keeps forwarding on the last program it accepted. A new agent
+ * (after a restart) starts from the newest valid checkpoint in its directory
+ * and publishes it before any controller speaks; {@link #restoreReport()}
+ * says what it found.
+ *
+ * <p>Thread-safe: updates are serialised; the getters read volatile state.
+ */
+public final class HostAgent {
+    private static final System.Logger LOG = System.getLogger(HostAgent.class.getName());
+
+    private final Host host;
+    private final Checkpoints checkpoints;
+    private final RestoreReport restoreReport;
+    private final EpochFence fence;
+    private volatile FlowProgram program;
+    private final AtomicLong acks = new AtomicLong();
+    private final AtomicLong rejects = new AtomicLong();
+    private final AtomicLong checkpointFailures = new AtomicLong();
+
+    /** An agent checkpointing into {@code stateDir}, restored from it. */
+    public HostAgent(Host host, Path stateDir) throws IOException {
+        this(host, new Checkpoints(stateDir));
+    }
+
+    public HostAgent(Host host, Checkpoints checkpoints) {
+        this.host = Objects.requireNonNull(host, "host");
+        this.checkpoints = Objects.requireNonNull(checkpoints, "checkpoints");
+        this.restoreReport = checkpoints.restore();
+        FlowProgram restored = restoreReport.program();
+        this.fence = new EpochFence(restored.epoch());
+        this.program = restored;
+        if (restoreReport.restored()) {
+            host.flows().publish(restored.toFlowTable()); // validated by the restore
+            LOG.log(Level.INFO, "{0}: restored {1} from {2}", host.name(), restored, restoreReport.source());
+        }
+    }
+
+    /**
+     * Applies a complete program from a controller.
+     *
+     * @return ACK with the version now running, or REJECT with why (the host keeps its state)
+     */
+    public synchronized ApplyResult apply(FlowProgram update) {
+        Objects.requireNonNull(update, "update");
+        FlowProgram running = program;
+        if (!fence.admits(update.epoch())) {
+            return reject(ApplyResult.Reason.DEPOSED_EPOCH, "epoch " + update.epoch()
+                    + " is older than epoch " + fence.highest() + " already accepted");
+        }
+        if (update.version() <= running.version()) {
+            return reject(ApplyResult.Reason.STALE_VERSION, "version " + update.version()
+                    + " is not newer than running version " + running.version());
+        }
+        FlowTable table;
+        try {
+            table = update.toFlowTable();
+        } catch (IllegalArgumentException e) {
+            return reject(ApplyResult.Reason.INVALID, e.getMessage());
+        }
+        try {
+            checkpoints.write(update);
+        } catch (IOException e) {
+            // The program is valid and the dataplane must not depend on the disk: run it anyway. A restart
+            // then comes back on an older checkpoint and reports that version; the controller re-converges.
+            checkpointFailures.incrementAndGet();
+            LOG.log(Level.ERROR, host.name() + ": checkpoint of version " + update.version() + " failed", e);
+        }
+        fence.advance(update.epoch());
+        program = update;
+        host.flows().publish(table);
+        acks.incrementAndGet();
+        return ApplyResult.ack(update.version());
+    }
+
+    private ApplyResult reject(ApplyResult.Reason reason, String message) {
+        rejects.incrementAndGet();
+        LOG.log(Level.WARNING, "{0}: rejected update: {1}: {2}", host.name(), reason, message);
+        return ApplyResult.reject(reason, message);
+    }
+
+    /** The version the host runs (what it reports to controllers for convergence); 0 when never programmed. */
+    public long runningVersion() {
+        return program.version();
+    }
+
+    /** The highest controller epoch accepted. */
+    public synchronized long epoch() {
+        return fence.highest();
+    }
+
+    /** The program the host runs. */
+    public FlowProgram program() {
+        return program;
+    }
+
+    public Host host() {
+        return host;
+    }
+
+    public Checkpoints checkpoints() {
+        return checkpoints;
+    }
+
+    /** What the start-up restore found. */
+    public RestoreReport restoreReport() {
+        return restoreReport;
+    }
+
+    public long acks() {
+        return acks.get();
+    }
+
+    public long rejects() {
+        return rejects.get();
+    }
+
+    /** Accepted programs whose checkpoint could not be written (they run, but a restart loses them). */
+    public long checkpointFailures() {
+        return checkpointFailures.get();
+    }
+}
