@@ -36,7 +36,7 @@ public final class HostAgent {
     private final Host host;
     private final Checkpoints checkpoints;
     private final RestoreReport restoreReport;
-    private final EpochFence fence;
+    private final EpochFloor fence;
     private volatile FlowProgram program;
     private final AtomicLong acks = new AtomicLong();
     private final AtomicLong rejects = new AtomicLong();
@@ -52,7 +52,7 @@ public final class HostAgent {
         this.checkpoints = Objects.requireNonNull(checkpoints, "checkpoints");
         this.restoreReport = checkpoints.restore();
         FlowProgram restored = restoreReport.program();
-        this.fence = new EpochFence(restored.epoch());
+        this.fence = new EpochFloor(restored.epoch());
         this.program = restored;
         if (restoreReport.restored()) {
             host.flows().publish(restored.toFlowTable()); // validated by the restore

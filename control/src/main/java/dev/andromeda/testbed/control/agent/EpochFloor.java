@@ -4,13 +4,14 @@ package dev.andromeda.testbed.control.agent;
  * The host's side of controller fencing: the highest controller epoch it has
  * accepted a program from. A controller whose epoch is below it has been
  * deposed by a newer election and may not program the host any more. (The
- * election that hands out epochs lives elsewhere; this is only the check.)
+ * election that hands out epochs is {@code control.election}; its {@code EpochFence} is the same
+ * rule per partition for a multi-partition store -- this is one host, one floor.)
  * Not thread-safe: the {@link HostAgent} guards it.
  */
-final class EpochFence {
+final class EpochFloor {
     private long highest;
 
-    EpochFence(long highest) {
+    EpochFloor(long highest) {
         this.highest = highest;
     }
 

@@ -1,0 +1,194 @@
+package dev.andromeda.testbed.control.programming;
+
+import dev.andromeda.testbed.control.model.Host;
+import dev.andromeda.testbed.control.model.Hoverboard;
+import dev.andromeda.testbed.control.model.NetworkState;
+import dev.andromeda.testbed.control.model.VirtualNetwork;
+import dev.andromeda.testbed.control.model.Vm;
+import dev.andromeda.testbed.control.partition.ConsistentHashRing;
+import dev.andromeda.testbed.fastpath.flow.FirewallRule;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The scale computation (Andromeda §5's "40,000-VM network"): builds a seeded
+ * network of {@code vms} VMs over {@code hosts} hosts, programs it through the
+ * real {@link ProgrammingModel} code into a {@link CountingSink} (no
+ * {@code FlowTable} is built; each flow costs a counter increment), and reports
+ * flows, wall time, peak heap and flows per partition.
+ *
+ * <p>The network: 2% of the hosts (at least one) are hoverboards and run no
+ * VMs; VMs form networks of {@code networkSize} (default 50) -- VNI k, addresses
+ * 10.0.0.1.. in 10.0.0.0/16 (every network reuses that space) -- each VM on a
+ * uniformly random non-hoverboard host; every VM allows its network's prefix
+ * (any protocol), and one network in ten only TCP 22 and 443 instead.
+ *
+ * <p>Peak heap: {@link MemoryMXBean#getHeapMemoryUsage()} used bytes, sampled
+ * before programming (after a {@code System.gc()} request, so the baseline holds
+ * little garbage), every millisecond by a daemon sampler thread while
+ * programming, and after it; the maximum is reported. It is heap in use
+ * (including garbage not yet collected), so it bounds what the run needed
+ * from above, and includes the network state itself.
+ *
+ * <p>Before programming a pre-programmed model, the flows are estimated
+ * (sum over networks of n(n-1) per protocol) and, if the flow tables they
+ * need ({@value #BYTES_PER_FLOW} B a flow in a {@code FlowTable}) exceed the memory
+ * budget, the run stops and says what it would need.
+ */
+public final class ScaleRun {
+    /** A flow in a built FlowTable: 2-4 hash slots of 16 B, 7 ints and a byte of fields, 2 long counters. */
+    public static final long BYTES_PER_FLOW = 96;
+    public static final long DEFAULT_MEMORY_BUDGET = 512L << 20;
+    public static final int DEFAULT_NETWORK_SIZE = 50;
+    public static final long DEFAULT_SEED = 20180409L;
+
+    public static final String COUNTING = "flows = host flows (one per (host, VNI, protocol, source VM, destination VM)"
+            + " entry a host's FlowTable would hold; default routes are not flows) + hoverboard routes (one per"
+            + " (VNI, destination VM), computed once; every hoverboard holds the same set, so hoverboardEntries ="
+            + " routes x hoverboards); per-partition counts are host flows of the hosts each partition owns";
+
+    /**
+     * @param completed     false when the estimate exceeded the budget and nothing was programmed
+     * @param perPartition  host flows per partition, by partition 0..P-1
+     */
+    public record Result(String model, int vms, int hosts, int hoverboards, int networks, long seed,
+                         boolean completed, long flows, long hostFlows, long hoverboardRoutes,
+                         long hoverboardEntries, long maxHostFlows, long estimatedFlows, double seconds,
+                         double buildSeconds, long baselineHeapBytes, long peakHeapBytes,
+                         List<Long> perPartition, String counting, String statement) {
+    }
+
+    private ScaleRun() {
+    }
+
+    public static Result run(int vms, int hosts, ProgrammingModel model, int partitions) {
+        return run(vms, hosts, model, partitions, DEFAULT_NETWORK_SIZE, DEFAULT_SEED, DEFAULT_MEMORY_BUDGET);
+    }
+
+    public static Result run(int vms, int hosts, ProgrammingModel model, int partitions, int networkSize, long seed,
+                             long memoryBudgetBytes) {
+        if (vms < 1 || hosts < 2 || partitions < 1 || networkSize < 1) {
+            throw new IllegalArgumentException("vms >= 1, hosts >= 2, partitions >= 1, network size >= 1");
+        }
+        MemoryMXBean mem = ManagementFactory.getMemoryMXBean();
+        long t0 = System.nanoTime();
+        NetworkState state = network(vms, hosts, networkSize, seed, model.protocols());
+        double buildSeconds = (System.nanoTime() - t0) / 1e9;
+        int hb = state.hoverboards().size();
+        int networks = state.networks().size();
+
+        long estimate = -1;
+        if (model instanceof PreProgrammedModel) {
+            estimate = 0;
+            for (VirtualNetwork n : state.networks()) {
+                long size = state.vmsInNetwork(n.vni()).size();
+                estimate += size * (size - 1) * model.protocols().length;
+            }
+            long need = estimate * BYTES_PER_FLOW;
+            if (need > memoryBudgetBytes) {
+                String s = String.format("%s at %d VMs / %d hosts would need about %,d flows, about %,d MB of flow"
+                                + " tables at %d B a flow (plus the controller's copy while building), over the budget"
+                                + " of %,d MB: not programmed", model.name(), vms, hosts, estimate, need >> 20,
+                        BYTES_PER_FLOW, memoryBudgetBytes >> 20);
+                return new Result(model.name(), vms, hosts, hb, networks, seed, false, 0, 0, 0, 0, 0, estimate, 0,
+                        buildSeconds, 0, 0, List.of(), COUNTING, s);
+            }
+        }
+
+        System.gc();
+        long baseline = mem.getHeapMemoryUsage().getUsed();
+        AtomicLong peak = new AtomicLong(baseline);
+        Thread sampler = Thread.ofPlatform().daemon().name("scale-heap-sampler").start(() -> {
+            while (!Thread.currentThread().isInterrupted()) {
+                peak.accumulateAndGet(mem.getHeapMemoryUsage().getUsed(), Math::max);
+                try {
+                    Thread.sleep(1);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        });
+        CountingSink sink = new CountingSink(hosts - 1);
+        long t1 = System.nanoTime();
+        try {
+            model.program(state, sink);
+        } finally {
+            sampler.interrupt();
+        }
+        double seconds = (System.nanoTime() - t1) / 1e9;
+        try {
+            sampler.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        peak.accumulateAndGet(mem.getHeapMemoryUsage().getUsed(), Math::max);
+
+        ConsistentHashRing ring = ConsistentHashRing.of(partitions);
+        long[] perPartition = new long[partitions];
+        long max = 0;
+        for (Host h : state.hosts()) {
+            long f = sink.hostFlows(h.id());
+            perPartition[ring.partitionOf(h.id())] += f;
+            max = Math.max(max, f);
+        }
+        List<Long> pp = new ArrayList<>();
+        for (long f : perPartition) {
+            pp.add(f);
+        }
+        long routes = sink.hoverboardRoutes();
+        long flows = sink.hostFlows() + routes;
+        String s = String.format("%s: %,d VMs in %d networks over %,d hosts (%d hoverboards): %,d flows (%,d on"
+                        + " hosts, %,d hoverboard routes) in %.3f s, peak heap %,d MB", model.name(), vms, networks,
+                hosts, hb, flows, sink.hostFlows(), routes, seconds, peak.get() >> 20);
+        return new Result(model.name(), vms, hosts, hb, networks, seed, true, flows, sink.hostFlows(), routes,
+                routes * hb, max, estimate, seconds, buildSeconds, baseline, peak.get(), Collections.unmodifiableList(pp),
+                COUNTING, s);
+    }
+
+    /** The seeded network a run programs (public so tests can program a host of it into real tables). */
+    public static NetworkState network(int vms, int hosts, int networkSize, long seed, int[] protocols) {
+        Random rnd = new Random(seed);
+        NetworkState.Builder b = NetworkState.builder();
+        for (int h = 0; h < hosts; h++) {
+            b.host(new Host(h, 0xAC100000 + h, 0x040000000000L | h));
+        }
+        int hb = Math.max(1, Math.round(hosts * 0.02f));
+        List<Integer> ids = new ArrayList<>();
+        for (int h = 0; h < hosts; h++) {
+            ids.add(h);
+        }
+        Collections.shuffle(ids, rnd);
+        boolean[] isHb = new boolean[hosts];
+        for (int i = 0; i < hb; i++) {
+            isHb[ids.get(i)] = true;
+            b.hoverboard(new Hoverboard(ids.get(i)));
+        }
+        int[] vmHosts = new int[hosts - hb];
+        for (int h = 0, k = 0; h < hosts; h++) {
+            if (!isHb[h]) {
+                vmHosts[k++] = h;
+            }
+        }
+        int prefix = 0x0A000000;
+        List<FirewallRule> open = List.of(new FirewallRule(FirewallRule.ANY, prefix, 16, 0, 0xFFFF, false));
+        List<FirewallRule> web = List.of(new FirewallRule(6, prefix, 16, 22, 22, false),
+                new FirewallRule(6, prefix, 16, 443, 443, true));
+        int networks = (vms + networkSize - 1) / networkSize;
+        int vm = 0;
+        for (int n = 0; n < networks; n++) {
+            int vni = n + 1;
+            b.network(new VirtualNetwork(vni, new VirtualNetwork.Prefix(prefix, 16)));
+            List<FirewallRule> rules = n % 10 == 9 ? web : open;
+            for (int k = 0; k < networkSize && vm < vms; k++, vm++) {
+                int host = vmHosts[rnd.nextInt(vmHosts.length)];
+                b.vm(new Vm(vm, vni, prefix + k + 1, 0x020000000000L | vm, host), rules);
+            }
+        }
+        return b.build();
+    }
+}
