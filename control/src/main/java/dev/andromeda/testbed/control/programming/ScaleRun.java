@@ -22,8 +22,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code FlowTable} is built; each flow costs a counter increment), and reports
  * flows, wall time, peak heap and flows per partition.
  *
- * <p>The network: 2% of the hosts (at least one) are hoverboards and run no
- * VMs; VMs form networks of {@code networkSize} (default 50) -- VNI k, addresses
+ * <p>The network: {@value #HOVERBOARDS} hosts are hoverboards (a small, dedicated
+ * pool of gateways, as in Andromeda) and run no VMs; VMs form networks of {@code networkSize} (default 50) -- VNI k, addresses
  * 10.0.0.1.. in 10.0.0.0/16 (every network reuses that space) -- each VM on a
  * uniformly random non-hoverboard host; every VM allows its network's prefix
  * (any protocol), and one network in ten only TCP 22 and 443 instead.
@@ -46,11 +46,13 @@ public final class ScaleRun {
     public static final long DEFAULT_MEMORY_BUDGET = 512L << 20;
     public static final int DEFAULT_NETWORK_SIZE = 50;
     public static final long DEFAULT_SEED = 20180409L;
+    /** Hoverboards in the network; each holds every route, and each of its entries counts as a flow. */
+    public static final int HOVERBOARDS = 4;
 
     public static final String COUNTING = "flows = host flows (one per (host, VNI, protocol, source VM, destination VM)"
-            + " entry a host's FlowTable would hold; default routes are not flows) + hoverboard routes (one per"
-            + " (VNI, destination VM), computed once; every hoverboard holds the same set, so hoverboardEntries ="
-            + " routes x hoverboards); per-partition counts are host flows of the hosts each partition owns";
+            + " entry a host's FlowTable would hold; default routes are not flows) + hoverboard entries (one route per"
+            + " (VNI, destination VM) on every hoverboard: routes x hoverboards); per-partition counts are host flows"
+            + " of the hosts each partition owns";
 
     /**
      * @param completed     false when the estimate exceeded the budget and nothing was programmed
@@ -141,7 +143,7 @@ public final class ScaleRun {
             pp.add(f);
         }
         long routes = sink.hoverboardRoutes();
-        long flows = sink.hostFlows() + routes;
+        long flows = sink.hostFlows() + routes * hb;
         String s = String.format("%s: %,d VMs in %d networks over %,d hosts (%d hoverboards): %,d flows (%,d on"
                         + " hosts, %,d hoverboard routes) in %.3f s, peak heap %,d MB", model.name(), vms, networks,
                 hosts, hb, flows, sink.hostFlows(), routes, seconds, peak.get() >> 20);
@@ -157,7 +159,7 @@ public final class ScaleRun {
         for (int h = 0; h < hosts; h++) {
             b.host(new Host(h, 0xAC100000 + h, 0x040000000000L | h));
         }
-        int hb = Math.max(1, Math.round(hosts * 0.02f));
+        int hb = Math.min(hosts - 1, HOVERBOARDS);
         List<Integer> ids = new ArrayList<>();
         for (int h = 0; h < hosts; h++) {
             ids.add(h);

@@ -102,13 +102,14 @@ class ScaleAndIsolationTest {
         System.out.println("per partition: " + r.perPartition());
         assertThat(r.completed()).isTrue();
         assertThat(r.flows()).isPositive();
-        assertThat(r.hoverboards()).isEqualTo(200);
+        assertThat(r.hoverboards()).isEqualTo(ScaleRun.HOVERBOARDS);
         assertThat(r.networks()).isEqualTo(800);
         assertThat(r.hoverboardRoutes()).isEqualTo(40_000);
-        assertThat(r.hoverboardEntries()).isEqualTo(40_000L * 200);
+        assertThat(r.hoverboardEntries()).isEqualTo(40_000L * ScaleRun.HOVERBOARDS);
         assertThat(r.perPartition()).hasSize(8);
         assertThat(r.perPartition().stream().mapToLong(Long::longValue).sum()).isEqualTo(r.hostFlows());
-        assertThat(r.hostFlows() + r.hoverboardRoutes()).isEqualTo(r.flows());
+        assertThat(r.hostFlows() + r.hoverboardEntries()).as("every entry on every hoverboard counts")
+                .isEqualTo(r.flows());
         assertThat(r.peakHeapBytes()).isGreaterThanOrEqualTo(r.baselineHeapBytes()).isPositive();
     }
 
