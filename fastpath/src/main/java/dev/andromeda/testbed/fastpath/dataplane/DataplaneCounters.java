@@ -19,6 +19,7 @@ public final class DataplaneCounters {
     private volatile long toWire;
     private volatile long fromWire;
     private volatile long toVms;
+    private volatile long hairpinned;
 
     void drop(Drop reason) {
         drops[reason.ordinal()]++;
@@ -42,6 +43,15 @@ public final class DataplaneCounters {
 
     void toVms(int n) {
         toVms += n;
+    }
+
+    void hairpinned(int n) {
+        hairpinned += n;
+    }
+
+    /** Packets for a VM that migrated away, sent on to its new host. */
+    public long hairpinned() {
+        return hairpinned;
     }
 
     public long drops(Drop reason) {
@@ -84,7 +94,7 @@ public final class DataplaneCounters {
     @Override
     public String toString() {
         StringBuilder b = new StringBuilder("from VMs " + fromVms + ", to wire " + toWire + ", from wire " + fromWire
-                + ", to VMs " + toVms);
+                + ", to VMs " + toVms + (hairpinned > 0 ? ", hairpinned " + hairpinned : ""));
         for (Drop d : Drop.values()) {
             if (drops(d) > 0) {
                 b.append(", ").append(d).append(' ').append(drops(d));

@@ -86,6 +86,30 @@ public final class Host implements Agent, AutoCloseable {
         return nic;
     }
 
+    /**
+     * Live migration, source side: the VM leaves this host (its NIC is
+     * unplugged; frames still on its receive ring stay readable through the
+     * returned NIC) and packets that keep arriving for it are hairpinned to the
+     * host it moved to, {@code toHost} being that host's index in the flow
+     * table's host list -- until {@link #endHairpin} once every sender has been
+     * reprogrammed. Plug the VM in at the destination first, so nothing
+     * hairpinned finds no VM there.
+     */
+    public VirtioNic migrateOut(int port, int toHost) {
+        VirtioNic nic = ctx.vm(port);
+        if (nic == null) {
+            throw new IllegalArgumentException(name + " has no VM on port " + port);
+        }
+        ctx.vnics.remove(nic);
+        ctx.hairpins.add(new long[] {nic.port().vni(), nic.port().ip(), toHost});
+        return nic;
+    }
+
+    /** Live migration, done: senders know the new host; this host stops hairpinning for the VM. */
+    public void endHairpin(int vni, int address) {
+        ctx.hairpins.removeIf(h -> h[0] == vni && h[1] == address);
+    }
+
     public void connect(PhysicalPort port) {
         ctx.port = port;
     }
@@ -132,6 +156,7 @@ public final class Host implements Agent, AutoCloseable {
             pendingMix = null;
             old.close();
         }
+        ctx.flows.adopt(); // the newest flow table, for both directions, once a turn
         int work = 0;
         for (VirtioNic nic : ctx.vnics) {
             egressBatch.clear();
@@ -150,6 +175,16 @@ public final class Host implements Agent, AutoCloseable {
                 ctx.counters.fromWire(n);
                 ingress.process(ingressBatch);
                 work += n;
+            }
+            HostBatch hairpin = ctx.hairpinBatch;
+            if (hairpin.size() > 0) {
+                int live = hairpin.live();
+                int sent = ctx.port.transmit(hairpin, ctx.pool);
+                ctx.counters.toWire(sent);
+                for (int k = sent; k < live; k++) {
+                    ctx.counters.drop(Drop.PORT_FULL);
+                }
+                hairpin.clear();
             }
         }
         return work;

@@ -32,6 +32,10 @@ final class HostContext {
     HostOffloads offloads;
     PhysicalPort port;
     FlowMissHandler missHandler = FlowMissHandler.IGNORE;
+    /** Live migration: (vni, address) of VMs that left, and the host index they went to. */
+    final List<long[]> hairpins = new ArrayList<>();
+    /** Frames being hairpinned this ingress batch, sent after it. */
+    final HostBatch hairpinBatch = new HostBatch(MAX_BATCH);
 
     // Descriptor batches over the pool's memory, reused for every packet batch.
     final ChecksumBatch checksumBatch;
@@ -102,6 +106,16 @@ final class HostContext {
             }
         }
         return null;
+    }
+
+    /** The host a migrated VM's packets go to, or -1. */
+    int hairpinFor(int vni, int address) {
+        for (long[] h : hairpins) {
+            if (h[0] == vni && h[1] == address) {
+                return (int) h[2];
+            }
+        }
+        return -1;
     }
 
     /** Hands packet i's buffer to its local VM's receive ring. */

@@ -4,7 +4,10 @@ import dev.andromeda.testbed.fastpath.offload.ChecksumBatch;
 import dev.andromeda.testbed.fastpath.offload.CopyBatch;
 import dev.andromeda.testbed.fastpath.offload.CryptoBatch;
 import dev.andromeda.testbed.fastpath.offload.Stage;
+import dev.andromeda.testbed.fastpath.flow.FlowTable;
 import dev.andromeda.testbed.fastpath.packet.DropReason;
+import dev.andromeda.testbed.fastpath.packet.FlowHash;
+import dev.andromeda.testbed.fastpath.packet.GeneveEncap;
 import dev.andromeda.testbed.fastpath.packet.PacketParser;
 import dev.andromeda.testbed.fastpath.packet.ParsedPacket;
 import dev.andromeda.testbed.fastpath.pipeline.BatchStage;
@@ -112,6 +115,7 @@ final class IngressStages {
     /** "decap": GENEVE off; the inner frame must be IPv4 for a VM of this host in that virtual network. */
     static final class Decap implements BatchStage<HostBatch> {
         private final HostContext host;
+        private final GeneveEncap.OuterHeaders outer = new GeneveEncap.OuterHeaders();
 
         Decap(HostContext host) {
             this.host = host;
@@ -143,13 +147,38 @@ final class IngressStages {
                 }
                 VirtioNic vm = host.vm(vni, p.ipv4Dst());
                 if (vm == null) {
-                    host.drop(b, i, Drop.NO_LOCAL_VM);
+                    int to = host.hairpinFor(vni, p.ipv4Dst());
+                    if (to < 0) {
+                        host.drop(b, i, Drop.NO_LOCAL_VM);
+                    } else {
+                        hairpin(b, i, inner, innerLength, vni, to);
+                    }
                     continue;
                 }
                 b.vmPort[i] = vm.port().port();
                 b.packets.offset[i] = inner;
                 b.packets.length[i] = innerLength;
             }
+        }
+
+        /**
+         * Live migration's hairpin: the VM has moved to another host and not
+         * every sender knows yet, so its packet is encapsulated again, to the
+         * new host, and sent after this batch -- none lost during the blackout.
+         */
+        private void hairpin(HostBatch b, int i, long inner, int innerLength, int vni, int toHost) {
+            FlowTable t = host.flows.current();
+            if (toHost >= t.hosts()) {
+                host.drop(b, i, Drop.NO_LOCAL_VM);
+                return;
+            }
+            outer.srcMac(host.mac).srcIp(host.ip).vni(vni).dstMac(t.hostMac(toHost)).dstIp(t.hostIp(toHost))
+                    .udpSourcePort(FlowHash.sourcePort(FlowHash.of(b.parsed[i])));
+            long at = GeneveEncap.encapsulate(host.pool.memory(), inner, innerLength, outer);
+            host.hairpinBatch.add(b.packets.buffer[i], at, innerLength + GeneveEncap.ENCAP_OVERHEAD,
+                    HostBatch.NO_CSUM, 0);
+            host.counters.hairpinned(1);
+            b.kill(i); // moved to the hairpin batch with its buffer
         }
     }
 
