@@ -1,0 +1,264 @@
+package dev.andromeda.testbed.control.rpc;
+
+import dev.andromeda.testbed.control.agent.ApplyResult;
+import dev.andromeda.testbed.control.agent.FlowProgram;
+import dev.andromeda.testbed.control.agent.HostAgent;
+import dev.andromeda.testbed.control.rpc.proto.Ack;
+import dev.andromeda.testbed.control.rpc.proto.ControllerMessage;
+import dev.andromeda.testbed.control.rpc.proto.Hello;
+import dev.andromeda.testbed.control.rpc.proto.HostMessage;
+import dev.andromeda.testbed.control.rpc.proto.HostProgrammingGrpc;
+import dev.andromeda.testbed.control.rpc.proto.Program;
+import dev.andromeda.testbed.control.rpc.proto.Reject;
+import dev.andromeda.testbed.control.rpc.proto.RejectReason;
+import io.grpc.ManagedChannel;
+import io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.StreamObserver;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The host's end of {@code HostProgramming.Converge}: keeps one stream open to the controller it
+ * is pointed at, says hello with {@link HostAgent#runningVersion()}, applies every program that
+ * arrives through its {@link HostAgent} and answers with an ack or a reject.
+ *
+ * <p>When the stream breaks (controller gone, network fault) it reconnects with exponential
+ * backoff (from {@code minBackoff}, doubling up to {@code maxBackoff}, reset by a successful
+ * stream); the hello on the new stream lets the controller repair what differs. {@link #retarget}
+ * points it at another controller (failover). Fail static: nothing here touches the dataplane
+ * when controllers are gone; the agent keeps its last good program.
+ *
+ * <p>Thread-safe. Stream callbacks of an older stream are ignored.
+ */
+public final class HostAgentClient implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(HostAgentClient.class.getName());
+
+    private final HostAgent agent;
+    private final String hostId;
+    private final Duration minBackoff;
+    private final Duration maxBackoff;
+    private final ScheduledExecutorService timer;
+    private final AtomicLong streams = new AtomicLong();
+    private final AtomicLong programsReceived = new AtomicLong();
+
+    private final Object lock = new Object();
+    private InetSocketAddress target; // guarded by lock
+    private ManagedChannel channel; // guarded by lock
+    private StreamObserver<HostMessage> out; // guarded by lock
+    private long generation; // guarded by lock: bumped per stream
+    private long backoffMillis; // guarded by lock
+    private boolean closed; // guarded by lock
+
+    public HostAgentClient(HostAgent agent, String hostId, InetSocketAddress controller) {
+        this(agent, hostId, controller, Duration.ofMillis(50), Duration.ofSeconds(2));
+    }
+
+    public HostAgentClient(HostAgent agent, String hostId, InetSocketAddress controller, Duration minBackoff,
+            Duration maxBackoff) {
+        this.agent = Objects.requireNonNull(agent, "agent");
+        this.hostId = Objects.requireNonNull(hostId, "hostId");
+        this.target = Objects.requireNonNull(controller, "controller");
+        this.minBackoff = minBackoff;
+        this.maxBackoff = maxBackoff;
+        this.backoffMillis = minBackoff.toMillis();
+        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "host-agent-client-" + hostId);
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** Opens the first stream. */
+    public HostAgentClient start() {
+        synchronized (lock) {
+            connect();
+        }
+        return this;
+    }
+
+    /** Points the client at another controller: the current stream is dropped and a new one opened at once. */
+    public void retarget(InetSocketAddress controller) {
+        Objects.requireNonNull(controller, "controller");
+        synchronized (lock) {
+            if (closed) {
+                return;
+            }
+            target = controller;
+            backoffMillis = minBackoff.toMillis();
+            dropChannel();
+            connect();
+        }
+    }
+
+    public InetSocketAddress target() {
+        synchronized (lock) {
+            return target;
+        }
+    }
+
+    public String hostId() {
+        return hostId;
+    }
+
+    public HostAgent agent() {
+        return agent;
+    }
+
+    /** Streams opened so far (1 + reconnects). */
+    public long streams() {
+        return streams.get();
+    }
+
+    /** Programs received from controllers (applied or rejected). */
+    public long programsReceived() {
+        return programsReceived.get();
+    }
+
+    // ---- under lock ----
+
+    private void connect() {
+        if (closed) {
+            return;
+        }
+        if (channel == null) {
+            channel = NettyChannelBuilder.forAddress(target).usePlaintext().build();
+        }
+        long gen = ++generation;
+        streams.incrementAndGet();
+        StreamObserver<HostMessage> o = HostProgrammingGrpc.newStub(channel).converge(new Inbound(gen));
+        out = o;
+        o.onNext(HostMessage.newBuilder().setHello(Hello.newBuilder().setHostId(hostId)
+                .setRunningVersion(agent.runningVersion()).setAcceptedEpoch(agent.epoch())).build());
+    }
+
+    private void dropChannel() {
+        generation++; // callbacks of the old stream are now ignored
+        if (out != null) {
+            try {
+                out.onCompleted();
+            } catch (RuntimeException ignored) {
+                // already broken
+            }
+            out = null;
+        }
+        if (channel != null) {
+            channel.shutdownNow();
+            channel = null;
+        }
+    }
+
+    private void scheduleReconnect(long gen) {
+        if (closed || gen != generation) {
+            return;
+        }
+        out = null;
+        long delay = backoffMillis;
+        backoffMillis = Math.min(maxBackoff.toMillis(), backoffMillis * 2);
+        generation++; // nothing more from the broken stream
+        long expect = generation;
+        timer.schedule(() -> {
+            synchronized (lock) {
+                if (!closed && generation == expect) {
+                    connect();
+                }
+            }
+        }, delay, TimeUnit.MILLISECONDS);
+    }
+
+    /** Receives programs of one stream. */
+    private final class Inbound implements StreamObserver<ControllerMessage> {
+        private final long gen;
+
+        Inbound(long gen) {
+            this.gen = gen;
+        }
+
+        @Override
+        public void onNext(ControllerMessage m) {
+            if (!m.hasProgram()) {
+                return;
+            }
+            HostMessage answer;
+            synchronized (lock) {
+                if (closed || gen != generation) {
+                    return; // a late message of a dropped stream: never applied
+                }
+                backoffMillis = minBackoff.toMillis(); // this stream works
+                programsReceived.incrementAndGet();
+                answer = apply(m.getProgram());
+                out.onNext(answer);
+            }
+        }
+
+        @Override
+        public void onError(Throwable t) {
+            synchronized (lock) {
+                if (gen == generation && !closed) {
+                    LOG.log(System.Logger.Level.DEBUG, "{0}: stream to {1} broke: {2}", hostId, target, t.toString());
+                    scheduleReconnect(gen);
+                }
+            }
+        }
+
+        @Override
+        public void onCompleted() {
+            synchronized (lock) {
+                scheduleReconnect(gen);
+            }
+        }
+    }
+
+    private HostMessage apply(Program p) {
+        FlowProgram program;
+        try {
+            program = FlowProgram.decode(p.getFlowProgram().toByteArray());
+        } catch (IOException | RuntimeException e) {
+            return reject(p, RejectReason.UNDECODABLE, String.valueOf(e.getMessage()));
+        }
+        if (program.version() != p.getVersion() || program.epoch() != p.getEpoch()) {
+            return reject(p, RejectReason.INVALID, "header version/epoch " + p.getVersion() + "/" + p.getEpoch()
+                    + " differ from the program's " + program.version() + "/" + program.epoch());
+        }
+        ApplyResult r = agent.apply(program);
+        return switch (r) {
+            case ApplyResult.Ack a -> HostMessage.newBuilder()
+                    .setAck(Ack.newBuilder().setVersion(a.version()).setEpoch(p.getEpoch())).build();
+            case ApplyResult.Reject j -> reject(p, switch (j.reason()) {
+                case STALE_VERSION -> RejectReason.STALE_VERSION;
+                case DEPOSED_EPOCH -> RejectReason.DEPOSED_EPOCH;
+                case INVALID -> RejectReason.INVALID;
+            }, j.message());
+        };
+    }
+
+    private HostMessage reject(Program p, RejectReason reason, String message) {
+        return HostMessage.newBuilder().setReject(Reject.newBuilder().setVersion(p.getVersion())
+                .setEpoch(p.getEpoch()).setReason(reason).setMessage(message)
+                .setRunningVersion(agent.runningVersion())).build();
+    }
+
+    /** Closes the stream and the channel; the agent keeps running its program (fail static). */
+    @Override
+    public void close() {
+        synchronized (lock) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            dropChannel();
+        }
+        timer.shutdownNow();
+    }
+
+    @Override
+    public String toString() {
+        return "HostAgentClient[" + hostId + " -> " + target() + ", running " + agent.runningVersion() + "]";
+    }
+}

@@ -1,0 +1,403 @@
+package dev.andromeda.testbed.control.rpc;
+
+import com.google.protobuf.ByteString;
+import dev.andromeda.testbed.control.agent.FlowProgram;
+import dev.andromeda.testbed.control.election.PartitionElection;
+import dev.andromeda.testbed.control.rpc.proto.ControllerMessage;
+import dev.andromeda.testbed.control.rpc.proto.HostMessage;
+import dev.andromeda.testbed.control.rpc.proto.HostProgrammingGrpc;
+import dev.andromeda.testbed.control.rpc.proto.Program;
+import dev.andromeda.testbed.control.rpc.proto.Reject;
+import io.grpc.Server;
+import io.grpc.Status;
+import io.grpc.netty.NettyServerBuilder;
+import io.grpc.stub.StreamObserver;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The programming side of a VM controller: a gRPC {@code HostProgramming} server on 127.0.0.1
+ * (ephemeral port) that converges each connected host to the {@link FlowProgram} desired for it.
+ *
+ * <p>Convergence by version: a host reports the version it runs in its hello; the controller
+ * sends the desired program, stamped with the controller's epoch, only if that version differs
+ * (and it has not already sent it on this stream). A changed desired program is pushed to a
+ * connected host at once. The host's ack is its converged version; a reject is recorded (see
+ * {@link #lastReject}) and the same program is not sent again until the desired one changes, so a
+ * refused update never loops. A reject for {@code DEPOSED_EPOCH} means a newer master exists: the
+ * controller then stops sending to everyone ({@link #deposed()}).
+ *
+ * <p>The epoch is a constructor argument or comes from a {@link PartitionElection} through
+ * {@link #electionListener()}; while not master ({@link #master()} false) nothing is sent.
+ *
+ * <p>Thread-safe: all per-host state and every send is under one lock.
+ */
+public final class VmController implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(VmController.class.getName());
+
+    /** A host's refusal as the controller recorded it. */
+    public record Rejection(long version, long epoch, String reason, String message, long hostRunningVersion) {
+    }
+
+    private final String name;
+    private final Server server;
+    private final Object lock = new Object();
+    private final Map<String, HostState> hosts = new HashMap<>(); // guarded by lock
+    private long epoch; // guarded by lock; 0 = not master
+    private boolean deposed; // guarded by lock
+
+    /** Per host: what is desired, what the host reported, the open stream. */
+    private static final class HostState {
+        FlowProgram desired;
+        long reportedVersion = -1; // from hello or ack; -1 unknown
+        long ackedVersion = -1;
+        Session session; // the host's current stream, or null
+        long sentVersion = -1; // on the current session
+        long sentEpoch = -1;
+        Rejection lastReject;
+        FlowProgram rejectedDesired; // the desired program a host refused, and at which epoch
+        long rejectedEpoch = -1;
+        long sends;
+        long acks;
+        long rejects;
+        long hellos;
+    }
+
+    /** One host stream. */
+    private final class Session implements StreamObserver<HostMessage> {
+        private final StreamObserver<ControllerMessage> out;
+        private String hostId; // set by the hello; guarded by lock
+        private boolean done; // guarded by lock
+
+        Session(StreamObserver<ControllerMessage> out) {
+            this.out = out;
+        }
+
+        @Override
+        public void onNext(HostMessage m) {
+            synchronized (lock) {
+                if (done) {
+                    return;
+                }
+                switch (m.getKindCase()) {
+                    case HELLO -> hello(this, m.getHello().getHostId(), m.getHello().getRunningVersion());
+                    case ACK -> {
+                        HostState h = stateOf(this);
+                        if (h != null) {
+                            h.acks++;
+                            h.ackedVersion = m.getAck().getVersion();
+                            h.reportedVersion = m.getAck().getVersion();
+                        }
+                    }
+                    case REJECT -> {
+                        HostState h = stateOf(this);
+                        if (h != null) {
+                            rejected(h, m.getReject());
+                        }
+                    }
+                    default -> LOG.log(System.Logger.Level.WARNING, "{0}: empty host message", name);
+                }
+            }
+        }
+
+        @Override
+        public void onError(Throwable t) {
+            end();
+        }
+
+        @Override
+        public void onCompleted() {
+            end();
+            try {
+                out.onCompleted();
+            } catch (RuntimeException ignored) {
+                // already cancelled
+            }
+        }
+
+        private void end() {
+            synchronized (lock) {
+                done = true;
+                HostState h = stateOf(this);
+                if (h != null) {
+                    h.session = null;
+                }
+            }
+        }
+    }
+
+    /** A controller mastering with {@code epoch} (> 0). */
+    public VmController(String name, long epoch) throws IOException {
+        this(name);
+        if (epoch <= 0) {
+            throw new IllegalArgumentException("epoch must be > 0: " + epoch);
+        }
+        this.epoch = epoch;
+    }
+
+    /** A controller that is not master until {@link #becomeMaster} (or its {@link #electionListener()}) says so. */
+    public VmController(String name) throws IOException {
+        this.name = Objects.requireNonNull(name, "name");
+        this.server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
+                .addService(new HostProgrammingGrpc.HostProgrammingImplBase() {
+                    @Override
+                    public StreamObserver<HostMessage> converge(StreamObserver<ControllerMessage> out) {
+                        return new Session(out);
+                    }
+                })
+                .build()
+                .start();
+    }
+
+    /** Where hosts connect: 127.0.0.1 and the ephemeral port. */
+    public InetSocketAddress address() {
+        return new InetSocketAddress("127.0.0.1", server.getPort());
+    }
+
+    public String name() {
+        return name;
+    }
+
+    /** Starts mastering with {@code newEpoch}; every connected host whose version differs is sent its program. */
+    public void becomeMaster(long newEpoch) {
+        synchronized (lock) {
+            if (newEpoch <= epoch) {
+                return;
+            }
+            epoch = newEpoch;
+            deposed = false;
+            hosts.values().forEach(this::converge);
+        }
+    }
+
+    /** Stops sending (the election says another controller is master). */
+    public void stepDown() {
+        synchronized (lock) {
+            deposed = true;
+        }
+    }
+
+    /** A listener to hand to {@link PartitionElection#join}: mastership sets the epoch, deposition stops sending. */
+    public PartitionElection.Listener electionListener() {
+        return new PartitionElection.Listener() {
+            @Override
+            public void onMaster(int partition, long e) {
+                becomeMaster(e);
+            }
+
+            @Override
+            public void onDeposed(int partition, long e) {
+                stepDown();
+            }
+        };
+    }
+
+    public long epoch() {
+        synchronized (lock) {
+            return epoch;
+        }
+    }
+
+    /** Whether this controller may send: it has an epoch and no sign of a newer master. */
+    public boolean master() {
+        synchronized (lock) {
+            return epoch > 0 && !deposed;
+        }
+    }
+
+    /** Whether a host refused a program as coming from a deposed epoch, or the election deposed us. */
+    public boolean deposed() {
+        synchronized (lock) {
+            return deposed;
+        }
+    }
+
+    /**
+     * Sets what {@code hostId} should run; sent at once if the host is connected and runs another
+     * version. The epoch inside {@code program} is replaced by this controller's when sent.
+     */
+    public void setProgram(String hostId, FlowProgram program) {
+        Objects.requireNonNull(program, "program");
+        synchronized (lock) {
+            HostState h = hosts.computeIfAbsent(hostId, k -> new HostState());
+            h.desired = program;
+            converge(h);
+        }
+    }
+
+    /** The version {@code hostId} last acknowledged, or -1 if none yet. */
+    public long convergedVersion(String hostId) {
+        synchronized (lock) {
+            HostState h = hosts.get(hostId);
+            return h == null ? -1 : h.ackedVersion;
+        }
+    }
+
+    /** The version {@code hostId} last said it runs (hello or ack), or -1 if unknown. */
+    public long reportedVersion(String hostId) {
+        synchronized (lock) {
+            HostState h = hosts.get(hostId);
+            return h == null ? -1 : h.reportedVersion;
+        }
+    }
+
+    /** Whether the host reported running exactly the desired version. */
+    public boolean converged(String hostId) {
+        synchronized (lock) {
+            HostState h = hosts.get(hostId);
+            return h != null && h.desired != null && h.reportedVersion == h.desired.version();
+        }
+    }
+
+    public Optional<Rejection> lastReject(String hostId) {
+        synchronized (lock) {
+            HostState h = hosts.get(hostId);
+            return h == null ? Optional.empty() : Optional.ofNullable(h.lastReject);
+        }
+    }
+
+    /** Programs sent to {@code hostId}. */
+    public long sends(String hostId) {
+        return count(hostId, h -> h.sends);
+    }
+
+    public long acks(String hostId) {
+        return count(hostId, h -> h.acks);
+    }
+
+    public long rejects(String hostId) {
+        return count(hostId, h -> h.rejects);
+    }
+
+    /** Hellos received from {@code hostId} (one per stream). */
+    public long hellos(String hostId) {
+        return count(hostId, h -> h.hellos);
+    }
+
+    public boolean connected(String hostId) {
+        synchronized (lock) {
+            HostState h = hosts.get(hostId);
+            return h != null && h.session != null;
+        }
+    }
+
+    private long count(String hostId, java.util.function.ToLongFunction<HostState> f) {
+        synchronized (lock) {
+            HostState h = hosts.get(hostId);
+            return h == null ? 0 : f.applyAsLong(h);
+        }
+    }
+
+    /** Breaks {@code hostId}'s stream (as a network fault would); the host reconnects. */
+    public void disconnect(String hostId) {
+        synchronized (lock) {
+            HostState h = hosts.get(hostId);
+            if (h != null && h.session != null) {
+                Session s = h.session;
+                s.done = true;
+                h.session = null;
+                s.out.onError(Status.UNAVAILABLE.withDescription("disconnected by " + name).asRuntimeException());
+            }
+        }
+    }
+
+    // ---- under lock ----
+
+    private HostState stateOf(Session s) {
+        if (s.hostId == null) {
+            return null;
+        }
+        HostState h = hosts.get(s.hostId);
+        return h != null && h.session == s ? h : null;
+    }
+
+    private void hello(Session s, String hostId, long runningVersion) {
+        if (s.hostId != null || hostId.isEmpty()) {
+            LOG.log(System.Logger.Level.WARNING, "{0}: repeated or empty hello ({1})", name, hostId);
+            return;
+        }
+        s.hostId = hostId;
+        HostState h = hosts.computeIfAbsent(hostId, k -> new HostState());
+        if (h.session != null && h.session != s) { // the host reconnected before we saw the old stream end
+            Session old = h.session;
+            old.done = true;
+            try {
+                old.out.onError(Status.ABORTED.withDescription("replaced by a newer stream").asRuntimeException());
+            } catch (RuntimeException ignored) {
+                // already gone
+            }
+        }
+        h.session = s;
+        h.hellos++;
+        h.reportedVersion = runningVersion;
+        h.sentVersion = -1;
+        h.sentEpoch = -1;
+        converge(h);
+    }
+
+    private void rejected(HostState h, Reject r) {
+        h.rejects++;
+        h.reportedVersion = r.getRunningVersion();
+        h.lastReject = new Rejection(r.getVersion(), r.getEpoch(), r.getReason().name(), r.getMessage(),
+                r.getRunningVersion());
+        LOG.log(System.Logger.Level.WARNING, "{0}: host {1} rejected version {2} epoch {3}: {4} {5}", name,
+                h.session == null ? "?" : h.session.hostId, r.getVersion(), r.getEpoch(), r.getReason(),
+                r.getMessage());
+        if (h.desired != null && r.getVersion() == h.desired.version()) {
+            h.rejectedDesired = h.desired;
+            h.rejectedEpoch = r.getEpoch();
+        }
+        if (r.getReason() == dev.andromeda.testbed.control.rpc.proto.RejectReason.DEPOSED_EPOCH && r.getEpoch() == epoch) {
+            deposed = true; // a newer master has programmed this host: stop writing anywhere
+        }
+    }
+
+    /** Sends the desired program if the host is connected, runs another version, and it was not sent or refused already. */
+    private void converge(HostState h) {
+        if (h.session == null || h.desired == null || epoch <= 0 || deposed) {
+            return;
+        }
+        long v = h.desired.version();
+        if (h.reportedVersion == v) {
+            return; // converged
+        }
+        if (h.sentVersion == v && h.sentEpoch == epoch) {
+            return; // in flight on this stream
+        }
+        if (h.rejectedDesired == h.desired && h.rejectedEpoch == epoch) {
+            return; // refused before: do not loop; a new desired program clears this
+        }
+        FlowProgram stamped = h.desired.epoch() == epoch ? h.desired : h.desired.withVersion(v, epoch);
+        h.sentVersion = v;
+        h.sentEpoch = epoch;
+        h.sends++;
+        try {
+            h.session.out.onNext(ControllerMessage.newBuilder().setProgram(Program.newBuilder()
+                    .setVersion(v).setEpoch(epoch).setFlowProgram(ByteString.copyFrom(stamped.encode()))).build());
+        } catch (RuntimeException e) { // the stream was cancelled under us; its end clears the session
+            LOG.log(System.Logger.Level.DEBUG, "{0}: send failed: {1}", name, e);
+        }
+    }
+
+    /** Stops the server at once; hosts see their streams break and reconnect elsewhere. */
+    @Override
+    public void close() {
+        server.shutdownNow();
+        try {
+            server.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "VmController[" + name + " " + address() + " epoch " + epoch() + (deposed() ? " deposed" : "") + "]";
+    }
+}

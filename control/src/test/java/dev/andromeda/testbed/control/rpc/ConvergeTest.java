@@ -1,0 +1,271 @@
+package dev.andromeda.testbed.control.rpc;
+
+import dev.andromeda.testbed.control.agent.FlowProgram;
+import dev.andromeda.testbed.control.agent.HostAgent;
+import dev.andromeda.testbed.fastpath.dataplane.Host;
+import dev.andromeda.testbed.fastpath.dataplane.TwoHosts;
+import dev.andromeda.testbed.fastpath.flow.FirewallPolicy;
+import dev.andromeda.testbed.fastpath.flow.FlowAction;
+import dev.andromeda.testbed.fastpath.offload.OffloadOptions;
+import dev.andromeda.testbed.fastpath.pipeline.StageMix;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** gRPC convergence between a {@link VmController} and a {@link HostAgentClient}, over loopback. */
+@Timeout(60)
+class ConvergeTest {
+    static final String HOST = "host-a";
+    static final int VM_A = 0x0A000001;
+    static final int VM_B = 0x0A000002;
+    static final Duration WAIT = Duration.ofSeconds(10);
+
+    @TempDir
+    Path dir;
+    final List<AutoCloseable> open = new ArrayList<>();
+    final java.util.Set<Host> closedHosts = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+
+    @AfterEach
+    void closeAll() throws Exception {
+        for (int i = open.size() - 1; i >= 0; i--) {
+            open.get(i).close();
+        }
+    }
+
+    <T extends AutoCloseable> T track(T c) {
+        open.add(c);
+        return c;
+    }
+
+    /** Host list [a, b]; {@code extraFlows} flows from VM_A to distinct destinations, encapsulated to b. */
+    static FlowProgram program(long version, int extraFlows) {
+        FlowProgram.Builder b = FlowProgram.builder(version, 0)
+                .host(TwoHosts.A_IP, TwoHosts.A_MAC)
+                .host(TwoHosts.B_IP, TwoHosts.B_MAC)
+                .flow(TwoHosts.PLAIN_VNI, 17, VM_A, VM_B, FlowAction.encapToHost(1), FirewallPolicy.ALLOW_ALL);
+        for (int i = 0; i < extraFlows; i++) {
+            b.flow(TwoHosts.PLAIN_VNI, 6, VM_A, 0x0A000100 + i, FlowAction.encapToHost(1), FirewallPolicy.ALLOW_ALL);
+        }
+        return b.build();
+    }
+
+    Host newHost() {
+        Host h = new Host(HOST, TwoHosts.A_IP, TwoHosts.A_MAC, 64, 2048, StageMix.software(),
+                OffloadOptions.defaults());
+        track(() -> closeHost(h));
+        return h;
+    }
+
+    /** Host.close is not idempotent: close each once. */
+    void closeHost(Host h) {
+        if (closedHosts.add(h)) {
+            h.close();
+        }
+    }
+
+    HostAgent newAgent() throws IOException {
+        return new HostAgent(newHost(), dir.resolve("state"));
+    }
+
+    HostAgentClient client(HostAgent agent, VmController c) {
+        return track(new HostAgentClient(agent, HOST, c.address(), Duration.ofMillis(20), Duration.ofMillis(200)))
+                .start();
+    }
+
+    static void await(String what, BooleanSupplier cond) throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (!cond.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out after " + WAIT + " waiting for: " + what);
+            }
+            Thread.sleep(5);
+        }
+    }
+
+    /** Lets in-flight messages land, to show that nothing more happens. */
+    static void settle() throws InterruptedException {
+        Thread.sleep(300);
+    }
+
+    @Test
+    void aHostConvergesToTheControllersProgramAndAcks() throws Exception {
+        VmController vmc = track(new VmController("vmc-a", 1));
+        vmc.setProgram(HOST, program(3, 2));
+        HostAgent agent = newAgent();
+        client(agent, vmc);
+
+        await("ack of version 3", () -> vmc.convergedVersion(HOST) == 3);
+        assertThat(agent.runningVersion()).isEqualTo(3);
+        assertThat(agent.epoch()).isEqualTo(1);
+        assertThat(agent.program().flows()).hasSize(3);
+        assertThat(agent.host().flowTable().size()).isEqualTo(3);
+        assertThat(vmc.converged(HOST)).isTrue();
+        settle();
+        assertThat(vmc.sends(HOST)).isEqualTo(1);
+        assertThat(agent.acks()).isEqualTo(1);
+    }
+
+    @Test
+    void aChangedProgramPropagates() throws Exception {
+        VmController vmc = track(new VmController("vmc-a", 1));
+        vmc.setProgram(HOST, program(1, 0));
+        HostAgent agent = newAgent();
+        client(agent, vmc);
+        await("v1", () -> vmc.convergedVersion(HOST) == 1);
+
+        vmc.setProgram(HOST, program(2, 5));
+        await("v2", () -> vmc.convergedVersion(HOST) == 2);
+        assertThat(agent.program().flows()).hasSize(6);
+        vmc.setProgram(HOST, program(2, 5)); // same version again: nothing to send
+        settle();
+        assertThat(vmc.sends(HOST)).isEqualTo(2);
+        assertThat(agent.acks()).isEqualTo(2);
+        assertThat(agent.rejects()).isZero();
+    }
+
+    @Test
+    void aStaleOrInvalidProgramIsRejectedOnceAndTheHostKeepsItsLastGoodState() throws Exception {
+        VmController vmc = track(new VmController("vmc-a", 1));
+        vmc.setProgram(HOST, program(5, 1));
+        HostAgent agent = newAgent();
+        HostAgentClient client = client(agent, vmc);
+        await("v5", () -> vmc.convergedVersion(HOST) == 5);
+        FlowProgram good = agent.program();
+
+        vmc.setProgram(HOST, program(4, 3)); // older than what the host runs
+        await("stale reject", () -> vmc.rejects(HOST) == 1);
+        assertThat(vmc.lastReject(HOST)).hasValueSatisfying(r -> {
+            assertThat(r.reason()).isEqualTo("STALE_VERSION");
+            assertThat(r.version()).isEqualTo(4);
+            assertThat(r.hostRunningVersion()).isEqualTo(5);
+        });
+        assertThat(agent.program()).isEqualTo(good);
+
+        FlowProgram invalid = FlowProgram.builder(6, 0).host(TwoHosts.A_IP, TwoHosts.A_MAC)
+                .flow(TwoHosts.PLAIN_VNI, 17, VM_A, VM_B, FlowAction.encapToHost(7), FirewallPolicy.ALLOW_ALL).build();
+        vmc.setProgram(HOST, invalid); // names a host that is not in its table
+        await("invalid reject", () -> vmc.rejects(HOST) == 2);
+        assertThat(vmc.lastReject(HOST).orElseThrow().reason()).isEqualTo("INVALID");
+        assertThat(agent.program()).isEqualTo(good);
+        assertThat(agent.host().flowTable().size()).isEqualTo(2);
+
+        // Not retried in a loop, not even after a reconnect.
+        vmc.disconnect(HOST);
+        await("reconnect", () -> vmc.hellos(HOST) == 2 && vmc.connected(HOST));
+        settle();
+        assertThat(vmc.sends(HOST)).isEqualTo(3);
+        assertThat(vmc.rejects(HOST)).isEqualTo(2);
+        assertThat(client.programsReceived()).isEqualTo(3);
+        assertThat(agent.runningVersion()).isEqualTo(5);
+    }
+
+    @Test
+    void aBrokenStreamIsRepairedOnReconnect() throws Exception {
+        VmController vmc = track(new VmController("vmc-a", 1));
+        vmc.setProgram(HOST, program(1, 0));
+        HostAgent agent = newAgent();
+        HostAgentClient client = client(agent, vmc);
+        await("v1", () -> vmc.convergedVersion(HOST) == 1);
+
+        vmc.disconnect(HOST);
+        vmc.setProgram(HOST, program(2, 1)); // changes while the host is away
+        await("v2 after reconnect", () -> vmc.convergedVersion(HOST) == 2);
+        assertThat(client.streams()).isGreaterThanOrEqualTo(2);
+        assertThat(agent.runningVersion()).isEqualTo(2);
+        settle();
+        assertThat(agent.acks()).isEqualTo(2);
+        assertThat(vmc.sends(HOST)).isEqualTo(2);
+    }
+
+    @Test
+    void aRestartedHostStartsFromItsCheckpointAndIsSentOnlyWhatDiffers() throws Exception {
+        VmController vmc = track(new VmController("vmc-a", 1));
+        vmc.setProgram(HOST, program(7, 2));
+        HostAgent first = newAgent();
+        HostAgentClient c1 = client(first, vmc);
+        await("v7", () -> vmc.convergedVersion(HOST) == 7);
+        c1.close();
+        closeHost(first.host());
+        await("old stream gone", () -> !vmc.connected(HOST));
+
+        // Restart: same checkpoint directory, controller unchanged -> nothing is sent.
+        HostAgent second = newAgent();
+        assertThat(second.restoreReport().restored()).isTrue();
+        assertThat(second.runningVersion()).isEqualTo(7);
+        HostAgentClient c2 = client(second, vmc);
+        await("hello after restart", () -> vmc.hellos(HOST) == 2);
+        settle();
+        assertThat(vmc.sends(HOST)).isEqualTo(1);
+        assertThat(vmc.reportedVersion(HOST)).isEqualTo(7);
+        assertThat(second.acks()).isZero();
+        assertThat(c2.programsReceived()).isZero();
+        c2.close();
+        closeHost(second.host());
+        await("old stream gone", () -> !vmc.connected(HOST));
+
+        // Restart again while the controller moved on: only the new program is sent.
+        vmc.setProgram(HOST, program(8, 3));
+        HostAgent third = newAgent();
+        assertThat(third.runningVersion()).isEqualTo(7);
+        client(third, vmc);
+        await("v8", () -> vmc.convergedVersion(HOST) == 8);
+        settle();
+        assertThat(vmc.sends(HOST)).isEqualTo(2);
+        assertThat(third.acks()).isEqualTo(1);
+        assertThat(third.program().flows()).hasSize(4);
+    }
+
+    @Test
+    void failoverToANewerMasterAndTheDeposedMastersLateUpdateIsRejected() throws Exception {
+        VmController a = track(new VmController("vmc-a", 1));
+        VmController b = track(new VmController("vmc-b", 2));
+        a.setProgram(HOST, program(1, 0));
+        b.setProgram(HOST, program(2, 1)); // B learned the newer desired state from cluster management
+        HostAgent agent = newAgent();
+        HostAgentClient client = client(agent, a);
+        await("v1 from A", () -> a.convergedVersion(HOST) == 1);
+
+        // A goes away (its stream breaks; the host keeps forwarding on v1 and retries A with backoff) ...
+        a.disconnect(HOST);
+        a.stepDown(); // ... and stops programming, but its process lingers
+        await("host retrying", () -> client.streams() >= 2);
+        assertThat(agent.runningVersion()).isEqualTo(1);
+        // ... and B takes over.
+        client.retarget(b.address());
+        await("v2 from B", () -> b.convergedVersion(HOST) == 2);
+        assertThat(agent.epoch()).isEqualTo(2);
+        FlowProgram fromB = agent.program();
+
+        // A, not knowing it was deposed, comes back with a late update at epoch 1, and the host talks to it.
+        VmController zombie = track(new VmController("vmc-a-late", 1));
+        zombie.setProgram(HOST, program(3, 4));
+        client.retarget(zombie.address());
+        await("deposed reject", () -> zombie.rejects(HOST) == 1);
+        assertThat(zombie.lastReject(HOST).orElseThrow().reason()).isEqualTo("DEPOSED_EPOCH");
+        assertThat(zombie.deposed()).isTrue();
+        assertThat(agent.program()).isEqualTo(fromB);
+        assertThat(agent.runningVersion()).isEqualTo(2);
+        zombie.setProgram(HOST, program(4, 4)); // a deposed controller sends nothing more
+        settle();
+        assertThat(zombie.sends(HOST)).isEqualTo(1);
+
+        // Back to B: versions equal, nothing resent; no update was ever applied twice.
+        client.retarget(b.address());
+        await("hello at B", () -> b.hellos(HOST) == 2 && b.reportedVersion(HOST) == 2);
+        settle();
+        assertThat(b.sends(HOST)).isEqualTo(1);
+        assertThat(agent.acks()).isEqualTo(2); // v1 from A, v2 from B
+        assertThat(agent.rejects()).isEqualTo(1);
+        assertThat(client.programsReceived()).isEqualTo(3);
+    }
+}
