@@ -15,7 +15,7 @@ class ControlScaleCommandTest {
     private JsonNode run(Path dir, String model, int vms, int hosts) throws Exception {
         Path out = dir.resolve(model + ".json");
         int code = Tb.commandLine().execute("control-scale", "--model", model, "--vms", "" + vms, "--hosts", "" + hosts,
-                "--partitions", "8", "--json", out.toString());
+                "--partitions", "8", "--program-latency", "20", "--json", out.toString());
         assertThat(code).isZero();
         return new ObjectMapper().readTree(out.toFile());
     }
@@ -28,6 +28,11 @@ class ControlScaleCommandTest {
         assertThat(r.get("peakHeapBytes").asLong()).isPositive();
         assertThat(r.get("perPartition")).hasSize(8);
         assertThat(r.get("counting").asText()).contains("hoverboard entries");
+        JsonNode latency = r.get("programLatency");
+        assertThat(latency.get("vms").asInt()).isEqualTo(20);
+        assertThat(latency.get("medianMs").asDouble()).isPositive();
+        assertThat(latency.get("p99Ms").asDouble()).isGreaterThanOrEqualTo(latency.get("medianMs").asDouble());
+        assertThat(latency.get("finalFlows").asInt()).as("every VM's flows programmed").isPositive();
     }
 
     @Test
