@@ -30,6 +30,16 @@ public record VirtualNetwork(int vni, List<Prefix> prefixes) {
             throw new IllegalArgumentException("VNI is 24 bits: " + vni);
         }
         prefixes = List.copyOf(prefixes);
+        // A network's own prefixes must not overlap: an address would belong to two of them.
+        for (int i = 0; i < prefixes.size(); i++) {
+            for (int j = i + 1; j < prefixes.size(); j++) {
+                Prefix a = prefixes.get(i);
+                Prefix b = prefixes.get(j);
+                if (a.contains(b.address()) || b.contains(a.address())) {
+                    throw new IllegalArgumentException("VNI " + vni + ": prefixes " + a + " and " + b + " overlap");
+                }
+            }
+        }
     }
 
     public VirtualNetwork(int vni, Prefix... prefixes) {

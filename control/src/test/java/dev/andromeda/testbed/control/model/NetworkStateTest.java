@@ -47,6 +47,28 @@ class NetworkStateTest {
     }
 
     @Test
+    void rejectsMalformedDesiredStateWithAClearErrorAndChangesNothing() {
+        NetworkState s = twoHosts();
+        long version = s.version();
+        // A VM in an unknown network, a duplicate address: rejected, the state and its version untouched.
+        assertThatThrownBy(() -> s.apply(new NetworkChange.AddVm(new Vm(30, 4242, NET + 30, 0x30, 1), List.of())))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no network with VNI 4242");
+        assertThatThrownBy(() -> s.apply(new NetworkChange.AddVm(new Vm(31, 100, NET + 2, 0x31, 2), List.of())))
+                .hasMessageContaining("address already used in network 100");
+        assertThat(s.version()).isEqualTo(version);
+        assertThat(s.vm(11).hostId()).isEqualTo(1);
+        // Overlapping prefixes in one network, duplicate networks and hosts: the full state is refused.
+        assertThatThrownBy(() -> new VirtualNetwork(7, new VirtualNetwork.Prefix(NET, 16),
+                new VirtualNetwork.Prefix(NET + 256, 24))).hasMessageContaining("overlap");
+        assertThatThrownBy(() -> NetworkState.builder()
+                .network(new VirtualNetwork(100, new VirtualNetwork.Prefix(NET, 24)))
+                .network(new VirtualNetwork(100, new VirtualNetwork.Prefix(NET, 24))).build())
+                .hasMessageContaining("VNI 100 exists");
+        assertThatThrownBy(() -> NetworkState.builder().host(new Host(1, 0xAC100001, 1))
+                .host(new Host(1, 0xAC100009, 9)).build()).hasMessageContaining("host 1 exists");
+    }
+
+    @Test
     void invalidVmsAreRejected() {
         NetworkState s = twoHosts();
         assertThatThrownBy(() -> s.apply(new NetworkChange.AddVm(new Vm(20, 999, NET + 9, 1, 1), List.of())))
