@@ -49,7 +49,7 @@ public final class DataplaneCounters {
         hairpinned += n;
     }
 
-    /** Packets for a VM that migrated away, sent on to its new host. */
+    /** Packets sent on to another host from the ingress side: hairpins of migrated VMs, hoverboard forwarding. */
     public long hairpinned() {
         return hairpinned;
     }

@@ -143,6 +143,7 @@ final class EgressStages {
                         continue;
                     }
                     action = FlowAction.encapToHost(hb);
+                    host.defaultRouteUsage.count(vni, p.protocol(), p.ipv4Src(), p.ipv4Dst(), b.packets.length[i]);
                 } else {
                     if (!t.allows(f, p.dstPort())) {
                         host.drop(b, i, Drop.FIREWALL);

@@ -190,6 +190,11 @@ public final class Host implements Agent, AutoCloseable {
         return work;
     }
 
+    /** Bytes per flow sent over the default route since the last drain (the host's thread). */
+    public DefaultRouteUsage defaultRouteUsage() {
+        return ctx.defaultRouteUsage;
+    }
+
     public DataplaneCounters counters() {
         return ctx.counters;
     }

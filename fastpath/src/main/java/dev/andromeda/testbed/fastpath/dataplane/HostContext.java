@@ -34,8 +34,10 @@ final class HostContext {
     FlowMissHandler missHandler = FlowMissHandler.IGNORE;
     /** Live migration: (vni, address) of VMs that left, and the host index they went to. */
     final List<long[]> hairpins = new ArrayList<>();
-    /** Frames being hairpinned this ingress batch, sent after it. */
+    /** Frames sent on from the ingress side (hairpins, hoverboard forwarding) this batch, sent after it. */
     final HostBatch hairpinBatch = new HostBatch(MAX_BATCH);
+    /** Bytes per flow sent over the default route, for the control plane's offload decisions. */
+    final DefaultRouteUsage defaultRouteUsage = new DefaultRouteUsage(4096);
 
     // Descriptor batches over the pool's memory, reused for every packet batch.
     final ChecksumBatch checksumBatch;

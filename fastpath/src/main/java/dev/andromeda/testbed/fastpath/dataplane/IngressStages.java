@@ -4,6 +4,7 @@ import dev.andromeda.testbed.fastpath.offload.ChecksumBatch;
 import dev.andromeda.testbed.fastpath.offload.CopyBatch;
 import dev.andromeda.testbed.fastpath.offload.CryptoBatch;
 import dev.andromeda.testbed.fastpath.offload.Stage;
+import dev.andromeda.testbed.fastpath.flow.FlowAction;
 import dev.andromeda.testbed.fastpath.flow.FlowTable;
 import dev.andromeda.testbed.fastpath.packet.DropReason;
 import dev.andromeda.testbed.fastpath.packet.FlowHash;
@@ -149,6 +150,9 @@ final class IngressStages {
                 if (vm == null) {
                     int to = host.hairpinFor(vni, p.ipv4Dst());
                     if (to < 0) {
+                        to = hoverboardRoute(vni, p.ipv4Dst());
+                    }
+                    if (to < 0) {
                         host.drop(b, i, Drop.NO_LOCAL_VM);
                     } else {
                         hairpin(b, i, inner, innerLength, vni, to);
@@ -162,9 +166,26 @@ final class IngressStages {
         }
 
         /**
-         * Live migration's hairpin: the VM has moved to another host and not
-         * every sender knows yet, so its packet is encapsulated again, to the
-         * new host, and sent after this batch -- none lost during the blackout.
+         * A hoverboard's route: flows programmed with protocol 0 and source 0
+         * mean "any source, any protocol, to this VM" -- the (VNI, destination)
+         * routes a hoverboard holds for every VM -- and send the packet on to
+         * the VM's host. Returns the host index, or -1 when this host has no
+         * such route (it is no hoverboard, or the VM is unknown).
+         */
+        private int hoverboardRoute(int vni, int dst) {
+            FlowTable t = host.flows.current();
+            int f = t.lookup(vni, 0, 0, dst);
+            if (f == FlowTable.MISS || FlowAction.kind(t.action(f)) != FlowAction.ENCAP_HOST) {
+                return -1;
+            }
+            return FlowAction.argument(t.action(f));
+        }
+
+        /**
+         * Sends a packet on to another host: live migration's hairpin (the VM
+         * moved and not every sender knows yet -- none lost during the
+         * blackout) and a hoverboard's forwarding. Encapsulated again, to that
+         * host, and sent after this batch.
          */
         private void hairpin(HostBatch b, int i, long inner, int innerLength, int vni, int toHost) {
             FlowTable t = host.flows.current();
