@@ -1,0 +1,154 @@
+package dev.andromeda.testbed.control.vmc;
+
+import dev.andromeda.testbed.control.agent.FlowProgram;
+import dev.andromeda.testbed.control.election.PartitionElection;
+import dev.andromeda.testbed.control.model.Host;
+import dev.andromeda.testbed.control.model.NetworkState;
+import dev.andromeda.testbed.control.partition.ConsistentHashRing;
+import dev.andromeda.testbed.control.programming.HostPrograms;
+import dev.andromeda.testbed.control.programming.ProgrammingModel;
+import dev.andromeda.testbed.control.rpc.VmController;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.zookeeper.CreateMode;
+import org.apache.zookeeper.KeeperException;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+
+/**
+ * A VM controller for one partition: it stands in the partition's election,
+ * and while it is master it turns the desired state into each of the
+ * partition's hosts' programs (the programming model, through
+ * {@link HostPrograms}) and serves them over gRPC, stamped with its epoch. It
+ * publishes its address at {@code /andromeda/partitions/<p>/master} as an
+ * ephemeral node, so hosts find the master and follow it when it changes; the
+ * node disappears with the master's ZooKeeper session.
+ */
+public final class VmcNode implements AutoCloseable {
+    private final String name;
+    private final int partition;
+    private final ConsistentHashRing ring;
+    private final ProgrammingModel model;
+    private final VmController controller;
+    private final CuratorFramework client;
+    private final PartitionElection election;
+    private volatile NetworkState state;
+
+    private VmcNode(String name, String connectString, int partition, ConsistentHashRing ring, ProgrammingModel model)
+            throws IOException {
+        this.name = name;
+        this.partition = partition;
+        this.ring = ring;
+        this.model = model;
+        this.controller = new VmController(name);
+        this.client = PartitionElection.newClient(connectString, PartitionElection.Timeouts.FAST);
+        this.election = PartitionElection.join(client, partition, name, new PartitionElection.Listener() {
+            @Override
+            public void onMaster(int p, long epoch) {
+                controller.becomeMaster(epoch);
+                publishAddress();
+                reprogram();
+            }
+
+            @Override
+            public void onDeposed(int p, long epoch) {
+                controller.stepDown();
+            }
+        });
+    }
+
+    /** Starts a VMC for {@code partition} on the ZooKeeper at {@code connectString}. */
+    public static VmcNode start(String name, String connectString, int partition, ConsistentHashRing ring,
+                                ProgrammingModel model) throws IOException {
+        return new VmcNode(name, connectString, partition, ring, model);
+    }
+
+    /** The desired state from cluster management; the master programs its partition's hosts at once. */
+    public void setState(NetworkState desired) {
+        this.state = desired;
+        reprogram();
+    }
+
+    public boolean isMaster() {
+        return election.isMaster();
+    }
+
+    public long epoch() {
+        return election.epoch();
+    }
+
+    public VmController controller() {
+        return controller;
+    }
+
+    private synchronized void reprogram() {
+        NetworkState s = state;
+        if (s == null || !election.isMaster()) {
+            return;
+        }
+        Map<Integer, FlowProgram> programs = HostPrograms.of(s, model, s.version(), election.epoch());
+        for (Host h : s.hosts()) {
+            if (ring.partitionOf(h.id()) == partition) {
+                controller.setProgram(hostName(h.id()), programs.get(h.id()));
+            }
+        }
+    }
+
+    /** The host id a host agent uses when it says hello. */
+    public static String hostName(int hostId) {
+        return "host-" + hostId;
+    }
+
+    static String masterPath(int partition) {
+        return PartitionElection.partitionPath(partition) + "/master";
+    }
+
+    private void publishAddress() {
+        byte[] address = ("127.0.0.1:" + controller.address().getPort()).getBytes(StandardCharsets.UTF_8);
+        try {
+            try {
+                client.create().creatingParentsIfNeeded().withMode(CreateMode.EPHEMERAL)
+                        .forPath(masterPath(partition), address);
+            } catch (KeeperException.NodeExistsException stale) {
+                // The previous master's session has not expired yet: replace its address.
+                client.delete().forPath(masterPath(partition));
+                client.create().withMode(CreateMode.EPHEMERAL).forPath(masterPath(partition), address);
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException(name + ": cannot publish the master address of partition " + partition, e);
+        }
+    }
+
+    /** The current master's address for a partition, or null while there is none. */
+    public static InetSocketAddress masterOf(CuratorFramework client, int partition) {
+        try {
+            String s = new String(client.getData().forPath(masterPath(partition)), StandardCharsets.UTF_8);
+            int colon = s.lastIndexOf(':');
+            return new InetSocketAddress(s.substring(0, colon), Integer.parseInt(s.substring(colon + 1)));
+        } catch (KeeperException.NoNodeException none) {
+            return null;
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot read the master of partition " + partition, e);
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            election.close();
+        } finally {
+            try {
+                client.close();
+            } finally {
+                controller.close();
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return name + " (partition " + partition + (isMaster() ? ", master, epoch " + epoch() : ", standby") + ")";
+    }
+}
