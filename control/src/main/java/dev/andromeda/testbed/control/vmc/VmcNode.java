@@ -107,18 +107,28 @@ public final class VmcNode implements AutoCloseable {
 
     private void publishAddress() {
         byte[] address = ("127.0.0.1:" + controller.address().getPort()).getBytes(StandardCharsets.UTF_8);
-        try {
+        String path = masterPath(partition);
+        // The previous master's node may still be there (its session not yet closed): remove it and
+        // create ours, as often as the two race.
+        for (int attempt = 0; attempt < 50; attempt++) {
             try {
-                client.create().creatingParentsIfNeeded().withMode(CreateMode.EPHEMERAL)
-                        .forPath(masterPath(partition), address);
+                client.create().creatingParentsIfNeeded().withMode(CreateMode.EPHEMERAL).forPath(path, address);
+                return;
             } catch (KeeperException.NodeExistsException stale) {
-                // The previous master's session has not expired yet: replace its address.
-                client.delete().forPath(masterPath(partition));
-                client.create().withMode(CreateMode.EPHEMERAL).forPath(masterPath(partition), address);
+                try {
+                    client.delete().forPath(path);
+                } catch (KeeperException.NoNodeException gone) {
+                    // Its session ended meanwhile: try to create again.
+                } catch (Exception e) {
+                    throw new IllegalStateException(name + ": cannot replace the master address of partition "
+                            + partition, e);
+                }
+            } catch (Exception e) {
+                throw new IllegalStateException(name + ": cannot publish the master address of partition "
+                        + partition, e);
             }
-        } catch (Exception e) {
-            throw new IllegalStateException(name + ": cannot publish the master address of partition " + partition, e);
         }
+        throw new IllegalStateException(name + ": could not publish the master address of partition " + partition);
     }
 
     /** The current master's address for a partition, or null while there is none. */

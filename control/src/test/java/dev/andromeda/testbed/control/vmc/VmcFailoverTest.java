@@ -88,7 +88,9 @@ class VmcFailoverTest {
                 try (HostAgentClient c1 = new HostAgentClient(g1, VmcNode.hostName(1), first, Duration.ofMillis(20),
                         Duration.ofMillis(200)).start();
                      HostAgentClient c2 = new HostAgentClient(g2, VmcNode.hostName(2), first, Duration.ofMillis(20),
-                             Duration.ofMillis(200)).start()) {
+                             Duration.ofMillis(200)).start();
+                     MasterFollower follower = MasterFollower.follow(zk.connectString(), partition, List.of(c1, c2),
+                             50)) {
                     await("hosts at v1", () -> g1.runningVersion() == s1.version() && g2.runningVersion() == s1.version());
                     VirtioNic v1 = h1.addVm(new VmPort(s1.port(10), VNI, NET + 1, 0x0A01L));
                     VirtioNic v2 = h2.addVm(new VmPort(s1.port(20), VNI, NET + 2, 0x0A02L));
@@ -107,8 +109,7 @@ class VmcFailoverTest {
                         return m != null && !m.equals(first);
                     });
                     InetSocketAddress second = VmcNode.masterOf(observer, partition);
-                    c1.retarget(second); // the hosts follow the published master
-                    c2.retarget(second);
+                    await("the hosts follow the published master", () -> second.equals(follower.current()));
                     await("the hosts report to the new master, already current", () ->
                             standby.controller().reportedVersion(VmcNode.hostName(1)) == s1.version()
                                     && standby.controller().reportedVersion(VmcNode.hostName(2)) == s1.version());
