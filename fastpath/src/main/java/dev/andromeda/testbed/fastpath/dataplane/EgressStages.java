@@ -3,7 +3,6 @@ package dev.andromeda.testbed.fastpath.dataplane;
 import dev.andromeda.testbed.fastpath.flow.FlowAction;
 import dev.andromeda.testbed.fastpath.flow.FlowTable;
 import dev.andromeda.testbed.fastpath.offload.ChecksumBatch;
-import dev.andromeda.testbed.fastpath.offload.CopyBatch;
 import dev.andromeda.testbed.fastpath.offload.CryptoBatch;
 import dev.andromeda.testbed.fastpath.offload.Stage;
 import dev.andromeda.testbed.fastpath.packet.DropReason;
@@ -27,41 +26,13 @@ final class EgressStages {
 
     /** "copy": VM memory to NIC buffers through the copy stage (software below the threshold). */
     static final class CopyIn extends OffloadingStage {
-        private final int[] vmBuffer = new int[HostContext.MAX_BATCH];
-
         CopyIn(HostContext host) {
             super(host, Stage.COPY);
         }
 
         @Override
         public void process(HostBatch b) {
-            CopyBatch big = host.copyBatch;
-            CopyBatch small = host.swCopyBatch;
-            big.clear();
-            small.clear();
-            for (int i = 0; i < b.size(); i++) {
-                if (b.dead[i]) {
-                    continue;
-                }
-                int nic = host.pool.allocate();
-                if (nic < 0) {
-                    host.drop(b, i, Drop.POOL_EXHAUSTED);
-                    continue;
-                }
-                int len = b.packets.length[i];
-                long dst = host.pool.frameOffset(nic);
-                vmBuffer[i] = b.packets.buffer[i];
-                (host.offloads.offloaded(Stage.COPY, len) ? big : small).add(b.packets.offset[i], dst, len, i);
-                b.packets.buffer[i] = nic;
-                b.packets.offset[i] = dst;
-            }
-            host.run(big, host.offloads.copy);
-            host.run(small, host.offloads.swCopy);
-            for (int i = 0; i < b.size(); i++) {
-                if (!b.dead[i]) {
-                    host.pool.free(vmBuffer[i]);
-                }
-            }
+            host.copyToFreshBuffers(b);
         }
     }
 

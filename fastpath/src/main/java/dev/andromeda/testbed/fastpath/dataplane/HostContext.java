@@ -7,6 +7,7 @@ import dev.andromeda.testbed.fastpath.offload.CopyBatch;
 import dev.andromeda.testbed.fastpath.offload.CopyOffload;
 import dev.andromeda.testbed.fastpath.offload.CryptoBatch;
 import dev.andromeda.testbed.fastpath.offload.CryptoOffload;
+import dev.andromeda.testbed.fastpath.offload.Stage;
 import dev.andromeda.testbed.fastpath.packet.DropReason;
 import dev.andromeda.testbed.fastpath.packet.PacketPool;
 
@@ -76,6 +77,45 @@ final class HostContext {
     void run(ChecksumBatch batch, ChecksumOffload stage) {
         if (batch.size() > 0) {
             stage.process(batch);
+        }
+    }
+
+    private final int[] oldBuffer = new int[MAX_BATCH];
+
+    /**
+     * Moves every live frame of the batch into a fresh buffer through the copy
+     * stage (software below its threshold) and frees the old ones -- VM memory
+     * to NIC buffers on egress, NIC buffers to VM memory on ingress. A frame
+     * with no free buffer is dropped (POOL_EXHAUSTED).
+     */
+    void copyToFreshBuffers(HostBatch b) {
+        CopyBatch big = copyBatch;
+        CopyBatch small = swCopyBatch;
+        big.clear();
+        small.clear();
+        for (int i = 0; i < b.size(); i++) {
+            if (b.dead[i]) {
+                continue;
+            }
+            int fresh = pool.allocate();
+            if (fresh < 0) {
+                drop(b, i, Drop.POOL_EXHAUSTED);
+                continue;
+            }
+            int len = b.packets.length[i];
+            long to = pool.frameOffset(fresh);
+            (offloads.offloaded(Stage.COPY, len) ? big : small)
+                    .add(b.packets.offset[i], to, len, i);
+            oldBuffer[i] = b.packets.buffer[i];
+            b.packets.buffer[i] = fresh;
+            b.packets.offset[i] = to;
+        }
+        run(big, offloads.copy);
+        run(small, offloads.swCopy);
+        for (int i = 0; i < b.size(); i++) {
+            if (!b.dead[i]) {
+                pool.free(oldBuffer[i]);
+            }
         }
     }
 

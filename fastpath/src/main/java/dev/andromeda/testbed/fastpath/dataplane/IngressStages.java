@@ -1,7 +1,6 @@
 package dev.andromeda.testbed.fastpath.dataplane;
 
 import dev.andromeda.testbed.fastpath.offload.ChecksumBatch;
-import dev.andromeda.testbed.fastpath.offload.CopyBatch;
 import dev.andromeda.testbed.fastpath.offload.CryptoBatch;
 import dev.andromeda.testbed.fastpath.offload.Stage;
 import dev.andromeda.testbed.fastpath.flow.FlowAction;
@@ -264,43 +263,17 @@ final class IngressStages {
 
     /** "copy": NIC buffers to VM memory through the copy stage, then onto each VM's receive ring. */
     static final class CopyOutAndDeliver extends OffloadingStage {
-        private final int[] vmBuffer = new int[HostContext.MAX_BATCH];
-
         CopyOutAndDeliver(HostContext host) {
             super(host, Stage.COPY);
         }
 
         @Override
         public void process(HostBatch b) {
-            CopyBatch big = host.copyBatch;
-            CopyBatch small = host.swCopyBatch;
-            big.clear();
-            small.clear();
+            host.copyToFreshBuffers(b);
             for (int i = 0; i < b.size(); i++) {
-                vmBuffer[i] = -1;
-                if (b.dead[i]) {
-                    continue;
+                if (!b.dead[i]) {
+                    host.deliverLocal(b, i, b.dataValid[i]);
                 }
-                int v = host.pool.allocate();
-                if (v < 0) {
-                    host.drop(b, i, Drop.POOL_EXHAUSTED);
-                    continue;
-                }
-                vmBuffer[i] = v;
-                int len = b.packets.length[i];
-                (host.offloads.offloaded(Stage.COPY, len) ? big : small).add(b.packets.offset[i],
-                        host.pool.frameOffset(v), len, i);
-            }
-            host.run(big, host.offloads.copy);
-            host.run(small, host.offloads.swCopy);
-            for (int i = 0; i < b.size(); i++) {
-                if (b.dead[i] || vmBuffer[i] < 0) {
-                    continue;
-                }
-                host.pool.free(b.packets.buffer[i]);
-                b.packets.buffer[i] = vmBuffer[i];
-                b.packets.offset[i] = host.pool.frameOffset(vmBuffer[i]);
-                host.deliverLocal(b, i, b.dataValid[i]);
             }
         }
     }
