@@ -2,7 +2,7 @@ package dev.andromeda.testbed.coprocessor;
 
 import dev.andromeda.testbed.coprocessor.acl.DosGuard;
 import dev.andromeda.testbed.coprocessor.acl.InternetAcl;
-import dev.andromeda.testbed.coprocessor.agent.AgentRunner;
+import dev.andromeda.testbed.fastpath.agent.AgentRunner;
 import dev.andromeda.testbed.coprocessor.flow.FlowMissHandler;
 import dev.andromeda.testbed.coprocessor.sched.CoprocessorWorker;
 import dev.andromeda.testbed.coprocessor.sched.LeastRecentlyServedScheduler;

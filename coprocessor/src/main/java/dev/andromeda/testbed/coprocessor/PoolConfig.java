@@ -1,7 +1,7 @@
 package dev.andromeda.testbed.coprocessor;
 
-import dev.andromeda.testbed.coprocessor.agent.BackoffIdleStrategy;
-import dev.andromeda.testbed.coprocessor.agent.IdleStrategy;
+import dev.andromeda.testbed.fastpath.agent.BackoffIdleStrategy;
+import dev.andromeda.testbed.fastpath.agent.IdleStrategy;
 import dev.andromeda.testbed.coprocessor.flow.FlowResolver;
 import dev.andromeda.testbed.coprocessor.sched.CpuClock;
 import dev.andromeda.testbed.fastpath.offload.CryptoOffload;

@@ -1,6 +1,6 @@
 package dev.andromeda.testbed.coprocessor.sched;
 
-import dev.andromeda.testbed.coprocessor.agent.Agent;
+import dev.andromeda.testbed.fastpath.agent.Agent;
 import dev.andromeda.testbed.fastpath.offload.CryptoOffload;
 
 import java.lang.invoke.MethodHandles;

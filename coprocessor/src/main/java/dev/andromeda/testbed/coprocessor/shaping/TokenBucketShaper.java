@@ -1,6 +1,6 @@
 package dev.andromeda.testbed.coprocessor.shaping;
 
-import dev.andromeda.testbed.coprocessor.agent.Agent;
+import dev.andromeda.testbed.fastpath.agent.Agent;
 import dev.andromeda.testbed.coprocessor.ring.DropReason;
 import dev.andromeda.testbed.coprocessor.ring.ResultSink;
 import dev.andromeda.testbed.coprocessor.ring.WorkItem;

@@ -5,7 +5,7 @@ import dev.andromeda.testbed.coprocessor.ManualClock;
 import dev.andromeda.testbed.coprocessor.PoolConfig;
 import dev.andromeda.testbed.coprocessor.Seeds;
 import dev.andromeda.testbed.coprocessor.VmConfig;
-import dev.andromeda.testbed.coprocessor.agent.IdleStrategy;
+import dev.andromeda.testbed.fastpath.agent.IdleStrategy;
 import dev.andromeda.testbed.coprocessor.ring.DropReason;
 import dev.andromeda.testbed.coprocessor.ring.Verdict;
 import dev.andromeda.testbed.coprocessor.ring.WorkItem;

@@ -1,33 +1,34 @@
 package dev.andromeda.testbed.fastpath.agent;
 
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Runs an {@link Agent} on its own named thread: duty cycle, idle strategy,
- * repeat, until closed. An exception from the agent stops the loop and is kept
- * ({@link #failure()}), never swallowed.
+ * Runs one {@link Agent} on its own platform thread: duty cycle, then the idle strategy, until
+ * {@link #close()}. An exception from a duty cycle is counted and kept (the last one), and the
+ * loop goes on, as Agrona's runner does: one bad packet must not stop a coprocessor.
+ * {@code close()} stops the loop and joins the thread; the agent's {@code onClose} runs on it.
  */
 public final class AgentRunner implements AutoCloseable {
+    private final Agent agent;
+    private final IdleStrategy idle;
     private final Thread thread;
+    private final AtomicLong errors = new AtomicLong();
+    private final AtomicReference<Throwable> lastError = new AtomicReference<>();
     private volatile boolean running = true;
-    private final AtomicReference<Throwable> failure = new AtomicReference<>();
+
     private volatile long cycles;
     private volatile long work;
 
-    public AgentRunner(String name, Agent agent, IdleStrategy idle) {
-        thread = new Thread(() -> {
-            try {
-                while (running) {
-                    int w = agent.doWork();
-                    cycles++; // single writer
-                    work += w;
-                    idle.idle(w);
-                }
-            } catch (Throwable t) {
-                failure.set(t);
-            }
-        }, name);
-        thread.setDaemon(true);
+    /** A runner whose thread is named after the agent's {@link Agent#roleName()}. */
+    public AgentRunner(Agent agent, IdleStrategy idle) {
+        this(agent.roleName(), agent, idle);
+    }
+
+    public AgentRunner(String threadName, Agent agent, IdleStrategy idle) {
+        this.agent = agent;
+        this.idle = idle;
+        this.thread = Thread.ofPlatform().name(threadName).daemon(true).unstarted(this::run);
     }
 
     /** Starts the loop; returns this. */
@@ -36,34 +37,71 @@ public final class AgentRunner implements AutoCloseable {
         return this;
     }
 
+    private void run() {
+        try {
+            while (running) {
+                int work;
+                try {
+                    work = agent.doWork();
+                } catch (RuntimeException e) {
+                    errors.incrementAndGet();
+                    lastError.set(e);
+                    work = 0;
+                }
+                cycles++; // single writer: this thread
+                this.work += work;
+                idle.idle(work);
+            }
+        } finally {
+            agent.onClose();
+        }
+    }
+
+    /** Duty cycles that threw. */
+    public long errors() {
+        return errors.get();
+    }
+
+    /** Duty cycles run so far. */
     public long cycles() {
         return cycles;
     }
 
+    /** Work the agent reported so far. */
     public long work() {
         return work;
-    }
-
-    /** What stopped the loop, or null. */
-    public Throwable failure() {
-        return failure.get();
     }
 
     public boolean isRunning() {
         return thread.isAlive();
     }
 
-    /** Stops the loop and waits for the thread to end. */
+    public Throwable lastError() {
+        return lastError.get();
+    }
+
+    public Thread thread() {
+        return thread;
+    }
+
+    /** Stops the loop and waits for the thread; idempotent. */
     @Override
     public void close() {
         running = false;
-        try {
-            thread.join(10_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
         if (thread.isAlive()) {
-            throw new IllegalStateException(thread.getName() + " did not stop within 10 s");
+            java.util.concurrent.locks.LockSupport.unpark(thread);
+            boolean interrupted = false;
+            while (true) {
+                try {
+                    thread.join();
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 }

@@ -1,11 +1,18 @@
 package dev.andromeda.testbed.fastpath.agent;
 
-/** What a busy-polling loop does after a duty cycle, given the work it did. */
+/** What a thread does between duty cycles; one instance per thread (it may keep state). */
 public interface IdleStrategy {
-    /** Called after every duty cycle; {@code workCount == 0} means the cycle found nothing. */
+    /** Called after each duty cycle with the work it did; idles only when that was 0. */
     void idle(int workCount);
 
-    /** Busy-spin: lowest latency, one core burnt (the Andromeda fast path's choice). */
+    /** Forgets any backoff state. */
+    default void reset() {
+    }
+
+    /**
+     * Never idles: lowest latency, one core burnt (the Andromeda fast path's choice); also for tests
+     * that drive agents by hand.
+     */
     IdleStrategy BUSY_SPIN = workCount -> {
         if (workCount == 0) {
             Thread.onSpinWait();
@@ -13,7 +20,7 @@ public interface IdleStrategy {
     };
 
     /** Spin, then yield, then park with exponential backoff up to {@code maxParkNs}; reset by work. */
-    static IdleStrategy backoff(int spins, int yields, long minParkNs, long maxParkNs) {
+    static IdleStrategy backoff(long spins, long yields, long minParkNs, long maxParkNs) {
         return new BackoffIdleStrategy(spins, yields, minParkNs, maxParkNs);
     }
 }

@@ -24,20 +24,53 @@ class AgentRunnerTest {
         assertThat(r.work()).isEqualTo(1000);
         assertThat(idleAfterWork.get()).isEqualTo(1000);
         assertThat(idleWithoutWork.get()).isPositive();
-        assertThat(r.failure()).isNull();
+        assertThat(r.errors()).isZero();
     }
 
     @Test
-    void keepsTheFailureThatStoppedTheLoop() throws Exception {
+    void countsAndKeepsAFailureAndGoesOnAsAgronasRunnerDoes() throws Exception {
+        AtomicInteger calls = new AtomicInteger();
         AgentRunner r = new AgentRunner("failing", () -> {
-            throw new IllegalStateException("boom");
+            if (calls.incrementAndGet() % 2 == 1) {
+                throw new IllegalStateException("boom");
+            }
+            return 1;
         }, IdleStrategy.BUSY_SPIN).start();
         long deadline = System.nanoTime() + 5_000_000_000L;
-        while (r.isRunning() && System.nanoTime() < deadline) {
+        while (r.work() < 100 && System.nanoTime() < deadline) {
             Thread.sleep(1);
         }
-        assertThat(r.failure()).hasMessage("boom");
+        assertThat(r.isRunning()).as("one bad duty cycle does not stop the thread").isTrue();
         r.close();
+        assertThat(r.isRunning()).isFalse();
+        assertThat(r.work()).isGreaterThanOrEqualTo(100);
+        assertThat(r.errors()).isBetween(r.work(), r.work() + 1);
+        assertThat(r.lastError()).hasMessage("boom");
+    }
+
+    @Test
+    void runsOnCloseOnTheAgentsOwnThread() {
+        java.util.concurrent.atomic.AtomicReference<Thread> closedOn = new java.util.concurrent.atomic.AtomicReference<>();
+        Agent agent = new Agent() {
+            @Override
+            public int doWork() {
+                return 0;
+            }
+
+            @Override
+            public String roleName() {
+                return "closing-agent";
+            }
+
+            @Override
+            public void onClose() {
+                closedOn.set(Thread.currentThread());
+            }
+        };
+        AgentRunner r = new AgentRunner(agent, IdleStrategy.backoff(1, 1, 1_000, 10_000)).start();
+        r.close();
+        assertThat(closedOn.get()).isSameAs(r.thread());
+        assertThat(r.thread().getName()).isEqualTo("closing-agent");
     }
 
     @Test
