@@ -28,9 +28,9 @@ import java.lang.foreign.ValueLayout;
 public final class ChecksumBatch extends DescriptorRing {
     public static final int DESCRIPTOR_BYTES = 32;
     public static final int FLAG_INSERT = 1;
-    public static final int STATUS_PENDING = 0;
-    public static final int STATUS_DONE = 1;
-    public static final int STATUS_REJECTED = 2;
+    public static final int STATUS_PENDING = DescriptorRing.STATUS_PENDING;
+    public static final int STATUS_DONE = DescriptorRing.STATUS_DONE;
+    public static final int STATUS_REJECTED = DescriptorRing.STATUS_REJECTED;
     /** The largest packet: a 9,216-byte jumbo frame, what the hardware engine is specified for. */
     public static final int MAX_LENGTH = 9216;
 
@@ -92,6 +92,7 @@ public final class ChecksumBatch extends DescriptorRing {
         return Short.toUnsignedInt(ring.get(U16, (long) i * DESCRIPTOR_BYTES + 20));
     }
 
+    @Override
     public int status(int i) {
         return ring.get(U16, (long) i * DESCRIPTOR_BYTES + 22);
     }
@@ -109,6 +110,7 @@ public final class ChecksumBatch extends DescriptorRing {
     }
 
     /** Marks a job the engine refused (see {@link #validate(int)}). */
+    @Override
     public void reject(int i) {
         ring.set(U16, (long) i * DESCRIPTOR_BYTES + 22, (short) STATUS_REJECTED);
     }
@@ -117,6 +119,7 @@ public final class ChecksumBatch extends DescriptorRing {
      * Why job i cannot be run, or null when it can. Implementations reject such
      * jobs instead of touching memory outside the packet.
      */
+    @Override
     public String validate(int i) {
         long offset = bufferOffset(i);
         int length = length(i);

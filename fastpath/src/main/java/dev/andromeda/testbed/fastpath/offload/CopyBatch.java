@@ -20,9 +20,9 @@ import java.lang.foreign.ValueLayout;
  */
 public final class CopyBatch extends DescriptorRing {
     public static final int DESCRIPTOR_BYTES = 32;
-    public static final int STATUS_PENDING = 0;
-    public static final int STATUS_DONE = 1;
-    public static final int STATUS_REJECTED = 2;
+    public static final int STATUS_PENDING = DescriptorRing.STATUS_PENDING;
+    public static final int STATUS_DONE = DescriptorRing.STATUS_DONE;
+    public static final int STATUS_REJECTED = DescriptorRing.STATUS_REJECTED;
     /** The largest copy a descriptor may ask for. */
     public static final int MAX_LENGTH = 65536;
 
@@ -61,6 +61,7 @@ public final class CopyBatch extends DescriptorRing {
         return Short.toUnsignedInt(ring.get(U16, (long) i * DESCRIPTOR_BYTES + 20));
     }
 
+    @Override
     public int status(int i) {
         return ring.get(U16, (long) i * DESCRIPTOR_BYTES + 22);
     }
@@ -75,11 +76,13 @@ public final class CopyBatch extends DescriptorRing {
         ring.set(U16, d + 22, (short) STATUS_DONE);
     }
 
+    @Override
     public void reject(int i) {
         ring.set(U16, (long) i * DESCRIPTOR_BYTES + 22, (short) STATUS_REJECTED);
     }
 
     /** Why copy i cannot run, or null: bad length, a range outside host memory, or overlapping ranges. */
+    @Override
     public String validate(int i) {
         int length = length(i);
         if (length < 0 || length > MAX_LENGTH) {

@@ -32,9 +32,9 @@ public final class CryptoBatch extends DescriptorRing {
     public static final int DESCRIPTOR_BYTES = 96;
     public static final int OP_SEAL = 0;
     public static final int OP_OPEN = 1;
-    public static final int STATUS_PENDING = 0;
-    public static final int STATUS_DONE = 1;
-    public static final int STATUS_REJECTED = 2;
+    public static final int STATUS_PENDING = DescriptorRing.STATUS_PENDING;
+    public static final int STATUS_DONE = DescriptorRing.STATUS_DONE;
+    public static final int STATUS_REJECTED = DescriptorRing.STATUS_REJECTED;
     public static final int STATUS_AUTH_FAILED = 3;
     public static final int IV_BYTES = 12;
     public static final int TAG_BYTES = 16;
@@ -99,6 +99,7 @@ public final class CryptoBatch extends DescriptorRing {
         return ring.get(U16, (long) i * DESCRIPTOR_BYTES + 2);
     }
 
+    @Override
     public int status(int i) {
         return ring.get(U16, (long) i * DESCRIPTOR_BYTES + 4);
     }
@@ -181,6 +182,7 @@ public final class CryptoBatch extends DescriptorRing {
         finish(i, STATUS_DONE, cycles);
     }
 
+    @Override
     public void reject(int i) {
         ring.set(U16, (long) i * DESCRIPTOR_BYTES + 4, (short) STATUS_REJECTED);
     }
@@ -192,6 +194,7 @@ public final class CryptoBatch extends DescriptorRing {
     }
 
     /** Why operation i cannot run, or null. */
+    @Override
     public String validate(int i) {
         int op = op(i);
         if (op != OP_SEAL && op != OP_OPEN) {

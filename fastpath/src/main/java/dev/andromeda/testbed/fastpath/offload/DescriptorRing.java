@@ -57,6 +57,44 @@ public abstract class DescriptorRing implements AutoCloseable {
         return (long) i * descriptorBytes;
     }
 
+    /** A descriptor's status: not yet run. Every ring keeps a status in its descriptor. */
+    public static final int STATUS_PENDING = 0;
+    /** Run and completed. */
+    public static final int STATUS_DONE = 1;
+    /** Refused by the engine: {@link #validate(int)} named a reason; no memory was touched. */
+    public static final int STATUS_REJECTED = 2;
+
+    /** What {@link #admit(int)} says of a descriptor: run it. */
+    public static final int ADMIT_RUN = 0;
+    /** Not pending (already done or refused): leave it. */
+    public static final int ADMIT_SKIP = 1;
+    /** Pending but invalid: now marked rejected; the stage counts it. */
+    public static final int ADMIT_REJECTED = 2;
+
+    /** Descriptor i's status ({@link #STATUS_PENDING}, {@link #STATUS_DONE}, ...). */
+    public abstract int status(int i);
+
+    /** Marks descriptor i refused. */
+    public abstract void reject(int i);
+
+    /** Why descriptor i cannot run, or null when it can. */
+    public abstract String validate(int i);
+
+    /**
+     * The admission every implementation of every stage does before it runs descriptor i, so that
+     * sw, emu and rtl refuse exactly the same descriptors and never touch memory for them.
+     */
+    public final int admit(int i) {
+        if (status(i) != STATUS_PENDING) {
+            return ADMIT_SKIP;
+        }
+        if (validate(i) != null) {
+            reject(i);
+            return ADMIT_REJECTED;
+        }
+        return ADMIT_RUN;
+    }
+
     /** Forgets every descriptor; the ring is reused. */
     public final void clear() {
         size = 0;

@@ -2,6 +2,7 @@ package dev.andromeda.testbed.hw.offload;
 
 import dev.andromeda.testbed.fastpath.offload.CryptoBatch;
 import dev.andromeda.testbed.fastpath.offload.CryptoOffload;
+import dev.andromeda.testbed.fastpath.offload.DescriptorRing;
 import dev.andromeda.testbed.fastpath.offload.OffloadOptions;
 import dev.andromeda.testbed.hw.HardwareModel;
 import dev.andromeda.testbed.hw.blocks.gcm.AesGcmDriver;
@@ -29,12 +30,9 @@ public final class HardwareCryptoOffload extends HardwareStage implements Crypto
         int rejected = 0;
         long bytes = 0;
         for (int i = 0; i < n; i++) {
-            if (batch.status(i) != CryptoBatch.STATUS_PENDING) {
-                continue;
-            }
-            if (batch.validate(i) != null) {
-                batch.reject(i);
-                rejected++;
+            int admission = batch.admit(i);
+            if (admission != DescriptorRing.ADMIT_RUN) {
+                rejected += admission == DescriptorRing.ADMIT_REJECTED ? 1 : 0;
                 continue;
             }
             boolean open = batch.op(i) == CryptoBatch.OP_OPEN;

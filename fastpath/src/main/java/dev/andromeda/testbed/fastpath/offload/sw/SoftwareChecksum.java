@@ -2,6 +2,7 @@ package dev.andromeda.testbed.fastpath.offload.sw;
 
 import dev.andromeda.testbed.fastpath.offload.ChecksumBatch;
 import dev.andromeda.testbed.fastpath.offload.ChecksumOffload;
+import dev.andromeda.testbed.fastpath.offload.DescriptorRing;
 import dev.andromeda.testbed.fastpath.offload.InternetChecksum;
 import dev.andromeda.testbed.fastpath.offload.OffloadCounters;
 
@@ -25,12 +26,9 @@ public final class SoftwareChecksum implements ChecksumOffload {
         int jobs = 0;
         int rejected = 0;
         for (int i = 0; i < batch.size(); i++) {
-            if (batch.status(i) != ChecksumBatch.STATUS_PENDING) {
-                continue;
-            }
-            if (batch.validate(i) != null) {
-                batch.reject(i);
-                rejected++;
+            int admission = batch.admit(i);
+            if (admission != DescriptorRing.ADMIT_RUN) {
+                rejected += admission == DescriptorRing.ADMIT_REJECTED ? 1 : 0;
                 continue;
             }
             long base = batch.bufferOffset(i);

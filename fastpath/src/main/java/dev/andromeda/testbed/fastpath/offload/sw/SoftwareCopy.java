@@ -2,6 +2,7 @@ package dev.andromeda.testbed.fastpath.offload.sw;
 
 import dev.andromeda.testbed.fastpath.offload.CopyBatch;
 import dev.andromeda.testbed.fastpath.offload.CopyOffload;
+import dev.andromeda.testbed.fastpath.offload.DescriptorRing;
 import dev.andromeda.testbed.fastpath.offload.OffloadCounters;
 
 import java.lang.foreign.MemorySegment;
@@ -23,12 +24,9 @@ public final class SoftwareCopy implements CopyOffload {
         int jobs = 0;
         int rejected = 0;
         for (int i = 0; i < batch.size(); i++) {
-            if (batch.status(i) != CopyBatch.STATUS_PENDING) {
-                continue;
-            }
-            if (batch.validate(i) != null) {
-                batch.reject(i);
-                rejected++;
+            int admission = batch.admit(i);
+            if (admission != DescriptorRing.ADMIT_RUN) {
+                rejected += admission == DescriptorRing.ADMIT_REJECTED ? 1 : 0;
                 continue;
             }
             MemorySegment.copy(memory, batch.src(i), memory, batch.dst(i), batch.length(i));

@@ -2,6 +2,7 @@ package dev.andromeda.testbed.fastpath.offload.sw;
 
 import dev.andromeda.testbed.fastpath.offload.CryptoBatch;
 import dev.andromeda.testbed.fastpath.offload.CryptoOffload;
+import dev.andromeda.testbed.fastpath.offload.DescriptorRing;
 import dev.andromeda.testbed.fastpath.offload.OffloadCounters;
 
 import javax.crypto.AEADBadTagException;
@@ -50,12 +51,9 @@ public final class SoftwareGcm implements CryptoOffload {
         int jobs = 0;
         int rejected = 0;
         for (int i = 0; i < batch.size(); i++) {
-            if (batch.status(i) != CryptoBatch.STATUS_PENDING) {
-                continue;
-            }
-            if (batch.validate(i) != null) {
-                batch.reject(i);
-                rejected++;
+            int admission = batch.admit(i);
+            if (admission != DescriptorRing.ADMIT_RUN) {
+                rejected += admission == DescriptorRing.ADMIT_REJECTED ? 1 : 0;
                 continue;
             }
             boolean seal = batch.op(i) == CryptoBatch.OP_SEAL;
