@@ -6,6 +6,8 @@ import dev.andromeda.testbed.control.model.Host;
 import dev.andromeda.testbed.control.model.NetworkState;
 import dev.andromeda.testbed.control.partition.ConsistentHashRing;
 import dev.andromeda.testbed.control.programming.HostPrograms;
+import dev.andromeda.testbed.control.programming.HoverboardModel;
+import dev.andromeda.testbed.control.programming.OffloadPlanner;
 import dev.andromeda.testbed.control.programming.ProgrammingModel;
 import dev.andromeda.testbed.control.rpc.VmController;
 import org.apache.curator.framework.CuratorFramework;
@@ -34,14 +36,21 @@ public final class VmcNode implements AutoCloseable {
     private final VmController controller;
     private final CuratorFramework client;
     private final PartitionElection election;
+    private final OffloadPlanner planner; // null unless the hoverboard model's offloads are planned here
     private volatile NetworkState state;
+    /**
+     * The version of the programs served: the state's version, or one more than the last when only
+     * the offload flows changed -- never lower than before, so hosts accept every reprogramming.
+     */
+    private long programVersion;
 
-    private VmcNode(String name, String connectString, int partition, ConsistentHashRing ring, ProgrammingModel model)
-            throws IOException {
+    private VmcNode(String name, String connectString, int partition, ConsistentHashRing ring, ProgrammingModel model,
+                    OffloadPlanner planner) throws IOException {
         this.name = name;
         this.partition = partition;
         this.ring = ring;
         this.model = model;
+        this.planner = planner;
         this.controller = new VmController(name);
         this.client = PartitionElection.newClient(connectString, PartitionElection.Timeouts.FAST);
         this.election = PartitionElection.join(client, partition, name, new PartitionElection.Listener() {
@@ -62,13 +71,56 @@ public final class VmcNode implements AutoCloseable {
     /** Starts a VMC for {@code partition} on the ZooKeeper at {@code connectString}. */
     public static VmcNode start(String name, String connectString, int partition, ConsistentHashRing ring,
                                 ProgrammingModel model) throws IOException {
-        return new VmcNode(name, connectString, partition, ring, model);
+        return new VmcNode(name, connectString, partition, ring, model, null);
+    }
+
+    /**
+     * Starts a VMC running the hoverboard model whose offload flows it plans itself
+     * (Andromeda §3.3): sending hosts report their usage ({@link #reportUsage}); at
+     * the end of each interval ({@link #endUsageInterval}) the planner's decisions
+     * reprogram the partition's hosts.
+     */
+    public static VmcNode startHoverboard(String name, String connectString, int partition, ConsistentHashRing ring,
+                                          int[] protocols, OffloadPlanner planner) throws IOException {
+        return new VmcNode(name, connectString, partition, ring, new HoverboardModel(protocols, planner::active),
+                planner);
     }
 
     /** The desired state from cluster management; the master programs its partition's hosts at once. */
-    public void setState(NetworkState desired) {
+    public synchronized void setState(NetworkState desired) {
         this.state = desired;
+        programVersion = Math.max(programVersion + 1, desired.version());
         reprogram();
+    }
+
+    /** A sending host's bytes on a flow (default-routed or offloaded) since its last report. */
+    public void reportUsage(int senderHostId, int vni, int proto, int src, int dst, long bytes) {
+        requirePlanner().report(senderHostId, vni, proto, src, dst, bytes);
+    }
+
+    /**
+     * Ends a usage interval: offload flows above the threshold are added, idle ones removed,
+     * and when anything changed the master reprograms its hosts with a newer program version.
+     */
+    public synchronized OffloadPlanner.Decisions endUsageInterval() {
+        OffloadPlanner.Decisions d = requirePlanner().endInterval();
+        if (!d.added().isEmpty() || !d.removed().isEmpty()) {
+            programVersion++;
+            reprogram();
+        }
+        return d;
+    }
+
+    /** The version the master serves now (what converged hosts run). */
+    public synchronized long programVersion() {
+        return programVersion;
+    }
+
+    private OffloadPlanner requirePlanner() {
+        if (planner == null) {
+            throw new IllegalStateException(name + " does not plan offload flows (start it with startHoverboard)");
+        }
+        return planner;
     }
 
     public boolean isMaster() {
@@ -88,7 +140,7 @@ public final class VmcNode implements AutoCloseable {
         if (s == null || !election.isMaster()) {
             return;
         }
-        Map<Integer, FlowProgram> programs = HostPrograms.of(s, model, s.version(), election.epoch());
+        Map<Integer, FlowProgram> programs = HostPrograms.of(s, model, programVersion, election.epoch());
         for (Host h : s.hosts()) {
             if (ring.partitionOf(h.id()) == partition) {
                 controller.setProgram(hostName(h.id()), programs.get(h.id()));

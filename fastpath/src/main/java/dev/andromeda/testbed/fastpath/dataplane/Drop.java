@@ -24,6 +24,8 @@ public enum Drop {
     PSP_OPEN_FAILED,
     /** PSP: no security association for the SPI. */
     PSP_UNKNOWN_SPI,
+    /** Arrived in cleartext for a PSP-encrypted virtual network. */
+    PSP_REQUIRED,
     /** Arrived encapsulated for a virtual network or address with no VM here. */
     NO_LOCAL_VM,
     /** Arrived without GENEVE (or PSP) encapsulation on the physical port. */

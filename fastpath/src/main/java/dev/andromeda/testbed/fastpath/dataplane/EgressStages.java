@@ -212,18 +212,19 @@ final class EgressStages {
 
         @Override
         public void process(HostBatch b) {
-            if (!host.psp.encrypts(b.vm.vni())) {
-                return;
+            if (b.vm != null && !host.psp.encrypts(b.vm.vni())) {
+                return; // an egress batch: one VM, one virtual network
             }
             CryptoBatch batch = host.cryptoBatch;
             batch.clear();
             MemorySegment mem = host.pool.memory();
+            FlowTable table = host.flows.current();
             for (int i = 0; i < b.size(); i++) {
                 descriptor[i] = -1;
-                if (b.dead[i] || b.host[i] < 0) {
+                if (b.dead[i] || b.host[i] < 0 || (b.vm == null && !host.psp.encrypts(b.vni[i]))) {
                     continue;
                 }
-                var sa = host.psp.txSa(b.host[i]);
+                var sa = host.psp.txSa(table, b.host[i]);
                 if (sa == null || host.psp.transport.encapsulate(mem, b.packets.offset[i], b.packets.length[i], sa)
                         != PspStatus.OK) {
                     host.drop(b, i, Drop.PSP_SEAL_FAILED);

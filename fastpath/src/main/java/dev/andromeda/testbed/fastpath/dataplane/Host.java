@@ -21,6 +21,7 @@ import java.util.List;
  * <pre>
  * egress  (per VM, batches of 32):  copy > parse > spoof > flow > checksum > encap > psp > tx
  * ingress (port, batches of 128):   parse > psp > decap > rx-checksum > copy/deliver
+ * forward (from ingress, sent on):  psp > tx      (hoverboard routes, live migration's hairpin)
  * </pre>
  *
  * {@link #doWork()} is one turn of the busy-polling loop (an agent's duty
@@ -34,6 +35,7 @@ public final class Host implements Agent, AutoCloseable {
     private final OffloadOptions options;
     private final Pipeline<HostBatch> egress = new Pipeline<>(HostBatch::live, HostBatch::liveBytes);
     private final Pipeline<HostBatch> ingress = new Pipeline<>(HostBatch::live, HostBatch::liveBytes);
+    private final Pipeline<HostBatch> forward = new Pipeline<>(HostBatch::live, HostBatch::liveBytes);
     private final HostBatch egressBatch = new HostBatch(PacketBatch.EGRESS_CAPACITY);
     private final HostBatch ingressBatch = new HostBatch(PacketBatch.INGRESS_CAPACITY);
     private StageMix pendingMix;
@@ -62,6 +64,10 @@ public final class Host implements Agent, AutoCloseable {
         ingress.addLast("decap", new IngressStages.Decap(ctx));
         ingress.addLast("rx-checksum", new IngressStages.RxChecksum(ctx));
         ingress.addLast("deliver", new IngressStages.CopyOutAndDeliver(ctx));
+        // Packets sent on to another host are sealed again: a hoverboard or a hairpinning host
+        // opened them, and PSP protects each hop.
+        forward.addLast("psp", new EgressStages.PspSeal(ctx));
+        forward.addLast("tx", new EgressStages.Transmit(ctx));
     }
 
     public String name() {
@@ -125,12 +131,12 @@ public final class Host implements Agent, AutoCloseable {
 
     /**
      * Turns PSP on for the given virtual networks: every host derives its
-     * security associations from the same two master keys; host {@code h}
-     * (its index in the flow table's host list) receives on {@code hostSpis[h]}.
+     * security associations from the same two master keys; the host at
+     * {@code hostIps[h]} receives on {@code hostSpis[h]} (this host included).
      */
     public void configurePsp(byte[] masterKey0, byte[] masterKey1, PspVersion version, int[] encryptedVnis,
-                             int[] hostSpis, int selfIndex) {
-        ctx.psp.configure(masterKey0, masterKey1, version, encryptedVnis, hostSpis, selfIndex);
+                             int[] hostIps, int[] hostSpis) {
+        ctx.psp.configure(masterKey0, masterKey1, version, encryptedVnis, hostIps, hostSpis, ctx.ip);
     }
 
     /** Runs the offload stages on another mix from the next batch on (any implementation, any time). */
@@ -178,12 +184,7 @@ public final class Host implements Agent, AutoCloseable {
             }
             HostBatch hairpin = ctx.hairpinBatch;
             if (hairpin.size() > 0) {
-                int live = hairpin.live();
-                int sent = ctx.port.transmit(hairpin, ctx.pool);
-                ctx.counters.toWire(sent);
-                for (int k = sent; k < live; k++) {
-                    ctx.counters.drop(Drop.PORT_FULL);
-                }
+                forward.process(hairpin);
                 hairpin.clear();
             }
         }
@@ -205,6 +206,11 @@ public final class Host implements Agent, AutoCloseable {
 
     public Pipeline<HostBatch> ingress() {
         return ingress;
+    }
+
+    /** What the ingress side sends on to other hosts (hoverboard forwarding, hairpins). */
+    public Pipeline<HostBatch> forward() {
+        return forward;
     }
 
     public PacketPool pool() {

@@ -33,6 +33,10 @@ public final class HostBatch {
     public final int[] host;
     /** Ingress: virtio {@code DATA_VALID} -- the inner L4 checksum was verified. */
     public final boolean[] dataValid;
+    /** Ingress: the packet arrived PSP-encrypted and its ICV verified. */
+    public final boolean[] pspVerified;
+    /** The packet's virtual network where the batch has several (forwarding); egress batches use {@link #vm}. */
+    public final int[] vni;
     /** The VM whose batch this is (egress), or null (ingress). */
     public VmPort vm;
     private int live;
@@ -51,6 +55,8 @@ public final class HostBatch {
         vmPort = new int[capacity];
         host = new int[capacity];
         dataValid = new boolean[capacity];
+        pspVerified = new boolean[capacity];
+        vni = new int[capacity];
     }
 
     /** Empties the batch for reuse. */
@@ -58,6 +64,7 @@ public final class HostBatch {
         int n = packets.size();
         Arrays.fill(dead, 0, n, false);
         Arrays.fill(dataValid, 0, n, false);
+        Arrays.fill(pspVerified, 0, n, false);
         packets.clear();
         vm = null;
         live = 0;
@@ -71,6 +78,7 @@ public final class HostBatch {
         this.vmPort[i] = -1;
         this.host[i] = -1;
         this.flow[i] = -1;
+        this.vni[i] = vm == null ? 0 : vm.vni();
         live++;
         return i;
     }

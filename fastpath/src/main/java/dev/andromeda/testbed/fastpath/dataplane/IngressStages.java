@@ -104,6 +104,7 @@ final class IngressStages {
                 }
                 b.packets.offset[i] = host.psp.transport.frameOffset();
                 b.packets.length[i] = host.psp.transport.frameLength();
+                b.pspVerified[i] = true;
                 DropReason r = PacketParser.parse(mem, b.packets.offset[i], b.packets.length[i], b.parsed[i]);
                 if (r != DropReason.NONE) {
                     host.malformed(b, i, r);
@@ -134,6 +135,10 @@ final class IngressStages {
                     continue;
                 }
                 int vni = p.vni();
+                if (host.psp.encrypts(vni) && !b.pspVerified[i]) {
+                    host.drop(b, i, Drop.PSP_REQUIRED); // cleartext must not enter an encrypted network
+                    continue;
+                }
                 long inner = p.innerOffset();
                 int innerLength = p.innerLength();
                 DropReason r = PacketParser.parse(mem, inner, innerLength, p);
@@ -195,8 +200,10 @@ final class IngressStages {
             outer.srcMac(host.mac).srcIp(host.ip).vni(vni).dstMac(t.hostMac(toHost)).dstIp(t.hostIp(toHost))
                     .udpSourcePort(FlowHash.sourcePort(FlowHash.of(b.parsed[i])));
             long at = GeneveEncap.encapsulate(host.pool.memory(), inner, innerLength, outer);
-            host.hairpinBatch.add(b.packets.buffer[i], at, innerLength + GeneveEncap.ENCAP_OVERHEAD,
+            int k = host.hairpinBatch.add(b.packets.buffer[i], at, innerLength + GeneveEncap.ENCAP_OVERHEAD,
                     HostBatch.NO_CSUM, 0);
+            host.hairpinBatch.host[k] = toHost;     // the forward pipeline's PSP stage seals to it
+            host.hairpinBatch.vni[k] = vni;
             host.counters.hairpinned(1);
             b.kill(i); // moved to the hairpin batch with its buffer
         }

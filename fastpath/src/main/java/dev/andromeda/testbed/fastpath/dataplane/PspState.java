@@ -4,13 +4,19 @@ import dev.andromeda.testbed.fastpath.psp.PspSa;
 import dev.andromeda.testbed.fastpath.psp.PspTransport;
 import dev.andromeda.testbed.fastpath.psp.PspVersion;
 
+import dev.andromeda.testbed.fastpath.flow.FlowTable;
+
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * A host's PSP configuration: which virtual networks are encrypted, the
- * security association for sending to each host (by its index in the flow
- * table's host list) and for receiving (by SPI), and the IV counter -- one per
- * host, never reused (PSP's IVs must be unique under a key).
+ * security association for sending to each host (by its IPv4 address; the
+ * dataplane asks by the index in its flow table's host list, which differs from
+ * host to host and program to program, so the index-to-SA view is rebuilt when
+ * a new table is adopted, never per packet) and for receiving (by SPI), and the
+ * IV counter -- one per host, never reused (PSP's IVs must be unique under a key).
  */
 final class PspState {
     /** Bytes of the outer UDP + GENEVE headers left in clear after the PSP header (crypt offset 4 = 16 bytes). */
@@ -18,31 +24,60 @@ final class PspState {
 
     final PspTransport transport = new PspTransport();
     private int[] encryptedVnis = new int[0];
-    private PspSa[] tx = new PspSa[0];
+    private final Map<Integer, PspSa> txByHostIp = new HashMap<>();
+    private FlowTable txTable;                  // the table txByIndex was resolved for
+    private PspSa[] txByIndex = new PspSa[0];
     private PspSa[] rx = new PspSa[0];
     private int[] rxSpi = new int[0];
     private long iv;
 
     /**
-     * @param hostSpis the SPI each host (by index) receives on; this host's own is {@code hostSpis[self]}
+     * @param hostIps  every host's IPv4 address
+     * @param hostSpis the SPI each of them receives on
+     * @param selfIp   this host's address (its SPI is the one it receives on)
      */
-    void configure(byte[] masterKey0, byte[] masterKey1, PspVersion version, int[] vnis, int[] hostSpis, int self) {
+    void configure(byte[] masterKey0, byte[] masterKey1, PspVersion version, int[] vnis, int[] hostIps,
+                   int[] hostSpis, int selfIp) {
+        if (hostIps.length != hostSpis.length) {
+            throw new IllegalArgumentException("one SPI per host: " + hostIps.length + " hosts, " + hostSpis.length
+                    + " SPIs");
+        }
         encryptedVnis = vnis.clone();
         Arrays.sort(encryptedVnis);
-        tx = new PspSa[hostSpis.length];
-        for (int h = 0; h < hostSpis.length; h++) {
-            tx[h] = PspSa.derive(masterKey0, masterKey1, hostSpis[h], version, CRYPT_OFFSET);
+        txByHostIp.clear();
+        PspSa self = null;
+        int selfSpi = 0;
+        for (int h = 0; h < hostIps.length; h++) {
+            PspSa sa = PspSa.derive(masterKey0, masterKey1, hostSpis[h], version, CRYPT_OFFSET);
+            txByHostIp.put(hostIps[h], sa);
+            if (hostIps[h] == selfIp) {
+                self = sa;
+                selfSpi = hostSpis[h];
+            }
         }
-        rx = new PspSa[] {tx[self]};
-        rxSpi = new int[] {hostSpis[self]};
+        if (self == null) {
+            throw new IllegalArgumentException("this host's address is not among the hosts given");
+        }
+        txTable = null;
+        rx = new PspSa[] {self};
+        rxSpi = new int[] {selfSpi};
     }
 
     boolean encrypts(int vni) {
         return encryptedVnis.length > 0 && Arrays.binarySearch(encryptedVnis, vni) >= 0;
     }
 
-    PspSa txSa(int host) {
-        return host < tx.length ? tx[host] : null;
+    /** The SA for sending to host {@code index} of {@code table}'s host list, or null if it has none. */
+    PspSa txSa(FlowTable table, int index) {
+        if (table != txTable) {
+            PspSa[] byIndex = new PspSa[table.hosts()];
+            for (int i = 0; i < byIndex.length; i++) {
+                byIndex[i] = txByHostIp.get(table.hostIp(i));
+            }
+            txByIndex = byIndex;
+            txTable = table;
+        }
+        return index < txByIndex.length ? txByIndex[index] : null;
     }
 
     PspSa rxSa(int spi) {

@@ -48,9 +48,10 @@ public final class TwoHosts implements AutoCloseable {
         byte[] k1 = new byte[32];
         new Random(2018).nextBytes(k0);
         new Random(2019).nextBytes(k1);
-        int[] spis = {0x00001001, 0x80001002};  // host 0 = a, host 1 = b; b's SPI picks master key 1
-        a.configurePsp(k0, k1, PspVersion.AES_GCM_128, new int[] {PSP_VNI}, spis, 0);
-        b.configurePsp(k0, k1, PspVersion.AES_GCM_128, new int[] {PSP_VNI}, spis, 1);
+        int[] ips = {A_IP, B_IP};
+        int[] spis = {0x00001001, 0x80001002};  // b's SPI picks master key 1
+        a.configurePsp(k0, k1, PspVersion.AES_GCM_128, new int[] {PSP_VNI}, ips, spis);
+        b.configurePsp(k0, k1, PspVersion.AES_GCM_128, new int[] {PSP_VNI}, ips, spis);
     }
 
     /** Host list [a, b] on both hosts; flows from the local VM to the peer for both networks, UDP and TCP. */

@@ -100,7 +100,8 @@ public class FastpathBenchmark {
         byte[] k1 = new byte[32];
         r.nextBytes(k0);
         r.nextBytes(k1);
-        host.configurePsp(k0, k1, PspVersion.AES_GCM_128, new int[] {PSP_VNI}, new int[] {0x1001, 0x1002}, 0);
+        host.configurePsp(k0, k1, PspVersion.AES_GCM_128, new int[] {PSP_VNI}, new int[] {0xC0A80001, 0xC0A80002},
+                new int[] {0x1001, 0x1002});
         // The fast path alone: no vNIC copy in, and a sink instead of the wire.
         host.egress().replace("copy", b -> { });
         host.egress().replace("tx", b -> { });
