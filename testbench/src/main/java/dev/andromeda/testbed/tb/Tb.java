@@ -25,7 +25,8 @@ import picocli.CommandLine.Command;
                 "           installs Verilator through apt-get when it is missing and tb runs as root.",
                 "  build    Build now (otherwise tb builds on first use and when sources change).",
                 "",
-                "Exit status: 0 success, 1 usage or I/O error, 3 some jobs rejected (offload), 4 mismatches."})
+                "Exit status: 0 success, 1 usage or I/O error, 3 some jobs rejected (offload), 4 mismatches,",
+                "5 an implementation unavailable where all are required."})
 public final class Tb implements Runnable {
     /** Usage and I/O errors. */
     public static final int EXIT_USAGE = 1;
@@ -33,6 +34,8 @@ public final class Tb implements Runnable {
     public static final int EXIT_REJECTED = 3;
     /** Implementations disagreed. */
     public static final int EXIT_MISMATCH = 4;
+    /** An implementation could not run where every one is required (CI=true, -Dtb.rtl.required). */
+    public static final int EXIT_UNAVAILABLE = 5;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

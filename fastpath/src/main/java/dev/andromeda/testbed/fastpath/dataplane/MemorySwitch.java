@@ -22,6 +22,7 @@ public final class MemorySwitch implements AutoCloseable {
     private final List<Integer> addresses = new ArrayList<>();
     private volatile int[] addressArray = new int[0]; // looked up per frame without boxing
     private final List<List<FrameRing>> inbound = new ArrayList<>(); // inbound.get(receiver).get(sender)
+    private volatile FrameTap tap;
 
     public MemorySwitch(int slots, int maxFrame) {
         this.slots = slots;
@@ -47,6 +48,11 @@ public final class MemorySwitch implements AutoCloseable {
         return new Port(me);
     }
 
+    /** Shows every frame the switch delivers to {@code tap} (null: none); see {@link FrameTap}. */
+    public void tap(FrameTap tap) {
+        this.tap = tap;
+    }
+
     @Override
     public void close() {
         arena.close();
@@ -62,6 +68,7 @@ public final class MemorySwitch implements AutoCloseable {
         @Override
         public int transmit(HostBatch batch, PacketPool pool) {
             MemorySegment mem = pool.memory();
+            FrameTap t = tap;
             int sent = 0;
             for (int i = 0; i < batch.size(); i++) {
                 if (batch.dead[i]) {
@@ -73,6 +80,9 @@ public final class MemorySwitch implements AutoCloseable {
                         ? indexOf(Ipv4.dst(mem, at + Ethernet.HEADER_BYTES)) : -1;
                 if (to >= 0 && inbound.get(to).get(index).offer(mem, at, len)) {
                     sent++;
+                    if (t != null) {
+                        t.frame(mem, at, len);
+                    }
                 }
                 pool.free(batch.packets.buffer[i]);
                 batch.kill(i);

@@ -1,150 +1,143 @@
 package dev.andromeda.testbed.tb.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.andromeda.testbed.fastpath.offload.OffloadOptions;
-import dev.andromeda.testbed.fastpath.offload.Offloads;
+import dev.andromeda.testbed.hw.HardwareBackends;
 import dev.andromeda.testbed.tb.Tb;
-import dev.andromeda.testbed.tb.demo.ChecksumDemo;
-import dev.andromeda.testbed.tb.demo.DemoPackets;
+import dev.andromeda.testbed.tb.demo.Demo;
+import dev.andromeda.testbed.tb.demo.DemoJson;
+import dev.andromeda.testbed.tb.demo.DemoTables;
+import dev.andromeda.testbed.tb.demo.RunResult;
+import dev.andromeda.testbed.tb.pcap.PcapTap;
+import dev.andromeda.testbed.tb.pcap.PspDissector;
+import dev.andromeda.testbed.tb.report.DemoHtmlReport;
 import dev.andromeda.testbed.tb.report.Progress;
-import dev.andromeda.testbed.tb.report.TextTable;
+import dev.andromeda.testbed.tb.scenario.Scenario;
+import dev.andromeda.testbed.tb.scenario.ScenarioException;
+import dev.andromeda.testbed.tb.scenario.ScenarioLoader;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 
 /** {@code tb demo}: the main job. */
 @Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
         description = {
-                "The main job. For now: generated VM packets (Ethernet/IPv4/UDP+TCP, 64 bytes to jumbo) through",
-                "the checksum stage under every implementation -- sw, emu, rtl-jni, rtl-ffm -- in egress",
-                "batches of 32, with a table of agreement (byte-identical to sw), L4 checksums verified,",
-                "hardware cycles per packet, CPU ns per packet, modelled hardware ns at the clock, and",
-                "simulation wall time (kept apart: it is the simulator's cost, not the dataplane's).",
+                "The main job: a virtual network run end to end under every stage mix.",
+                "",
+                "The scenario (built in, or --scenario FILE) gives hosts, hoverboards, VMs, virtual networks",
+                "(plain GENEVE and PSP-encrypted), firewall rules, the programming model, the traffic and the",
+                "stage mixes. For each mix a fresh network is built: the hosts' dataplanes on an in-memory",
+                "switch, a VM controller elected on an embedded ZooKeeper that programs them over gRPC, and",
+                "the VMs' traffic (heavy-tailed flows, 64 bytes to jumbo, TCP and UDP). A scoreboard checks",
+                "that every packet is delivered exactly once, byte-identical to the all-sw run. Then a table",
+                "per stage (CPU ns, hardware cycles, modelled hardware ns, simulation time), the share of",
+                "traffic through the hoverboards over time and the offload flows the controller programmed.",
                 ""},
-        footer = {"", "Exit status: 0 all implementations agree, 4 a mismatch, 1 usage error."})
+        footer = {"", "Exit status: 0 every run clean, 4 a packet lost, duplicated or different, 1 usage error",
+                "(a bad scenario file says which line and why), 5 a mix could not run where RTL is required."})
 public final class DemoCommand implements Callable<Integer> {
 
-    @Option(names = "--packets", defaultValue = "4000", paramLabel = "N", description = "Packets to generate (default ${DEFAULT-VALUE}).")
-    int packets;
+    @Option(names = "--scenario", paramLabel = "FILE", description = "Scenario YAML (default: the built-in one;"
+            + " see testbench/src/main/resources/scenarios/default.yaml).")
+    Path scenarioFile;
 
-    @Option(names = "--quick", description = "A short run (1,000 packets).")
+    @Option(names = "--quick", description = "A short run: at most 1,000 packets and 4 intervals.")
     boolean quick;
 
-    @Option(names = "--impls", split = ",", paramLabel = "IMPL[,IMPL...]",
-            description = "Implementations to run (default: sw,emu,rtl-jni,rtl-ffm).")
-    List<String> impls;
+    @Option(names = "--packets", paramLabel = "N", description = "Override the scenario's packet count.")
+    Integer packets;
 
-    @Option(names = "--seed", defaultValue = "2026", description = "Seed of the traffic (default ${DEFAULT-VALUE}).")
-    long seed;
-
-    @Option(names = "--clock-mhz", defaultValue = "250", paramLabel = "MHZ", description = "Clock for modelled hardware time (default ${DEFAULT-VALUE}).")
-    double clockMHz;
-
-    @Option(names = "--json", paramLabel = "FILE", description = "Also write the results as JSON.")
+    @Option(names = "--json", paramLabel = "FILE", description = "Write the results as JSON.")
     Path json;
 
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
+    @Option(names = "--pcap", paramLabel = "FILE", description = "Write the all-sw run's traffic between hosts "
+            + "as a pcap file (Wireshark, tshark: GENEVE and PSP).")
+    Path pcap;
+
+    @Option(names = "--report", paramLabel = "DIR", defaultValue = "target/tb-demo/report",
+            description = "Write an HTML report with charts here (default ${DEFAULT-VALUE}).")
+    Path report;
+
+    @Option(names = "--work-dir", paramLabel = "DIR", defaultValue = "target/tb-demo",
+            description = "ZooKeeper data and host checkpoints (default ${DEFAULT-VALUE}).")
+    Path workDir;
+
+    @Option(names = "--warmup", negatable = true, defaultValue = "true",
+            description = "Warm the JIT up with a short run of every mix first (default; --no-warmup skips it).")
+    boolean warmup;
+
+    /** Enough for the JIT to compile the dataplane's loops before the measured runs. */
+    static final int WARMUP_PACKETS = 500;
+
+    @Spec
+    CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
-        int n = quick ? 1000 : packets;
-        if (n < 1) {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--packets must be at least 1");
+        Scenario s;
+        try {
+            s = scenarioFile == null ? ScenarioLoader.defaults() : ScenarioLoader.load(scenarioFile);
+        } catch (ScenarioException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
         }
-        List<String> chosen = impls == null ? Offloads.IMPLEMENTATIONS : impls;
-        if (!chosen.contains("sw")) {
-            chosen = new java.util.ArrayList<>(chosen);
-            chosen.addFirst("sw"); // the reference every other run is compared with
-        }
-        for (String impl : chosen) {
-            Offloads.checksumProvider(impl); // unknown names fail here
-        }
-        OffloadOptions options = new OffloadOptions(seed, 0, 0, null, clockMHz);
-        List<DemoPackets.Packet> traffic = DemoPackets.generate(n, seed);
-        long bytes = traffic.stream().mapToLong(p -> p.frame().length).sum();
-        System.out.printf(Locale.ROOT, "tb demo: %,d packets (%,d bytes, seed %d) through the checksum stage, batches of %d%n%n",
-                n, bytes, seed, ChecksumDemo.BATCH);
-
+        s = sized(s);
+        System.out.println(DemoTables.header(s, workDir));
         Progress progress = new Progress();
-        List<ChecksumDemo.Run> runs = ChecksumDemo.run(traffic, chosen, options,
-                (impl, done) -> progress.update("checksum " + impl, done, n));
-        progress.done();
-
-        TextTable t = new TextTable("impl", "packets", "agree w/ sw", "L4 csum ok", "hw cycles/pkt", "CPU ns/pkt",
-                String.format(Locale.ROOT, "hw ns/pkt @%.0fMHz", clockMHz), "sim wall ms", "sim Mcycles/s");
-        boolean mismatch = false;
-        for (ChecksumDemo.Run r : runs) {
-            if (!r.ran()) {
-                t.row(r.impl(), "unavailable: " + r.unavailable());
-                continue;
+        Demo.Report r;
+        try (PcapTap tap = pcap == null ? null : new PcapTap(pcap)) {
+            r = Demo.run(s, workDir, warmup ? Math.min(WARMUP_PACKETS, s.traffic().packets()) : 0, tap,
+                    (run, runs, mix, sent, n) ->
+                    progress.update("run " + run + "/" + runs + " " + mix, sent, n));
+            progress.done();
+            if (tap != null) {
+                Path lua = PspDissector.writeBeside(pcap);
+                System.out.println("pcap: " + tap.frames() + " frames of the all-sw run written to "
+                        + pcap.toAbsolutePath());
+                System.out.println("      PSP decodes with the dissector written beside it: tshark -X lua_script:"
+                        + lua.toAbsolutePath() + " -r " + pcap.toAbsolutePath());
             }
-            boolean hw = !r.impl().equals("sw");
-            mismatch |= r.agree() != r.packets() || r.valid() != r.packets();
-            t.row(r.impl(), r.packets(), r.agree() + "/" + r.packets(), r.valid() + "/" + r.packets(),
-                    hw ? fmt(r.hwCyclesPerPacket(), 1) : "-", fmt(r.cpuNsPerPacket(), 1),
-                    hw ? fmt(r.hwNsPerPacket(), 1) : "-", hw ? fmt(r.simWallNs() / 1e6, 1) : "-",
-                    hw ? fmt(r.simMcyclesPerSecond(), 2) : "-");
         }
-        System.out.println(t.render());
-        System.out.println("CPU ns/pkt: for sw the checksum itself; for hardware the host's share (reading descriptors,");
-        System.out.println("writing completions). Simulation wall time is the simulator's cost and is not counted as CPU.");
+        System.out.println(DemoTables.render(r));
         if (json != null) {
-            writeJson(runs, n, bytes);
+            DemoJson.write(r, json);
             System.out.println("JSON written to " + json.toAbsolutePath());
         }
-        if (runs.stream().anyMatch(r -> !r.ran())) {
+        Path html = DemoHtmlReport.write(r, report);
+        System.out.println("HTML report: " + html.toAbsolutePath().toUri());
+        boolean unavailable = r.runs().stream().anyMatch(x -> !x.ran());
+        if (unavailable) {
             System.out.println();
-            System.out.println("Some implementations could not run here (see the table); './tb impls' says why,");
+            System.out.println("Some mixes could not run here (see above); './tb impls' says why,");
             System.out.println("'sudo apt-get install -y verilator g++ make' then './tb build' brings the RTL ones.");
         }
-        if (mismatch) {
-            System.out.println("MISMATCH: an implementation disagreed with sw or produced an invalid checksum.");
+        if (r.runs().stream().filter(RunResult::ran).anyMatch(x -> !x.verdict().clean())) {
+            System.out.println("FAIL: a run lost, duplicated, misdelivered or changed packets (see the examples).");
             return Tb.EXIT_MISMATCH;
+        }
+        if (unavailable && HardwareBackends.rtlRequired()) {
+            return Tb.EXIT_UNAVAILABLE;
         }
         return 0;
     }
 
-    private void writeJson(List<ChecksumDemo.Run> runs, int n, long bytes) throws java.io.IOException {
-        ObjectMapper m = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-        ObjectNode root = m.createObjectNode();
-        root.put("stage", "checksum");
-        root.put("packets", n);
-        root.put("bytes", bytes);
-        root.put("seed", seed);
-        root.put("clockMHz", clockMHz);
-        ArrayNode arr = root.putArray("runs");
-        for (ChecksumDemo.Run r : runs) {
-            ObjectNode o = arr.addObject();
-            o.put("impl", r.impl());
-            if (!r.ran()) {
-                o.put("unavailable", r.unavailable());
-                continue;
-            }
-            o.put("packets", r.packets());
-            o.put("agree", r.agree());
-            o.put("checksumsValid", r.valid());
-            o.put("hwCycles", r.hwCycles());
-            o.put("hwCyclesPerPacket", r.hwCyclesPerPacket());
-            o.put("cpuNsPerPacket", r.cpuNsPerPacket());
-            o.put("hwNsPerPacket", r.hwNsPerPacket());
-            o.put("simWallNs", r.simWallNs());
+    /** The scenario with --quick and --packets applied. */
+    private Scenario sized(Scenario s) {
+        int n = packets != null ? packets : quick ? Math.min(1000, s.traffic().packets()) : s.traffic().packets();
+        if (n < 1) {
+            throw new ParameterException(spec.commandLine(), "--packets must be at least 1");
         }
-        if (json.toAbsolutePath().getParent() != null) {
-            Files.createDirectories(json.toAbsolutePath().getParent());
+        int flows = Math.min(s.traffic().flows(), n);
+        Scenario.Traffic t = new Scenario.Traffic(n, flows, s.traffic().flowSizeAlpha(), s.traffic().tcpShare(),
+                s.traffic().minFrame(), s.traffic().maxFrame(), s.traffic().sizes());
+        Scenario.ControlPlane c = s.control();
+        if (quick) {
+            c = new Scenario.ControlPlane(c.model(), c.offloadThresholdBps(), Math.min(4, c.intervals()),
+                    c.intervalSeconds(), c.idleIntervals());
         }
-        m.writeValue(json.toFile(), root);
-    }
-
-    private static String fmt(double v, int decimals) {
-        return String.format(Locale.ROOT, "%,." + decimals + "f", v);
+        return new Scenario(s.name(), s.seed(), s.hosts(), s.hoverboards(), s.vmsPerHost(), c, s.networks(), t,
+                s.mixes(), s.clockMHz());
     }
 }

@@ -1,0 +1,107 @@
+package dev.andromeda.testbed.tb.demo;
+
+import dev.andromeda.testbed.control.election.EmbeddedZooKeeper;
+import dev.andromeda.testbed.fastpath.dataplane.FrameTap;
+import dev.andromeda.testbed.fastpath.offload.OffloadOptions;
+import dev.andromeda.testbed.fastpath.offload.OffloadProvider;
+import dev.andromeda.testbed.fastpath.offload.Offloads;
+import dev.andromeda.testbed.fastpath.offload.Stage;
+import dev.andromeda.testbed.fastpath.pipeline.StageMix;
+import dev.andromeda.testbed.tb.scenario.Scenario;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code tb demo}'s engine: one scenario, its traffic drawn once, run under
+ * each stage mix in turn on a fresh network programmed by a VM controller on
+ * an embedded ZooKeeper (one for the whole demo, its data under
+ * {@code workDir/zookeeper}). The first mix (all {@code sw}) is the reference:
+ * every later run's deliveries are compared with it byte for byte.
+ */
+public final class Demo {
+    /** What the demo found. */
+    public record Report(Scenario scenario, int packets, long frameBytes, int flows, List<RunResult> runs,
+                         Path workDir) {
+        public boolean clean() {
+            return runs.stream().allMatch(r -> r.ran() && r.verdict().clean());
+        }
+    }
+
+    /** Told about progress: which run (1-based, of how many) and packets sent of how many. */
+    public interface Progress {
+        void update(int run, int runs, String mix, long sent, long packets);
+    }
+
+    private Demo() {
+    }
+
+    /**
+     * @param warmupPackets packets of a warm-up run under every mix before the measured runs (0: none), so
+     *                      the CPU figures are not the JIT compiler's start-up
+     * @param pcapTap       sees the reference run's frames on the wire (null: no capture)
+     */
+    public static Report run(Scenario scenario, Path workDir, int warmupPackets, FrameTap pcapTap, Progress progress)
+            throws IOException, InterruptedException {
+        DemoTopology topology = new DemoTopology(scenario);
+        TrafficPlan plan = TrafficPlan.draw(topology);
+        OffloadOptions options = new OffloadOptions(scenario.seed(), 0, 0, null, scenario.clockMHz());
+        List<RunResult> runs = new ArrayList<>();
+        try (EmbeddedZooKeeper zk = EmbeddedZooKeeper.start(workDir.resolve("zookeeper"))) {
+            List<String> mixes = scenario.mixes();
+            if (warmupPackets > 0) {
+                DemoTopology small = new DemoTopology(withPackets(scenario, warmupPackets));
+                TrafficPlan warm = TrafficPlan.draw(small);
+                DemoRunner runner = new DemoRunner(small, warm, zk, workDir.resolve("warm-up"), options);
+                for (int i = 0; i < mixes.size(); i++) {
+                    StageMix mix = StageMix.parse(mixes.get(i));
+                    if (unavailability(mix) == null) {
+                        int run = i + 1;
+                        runner.run(i, mix, null, null, sent -> progress.update(run, mixes.size(),
+                                "warm-up " + mix, sent, warm.packets()));
+                    }
+                }
+            }
+            DemoRunner runner = new DemoRunner(topology, plan, zk, workDir, options);
+            Map<Long, byte[]> reference = null;
+            for (int i = 0; i < mixes.size(); i++) {
+                StageMix mix = StageMix.parse(mixes.get(i));
+                String why = unavailability(mix);
+                if (why != null) {
+                    runs.add(RunResult.unavailable(mix.toString(), why));
+                    continue;
+                }
+                int run = i + 1;
+                DemoRunner.Outcome o = runner.run(i, mix, reference, reference == null ? pcapTap : null,
+                        sent -> progress.update(run, mixes.size(), mix.toString(), sent, plan.packets()));
+                if (reference == null) {
+                    reference = o.delivered();
+                }
+                runs.add(o.result());
+            }
+        }
+        return new Report(scenario, plan.packets(), plan.frameBytes(), plan.flows().size(), runs, workDir);
+    }
+
+    static Scenario withPackets(Scenario s, int packets) {
+        Scenario.Traffic t = s.traffic();
+        Scenario.Traffic fewer = new Scenario.Traffic(packets, Math.min(t.flows(), packets), t.flowSizeAlpha(),
+                t.tcpShare(), t.minFrame(), t.maxFrame(), t.sizes());
+        return new Scenario(s.name(), s.seed(), s.hosts(), s.hoverboards(), s.vmsPerHost(), s.control(), s.networks(),
+                fewer, s.mixes(), s.clockMHz());
+    }
+
+    /** Why some stage of the mix cannot run here (its implementation did not load), or null. */
+    static String unavailability(StageMix mix) {
+        for (Stage s : Stage.values()) {
+            OffloadProvider<?> p = Offloads.provider(s.providerType(), mix.implementation(s));
+            if (!p.isAvailable()) {
+                return s.label() + "=" + mix.implementation(s) + ": " + p.unavailabilityCause();
+            }
+        }
+        return null;
+    }
+}

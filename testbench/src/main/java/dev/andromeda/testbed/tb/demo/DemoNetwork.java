@@ -1,0 +1,190 @@
+package dev.andromeda.testbed.tb.demo;
+
+import dev.andromeda.testbed.control.agent.HostAgent;
+import dev.andromeda.testbed.control.election.EmbeddedZooKeeper;
+import dev.andromeda.testbed.control.election.PartitionElection;
+import dev.andromeda.testbed.control.partition.ConsistentHashRing;
+import dev.andromeda.testbed.control.programming.GatewayModel;
+import dev.andromeda.testbed.control.programming.OffloadPlanner;
+import dev.andromeda.testbed.control.programming.PreProgrammedModel;
+import dev.andromeda.testbed.control.programming.ProgrammingModel;
+import dev.andromeda.testbed.control.rpc.HostAgentClient;
+import dev.andromeda.testbed.control.vmc.MasterFollower;
+import dev.andromeda.testbed.control.vmc.VmcNode;
+import dev.andromeda.testbed.fastpath.dataplane.FrameTap;
+import dev.andromeda.testbed.fastpath.dataplane.Host;
+import dev.andromeda.testbed.fastpath.dataplane.MemorySwitch;
+import dev.andromeda.testbed.fastpath.dataplane.VirtioNic;
+import dev.andromeda.testbed.fastpath.dataplane.VmPort;
+import dev.andromeda.testbed.fastpath.offload.OffloadOptions;
+import dev.andromeda.testbed.fastpath.pipeline.StageMix;
+import dev.andromeda.testbed.fastpath.psp.PspVersion;
+import dev.andromeda.testbed.tb.demo.DemoTopology.DemoVm;
+import dev.andromeda.testbed.tb.scenario.Scenario;
+import org.apache.curator.framework.CuratorFramework;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.function.BooleanSupplier;
+import java.util.function.LongSupplier;
+
+/**
+ * One run's network, assembled from real parts: the hosts' dataplanes on an
+ * in-memory switch, a VM controller elected on the (embedded) ZooKeeper that
+ * programs them over gRPC through each host's agent (checkpointing under
+ * {@code stateDir}), PSP keys for the encrypted networks, and the VMs plugged
+ * in. Nothing is programmed by hand: the flows the hosts run are what the
+ * controller derived from the desired state with the scenario's model.
+ */
+final class DemoNetwork implements AutoCloseable {
+    /** Receive-ring and buffer sizing: frames up to 9,000 bytes plus GENEVE, PSP and the ICV. */
+    static final int BUFFER_BYTES = 10_240 + 256;
+    static final int BUFFERS = 4096;
+
+    final DemoTopology topology;
+    final MemorySwitch wire = new MemorySwitch(512, 16_384);
+    final Map<Integer, Host> hosts = new LinkedHashMap<>();
+    final Map<Long, VirtioNic> nics = new LinkedHashMap<>();
+    final VmcNode vmc;
+    private final List<HostAgent> agents = new ArrayList<>();
+    private final List<HostAgentClient> clients = new ArrayList<>();
+    private final MasterFollower follower;
+
+    DemoNetwork(DemoTopology topology, StageMix mix, OffloadOptions options, EmbeddedZooKeeper zk, Path stateDir,
+                LongSupplier simulatedClock, FrameTap tap) throws IOException, InterruptedException {
+        this.topology = topology;
+        Scenario s = topology.scenario();
+        VmcNode started = null;
+        MasterFollower f = null;
+        try {
+            for (int id = 1; id <= topology.hostCount(); id++) {
+                String name = (topology.isHoverboard(id) ? "hoverboard-" : "host-") + id;
+                Host h = new Host(name, DemoTopology.hostIp(id), DemoTopology.hostMac(id), BUFFERS, BUFFER_BYTES, mix,
+                        options);
+                hosts.put(id, h);
+                h.connect(wire.attach(DemoTopology.hostIp(id)));
+            }
+            wire.tap(tap);
+            configurePsp(s);
+            for (DemoVm v : topology.vms()) {
+                VirtioNic nic = hosts.get(v.vm().hostId()).addVm(new VmPort(v.port(), v.vm().vni(), v.vm().ipv4(),
+                        v.vm().mac()));
+                nics.put(v.key(), nic);
+            }
+            int partition = ConsistentHashRing.of(1).partitions().first();
+            started = startVmc(s, zk.connectString(), partition, simulatedClock);
+            started.setState(topology.state());
+            VmcNode v = started;
+            await("the VM controller to be elected", v::isMaster);
+            InetSocketAddress master;
+            try (CuratorFramework observer = PartitionElection.newClient(zk.connectString(),
+                    PartitionElection.Timeouts.FAST)) {
+                await("the master's address in ZooKeeper", () -> VmcNode.masterOf(observer, partition) != null);
+                master = VmcNode.masterOf(observer, partition);
+            }
+            for (Map.Entry<Integer, Host> e : hosts.entrySet()) {
+                HostAgent agent = new HostAgent(e.getValue(), stateDir.resolve(e.getValue().name()));
+                agents.add(agent);
+                clients.add(new HostAgentClient(agent, VmcNode.hostName(e.getKey()), master, Duration.ofMillis(20),
+                        Duration.ofMillis(200)).start());
+            }
+            f = MasterFollower.follow(zk.connectString(), partition, clients, 50);
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            if (started != null) {
+                started.close();
+            }
+            closeAll();
+            throw e;
+        }
+        this.vmc = started;
+        this.follower = f;
+        awaitConverged();
+    }
+
+    private static VmcNode startVmc(Scenario s, String connect, int partition, LongSupplier clock) throws IOException {
+        ConsistentHashRing ring = ConsistentHashRing.of(1);
+        Scenario.ControlPlane c = s.control();
+        return switch (c.model()) {
+            case "hoverboard" -> VmcNode.startHoverboard("vmc", connect, partition, ring,
+                    ProgrammingModel.DEFAULT_PROTOCOLS, new OffloadPlanner(c.offloadThresholdBps(), c.idleIntervals(),
+                            clock));
+            case "gateway" -> VmcNode.start("vmc", connect, partition, ring, new GatewayModel());
+            case "preprogrammed" -> VmcNode.start("vmc", connect, partition, ring, new PreProgrammedModel());
+            default -> throw new IllegalArgumentException("programming model '" + c.model()
+                    + "' cannot run in the demo (preprogrammed, hoverboard, gateway)");
+        };
+    }
+
+    /** Every host derives its SAs from the same two master keys (seeded: runs are reproducible). */
+    private void configurePsp(Scenario s) {
+        int[] vnis = s.networks().stream().filter(Scenario.Network::psp).mapToInt(Scenario.Network::vni).toArray();
+        if (vnis.length == 0) {
+            return;
+        }
+        Random r = new Random(s.seed() ^ 0x5053_5021L);
+        byte[] k0 = new byte[32];
+        byte[] k1 = new byte[32];
+        r.nextBytes(k0);
+        r.nextBytes(k1);
+        int[] ips = new int[hosts.size()];
+        int[] spis = new int[hosts.size()];
+        int i = 0;
+        for (int id : hosts.keySet()) {
+            ips[i] = DemoTopology.hostIp(id);
+            spis[i] = (id % 2 == 0 ? 0x8000_0000 : 0) | 0x1000 | id; // the SPI's top bit picks the master key
+            i++;
+        }
+        for (Host h : hosts.values()) {
+            h.configurePsp(k0, k1, PspVersion.AES_GCM_128, vnis, ips, spis);
+        }
+    }
+
+    /** Waits until every host's agent runs the controller's current program version. */
+    void awaitConverged() throws InterruptedException {
+        long want = vmc.programVersion();
+        await("every host to run program version " + want,
+                () -> agents.stream().allMatch(a -> a.runningVersion() >= want));
+    }
+
+    private static void await(String what, BooleanSupplier ok) throws InterruptedException {
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (!ok.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("timed out after 30 s waiting for " + what);
+            }
+            Thread.sleep(2);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (follower != null) {
+            follower.close();
+        }
+        for (HostAgentClient c : clients) {
+            c.close();   // before the controller goes, so no client sets out to reconnect
+        }
+        clients.clear();
+        if (vmc != null) {
+            vmc.close();
+        }
+        closeAll();
+    }
+
+    private void closeAll() {
+        for (HostAgentClient c : clients) {
+            c.close();
+        }
+        for (Host h : hosts.values()) {
+            h.close();
+        }
+        wire.close();
+    }
+}

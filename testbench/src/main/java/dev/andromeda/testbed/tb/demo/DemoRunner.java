@@ -1,0 +1,244 @@
+package dev.andromeda.testbed.tb.demo;
+
+import dev.andromeda.testbed.control.election.EmbeddedZooKeeper;
+import dev.andromeda.testbed.control.programming.OffloadFlow;
+import dev.andromeda.testbed.control.programming.OffloadPlanner;
+import dev.andromeda.testbed.fastpath.dataplane.Drop;
+import dev.andromeda.testbed.fastpath.dataplane.FrameTap;
+import dev.andromeda.testbed.fastpath.dataplane.Host;
+import dev.andromeda.testbed.fastpath.dataplane.VirtioNic;
+import dev.andromeda.testbed.fastpath.flow.FlowTable;
+import dev.andromeda.testbed.fastpath.offload.OffloadOptions;
+import dev.andromeda.testbed.fastpath.pipeline.StageMix;
+import dev.andromeda.testbed.tb.demo.TrafficPlan.Packet;
+import dev.andromeda.testbed.tb.scenario.Scenario;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.LongConsumer;
+
+/**
+ * Runs a scenario's traffic under one stage mix on a fresh {@link DemoNetwork}.
+ * The loop is the hosts' own busy-polling duty cycle, driven on this thread:
+ * the VMs send an interval's packets (a batch of 32 at a time, then every host
+ * takes a turn), the hosts run until the network is quiet, and every frame a
+ * VM receives goes to the {@link Scoreboard}. At each interval's end the
+ * sending hosts' usage (default-routed flows and offload flows) is reported to
+ * the VM controller, which plans offload flows and reprograms the hosts; the
+ * next interval starts once they run the new program.
+ */
+public final class DemoRunner {
+    private final DemoTopology topology;
+    private final TrafficPlan plan;
+    private final EmbeddedZooKeeper zk;
+    private final Path workDir;
+    private final OffloadOptions options;
+
+    public DemoRunner(DemoTopology topology, TrafficPlan plan, EmbeddedZooKeeper zk, Path workDir,
+                      OffloadOptions options) {
+        this.topology = topology;
+        this.plan = plan;
+        this.zk = zk;
+        this.workDir = workDir;
+        this.options = options;
+    }
+
+    /**
+     * @param reference the reference run's delivered frames (null when this is the reference)
+     * @param tap       sees every frame on the wire, or null
+     * @param progress  told the packets sent so far
+     */
+    public Outcome run(int index, StageMix mix, Map<Long, byte[]> reference, FrameTap tap, LongConsumer progress)
+            throws IOException, InterruptedException {
+        Scenario s = topology.scenario();
+        long[] clock = {0};
+        long intervalNs = (long) (s.control().intervalSeconds() * 1e9);
+        Scoreboard board = new Scoreboard(reference);
+        long t0 = System.nanoTime();
+        try (DemoNetwork net = new DemoNetwork(topology, mix, options, zk, workDir.resolve("run-" + index),
+                () -> clock[0], tap)) {
+            List<RunResult.Interval> intervals = new ArrayList<>();
+            List<String> offloadLog = new ArrayList<>();
+            Map<OffloadFlow, Long> offloadBytesSeen = new HashMap<>();
+            long sent = 0;
+            long cpu0 = dataplaneCpu(net);
+            for (int i = 0; i < plan.intervals(); i++) {
+                long wire0 = vmHostsToWire(net);
+                long hb0 = hoverboardForwarded(net);
+                int inBatch = 0;
+                for (Packet p : plan.interval(i)) {
+                    byte[] frame = GuestFrames.frame(p);
+                    board.expect(p.id(), p.flow().dst().key(), GuestFrames.completed(frame, p.flow().tcp()));
+                    VirtioNic nic = net.nics.get(p.flow().src().key());
+                    while (!nic.send(frame, GuestFrames.csumStart(), GuestFrames.csumOffset(p.flow().tcp()))) {
+                        pump(net, board);   // ring or pool full: let the hosts move packets, then try again
+                    }
+                    sent++;
+                    if (++inBatch == 32) {
+                        inBatch = 0;
+                        turn(net, board);
+                        progress.accept(sent);
+                    }
+                }
+                pump(net, board);
+                progress.accept(sent);
+                clock[0] += intervalNs;
+                List<String> changes = endInterval(net, offloadBytesSeen);
+                for (String c : changes) {
+                    offloadLog.add("interval " + i + ": " + c);
+                }
+                intervals.add(new RunResult.Interval(i, vmHostsToWire(net) - wire0, hoverboardForwarded(net) - hb0,
+                        offloadBytesSeen.size()));
+                if (!changes.isEmpty()) {
+                    net.awaitConverged();
+                }
+            }
+            pump(net, board);
+            long cpu = dataplaneCpu(net) - cpu0;
+            return new Outcome(new RunResult(mix.toString(), null, board.verdict(),
+                    StageCost.of(net.hosts.values(), options.clockMHz()), intervals, offloadLog, drops(net),
+                    net.vmc.programVersion(), System.nanoTime() - t0, cpu), board.deliveredFrames());
+        }
+    }
+
+    /** The run's result and the frames it delivered (the reference for the runs after it). */
+    public record Outcome(RunResult result, Map<Long, byte[]> delivered) {
+    }
+
+    /** One turn of every host, and the VMs take what they received. */
+    private static int turn(DemoNetwork net, Scoreboard board) {
+        int work = 0;
+        for (Host h : net.hosts.values()) {
+            work += h.doWork();
+            drainVms(net, board);
+        }
+        return work;
+    }
+
+    /** Turns until no host moves a packet three turns running. */
+    private static void pump(DemoNetwork net, Scoreboard board) {
+        for (int idle = 0; idle < 3; ) {
+            idle = turn(net, board) == 0 ? idle + 1 : 0;
+        }
+    }
+
+    private static void drainVms(DemoNetwork net, Scoreboard board) {
+        for (Map.Entry<Long, VirtioNic> e : net.nics.entrySet()) {
+            for (VirtioNic.Received r; (r = e.getValue().receive()) != null; ) {
+                board.received(e.getKey(), r.frame());
+            }
+        }
+    }
+
+    /**
+     * The sending hosts report their usage to the controller -- default-routed
+     * flows as measured on the way to the hoverboards, offload flows from their
+     * flow-table counters -- and the controller ends the interval.
+     */
+    private List<String> endInterval(DemoNetwork net, Map<OffloadFlow, Long> offloadBytesSeen) {
+        if (!"hoverboard".equals(topology.scenario().control().model())) {
+            return List.of();
+        }
+        for (Map.Entry<Integer, Host> e : net.hosts.entrySet()) {
+            int sender = e.getKey();
+            e.getValue().defaultRouteUsage().drain((vni, proto, src, dst, bytes) ->
+                    net.vmc.reportUsage(sender, vni, proto, src, dst, bytes));
+            FlowTable t = e.getValue().flowTable();
+            for (Map.Entry<OffloadFlow, Long> o : offloadBytesSeen.entrySet()) {
+                OffloadFlow f = o.getKey();
+                if (f.senderHostId() != sender) {
+                    continue;
+                }
+                int at = t.lookup(f.vni(), f.proto(), f.src(), f.dst());
+                if (at != FlowTable.MISS) {
+                    long now = t.bytes(at);
+                    net.vmc.reportUsage(sender, f.vni(), f.proto(), f.src(), f.dst(), Math.max(0, now - o.getValue()));
+                    o.setValue(now);
+                }
+            }
+        }
+        OffloadPlanner.Decisions d = net.vmc.endUsageInterval();
+        List<String> changes = new ArrayList<>();
+        for (OffloadFlow f : d.added()) {
+            changes.add(String.format("offload %s (%.0f kbps)", describe(f), d.bitsPerSecond().get(f) / 1000));
+            offloadBytesSeen.put(f, 0L);
+        }
+        for (OffloadFlow f : d.removed()) {
+            changes.add("idle, removed " + describe(f));
+            offloadBytesSeen.remove(f);
+        }
+        // The counters of a newly offloaded flow start from what its table holds now.
+        for (OffloadFlow f : d.added()) {
+            Host h = net.hosts.get(f.senderHostId());
+            int at = h.flowTable().lookup(f.vni(), f.proto(), f.src(), f.dst());
+            offloadBytesSeen.put(f, at == FlowTable.MISS ? 0 : h.flowTable().bytes(at));
+        }
+        return changes;
+    }
+
+    private static String describe(OffloadFlow f) {
+        return String.format("vni %d %s %s -> %s from host %d", f.vni(), f.proto() == 6 ? "tcp" : f.proto() == 17
+                ? "udp" : "proto " + f.proto(), ip(f.src()), ip(f.dst()), f.senderHostId());
+    }
+
+    static String ip(int a) {
+        return (a >>> 24) + "." + (a >>> 16 & 255) + "." + (a >>> 8 & 255) + "." + (a & 255);
+    }
+
+    private long vmHostsToWire(DemoNetwork net) {
+        long n = 0;
+        for (Map.Entry<Integer, Host> e : net.hosts.entrySet()) {
+            if (!topology.isHoverboard(e.getKey())) {
+                n += e.getValue().counters().toWire();
+            }
+        }
+        return n;
+    }
+
+    private long hoverboardForwarded(DemoNetwork net) {
+        long n = 0;
+        for (Map.Entry<Integer, Host> e : net.hosts.entrySet()) {
+            if (topology.isHoverboard(e.getKey())) {
+                n += e.getValue().counters().hairpinned();
+            }
+        }
+        return n;
+    }
+
+    private static long dataplaneCpu(DemoNetwork net) {
+        long n = 0;
+        for (Host h : net.hosts.values()) {
+            for (var p : List.of(h.egress(), h.ingress(), h.forward())) {
+                for (var a : p.accounts()) {
+                    n += a.cpuNs();
+                }
+            }
+        }
+        return n;
+    }
+
+    private static Map<String, Long> drops(DemoNetwork net) {
+        Map<String, Long> out = new LinkedHashMap<>();
+        for (Host h : net.hosts.values()) {
+            for (Drop d : Drop.values()) {
+                long n = h.counters().drops(d);
+                if (n > 0) {
+                    out.merge(h.name() + " " + d.name(), n, Long::sum);
+                }
+            }
+            if (h.counters().malformedTotal() > 0) {
+                out.merge(h.name() + " MALFORMED", h.counters().malformedTotal(), Long::sum);
+            }
+            long refused = h.vms().stream().mapToLong(VirtioNic::txRefused).sum();
+            if (refused > 0) {
+                out.merge(h.name() + " VM_TX_RING_FULL (retried)", refused, Long::sum);
+            }
+        }
+        return out;
+    }
+}

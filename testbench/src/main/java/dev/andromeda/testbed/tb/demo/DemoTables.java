@@ -1,0 +1,93 @@
+package dev.andromeda.testbed.tb.demo;
+
+import dev.andromeda.testbed.tb.report.TextTable;
+import dev.andromeda.testbed.tb.scenario.Scenario;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Collectors;
+
+/** The demo's results as terminal text: what runs, the scoreboard, stage costs, hoverboards over time. */
+public final class DemoTables {
+    private DemoTables() {
+    }
+
+    /** What the demo is about to run. */
+    public static String header(Scenario s, Path workDir) {
+        String nets = s.networks().stream()
+                .map(n -> String.format("%s (VNI %d, %s)", n.name(), n.vni(), n.psp() ? "PSP" : "GENEVE"))
+                .collect(Collectors.joining(", "));
+        return String.format(Locale.ROOT, """
+                tb demo: scenario '%s' (seed %d)
+                  %d hosts + %d hoverboard(s), %d VMs per host per network; networks: %s
+                  %,d packets in %,d flows over %d intervals; programming model %s; %d stage mixes
+                  control plane: VM controller elected on embedded ZooKeeper (%s), hosts programmed over gRPC
+                """, s.name(), s.seed(), s.hosts(), s.hoverboards(), s.vmsPerHost(), nets, s.traffic().packets(),
+                s.traffic().flows(), s.control().intervals(), s.control().model(), s.mixes().size(),
+                workDir.resolve("zookeeper").toAbsolutePath());
+    }
+
+    public static String render(Demo.Report r) {
+        StringBuilder b = new StringBuilder();
+        b.append(String.format(Locale.ROOT, "%n%,d packets (%,d bytes of guest frames) in %,d flows, per run.%n%n",
+                r.packets(), r.frameBytes(), r.flows()));
+        b.append("Scoreboard: every packet delivered exactly once, to its VM, byte-identical to the all-sw run\n");
+        TextTable t = new TextTable("mix", "sent", "delivered", "lost", "dup", "misdelivered", "mismatches",
+                "verdict", "wall s", "dataplane CPU ns/pkt");
+        for (RunResult x : r.runs()) {
+            if (!x.ran()) {
+                t.row(x.mix(), "unavailable: " + x.unavailable());
+                continue;
+            }
+            Scoreboard.Verdict v = x.verdict();
+            t.row(x.mix(), v.sent(), v.delivered(), v.lost(), v.duplicates(), v.misdelivered(), v.mismatches(),
+                    v.clean() ? "ok" : "FAIL", fmt(x.wallNs() / 1e9, 2),
+                    fmt(v.sent() == 0 ? 0 : (double) x.dataplaneCpuNs() / v.sent(), 0));
+        }
+        b.append(t.render()).append('\n');
+        for (RunResult x : r.runs()) {
+            if (x.ran() && !x.verdict().examples().isEmpty()) {
+                b.append(x.mix()).append(":\n");
+                x.verdict().examples().forEach(e -> b.append("  ").append(e).append('\n'));
+            }
+        }
+        b.append(String.format(Locale.ROOT, "%nStage costs per packet through the stage, all hosts, both directions"
+                + " (hw ns modelled at %.0f MHz; sim = simulator wall time, not CPU)%n", r.scenario().clockMHz()));
+        TextTable c = new TextTable("mix", "stage", "impl", "packets", "CPU ns/pkt", "hw cycles/pkt", "hw ns/pkt",
+                "sim ms");
+        for (RunResult x : r.runs()) {
+            for (StageCost s : x.stages()) {
+                boolean hw = s.hwCycles() > 0 || !s.impl().equals("sw");
+                c.row(x.mix(), s.stage(), s.impl(), s.packets(), fmt(s.cpuNsPerPacket(), 1),
+                        hw ? fmt(s.hwCyclesPerPacket(), 1) : "-", hw ? fmt(s.hwNsPerPacket(), 1) : "-",
+                        hw ? fmt(s.simNs() / 1e6, 1) : "-");
+            }
+        }
+        b.append(c.render()).append('\n');
+        RunResult ref = r.runs().stream().filter(RunResult::ran).findFirst().orElse(null);
+        if (ref != null && !ref.intervals().isEmpty()) {
+            b.append(String.format(Locale.ROOT, "%nShare of inter-host traffic through the hoverboards, per interval"
+                    + " (%s run; the same in every run):%n", ref.mix()));
+            TextTable h = new TextTable("interval", "inter-host pkts", "via hoverboard", "share", "offload flows");
+            for (RunResult.Interval i : ref.intervals()) {
+                h.row(i.index(), i.interHostPackets(), i.viaHoverboard(),
+                        fmt(100 * i.hoverboardShare(), 1) + " %", i.offloadFlows());
+            }
+            b.append(h.render()).append('\n');
+            List<String> o = ref.offloadFlows();
+            b.append(String.format(Locale.ROOT, "%nOffload flows the VM controller programmed (%d):%n", o.size()));
+            o.stream().limit(12).forEach(x -> b.append("  ").append(x).append('\n'));
+            if (o.size() > 12) {
+                b.append("  ... ").append(o.size() - 12).append(" more in the JSON and the report\n");
+            }
+        }
+        r.runs().stream().filter(x -> x.ran() && !x.drops().isEmpty()).forEach(x ->
+                b.append(x.mix()).append(" drops: ").append(x.drops()).append('\n'));
+        return b.toString();
+    }
+
+    static String fmt(double v, int decimals) {
+        return String.format(Locale.ROOT, "%,." + decimals + "f", v);
+    }
+}
