@@ -75,8 +75,13 @@ public final class DemoCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    /** Held so the setting sticks: the control plane's routine INFO lines would bury the tables. */
+    private static final java.util.logging.Logger CONTROL_LOG =
+            java.util.logging.Logger.getLogger("dev.andromeda.testbed.control");
+
     @Override
     public Integer call() throws Exception {
+        CONTROL_LOG.setLevel(java.util.logging.Level.WARNING);
         Scenario s;
         try {
             s = scenarioFile == null ? ScenarioLoader.defaults() : ScenarioLoader.load(scenarioFile);

@@ -10,7 +10,10 @@ import dev.andromeda.testbed.fastpath.pipeline.StageMix;
 import dev.andromeda.testbed.tb.scenario.Scenario;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Stream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -50,6 +53,7 @@ public final class Demo {
         TrafficPlan plan = TrafficPlan.draw(topology);
         OffloadOptions options = new OffloadOptions(scenario.seed(), 0, 0, null, scenario.clockMHz());
         List<RunResult> runs = new ArrayList<>();
+        clearPreviousRuns(workDir);
         try (EmbeddedZooKeeper zk = EmbeddedZooKeeper.start(workDir.resolve("zookeeper"))) {
             List<String> mixes = scenario.mixes();
             if (warmupPackets > 0) {
@@ -84,6 +88,33 @@ public final class Demo {
             }
         }
         return new Report(scenario, plan.packets(), plan.frameBytes(), plan.flows().size(), runs, workDir);
+    }
+
+    /**
+     * Every demo starts from nothing: the hosts' checkpoints and the ZooKeeper data of an
+     * earlier demo in the same work directory would otherwise be restored (fail static
+     * working as designed) and the hosts would start on that demo's programs.
+     */
+    static void clearPreviousRuns(Path workDir) throws IOException {
+        if (!Files.isDirectory(workDir)) {
+            return;
+        }
+        try (Stream<Path> top = Files.list(workDir)) {
+            for (Path p : top.toList()) {
+                String name = p.getFileName().toString();
+                if (name.startsWith("run-") || name.equals("warm-up") || name.equals("zookeeper")) {
+                    deleteTree(p);
+                }
+            }
+        }
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        try (Stream<Path> all = Files.walk(root)) {
+            for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
     }
 
     static Scenario withPackets(Scenario s, int packets) {

@@ -34,6 +34,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 /**
  * One run's network, assembled from real parts: the hosts' dataplanes on an
@@ -146,18 +147,24 @@ final class DemoNetwork implements AutoCloseable {
         }
     }
 
-    /** Waits until every host's agent runs the controller's current program version. */
+    /** Waits until every host's agent runs exactly the controller's current program version. */
     void awaitConverged() throws InterruptedException {
         long want = vmc.programVersion();
-        await("every host to run program version " + want,
-                () -> agents.stream().allMatch(a -> a.runningVersion() >= want));
+        await(() -> "every host to run program version " + want + " (running: " + agents.stream()
+                        .map(a -> a.host().name() + " v" + a.runningVersion()).toList() + ")",
+                () -> agents.stream().allMatch(a -> a.runningVersion() == want));
     }
 
     private static void await(String what, BooleanSupplier ok) throws InterruptedException {
+        await(() -> what, ok);
+    }
+
+    /** @param what said, as it is when the time is up, if it is */
+    private static void await(Supplier<String> what, BooleanSupplier ok) throws InterruptedException {
         long deadline = System.nanoTime() + 30_000_000_000L;
         while (!ok.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("timed out after 30 s waiting for " + what);
+                throw new IllegalStateException("timed out after 30 s waiting for " + what.get());
             }
             Thread.sleep(2);
         }
