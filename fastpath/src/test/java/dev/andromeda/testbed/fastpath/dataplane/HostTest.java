@@ -121,6 +121,19 @@ class HostTest {
     }
 
     @Test
+    void refusesCleartextOnAnEncryptedNetwork() {
+        try (TwoHosts net = new TwoHosts(StageMix.software(), OffloadOptions.defaults())) {
+            // Host a forgets PSP (as a misconfigured or hostile sender would): its VNI-200 traffic leaves in clear.
+            net.a.configurePsp(new byte[32], new byte[32], dev.andromeda.testbed.fastpath.psp.PspVersion.AES_GCM_128,
+                    new int[0], new int[] {TwoHosts.A_IP, TwoHosts.B_IP}, new int[] {1, 2});
+            net.a2.send(TwoHosts.guestFrame(new Random(5), 0x0A000001, 0x0A000002, false, 100), 34, 6);
+            net.settle();
+            assertThat(TwoHosts.drain(net.b2)).isEmpty();
+            assertThat(net.b.counters().drops(Drop.PSP_REQUIRED)).isEqualTo(1);
+        }
+    }
+
+    @Test
     void dropsAndCountsTamperedPspPacketsOnTheWire() {
         try (TwoHosts net = new TwoHosts(StageMix.software(), OffloadOptions.defaults())) {
             // A third party on the wire: replace b's end of the link with one that flips a ciphertext bit.
