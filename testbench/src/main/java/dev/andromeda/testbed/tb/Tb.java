@@ -1,6 +1,7 @@
 package dev.andromeda.testbed.tb;
 
 import dev.andromeda.testbed.tb.cli.BenchCommand;
+import dev.andromeda.testbed.tb.cli.CompareCommand;
 import dev.andromeda.testbed.tb.cli.ControlScaleCommand;
 import dev.andromeda.testbed.tb.cli.CosimCommand;
 import dev.andromeda.testbed.tb.cli.DemoCommand;
@@ -16,7 +17,7 @@ import picocli.CommandLine.Command;
                 "or on hardware blocks -- Java cycle models (emu) or Verilated RTL through JNI (rtl-jni) or",
                 "Panama FFM (rtl-ffm) -- and compares them.",
                 ""},
-        subcommands = {DemoCommand.class, OffloadCommand.class, CosimCommand.class, BenchCommand.class,
+        subcommands = {DemoCommand.class, CompareCommand.class, OffloadCommand.class, CosimCommand.class, BenchCommand.class,
                 ControlScaleCommand.class, ImplsCommand.class,
                 CommandLine.HelpCommand.class},
         footer = {"",
