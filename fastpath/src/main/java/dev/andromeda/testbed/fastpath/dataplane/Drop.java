@@ -35,5 +35,7 @@ public enum Drop {
     /** The link or port refused the packet (its ring was full). */
     PORT_FULL,
     /** No free packet buffer. */
-    POOL_EXHAUSTED
+    POOL_EXHAUSTED,
+    /** The coprocessor's ring, or the host's batches in flight to it, were full. */
+    COPROCESSOR_FULL
 }

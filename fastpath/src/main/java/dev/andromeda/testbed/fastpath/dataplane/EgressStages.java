@@ -215,6 +215,10 @@ final class EgressStages {
             if (b.vm != null && !host.psp.encrypts(b.vm.vni())) {
                 return; // an egress batch: one VM, one virtual network
             }
+            if (host.cryptoAtCoprocessor()) {
+                sealAtCoprocessor(b);
+                return;
+            }
             CryptoBatch batch = host.cryptoBatch;
             batch.clear();
             MemorySegment mem = host.pool.memory();
@@ -245,6 +249,44 @@ final class EgressStages {
                 if (descriptor[i] >= 0 && host.psp.transport.completeSeal(batch, descriptor[i]) != PspStatus.OK) {
                     host.drop(b, i, Drop.PSP_SEAL_FAILED);
                 }
+            }
+        }
+
+        /**
+         * The same headers, but the AES-GCM work goes to the VM's coprocessor (the
+         * host's own for forwarded traffic): the packets leave this batch with their
+         * buffers and come back, sealed, through {@code Host#drainCoprocessor}.
+         */
+        private void sealAtCoprocessor(HostBatch b) {
+            CryptoInFlight.Unit unit = null;
+            MemorySegment mem = host.pool.memory();
+            FlowTable table = host.flows.current();
+            for (int i = 0; i < b.size(); i++) {
+                if (b.dead[i] || b.host[i] < 0 || (b.vm == null && !host.psp.encrypts(b.vni[i]))) {
+                    continue;
+                }
+                if (unit == null && (unit = host.inFlight.claim(true)) == null) {
+                    host.drop(b, i, Drop.COPROCESSOR_FULL);
+                    continue;
+                }
+                var sa = host.psp.txSa(table, b.host[i]);
+                if (sa == null || host.psp.transport.encapsulate(mem, b.packets.offset[i], b.packets.length[i], sa)
+                        != PspStatus.OK) {
+                    host.drop(b, i, Drop.PSP_SEAL_FAILED);
+                    continue;
+                }
+                long at = host.psp.transport.frameOffset();
+                int length = host.psp.transport.frameLength();
+                int d = host.psp.transport.addSeal(unit.batch, mem, at, length, sa, host.psp.nextIv());
+                if (d < 0) {
+                    host.drop(b, i, Drop.PSP_SEAL_FAILED);
+                    continue;
+                }
+                unit.add(b.packets.buffer[i], at, length, d);
+                b.kill(i); // the buffer travels with the unit now
+            }
+            if (unit != null) {
+                host.submitToCoprocessor(unit, b.vm != null ? b.vm.port() : CryptoCoprocessor.HOST);
             }
         }
     }

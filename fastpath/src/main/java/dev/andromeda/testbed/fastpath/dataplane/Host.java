@@ -5,10 +5,13 @@ import dev.andromeda.testbed.fastpath.flow.FlowTable;
 import dev.andromeda.testbed.fastpath.flow.FlowTableBuilder;
 import dev.andromeda.testbed.fastpath.flow.FlowTableHolder;
 import dev.andromeda.testbed.fastpath.offload.OffloadOptions;
+import dev.andromeda.testbed.fastpath.packet.DropReason;
 import dev.andromeda.testbed.fastpath.packet.PacketBatch;
+import dev.andromeda.testbed.fastpath.packet.PacketParser;
 import dev.andromeda.testbed.fastpath.packet.PacketPool;
 import dev.andromeda.testbed.fastpath.pipeline.Pipeline;
 import dev.andromeda.testbed.fastpath.pipeline.StageMix;
+import dev.andromeda.testbed.fastpath.psp.PspStatus;
 import dev.andromeda.testbed.fastpath.psp.PspVersion;
 
 import java.util.List;
@@ -36,6 +39,10 @@ public final class Host implements Agent, AutoCloseable {
     private final Pipeline<HostBatch> egress = new Pipeline<>(HostBatch::live, HostBatch::liveBytes);
     private final Pipeline<HostBatch> ingress = new Pipeline<>(HostBatch::live, HostBatch::liveBytes);
     private final Pipeline<HostBatch> forward = new Pipeline<>(HostBatch::live, HostBatch::liveBytes);
+    /** PSP packets back from a coprocessor: sealed ones to the wire, opened ones on through ingress. */
+    private final Pipeline<HostBatch> sealedByCoprocessor = new Pipeline<>(HostBatch::live, HostBatch::liveBytes);
+    private final Pipeline<HostBatch> openedByCoprocessor = new Pipeline<>(HostBatch::live, HostBatch::liveBytes);
+    private final HostBatch coprocessorBatch = new HostBatch(HostContext.MAX_BATCH);
     private final HostBatch egressBatch = new HostBatch(PacketBatch.EGRESS_CAPACITY);
     private final HostBatch ingressBatch = new HostBatch(PacketBatch.INGRESS_CAPACITY);
     private StageMix pendingMix;
@@ -68,6 +75,10 @@ public final class Host implements Agent, AutoCloseable {
         // opened them, and PSP protects each hop.
         forward.addLast("psp", new EgressStages.PspSeal(ctx));
         forward.addLast("tx", new EgressStages.Transmit(ctx));
+        sealedByCoprocessor.addLast("tx", new EgressStages.Transmit(ctx));
+        openedByCoprocessor.addLast("decap", new IngressStages.Decap(ctx));
+        openedByCoprocessor.addLast("rx-checksum", new IngressStages.RxChecksum(ctx));
+        openedByCoprocessor.addLast("deliver", new IngressStages.CopyOutAndDeliver(ctx));
     }
 
     public String name() {
@@ -139,6 +150,20 @@ public final class Host implements Agent, AutoCloseable {
         ctx.psp.configure(masterKey0, masterKey1, version, encryptedVnis, hostIps, hostSpis, ctx.ip);
     }
 
+    /**
+     * Sends PSP's AES-GCM to coprocessor threads whenever the crypto stage runs in
+     * software (Andromeda's coprocessors; see {@link CryptoCoprocessor}); null: inline
+     * again. Set it before traffic starts; the host does not close it.
+     */
+    public void useCryptoCoprocessor(CryptoCoprocessor coprocessor) {
+        ctx.cryptoCoprocessor = coprocessor;
+    }
+
+    /** Batches of PSP packets at the coprocessor, not yet back. */
+    public int cryptoInFlight() {
+        return ctx.inFlight.inFlight();
+    }
+
     /** Runs the offload stages on another mix from the next batch on (any implementation, any time). */
     public void useStages(StageMix mix) {
         this.pendingMix = mix;
@@ -182,13 +207,59 @@ public final class Host implements Agent, AutoCloseable {
                 ingress.process(ingressBatch);
                 work += n;
             }
-            HostBatch hairpin = ctx.hairpinBatch;
-            if (hairpin.size() > 0) {
-                forward.process(hairpin);
-                hairpin.clear();
-            }
+            sendHairpins();
+        }
+        if (ctx.cryptoCoprocessor != null && ctx.inFlight.inFlight() > 0) {
+            work += ctx.cryptoCoprocessor.drain(this::backFromCoprocessor);
         }
         return work;
+    }
+
+    private void sendHairpins() {
+        HostBatch hairpin = ctx.hairpinBatch;
+        if (hairpin.size() > 0) {
+            forward.process(hairpin);
+            hairpin.clear();
+        }
+    }
+
+    /** A batch of PSP work is back: finish the headers and send the packets on their way. */
+    private void backFromCoprocessor(int token, boolean ok) {
+        CryptoInFlight.Unit u = ctx.inFlight.get(token);
+        HostBatch b = coprocessorBatch;
+        b.clear();
+        var mem = ctx.pool.memory();
+        for (int k = 0; k < u.n; k++) {
+            int i = b.add(u.buffer[k], u.offset[k], u.length[k], HostBatch.NO_CSUM, 0);
+            if (u.seal) {
+                if (!ok || ctx.psp.transport.completeSeal(u.batch, u.descriptor[k]) != PspStatus.OK) {
+                    ctx.drop(b, i, Drop.PSP_SEAL_FAILED);
+                }
+                continue;
+            }
+            if (!ok || ctx.psp.transport.decapsulate(u.batch, u.descriptor[k], mem, u.offset[k], u.length[k])
+                    != PspStatus.OK) {
+                ctx.drop(b, i, Drop.PSP_OPEN_FAILED);
+                continue;
+            }
+            b.packets.offset[i] = ctx.psp.transport.frameOffset();
+            b.packets.length[i] = ctx.psp.transport.frameLength();
+            b.pspVerified[i] = true;
+            DropReason r = PacketParser.parse(mem, b.packets.offset[i], b.packets.length[i], b.parsed[i]);
+            if (r != DropReason.NONE) {
+                ctx.malformed(b, i, r);
+            }
+        }
+        boolean seal = u.seal;
+        ctx.inFlight.release(u);
+        if (seal) {
+            sealedByCoprocessor.process(b);
+        } else {
+            openedByCoprocessor.process(b);
+            if (ctx.port != null) {
+                sendHairpins(); // a hoverboard forwards what it opened
+            }
+        }
     }
 
     /** Bytes per flow sent over the default route since the last drain (the host's thread). */
@@ -213,6 +284,11 @@ public final class Host implements Agent, AutoCloseable {
         return forward;
     }
 
+    /** PSP packets back from the coprocessor: sealed ones out ("tx"), opened ones in ("decap" ..). */
+    public List<Pipeline<HostBatch>> fromCoprocessor() {
+        return List.of(sealedByCoprocessor, openedByCoprocessor);
+    }
+
     public PacketPool pool() {
         return ctx.pool;
     }
@@ -235,6 +311,7 @@ public final class Host implements Agent, AutoCloseable {
         ctx.copyBatch.close();
         ctx.swCopyBatch.close();
         ctx.cryptoBatch.close();
+        ctx.inFlight.close();
         ctx.pool.close();
     }
 

@@ -39,6 +39,9 @@ final class HostContext {
     final HostBatch hairpinBatch = new HostBatch(MAX_BATCH);
     /** Bytes per flow sent over the default route, for the control plane's offload decisions. */
     final DefaultRouteUsage defaultRouteUsage = new DefaultRouteUsage(4096);
+    /** Where PSP's AES-GCM goes while the crypto stage is software, or null: done inline. */
+    CryptoCoprocessor cryptoCoprocessor;
+    final CryptoInFlight inFlight;
 
     // Descriptor batches over the pool's memory, reused for every packet batch.
     final ChecksumBatch checksumBatch;
@@ -58,6 +61,27 @@ final class HostContext {
         this.copyBatch = new CopyBatch(MAX_BATCH, pool.memory());
         this.swCopyBatch = new CopyBatch(MAX_BATCH, pool.memory());
         this.cryptoBatch = new CryptoBatch(MAX_BATCH, pool.memory());
+        this.inFlight = new CryptoInFlight(pool);
+    }
+
+    /** Whether PSP's crypto goes to the coprocessors: there are some, and the crypto stage is software. */
+    boolean cryptoAtCoprocessor() {
+        return cryptoCoprocessor != null && offloads.inSoftware(Stage.CRYPTO);
+    }
+
+    /** Hands a filled unit to the coprocessor; if its ring is full, the unit's packets are counted drops. */
+    void submitToCoprocessor(CryptoInFlight.Unit unit, int vmPort) {
+        if (unit.n == 0) {
+            inFlight.release(unit);
+            return;
+        }
+        if (!cryptoCoprocessor.submit(vmPort, unit.batch, unit.token)) {
+            for (int k = 0; k < unit.n; k++) {
+                counters.drop(Drop.COPROCESSOR_FULL);
+                pool.free(unit.buffer[k]);
+            }
+            inFlight.release(unit);
+        }
     }
 
     /** Drops packet i for a dataplane reason: counted, buffer freed. */

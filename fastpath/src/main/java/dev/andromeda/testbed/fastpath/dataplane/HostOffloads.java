@@ -44,6 +44,11 @@ final class HostOffloads implements AutoCloseable {
     }
 
     /** Whether a packet of this length uses the chosen implementation (else software). */
+    /** Whether the stage runs in software (then PSP's crypto may go to a coprocessor). */
+    boolean inSoftware(Stage stage) {
+        return "sw".equals(mix.implementation(stage));
+    }
+
     boolean offloaded(Stage stage, int length) {
         return length >= mix.threshold(stage);
     }

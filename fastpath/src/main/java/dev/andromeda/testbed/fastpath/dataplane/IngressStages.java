@@ -61,6 +61,10 @@ final class IngressStages {
 
         @Override
         public void process(HostBatch b) {
+            if (host.cryptoAtCoprocessor()) {
+                openAtCoprocessor(host, b);
+                return;
+            }
             CryptoBatch batch = host.cryptoBatch;
             batch.clear();
             MemorySegment mem = host.pool.memory();
@@ -110,6 +114,47 @@ final class IngressStages {
                     host.malformed(b, i, r);
                 }
             }
+        }
+    }
+
+    /**
+     * Opens PSP packets at the host's coprocessor (crypto in software): they
+     * leave this batch with their buffers and come back through
+     * {@code Host#drainCoprocessor}, which sends them on through decap,
+     * rx-checksum and delivery.
+     */
+    private static void openAtCoprocessor(HostContext host, HostBatch b) {
+        CryptoInFlight.Unit unit = null;
+        MemorySegment mem = host.pool.memory();
+        for (int i = 0; i < b.size(); i++) {
+            ParsedPacket p = b.parsed[i];
+            if (b.dead[i] || p.protocol() != 17 || p.dstPort() != PSP_PORT || !p.hasTransportHeader()) {
+                continue;
+            }
+            long pspAt = p.l4Offset() + UDP_BYTES;
+            if (pspAt + PspHeader.HEADER_BYTES > b.packets.offset[i] + b.packets.length[i]) {
+                host.drop(b, i, Drop.PSP_OPEN_FAILED);
+                continue;
+            }
+            PspSa sa = host.psp.rxSa(PspHeader.spi(mem, pspAt));
+            if (sa == null) {
+                host.drop(b, i, Drop.PSP_UNKNOWN_SPI);
+                continue;
+            }
+            if (unit == null && (unit = host.inFlight.claim(false)) == null) {
+                host.drop(b, i, Drop.COPROCESSOR_FULL);
+                continue;
+            }
+            int d = host.psp.transport.addOpen(unit.batch, mem, b.packets.offset[i], b.packets.length[i], sa);
+            if (d < 0) {
+                host.drop(b, i, Drop.PSP_OPEN_FAILED);
+                continue;
+            }
+            unit.add(b.packets.buffer[i], b.packets.offset[i], b.packets.length[i], d);
+            b.kill(i);
+        }
+        if (unit != null) {
+            host.submitToCoprocessor(unit, CryptoCoprocessor.HOST);
         }
     }
 

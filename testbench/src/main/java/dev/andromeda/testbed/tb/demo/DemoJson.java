@@ -50,6 +50,7 @@ public final class DemoJson {
             v.examples().forEach(o.putArray("examples")::add);
             o.put("wallSeconds", x.wallNs() / 1e9);
             o.put("dataplaneCpuNsPerPacket", v.sent() == 0 ? 0 : (double) x.dataplaneCpuNs() / v.sent());
+            o.put("coprocessorCpuNsPerPacket", v.sent() == 0 ? 0 : (double) x.coprocessorCpuNs() / v.sent());
             o.put("programVersions", x.programVersions());
             ArrayNode stages = o.putArray("stages");
             for (StageCost c : x.stages()) {

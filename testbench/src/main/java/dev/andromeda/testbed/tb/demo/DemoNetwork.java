@@ -11,6 +11,8 @@ import dev.andromeda.testbed.control.programming.ProgrammingModel;
 import dev.andromeda.testbed.control.rpc.HostAgentClient;
 import dev.andromeda.testbed.control.vmc.MasterFollower;
 import dev.andromeda.testbed.control.vmc.VmcNode;
+import dev.andromeda.testbed.coprocessor.PoolConfig;
+import dev.andromeda.testbed.coprocessor.host.HostCoprocessors;
 import dev.andromeda.testbed.fastpath.dataplane.FrameTap;
 import dev.andromeda.testbed.fastpath.dataplane.Host;
 import dev.andromeda.testbed.fastpath.dataplane.MemorySwitch;
@@ -38,7 +40,8 @@ import java.util.function.Supplier;
 
 /**
  * One run's network, assembled from real parts: the hosts' dataplanes on an
- * in-memory switch, a VM controller elected on the (embedded) ZooKeeper that
+ * in-memory switch, each with its coprocessors (one worker thread; PSP's
+ * crypto runs there when the crypto stage is software), a VM controller elected on the (embedded) ZooKeeper that
  * programs them over gRPC through each host's agent (checkpointing under
  * {@code stateDir}), PSP keys for the encrypted networks, and the VMs plugged
  * in. Nothing is programmed by hand: the flows the hosts run are what the
@@ -54,6 +57,8 @@ final class DemoNetwork implements AutoCloseable {
     final Map<Integer, Host> hosts = new LinkedHashMap<>();
     final Map<Long, VirtioNic> nics = new LinkedHashMap<>();
     final VmcNode vmc;
+    /** Each host's coprocessors: PSP's AES-GCM runs there while the crypto stage is software. */
+    final List<HostCoprocessors> coprocessors = new ArrayList<>();
     private final List<HostAgent> agents = new ArrayList<>();
     private final List<HostAgentClient> clients = new ArrayList<>();
     private final MasterFollower follower;
@@ -78,6 +83,9 @@ final class DemoNetwork implements AutoCloseable {
                 VirtioNic nic = hosts.get(v.vm().hostId()).addVm(new VmPort(v.port(), v.vm().vni(), v.vm().ipv4(),
                         v.vm().mac()));
                 nics.put(v.key(), nic);
+            }
+            for (Host h : hosts.values()) {
+                coprocessors.add(HostCoprocessors.attach(h, PoolConfig.defaults().withWorkers(1), 256));
             }
             int partition = ConsistentHashRing.of(1).partitions().first();
             started = startVmc(s, zk.connectString(), partition, simulatedClock);
@@ -188,6 +196,9 @@ final class DemoNetwork implements AutoCloseable {
     private void closeAll() {
         for (HostAgentClient c : clients) {
             c.close();
+        }
+        for (HostCoprocessors c : coprocessors) {
+            c.close();   // their threads stop before the hosts' packet memory goes
         }
         for (Host h : hosts.values()) {
             h.close();

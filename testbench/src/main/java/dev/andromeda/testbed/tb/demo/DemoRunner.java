@@ -3,6 +3,7 @@ package dev.andromeda.testbed.tb.demo;
 import dev.andromeda.testbed.control.election.EmbeddedZooKeeper;
 import dev.andromeda.testbed.control.programming.OffloadFlow;
 import dev.andromeda.testbed.control.programming.OffloadPlanner;
+import dev.andromeda.testbed.coprocessor.host.HostCoprocessors;
 import dev.andromeda.testbed.fastpath.dataplane.Drop;
 import dev.andromeda.testbed.fastpath.dataplane.FrameTap;
 import dev.andromeda.testbed.fastpath.dataplane.Host;
@@ -100,9 +101,11 @@ public final class DemoRunner {
             }
             pump(net, board);
             long cpu = dataplaneCpu(net) - cpu0;
+            long coprocessorCpu = net.coprocessors.stream().mapToLong(HostCoprocessors::cpuNs).sum();
             return new Outcome(new RunResult(mix.toString(), null, board.verdict(),
-                    StageCost.of(net.hosts.values(), options.clockMHz()), intervals, offloadLog, drops(net),
-                    net.vmc.programVersion(), System.nanoTime() - t0, cpu), board.deliveredFrames());
+                    StageCost.of(net.hosts.values(), options.clockMHz(), coprocessorCpu), intervals, offloadLog,
+                    drops(net),
+                    net.vmc.programVersion(), System.nanoTime() - t0, cpu, coprocessorCpu), board.deliveredFrames());
         }
     }
 
@@ -120,10 +123,15 @@ public final class DemoRunner {
         return work;
     }
 
-    /** Turns until no host moves a packet three turns running. */
+    /** Turns until no host moves a packet three turns running and no work is out at a coprocessor. */
     private static void pump(DemoNetwork net, Scoreboard board) {
         for (int idle = 0; idle < 3; ) {
-            idle = turn(net, board) == 0 ? idle + 1 : 0;
+            int work = turn(net, board);
+            boolean outstanding = net.hosts.values().stream().anyMatch(h -> h.cryptoInFlight() > 0);
+            idle = work == 0 && !outstanding ? idle + 1 : 0;
+            if (work == 0 && outstanding) {
+                Thread.onSpinWait();
+            }
         }
     }
 
@@ -213,13 +221,21 @@ public final class DemoRunner {
     private static long dataplaneCpu(DemoNetwork net) {
         long n = 0;
         for (Host h : net.hosts.values()) {
-            for (var p : List.of(h.egress(), h.ingress(), h.forward())) {
+            for (var p : pipelines(h)) {
                 for (var a : p.accounts()) {
                     n += a.cpuNs();
                 }
             }
         }
         return n;
+    }
+
+    static List<dev.andromeda.testbed.fastpath.pipeline.Pipeline<dev.andromeda.testbed.fastpath.dataplane.HostBatch>>
+            pipelines(Host h) {
+        List<dev.andromeda.testbed.fastpath.pipeline.Pipeline<dev.andromeda.testbed.fastpath.dataplane.HostBatch>> all =
+                new ArrayList<>(List.of(h.egress(), h.ingress(), h.forward()));
+        all.addAll(h.fromCoprocessor());
+        return all;
     }
 
     private static Map<String, Long> drops(DemoNetwork net) {

@@ -10,11 +10,13 @@ import java.util.Map;
  * reason (none is expected; any is shown).
  *
  * @param mix         canonical stage mix, e.g. {@code checksum=sw,copy=rtl-ffm,crypto=sw}
- * @param unavailable why the mix could not run here, or null when it ran
+ * @param unavailable      why the mix could not run here, or null when it ran
+ * @param dataplaneCpuNs   the hosts' threads, every pipeline stage
+ * @param coprocessorCpuNs the coprocessor threads (PSP crypto while the crypto stage is software)
  */
 public record RunResult(String mix, String unavailable, Scoreboard.Verdict verdict, List<StageCost> stages,
                         List<Interval> intervals, List<String> offloadFlows, Map<String, Long> drops,
-                        long programVersions, long wallNs, long dataplaneCpuNs) {
+                        long programVersions, long wallNs, long dataplaneCpuNs, long coprocessorCpuNs) {
 
     /**
      * @param interHostPackets packets the VM hosts put on the wire this interval
@@ -28,7 +30,7 @@ public record RunResult(String mix, String unavailable, Scoreboard.Verdict verdi
     }
 
     static RunResult unavailable(String mix, String why) {
-        return new RunResult(mix, why, null, List.of(), List.of(), List.of(), Map.of(), 0, 0, 0);
+        return new RunResult(mix, why, null, List.of(), List.of(), List.of(), Map.of(), 0, 0, 0, 0);
     }
 
     public boolean ran() {
