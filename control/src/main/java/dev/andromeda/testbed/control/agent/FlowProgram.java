@@ -144,7 +144,7 @@ public final class FlowProgram {
             Flow f = flows.get(i);
             try {
                 int kind = FlowAction.kind(f.action());
-                if (kind > FlowAction.ENCAP_DEFAULT) {
+                if (kind > FlowAction.INTERNET) {
                     throw new IllegalArgumentException("unknown action kind " + kind);
                 }
                 checkRanges(f.policyKind(), f.ranges);

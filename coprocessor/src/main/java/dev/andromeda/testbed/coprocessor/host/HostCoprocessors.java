@@ -3,84 +3,111 @@ package dev.andromeda.testbed.coprocessor.host;
 import dev.andromeda.testbed.coprocessor.CoprocessorPool;
 import dev.andromeda.testbed.coprocessor.PoolConfig;
 import dev.andromeda.testbed.coprocessor.VmConfig;
+import dev.andromeda.testbed.coprocessor.ring.Direction;
+import dev.andromeda.testbed.coprocessor.ring.ResultHandler;
 import dev.andromeda.testbed.coprocessor.ring.Verdict;
 import dev.andromeda.testbed.coprocessor.ring.WorkItem;
 import dev.andromeda.testbed.coprocessor.ring.WorkKind;
 import dev.andromeda.testbed.coprocessor.ring.WorkRing;
 import dev.andromeda.testbed.coprocessor.sched.VmService;
-import dev.andromeda.testbed.fastpath.dataplane.CryptoCoprocessor;
+import dev.andromeda.testbed.fastpath.dataplane.Coprocessors;
 import dev.andromeda.testbed.fastpath.dataplane.Host;
 import dev.andromeda.testbed.fastpath.dataplane.VirtioNic;
 import dev.andromeda.testbed.fastpath.offload.CryptoBatch;
+import dev.andromeda.testbed.fastpath.packet.ParsedPacket;
 
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * A host's coprocessors: a {@link CoprocessorPool} with a service for each of
- * the host's VMs (by virtio port) and one for the host itself
- * ({@link CryptoCoprocessor#HOST}: PSP is opened before the VM is known, and a
- * hoverboard's forwarding belongs to no VM). While the host's crypto stage is
- * software, its PSP batches go to the VM's egress ring as CRYPTO items; the
- * workers run them through their own crypto stage, bill the CPU to that VM, and
- * hand them back; the host drains the results on its own thread.
+ * the host's VMs (by virtio port, with its {@link VmConfig}: ring size, ACL, DoS
+ * and WAN limits) and one for the host itself ({@link Coprocessors#HOST}).
+ * PSP batches and Internet egress go to the VM's egress ring, Internet ingress
+ * to its ingress ring; the workers run them (crypto stage; ACL and shaper; DoS
+ * guard and ACL), bill the CPU to the VM and hand them back; the host drains
+ * the results on its own thread.
  *
  * <p>Attach after the VMs are plugged in: a VM added later has no service, and
- * its PSP packets are counted drops ({@code COPROCESSOR_FULL}).
+ * its work is refused ({@code COPROCESSOR_FULL} at the host).
  */
-public final class HostCoprocessors implements CryptoCoprocessor {
-    /** Results taken from one ring per drain: at most a ring's worth keeps every turn bounded. */
+public final class HostCoprocessors implements Coprocessors {
+    /** Results taken from one ring per drain: bounded, so one turn of the host's loop stays short. */
     private static final int DRAIN_LIMIT = 64;
+    /** Cookie of Internet items (crypto items carry their unit's token, >= 0). */
+    private static final long INTERNET = -1;
 
     private final CoprocessorPool pool;
-    private final Map<Integer, WorkRing> rings = new HashMap<>();
-    private final WorkRing[] ringArray;
+    private final Map<Integer, VmService> services = new HashMap<>();
+    private final WorkRing[] rings;
     private Completion completion;
-    private final dev.andromeda.testbed.coprocessor.ring.ResultHandler handler =
-            item -> completion.done((int) item.cookie(), item.verdict() == Verdict.PASS);
+    private final ResultHandler handler = this::complete;
 
     private HostCoprocessors(CoprocessorPool pool) {
         this.pool = pool;
+        List<WorkRing> all = new ArrayList<>();
         for (VmService s : pool.vms()) {
-            rings.put(s.vmId(), s.egress());
+            services.put(s.vmId(), s);
+            all.add(s.egress());
+            all.add(s.ingress());
         }
-        this.ringArray = rings.values().toArray(new WorkRing[0]);
+        this.rings = all.toArray(new WorkRing[0]);
     }
 
-    /** Starts a pool for the host's VMs (and the host) and plugs it into the host. */
+    /** Starts a pool for the host's VMs (default VM settings with this ring size) and plugs it in. */
     public static HostCoprocessors attach(Host host, PoolConfig config, int ringCapacity) {
-        return attach(host, config, ringCapacity, true);
+        return attach(host, config, port -> VmConfig.defaults(port).withRingCapacity(ringCapacity), true);
     }
 
-    /** As {@link #attach(Host, PoolConfig, int)}; with {@code start} false the workers are driven by hand. */
-    public static HostCoprocessors attach(Host host, PoolConfig config, int ringCapacity, boolean start) {
+    /**
+     * As {@link #attach(Host, PoolConfig, int)} with each VM's settings from {@code vmConfig}
+     * (given the port; also asked for {@link Coprocessors#HOST}); with {@code start} false the
+     * workers are driven by hand.
+     */
+    public static HostCoprocessors attach(Host host, PoolConfig config, Function<Integer, VmConfig> vmConfig,
+                                          boolean start) {
         List<VmConfig> vms = new ArrayList<>();
-        vms.add(VmConfig.defaults(HOST).withRingCapacity(ringCapacity));
+        vms.add(vmConfig.apply(HOST));
         for (VirtioNic nic : host.vms()) {
-            vms.add(VmConfig.defaults(nic.port().port()).withRingCapacity(ringCapacity));
+            vms.add(vmConfig.apply(nic.port().port()));
         }
         CoprocessorPool pool = new CoprocessorPool(config, vms);
         HostCoprocessors c = new HostCoprocessors(pool);
         if (start) {
             pool.start();
         }
-        host.useCryptoCoprocessor(c);
+        host.useCoprocessors(c);
         return c;
     }
 
     @Override
-    public boolean submit(int vmPort, CryptoBatch batch, int token) {
-        WorkRing ring = rings.get(vmPort);
-        if (ring == null) {
+    public boolean submitCrypto(int vmPort, CryptoBatch batch, int token) {
+        VmService s = services.get(vmPort);
+        WorkItem item = s == null ? null : s.egress().claim(); // null: RING_FULL, counted by the ring
+        if (item == null) {
             return false;
         }
+        s.egress().commit(item.packet(WorkKind.CRYPTO, -1, 0, batch.size()).batch(batch).cookie(token));
+        return true;
+    }
+
+    @Override
+    public boolean submitInternet(int vmPort, boolean egress, int vni, int buffer, long offset, int length,
+                                  ParsedPacket p) {
+        VmService s = services.get(vmPort);
+        if (s == null) {
+            return false;
+        }
+        WorkRing ring = egress ? s.egress() : s.ingress();
         WorkItem item = ring.claim();
         if (item == null) {
-            return false; // counted by the ring as RING_FULL
+            return false;
         }
-        ring.commit(item.packet(WorkKind.CRYPTO, -1, 0, batch.size()).batch(batch).cookie(token));
+        ring.commit(item.packet(egress ? WorkKind.INTERNET_EGRESS : WorkKind.INTERNET_INGRESS, buffer, offset, length)
+                .headers(vni, p.ipv4Src(), p.ipv4Dst(), p.srcPort(), p.dstPort(), p.protocol()).cookie(INTERNET));
         return true;
     }
 
@@ -88,10 +115,20 @@ public final class HostCoprocessors implements CryptoCoprocessor {
     public int drain(Completion done) {
         completion = done;
         int n = 0;
-        for (WorkRing r : ringArray) {
+        for (WorkRing r : rings) {
             n += r.drainResults(handler, DRAIN_LIMIT);
         }
         return n;
+    }
+
+    private void complete(WorkItem item) {
+        boolean passed = item.verdict() == Verdict.PASS;
+        if (item.kind() == WorkKind.CRYPTO) {
+            completion.crypto((int) item.cookie(), passed);
+        } else {
+            completion.internet(item.ring().vmId(), item.ring().direction() == Direction.EGRESS, passed,
+                    item.buffer(), item.offset(), item.length());
+        }
     }
 
     @Override

@@ -1,7 +1,8 @@
 package dev.andromeda.testbed.coprocessor.host;
 
 import dev.andromeda.testbed.coprocessor.PoolConfig;
-import dev.andromeda.testbed.fastpath.dataplane.CryptoCoprocessor;
+import dev.andromeda.testbed.coprocessor.VmConfig;
+import dev.andromeda.testbed.fastpath.dataplane.Coprocessors;
 import dev.andromeda.testbed.fastpath.dataplane.Drop;
 import dev.andromeda.testbed.fastpath.dataplane.TwoHosts;
 import dev.andromeda.testbed.fastpath.dataplane.VirtioNic;
@@ -69,13 +70,13 @@ class HostCoprocessorsTest {
             Map<String, Integer> received = new HashMap<>();
             got.forEach(g -> received.merge(g, 1, Integer::sum));
             assertThat(received).as("seed %d; %s / %s", SEED, net.a, net.b).isEqualTo(expected);
-            assertThat(net.a.cryptoInFlight() + net.b.cryptoInFlight()).isZero();
+            assertThat(net.a.atCoprocessors() + net.b.atCoprocessors()).isZero();
             assertThat(net.a.counters().droppedTotal() + net.b.counters().droppedTotal()).isZero();
             // Sealing billed to the sending VM (port 2, the PSP network's), opening to the host's own service;
             // the plain network's VM (port 1) never used its coprocessor.
             assertThat(ca.pool().vm(2).counters().passed()).isPositive();
             assertThat(ca.pool().vm(2).counters().cpuNs()).isPositive();
-            assertThat(cb.pool().vm(CryptoCoprocessor.HOST).counters().passed()).isPositive();
+            assertThat(cb.pool().vm(Coprocessors.HOST).counters().passed()).isPositive();
             assertThat(ca.pool().vm(1).counters().items()).isZero();
             assertThat(ca.cpuNs()).isEqualTo(ca.pool().vms().stream().mapToLong(v -> v.counters().cpuNs()).sum());
         }
@@ -85,7 +86,8 @@ class HostCoprocessorsTest {
     void aFullCoprocessorRingIsACountedDropAndTheLoopNeverWaits() {
         Random r = new Random(SEED + 1);
         try (TwoHosts net = new TwoHosts(StageMix.software(), OffloadOptions.defaults());
-             HostCoprocessors ca = HostCoprocessors.attach(net.a, PoolConfig.defaults().withWorkers(1), 4, false)) {
+             HostCoprocessors ca = HostCoprocessors.attach(net.a, PoolConfig.defaults().withWorkers(1),
+                     port -> VmConfig.defaults(port).withRingCapacity(4), false)) {
             // Workers not started: four batches take the ring's four slots (its smallest size), the fifth finds
             // it full and its packet is dropped and counted at once.
             for (int k = 0; k < 5; k++) {
@@ -94,12 +96,12 @@ class HostCoprocessorsTest {
             }
             assertThat(net.a.counters().drops(Drop.COPROCESSOR_FULL)).isEqualTo(1);
             assertThat(ca.pool().vm(2).egress().ringFullDrops()).as("counted by the ring too").isEqualTo(1);
-            assertThat(net.a.cryptoInFlight()).isEqualTo(4);
+            assertThat(net.a.atCoprocessors()).isEqualTo(4);
             ca.pool().worker(0).doWork();   // the coprocessor serves the four batches ...
             net.a.doWork();                 // ... the host takes them back and sends them
             net.b.doWork();
             assertThat(TwoHosts.drain(net.b2)).hasSize(4);
-            assertThat(net.a.cryptoInFlight()).isZero();
+            assertThat(net.a.atCoprocessors()).isZero();
         }
     }
 }

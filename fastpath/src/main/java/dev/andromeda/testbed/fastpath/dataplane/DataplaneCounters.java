@@ -18,6 +18,8 @@ public final class DataplaneCounters {
     private volatile long fromVms;
     private volatile long toWire;
     private volatile long fromWire;
+    private volatile long toInternet;
+    private volatile long fromInternet;
     private volatile long toVms;
     private volatile long hairpinned;
 
@@ -35,6 +37,24 @@ public final class DataplaneCounters {
 
     void toWire(int n) {
         toWire += n;
+    }
+
+    void toInternet(int n) {
+        toInternet += n;
+    }
+
+    void fromInternet(int n) {
+        fromInternet += n;
+    }
+
+    /** Frames sent out of the Internet port (after the VMs' coprocessors). */
+    public long toInternet() {
+        return toInternet;
+    }
+
+    /** Frames the Internet port brought in (before the coprocessors' DoS guard and ACL). */
+    public long fromInternet() {
+        return fromInternet;
     }
 
     void fromWire(int n) {

@@ -37,5 +37,9 @@ public enum Drop {
     /** No free packet buffer. */
     POOL_EXHAUSTED,
     /** The coprocessor's ring, or the host's batches in flight to it, were full. */
-    COPROCESSOR_FULL
+    COPROCESSOR_FULL,
+    /** Internet traffic the VM's coprocessor refused: ACL, DoS limit or WAN shaper (its counters say which). */
+    INTERNET_REFUSED,
+    /** Bound for the Internet, but the host has no Internet port or no coprocessors. */
+    NO_INTERNET_PATH
 }

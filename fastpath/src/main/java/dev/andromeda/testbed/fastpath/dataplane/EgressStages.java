@@ -129,6 +129,7 @@ final class EgressStages {
                     case FlowAction.DELIVER -> b.vmPort[i] = FlowAction.argument(action);
                     case FlowAction.ENCAP_HOST -> b.host[i] = FlowAction.argument(action);
                     case FlowAction.ENCAP_DEFAULT -> b.host[i] = t.hoverboardFor(FlowHash.of(p));
+                    case FlowAction.INTERNET -> b.internet[i] = true;
                     default -> host.drop(b, i, Drop.ACTION_DROP);
                 }
             }
@@ -171,6 +172,39 @@ final class EgressStages {
                         }
                     }
                 }
+            }
+        }
+    }
+
+    /**
+     * "internet": packets of flows whose action is {@code INTERNET} leave the batch for the
+     * VM's coprocessor (ACL, then the WAN token-bucket shaper), which hands them back to go
+     * out of the host's Internet port; never a wait, a full ring is a counted drop.
+     */
+    static final class ToInternet implements BatchStage<HostBatch> {
+        private final HostContext host;
+
+        ToInternet(HostContext host) {
+            this.host = host;
+        }
+
+        @Override
+        public void process(HostBatch b) {
+            for (int i = 0; i < b.size(); i++) {
+                if (b.dead[i] || !b.internet[i]) {
+                    continue;
+                }
+                if (host.coprocessors == null || host.internetPort == null) {
+                    host.drop(b, i, Drop.NO_INTERNET_PATH);
+                    continue;
+                }
+                if (!host.coprocessors.submitInternet(b.vm.port(), true, b.vm.vni(), b.packets.buffer[i],
+                        b.packets.offset[i], b.packets.length[i], b.parsed[i])) {
+                    host.drop(b, i, Drop.COPROCESSOR_FULL);
+                    continue;
+                }
+                host.internetInFlight++;
+                b.kill(i); // the buffer travels with the item
             }
         }
     }
@@ -286,7 +320,7 @@ final class EgressStages {
                 b.kill(i); // the buffer travels with the unit now
             }
             if (unit != null) {
-                host.submitToCoprocessor(unit, b.vm != null ? b.vm.port() : CryptoCoprocessor.HOST);
+                host.submitToCoprocessor(unit, b.vm != null ? b.vm.port() : Coprocessors.HOST);
             }
         }
     }

@@ -5,13 +5,10 @@ import dev.andromeda.testbed.fastpath.flow.FlowTable;
 import dev.andromeda.testbed.fastpath.flow.FlowTableBuilder;
 import dev.andromeda.testbed.fastpath.flow.FlowTableHolder;
 import dev.andromeda.testbed.fastpath.offload.OffloadOptions;
-import dev.andromeda.testbed.fastpath.packet.DropReason;
 import dev.andromeda.testbed.fastpath.packet.PacketBatch;
-import dev.andromeda.testbed.fastpath.packet.PacketParser;
 import dev.andromeda.testbed.fastpath.packet.PacketPool;
 import dev.andromeda.testbed.fastpath.pipeline.Pipeline;
 import dev.andromeda.testbed.fastpath.pipeline.StageMix;
-import dev.andromeda.testbed.fastpath.psp.PspStatus;
 import dev.andromeda.testbed.fastpath.psp.PspVersion;
 
 import java.util.List;
@@ -22,10 +19,14 @@ import java.util.List;
  * stages chosen by a {@link StageMix}, PSP, and a physical port.
  *
  * <pre>
- * egress  (per VM, batches of 32):  copy > parse > spoof > flow > checksum > encap > psp > tx
+ * egress  (per VM, batches of 32):  copy > parse > spoof > flow > checksum > internet > encap > psp > tx
  * ingress (port, batches of 128):   parse > psp > decap > rx-checksum > copy/deliver
  * forward (from ingress, sent on):  psp > tx      (hoverboard routes, live migration's hairpin)
  * </pre>
+ *
+ * With {@link Coprocessors}, PSP's crypto (while the crypto stage is software)
+ * and Internet traffic leave the loop for per-VM coprocessor threads and come
+ * back on a later turn ({@link CoprocessorPath}).
  *
  * {@link #doWork()} is one turn of the busy-polling loop (an agent's duty
  * cycle): it returns the packets it moved, so an idle strategy can back off
@@ -39,10 +40,8 @@ public final class Host implements Agent, AutoCloseable {
     private final Pipeline<HostBatch> egress = new Pipeline<>(HostBatch::live, HostBatch::liveBytes);
     private final Pipeline<HostBatch> ingress = new Pipeline<>(HostBatch::live, HostBatch::liveBytes);
     private final Pipeline<HostBatch> forward = new Pipeline<>(HostBatch::live, HostBatch::liveBytes);
-    /** PSP packets back from a coprocessor: sealed ones to the wire, opened ones on through ingress. */
-    private final Pipeline<HostBatch> sealedByCoprocessor = new Pipeline<>(HostBatch::live, HostBatch::liveBytes);
-    private final Pipeline<HostBatch> openedByCoprocessor = new Pipeline<>(HostBatch::live, HostBatch::liveBytes);
-    private final HostBatch coprocessorBatch = new HostBatch(HostContext.MAX_BATCH);
+    /** What comes back from the coprocessors, and what the Internet port brings. */
+    private final CoprocessorPath coprocessorPath;
     private final HostBatch egressBatch = new HostBatch(PacketBatch.EGRESS_CAPACITY);
     private final HostBatch ingressBatch = new HostBatch(PacketBatch.INGRESS_CAPACITY);
     private StageMix pendingMix;
@@ -63,6 +62,7 @@ public final class Host implements Agent, AutoCloseable {
         egress.addLast("spoof", new EgressStages.SpoofCheck(ctx));
         egress.addLast("flow", new EgressStages.FlowLookup(ctx));
         egress.addLast("checksum", new EgressStages.Checksum(ctx));
+        egress.addLast("internet", new EgressStages.ToInternet(ctx));
         egress.addLast("encap", new EgressStages.Encap(ctx));
         egress.addLast("psp", new EgressStages.PspSeal(ctx));
         egress.addLast("tx", new EgressStages.Transmit(ctx));
@@ -75,10 +75,7 @@ public final class Host implements Agent, AutoCloseable {
         // opened them, and PSP protects each hop.
         forward.addLast("psp", new EgressStages.PspSeal(ctx));
         forward.addLast("tx", new EgressStages.Transmit(ctx));
-        sealedByCoprocessor.addLast("tx", new EgressStages.Transmit(ctx));
-        openedByCoprocessor.addLast("decap", new IngressStages.Decap(ctx));
-        openedByCoprocessor.addLast("rx-checksum", new IngressStages.RxChecksum(ctx));
-        openedByCoprocessor.addLast("deliver", new IngressStages.CopyOutAndDeliver(ctx));
+        coprocessorPath = new CoprocessorPath(ctx, this::sendHairpins);
     }
 
     public String name() {
@@ -151,17 +148,46 @@ public final class Host implements Agent, AutoCloseable {
     }
 
     /**
-     * Sends PSP's AES-GCM to coprocessor threads whenever the crypto stage runs in
-     * software (Andromeda's coprocessors; see {@link CryptoCoprocessor}); null: inline
-     * again. Set it before traffic starts; the host does not close it.
+     * Plugs in the coprocessors (see {@link Coprocessors}): PSP's AES-GCM goes
+     * there whenever the crypto stage runs in software, and Internet traffic
+     * always does. Null: none (crypto inline, no Internet). Set it before
+     * traffic starts; the host does not close it.
      */
-    public void useCryptoCoprocessor(CryptoCoprocessor coprocessor) {
-        ctx.cryptoCoprocessor = coprocessor;
+    public void useCoprocessors(Coprocessors coprocessors) {
+        ctx.coprocessors = coprocessors;
     }
 
-    /** Batches of PSP packets at the coprocessor, not yet back. */
-    public int cryptoInFlight() {
-        return ctx.inFlight.inFlight();
+    /**
+     * The host's port to the Internet: frames as VMs send and receive them, no
+     * encapsulation. Flows with the {@code INTERNET} action leave through it
+     * after the VM's coprocessor (ACL, WAN shaping); what arrives goes to the
+     * VM with that destination address among {@link #exposeToInternet exposed}
+     * ones, after its coprocessor (DoS guard, ACL).
+     */
+    public void connectInternet(PhysicalPort port) {
+        ctx.internetPort = port;
+    }
+
+    /** Makes the VM on this port reachable from the Internet at its own address (no NAT here). */
+    public void exposeToInternet(int vmPort) {
+        VirtioNic nic = ctx.vm(vmPort);
+        if (nic == null) {
+            throw new IllegalArgumentException(name + " has no VM on port " + vmPort);
+        }
+        for (VirtioNic other : ctx.internetExposed) {
+            if (other.port().ip() == nic.port().ip() && other != nic) {
+                throw new IllegalArgumentException(name + ": another exposed VM has address "
+                        + Integer.toHexString(nic.port().ip()));
+            }
+        }
+        if (!ctx.internetExposed.contains(nic)) {
+            ctx.internetExposed.add(nic);
+        }
+    }
+
+    /** Work at the coprocessors not yet back: PSP batches and Internet frames. */
+    public int atCoprocessors() {
+        return coprocessorPath.outstanding();
     }
 
     /** Runs the offload stages on another mix from the next batch on (any implementation, any time). */
@@ -209,9 +235,8 @@ public final class Host implements Agent, AutoCloseable {
             }
             sendHairpins();
         }
-        if (ctx.cryptoCoprocessor != null && ctx.inFlight.inFlight() > 0) {
-            work += ctx.cryptoCoprocessor.drain(this::backFromCoprocessor);
-        }
+        work += coprocessorPath.receiveFromInternet();
+        work += coprocessorPath.drain();
         return work;
     }
 
@@ -220,45 +245,6 @@ public final class Host implements Agent, AutoCloseable {
         if (hairpin.size() > 0) {
             forward.process(hairpin);
             hairpin.clear();
-        }
-    }
-
-    /** A batch of PSP work is back: finish the headers and send the packets on their way. */
-    private void backFromCoprocessor(int token, boolean ok) {
-        CryptoInFlight.Unit u = ctx.inFlight.get(token);
-        HostBatch b = coprocessorBatch;
-        b.clear();
-        var mem = ctx.pool.memory();
-        for (int k = 0; k < u.n; k++) {
-            int i = b.add(u.buffer[k], u.offset[k], u.length[k], HostBatch.NO_CSUM, 0);
-            if (u.seal) {
-                if (!ok || ctx.psp.transport.completeSeal(u.batch, u.descriptor[k]) != PspStatus.OK) {
-                    ctx.drop(b, i, Drop.PSP_SEAL_FAILED);
-                }
-                continue;
-            }
-            if (!ok || ctx.psp.transport.decapsulate(u.batch, u.descriptor[k], mem, u.offset[k], u.length[k])
-                    != PspStatus.OK) {
-                ctx.drop(b, i, Drop.PSP_OPEN_FAILED);
-                continue;
-            }
-            b.packets.offset[i] = ctx.psp.transport.frameOffset();
-            b.packets.length[i] = ctx.psp.transport.frameLength();
-            b.pspVerified[i] = true;
-            DropReason r = PacketParser.parse(mem, b.packets.offset[i], b.packets.length[i], b.parsed[i]);
-            if (r != DropReason.NONE) {
-                ctx.malformed(b, i, r);
-            }
-        }
-        boolean seal = u.seal;
-        ctx.inFlight.release(u);
-        if (seal) {
-            sealedByCoprocessor.process(b);
-        } else {
-            openedByCoprocessor.process(b);
-            if (ctx.port != null) {
-                sendHairpins(); // a hoverboard forwards what it opened
-            }
         }
     }
 
@@ -284,9 +270,12 @@ public final class Host implements Agent, AutoCloseable {
         return forward;
     }
 
-    /** PSP packets back from the coprocessor: sealed ones out ("tx"), opened ones in ("decap" ..). */
+    /**
+     * What comes back from the coprocessors: PSP-sealed packets out ("tx"), opened ones in
+     * ("decap" > "rx-checksum" > "deliver"), Internet frames out ("tx") and in ("rx-checksum" > "deliver").
+     */
     public List<Pipeline<HostBatch>> fromCoprocessor() {
-        return List.of(sealedByCoprocessor, openedByCoprocessor);
+        return coprocessorPath.pipelines();
     }
 
     public PacketPool pool() {

@@ -33,6 +33,8 @@ public final class HostBatch {
     public final int[] host;
     /** Ingress: virtio {@code DATA_VALID} -- the inner L4 checksum was verified. */
     public final boolean[] dataValid;
+    /** Egress: bound for the Internet (through the VM's coprocessor, then the host's Internet port). */
+    public final boolean[] internet;
     /** Ingress: the packet arrived PSP-encrypted and its ICV verified. */
     public final boolean[] pspVerified;
     /** The packet's virtual network where the batch has several (forwarding); egress batches use {@link #vm}. */
@@ -56,6 +58,7 @@ public final class HostBatch {
         host = new int[capacity];
         dataValid = new boolean[capacity];
         pspVerified = new boolean[capacity];
+        internet = new boolean[capacity];
         vni = new int[capacity];
     }
 
@@ -65,6 +68,7 @@ public final class HostBatch {
         Arrays.fill(dead, 0, n, false);
         Arrays.fill(dataValid, 0, n, false);
         Arrays.fill(pspVerified, 0, n, false);
+        Arrays.fill(internet, 0, n, false);
         packets.clear();
         vm = null;
         live = 0;

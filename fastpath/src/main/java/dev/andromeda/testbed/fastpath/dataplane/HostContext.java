@@ -39,9 +39,15 @@ final class HostContext {
     final HostBatch hairpinBatch = new HostBatch(MAX_BATCH);
     /** Bytes per flow sent over the default route, for the control plane's offload decisions. */
     final DefaultRouteUsage defaultRouteUsage = new DefaultRouteUsage(4096);
-    /** Where PSP's AES-GCM goes while the crypto stage is software, or null: done inline. */
-    CryptoCoprocessor cryptoCoprocessor;
+    /** Where PSP's AES-GCM goes while the crypto stage is software, and Internet traffic; null: none. */
+    Coprocessors coprocessors;
+    /** The host's port to the Internet (no encapsulation: frames as the VMs send and receive them), or null. */
+    PhysicalPort internetPort;
+    /** VMs reachable from the Internet at their own address (the testbed does no NAT). */
+    final List<VirtioNic> internetExposed = new ArrayList<>();
     final CryptoInFlight inFlight;
+    /** Internet frames at the coprocessors, not yet back. */
+    int internetInFlight;
 
     // Descriptor batches over the pool's memory, reused for every packet batch.
     final ChecksumBatch checksumBatch;
@@ -66,7 +72,7 @@ final class HostContext {
 
     /** Whether PSP's crypto goes to the coprocessors: there are some, and the crypto stage is software. */
     boolean cryptoAtCoprocessor() {
-        return cryptoCoprocessor != null && offloads.inSoftware(Stage.CRYPTO);
+        return coprocessors != null && offloads.inSoftware(Stage.CRYPTO);
     }
 
     /** Hands a filled unit to the coprocessor; if its ring is full, the unit's packets are counted drops. */
@@ -75,7 +81,7 @@ final class HostContext {
             inFlight.release(unit);
             return;
         }
-        if (!cryptoCoprocessor.submit(vmPort, unit.batch, unit.token)) {
+        if (!coprocessors.submitCrypto(vmPort, unit.batch, unit.token)) {
             for (int k = 0; k < unit.n; k++) {
                 counters.drop(Drop.COPROCESSOR_FULL);
                 pool.free(unit.buffer[k]);

@@ -154,7 +154,7 @@ final class IngressStages {
             b.kill(i);
         }
         if (unit != null) {
-            host.submitToCoprocessor(unit, CryptoCoprocessor.HOST);
+            host.submitToCoprocessor(unit, Coprocessors.HOST);
         }
     }
 

@@ -15,6 +15,8 @@ package dev.andromeda.testbed.fastpath.flow;
  *   <li>{@link #DELIVER}: to the local VM whose port is the argument;</li>
  *   <li>{@link #ENCAP_HOST}: GENEVE to the host whose index in the host table is the argument;</li>
  *   <li>{@link #ENCAP_DEFAULT}: GENEVE to a hoverboard (the default route), chosen by flow hash;</li>
+ *   <li>{@link #INTERNET}: to the Internet through the VM's coprocessor (ACL, WAN shaping) and the
+ *       host's Internet port;</li>
  *   <li>{@link #DROP}: dropped and counted.</li>
  * </ul>
  */
@@ -23,6 +25,7 @@ public final class FlowAction {
     public static final int DELIVER = 1;
     public static final int ENCAP_HOST = 2;
     public static final int ENCAP_DEFAULT = 3;
+    public static final int INTERNET = 4;
 
     private static final int ARG_MASK = 0xFFFFFF;
 
@@ -39,6 +42,10 @@ public final class FlowAction {
 
     public static int encapDefault() {
         return pack(ENCAP_DEFAULT, 0);
+    }
+
+    public static int internet() {
+        return pack(INTERNET, 0);
     }
 
     public static int drop() {
@@ -66,6 +73,7 @@ public final class FlowAction {
             case DELIVER -> "deliver(vm port " + argument(action) + ")";
             case ENCAP_HOST -> "encap(host " + argument(action) + ")";
             case ENCAP_DEFAULT -> "encap(default route)";
+            case INTERNET -> "internet";
             default -> "unknown(" + Integer.toHexString(action) + ")";
         };
     }

@@ -177,7 +177,7 @@ class HostTest {
             assertThat(net.a.stages().toString()).isEqualTo("checksum=sw,copy=sw@256,crypto=sw");
             assertThat(TwoHosts.drain(net.b1)).hasSize(2);
             assertThat(net.a.egress().accounts()).extracting(a -> a.name())
-                    .containsExactly("copy", "parse", "spoof", "flow", "checksum", "encap", "psp", "tx");
+                    .containsExactly("copy", "parse", "spoof", "flow", "checksum", "internet", "encap", "psp", "tx");
             assertThat(net.a.egress().accounts().get(1).packets()).isEqualTo(2);
         }
     }

@@ -127,7 +127,7 @@ public final class DemoRunner {
     private static void pump(DemoNetwork net, Scoreboard board) {
         for (int idle = 0; idle < 3; ) {
             int work = turn(net, board);
-            boolean outstanding = net.hosts.values().stream().anyMatch(h -> h.cryptoInFlight() > 0);
+            boolean outstanding = net.hosts.values().stream().anyMatch(h -> h.atCoprocessors() > 0);
             idle = work == 0 && !outstanding ? idle + 1 : 0;
             if (work == 0 && outstanding) {
                 Thread.onSpinWait();
