@@ -3,6 +3,7 @@ package dev.andromeda.testbed.coprocessor.host;
 import dev.andromeda.testbed.coprocessor.CoprocessorPool;
 import dev.andromeda.testbed.coprocessor.PoolConfig;
 import dev.andromeda.testbed.coprocessor.VmConfig;
+import dev.andromeda.testbed.coprocessor.flow.FastPathMissHandoff;
 import dev.andromeda.testbed.coprocessor.ring.Direction;
 import dev.andromeda.testbed.coprocessor.ring.ResultHandler;
 import dev.andromeda.testbed.coprocessor.ring.Verdict;
@@ -29,7 +30,9 @@ import java.util.function.Function;
  * PSP batches and Internet egress go to the VM's egress ring, Internet ingress
  * to its ingress ring; the workers run them (crypto stage; ACL and shaper; DoS
  * guard and ACL), bill the CPU to the VM and hand them back; the host drains
- * the results on its own thread.
+ * the results on its own thread. Flow misses go the same way
+ * ({@link FastPathMissHandoff}): the pool's resolver answers on a worker, and
+ * the answer reaches {@link #onResolvedMiss the listener} on the host's thread.
  *
  * <p>Attach after the VMs are plugged in: a VM added later has no service, and
  * its work is refused ({@code COPROCESSOR_FULL} at the host).
@@ -45,6 +48,14 @@ public final class HostCoprocessors implements Coprocessors {
     private final WorkRing[] rings;
     private Completion completion;
     private final ResultHandler handler = this::complete;
+    private volatile ResolvedMisses resolvedMisses = (vmPort, vni, proto, src, dst, action) -> { };
+    private long missesAnswered;
+
+    /** Where a resolved flow miss goes (the control side, which may program the flow); host thread. */
+    @FunctionalInterface
+    public interface ResolvedMisses {
+        void resolved(int vmPort, int vni, int proto, int src, int dst, long action);
+    }
 
     private HostCoprocessors(CoprocessorPool pool) {
         this.pool = pool;
@@ -80,6 +91,7 @@ public final class HostCoprocessors implements Coprocessors {
             pool.start();
         }
         host.useCoprocessors(c);
+        host.onFlowMiss(new FastPathMissHandoff(pool));
         return c;
     }
 
@@ -121,10 +133,26 @@ public final class HostCoprocessors implements Coprocessors {
         return n;
     }
 
+    /** Sets where resolved flow misses go. */
+    public void onResolvedMiss(ResolvedMisses listener) {
+        this.resolvedMisses = listener;
+    }
+
+    /** Flow misses the resolver answered (passed), as taken back by the host. */
+    public long missesAnswered() {
+        return missesAnswered;
+    }
+
     private void complete(WorkItem item) {
         boolean passed = item.verdict() == Verdict.PASS;
         if (item.kind() == WorkKind.CRYPTO) {
             completion.crypto((int) item.cookie(), passed);
+        } else if (item.kind() == WorkKind.FLOW_MISS) {
+            if (passed) {
+                missesAnswered++;
+                resolvedMisses.resolved(item.ring().vmId(), item.vni(), item.protocol(), item.srcIp(), item.dstIp(),
+                        item.action());
+            }
         } else {
             completion.internet(item.ring().vmId(), item.ring().direction() == Direction.EGRESS, passed,
                     item.buffer(), item.offset(), item.length());

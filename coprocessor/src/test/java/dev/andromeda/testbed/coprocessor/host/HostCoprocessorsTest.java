@@ -104,4 +104,27 @@ class HostCoprocessorsTest {
             assertThat(net.a.atCoprocessors()).isZero();
         }
     }
+
+    @Test
+    void aFlowMissIsResolvedOnACoprocessorAndTheAnswerComesBackOnTheHostsThread() {
+        Random r = new Random(SEED + 2);
+        List<String> answers = new ArrayList<>();
+        Thread hostThread = Thread.currentThread();
+        try (TwoHosts net = new TwoHosts(StageMix.software(), OffloadOptions.defaults());
+             HostCoprocessors ca = HostCoprocessors.attach(net.a, PoolConfig.defaults().withWorkers(1)
+                             .withFlowResolver((vm, vni, src, dst, sport, dport, proto) -> 0x0200_0001L),
+                     VmConfig::defaults, false)) {
+            ca.onResolvedMiss((vmPort, vni, proto, src, dst, action) -> {
+                assertThat(Thread.currentThread()).isSameAs(hostThread);
+                answers.add(vmPort + " " + vni + " " + proto + " " + Integer.toHexString(dst) + " " + action);
+            });
+            net.a1.send(TwoHosts.guestFrame(r, 0x0A000001, 0x0A000077, false, 10)); // nobody programmed 10.0.0.119
+            net.a.doWork();
+            assertThat(net.a.counters().drops(Drop.FLOW_MISS)).isEqualTo(1);
+            ca.pool().worker(0).doWork();
+            net.a.doWork();
+            assertThat(answers).containsExactly("1 100 17 a000077 " + 0x0200_0001L);
+            assertThat(ca.missesAnswered()).isEqualTo(1);
+        }
+    }
 }

@@ -100,9 +100,12 @@ final class CoprocessorPath implements Coprocessors.Completion {
         return null;
     }
 
-    /** Takes back whatever the coprocessors finished. */
+    /**
+     * Takes back whatever the coprocessors finished. Asked every turn, even with nothing of ours
+     * out: a flow miss's answer comes back the same way and must not sit in its ring.
+     */
     int drain() {
-        if (ctx.coprocessors == null || outstanding() == 0) {
+        if (ctx.coprocessors == null) {
             return 0;
         }
         outBatch.clear();
