@@ -1,5 +1,6 @@
 package dev.andromeda.testbed.fastpath.dataplane;
 
+import dev.andromeda.testbed.fastpath.flow.FirewallPolicy;
 import dev.andromeda.testbed.fastpath.flow.FlowAction;
 import dev.andromeda.testbed.fastpath.flow.FlowTable;
 import dev.andromeda.testbed.fastpath.offload.ChecksumBatch;
@@ -99,6 +100,7 @@ final class EgressStages {
         public void process(HostBatch b) {
             FlowTable t = host.flows.adopt();
             int vni = b.vm.vni();
+            long now = 0; // read once a batch, and only when a stateful flow needs it
             for (int i = 0; i < b.size(); i++) {
                 if (b.dead[i]) {
                     continue;
@@ -117,8 +119,16 @@ final class EgressStages {
                     host.defaultRouteUsage.count(vni, p.protocol(), p.ipv4Src(), p.ipv4Dst(), b.packets.length[i]);
                 } else {
                     if (!t.allows(f, p.dstPort())) {
-                        host.drop(b, i, Drop.FIREWALL);
-                        continue;
+                        boolean reply = false;
+                        if (t.policyKind(f) == FirewallPolicy.Kind.STATEFUL) {
+                            now = now == 0 ? System.nanoTime() : now;
+                            reply = host.connections.isReply(vni, p.protocol(), p.ipv4Src(), p.ipv4Dst(),
+                                    p.srcPort(), p.dstPort(), now);
+                        }
+                        if (!reply) {
+                            host.drop(b, i, Drop.FIREWALL);
+                            continue;
+                        }
                     }
                     t.count(f, b.packets.length[i]);
                     action = t.action(f);
@@ -126,7 +136,13 @@ final class EgressStages {
                 b.flow[i] = f;
                 b.action[i] = action;
                 switch (FlowAction.kind(action)) {
-                    case FlowAction.DELIVER -> b.vmPort[i] = FlowAction.argument(action);
+                    case FlowAction.DELIVER -> {
+                        b.vmPort[i] = FlowAction.argument(action);
+                        if (t.anyStateful()) { // a local peer: this host sees both ways
+                            now = now == 0 ? System.nanoTime() : now;
+                            host.trackArrival(t, vni, p, now);
+                        }
+                    }
                     case FlowAction.ENCAP_HOST -> b.host[i] = FlowAction.argument(action);
                     case FlowAction.ENCAP_DEFAULT -> b.host[i] = t.hoverboardFor(FlowHash.of(p));
                     case FlowAction.INTERNET -> b.internet[i] = true;

@@ -1,5 +1,7 @@
 package dev.andromeda.testbed.fastpath.dataplane;
 
+import dev.andromeda.testbed.fastpath.flow.FirewallPolicy;
+import dev.andromeda.testbed.fastpath.flow.FlowTable;
 import dev.andromeda.testbed.fastpath.flow.FlowTableHolder;
 import dev.andromeda.testbed.fastpath.offload.ChecksumBatch;
 import dev.andromeda.testbed.fastpath.offload.ChecksumOffload;
@@ -10,6 +12,7 @@ import dev.andromeda.testbed.fastpath.offload.CryptoOffload;
 import dev.andromeda.testbed.fastpath.offload.Stage;
 import dev.andromeda.testbed.fastpath.packet.DropReason;
 import dev.andromeda.testbed.fastpath.packet.PacketPool;
+import dev.andromeda.testbed.fastpath.packet.ParsedPacket;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -46,6 +49,8 @@ final class HostContext {
     /** VMs reachable from the Internet at their own address (the testbed does no NAT). */
     final List<VirtioNic> internetExposed = new ArrayList<>();
     final CryptoInFlight inFlight;
+    /** Connections seen arriving for local VMs whose replies a stateful firewall must let through. */
+    final ConnectionTable connections = new ConnectionTable(1 << 16, 300_000_000_000L);
     /** Internet frames at the coprocessors, not yet back. */
     int internetInFlight;
 
@@ -191,6 +196,21 @@ final class HostContext {
     }
 
     /** Hands packet i's buffer to its local VM's receive ring. */
+    /**
+     * A packet from {@code p}'s source arrives for the local VM at its destination: if the
+     * VM's reverse flow has a stateful firewall, remember the connection so the VM's replies pass.
+     */
+    void trackArrival(FlowTable t, int vni, ParsedPacket p, long now) {
+        int proto = p.protocol();
+        if (!t.anyStateful() || (proto != 6 && proto != 17) || !p.hasTransportHeader()) {
+            return;
+        }
+        int reverse = t.lookup(vni, proto, p.ipv4Dst(), p.ipv4Src());
+        if (reverse != FlowTable.MISS && t.policyKind(reverse) == FirewallPolicy.Kind.STATEFUL) {
+            connections.record(vni, proto, p.ipv4Src(), p.ipv4Dst(), p.srcPort(), p.dstPort(), now);
+        }
+    }
+
     void deliverLocal(HostBatch b, int i, boolean dataValid) {
         VirtioNic v = vm(b.vmPort[i]);
         if (v == null) {

@@ -170,6 +170,8 @@ final class IngressStages {
         @Override
         public void process(HostBatch b) {
             MemorySegment mem = host.pool.memory();
+            FlowTable table = host.flows.current();
+            long now = 0;
             for (int i = 0; i < b.size(); i++) {
                 if (b.dead[i]) {
                     continue;
@@ -209,6 +211,10 @@ final class IngressStages {
                     continue;
                 }
                 b.vmPort[i] = vm.port().port();
+                if (table.anyStateful()) {
+                    now = now == 0 ? System.nanoTime() : now;
+                    host.trackArrival(table, vni, p, now);
+                }
                 b.packets.offset[i] = inner;
                 b.packets.length[i] = innerLength;
             }

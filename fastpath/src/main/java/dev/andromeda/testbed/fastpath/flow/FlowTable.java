@@ -53,6 +53,7 @@ public final class FlowTable {
     final int[] hostIp;
     final long[] hostMac;
     final int[] hoverboards;  // host indices of the default route
+    private final boolean anyStateful;
 
     FlowTable(int[] slotHi, long[] slotLo, int[] slotIndex, int[] vni, int[] proto, int[] src, int[] dst,
               int[] action, byte[] policyKind, int[] rangeFrom, int[] rangeCount, int[] ranges, int[] hostIp,
@@ -75,6 +76,16 @@ public final class FlowTable {
         this.hostIp = hostIp;
         this.hostMac = hostMac;
         this.hoverboards = hoverboards;
+        boolean stateful = false;
+        for (byte k : policyKind) {
+            stateful |= k == FirewallPolicy.Kind.STATEFUL.ordinal();
+        }
+        this.anyStateful = stateful;
+    }
+
+    /** Whether any flow has a stateful firewall (else connection tracking has nothing to do). */
+    public boolean anyStateful() {
+        return anyStateful;
     }
 
     /** Number of flows. */
