@@ -10,6 +10,7 @@ import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
 import java.security.GeneralSecurityException;
 
@@ -29,6 +30,8 @@ public final class SoftwareGcm implements CryptoOffload {
     private final MemorySegment scratchOutSegment = java.lang.foreign.Arena.ofAuto().allocate(CryptoBatch.MAX_TEXT);
     private final ByteBuffer scratchOut = scratchOutSegment.asByteBuffer();
     private final ByteBuffer scratchIn = ByteBuffer.allocateDirect(CryptoBatch.MAX_TEXT + CryptoBatch.TAG_BYTES);
+    /** AAD, then text and tag, on the heap for the JDK's array intrinsics (no allocation per packet). */
+    private final byte[] heap = new byte[Math.max(CryptoBatch.MAX_AAD, CryptoBatch.MAX_TEXT + CryptoBatch.TAG_BYTES)];
 
     public SoftwareGcm() {
         try {
@@ -68,10 +71,15 @@ public final class SoftwareGcm implements CryptoOffload {
                 batch.key(i, keyScratch);
                 batch.iv(i, ivScratch);
                 init(seal, keyLength);
-                cipher.updateAAD(memory.asSlice(batch.aadOffset(i), batch.aadLength(i)).asByteBuffer());
+                int aadLength = batch.aadLength(i);
+                MemorySegment.copy(memory, ValueLayout.JAVA_BYTE, batch.aadOffset(i), heap, 0, aadLength);
+                cipher.updateAAD(heap, 0, aadLength);
                 if (seal && contiguous) {
-                    ByteBuffer out = memory.asSlice(text, n + CryptoBatch.TAG_BYTES).asByteBuffer();
-                    cipher.doFinal(memory.asSlice(text, n).asByteBuffer(), out);
+                    // Through a heap array: the JDK's GCM intrinsics work on arrays, and a direct
+                    // buffer would be copied through the provider's own chunks (measured ~1.7x slower).
+                    MemorySegment.copy(memory, ValueLayout.JAVA_BYTE, text, heap, 0, n);
+                    int out = cipher.doFinal(heap, 0, n, heap, 0);
+                    MemorySegment.copy(heap, 0, memory, ValueLayout.JAVA_BYTE, text, out);
                     batch.completeInPlace(i, 0);
                 } else if (seal) {
                     ByteBuffer out = ByteBuffer.allocate(n + CryptoBatch.TAG_BYTES);
@@ -82,14 +90,24 @@ public final class SoftwareGcm implements CryptoOffload {
                 } else {
                     // Open into scratch, then copy: on a bad tag the JDK clears its output, and
                     // the ciphertext must stay untouched (nothing released, nothing destroyed).
-                    ByteBuffer in;
                     if (contiguous) {
-                        in = memory.asSlice(text, n + CryptoBatch.TAG_BYTES).asByteBuffer();
-                    } else {
-                        in = scratchIn.clear();
-                        in.put(memory.asSlice(text, n).asByteBuffer())
-                                .put(memory.asSlice(tag, CryptoBatch.TAG_BYTES).asByteBuffer()).flip();
+                        // On the heap, as for sealing; in place there (the JDK checks the tag before
+                        // it releases plaintext), and only a verified plaintext is copied back.
+                        MemorySegment.copy(memory, ValueLayout.JAVA_BYTE, text, heap, 0, n + CryptoBatch.TAG_BYTES);
+                        try {
+                            int out = cipher.doFinal(heap, 0, n + CryptoBatch.TAG_BYTES, heap, 0);
+                            MemorySegment.copy(heap, 0, memory, ValueLayout.JAVA_BYTE, text, out);
+                            batch.completeInPlace(i, 0);
+                        } catch (AEADBadTagException e) {
+                            batch.completeOpen(i, null, 0);
+                        }
+                        bytes += n;
+                        jobs++;
+                        continue;
                     }
+                    ByteBuffer in = scratchIn.clear();
+                    in.put(memory.asSlice(text, n).asByteBuffer())
+                            .put(memory.asSlice(tag, CryptoBatch.TAG_BYTES).asByteBuffer()).flip();
                     ByteBuffer out = scratchOut.clear();
                     try {
                         cipher.doFinal(in, out);
