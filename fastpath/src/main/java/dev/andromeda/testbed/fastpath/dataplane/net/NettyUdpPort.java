@@ -5,6 +5,7 @@ import dev.andromeda.testbed.fastpath.dataplane.PhysicalPort;
 import dev.andromeda.testbed.fastpath.packet.PacketPool;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
+import org.jctools.queues.SpscArrayQueue;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
@@ -51,7 +52,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *       {@link ByteBuf}, writes one {@link DatagramPacket} per frame and flushes
  *       once per batch; the writes are queued to the event loop by Netty.</li>
  *   <li>the event loop puts every received datagram's buffer on a bounded
- *       single-producer single-consumer {@link SpscRing}; receive drains it
+ *       single-producer single-consumer JCTools {@code SpscArrayQueue}; receive drains it
  *       into pool buffers and releases the Netty buffers.</li>
  * </ul>
  *
@@ -166,7 +167,7 @@ public final class NettyUdpPort implements PhysicalPort, AutoCloseable {
     private final Channel channel;
     private final InetSocketAddress local;
     private final ByteBufAllocator alloc;
-    private final SpscRing<ByteBuf> queue;
+    private final SpscArrayQueue<ByteBuf> queue;
     private final String threadPrefix;
     private volatile InetSocketAddress peer;
     private volatile boolean closed;
@@ -195,7 +196,7 @@ public final class NettyUdpPort implements PhysicalPort, AutoCloseable {
         this.options = options;
         this.peer = peer;
         this.alloc = options.allocator();
-        this.queue = new SpscRing<>(options.queueCapacity());
+        this.queue = new SpscArrayQueue<>(options.queueCapacity());
         this.threadPrefix = "andromeda-udp-" + IDS.incrementAndGet();
         List<Thread> created = new CopyOnWriteArrayList<>();
         this.threads = created;
