@@ -5,7 +5,10 @@ import dev.andromeda.testbed.control.agent.FlowProgram;
 import dev.andromeda.testbed.control.agent.HostAgent;
 import dev.andromeda.testbed.control.rpc.proto.Ack;
 import dev.andromeda.testbed.control.rpc.proto.ControllerMessage;
+import dev.andromeda.testbed.control.rpc.proto.FlowUsage;
 import dev.andromeda.testbed.control.rpc.proto.Hello;
+import dev.andromeda.testbed.control.rpc.proto.Miss;
+import dev.andromeda.testbed.control.rpc.proto.Usage;
 import dev.andromeda.testbed.control.rpc.proto.HostMessage;
 import dev.andromeda.testbed.control.rpc.proto.HostProgrammingGrpc;
 import dev.andromeda.testbed.control.rpc.proto.Program;
@@ -18,6 +21,7 @@ import io.grpc.stub.StreamObserver;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -47,6 +51,8 @@ public final class HostAgentClient implements AutoCloseable {
     private final ScheduledExecutorService timer;
     private final AtomicLong streams = new AtomicLong();
     private final AtomicLong programsReceived = new AtomicLong();
+    private final AtomicLong reportsSent = new AtomicLong();
+    private final AtomicLong reportsDropped = new AtomicLong();
 
     private final Object lock = new Object();
     private InetSocketAddress target; // guarded by lock
@@ -119,6 +125,50 @@ public final class HostAgentClient implements AutoCloseable {
     /** Programs received from controllers (applied or rejected). */
     public long programsReceived() {
         return programsReceived.get();
+    }
+
+    /**
+     * Tells the controller the bytes per flow the host sent since its last report (see
+     * {@code UsageReporter}). Never waits: with no stream open the report is dropped and counted.
+     *
+     * @return whether it was sent
+     */
+    public boolean reportUsage(long sequence, List<FlowUsage> flows) {
+        return report(HostMessage.newBuilder().setUsage(Usage.newBuilder().setSequence(sequence).addAllFlows(flows))
+                .build());
+    }
+
+    /** Tells the controller a packet found no flow (on-demand programming); never waits, as above. */
+    public boolean reportMiss(int vni, int protocol, int src, int dst) {
+        return report(HostMessage.newBuilder().setMiss(Miss.newBuilder().setVni(vni).setProtocol(protocol)
+                .setSrc(src).setDst(dst)).build());
+    }
+
+    /** Reports sent on a stream. */
+    public long reportsSent() {
+        return reportsSent.get();
+    }
+
+    /** Reports dropped because no stream was open (controller gone or reconnecting). */
+    public long reportsDropped() {
+        return reportsDropped.get();
+    }
+
+    private boolean report(HostMessage m) {
+        synchronized (lock) {
+            if (closed || out == null) {
+                reportsDropped.incrementAndGet();
+                return false;
+            }
+            try {
+                out.onNext(m);
+            } catch (RuntimeException e) { // the stream broke under us; its callback reconnects
+                reportsDropped.incrementAndGet();
+                return false;
+            }
+            reportsSent.incrementAndGet();
+            return true;
+        }
     }
 
     // ---- under lock ----

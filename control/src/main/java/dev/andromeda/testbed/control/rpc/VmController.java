@@ -7,6 +7,9 @@ import dev.andromeda.testbed.control.rpc.proto.ControllerMessage;
 import dev.andromeda.testbed.control.rpc.proto.HostMessage;
 import dev.andromeda.testbed.control.rpc.proto.HostProgrammingGrpc;
 import dev.andromeda.testbed.control.rpc.proto.Program;
+import dev.andromeda.testbed.control.rpc.proto.FlowUsage;
+import dev.andromeda.testbed.control.rpc.proto.Miss;
+import dev.andromeda.testbed.control.rpc.proto.Usage;
 import dev.andromeda.testbed.control.rpc.proto.Reject;
 import io.grpc.Server;
 import io.grpc.Status;
@@ -17,6 +20,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -67,6 +71,39 @@ public final class VmController implements AutoCloseable {
         long acks;
         long rejects;
         long hellos;
+        long usageSequence; // the last usage report handed to the listener
+        long misses;
+    }
+
+    /**
+     * What hosts report besides acks and rejects, for the VM controller's logic (offload
+     * planning, on-demand programming, version continuity). Called on a gRPC thread, one
+     * stream at a time, outside this controller's lock, so it may call back into the
+     * controller ({@link #setProgram}).
+     */
+    public interface HostReports {
+        /** Bytes per flow the host sent since its previous report. */
+        default void usage(String hostId, long sequence, List<FlowUsage> flows) {
+        }
+
+        /** A packet on the host found no flow. */
+        default void miss(String hostId, int vni, int protocol, int src, int dst) {
+        }
+
+        /**
+         * The host runs a newer version than this controller would send it (a previous master
+         * programmed it): the controller's next program for it must be newer still.
+         */
+        default void hostAhead(String hostId, long runningVersion) {
+        }
+    }
+
+    private volatile HostReports reports = new HostReports() {
+    };
+
+    /** Where usage, misses and hosts ahead of us go. */
+    public void onReports(HostReports listener) {
+        this.reports = Objects.requireNonNull(listener, "listener");
     }
 
     /** One host stream. */
@@ -81,12 +118,35 @@ public final class VmController implements AutoCloseable {
 
         @Override
         public void onNext(HostMessage m) {
+            Runnable report = null; // handed to the listener once the lock is released
             synchronized (lock) {
                 if (done) {
                     return;
                 }
                 switch (m.getKindCase()) {
-                    case HELLO -> hello(this, m.getHello().getHostId(), m.getHello().getRunningVersion());
+                    case HELLO -> report = hello(this, m.getHello().getHostId(), m.getHello().getRunningVersion());
+                    case USAGE -> {
+                        HostState h = stateOf(this);
+                        if (h != null) {
+                            String id = hostId;
+                            Usage u = m.getUsage();
+                            report = () -> {
+                                reports.usage(id, u.getSequence(), u.getFlowsList());
+                                synchronized (lock) {
+                                    h.usageSequence = Math.max(h.usageSequence, u.getSequence());
+                                }
+                            };
+                        }
+                    }
+                    case MISS -> {
+                        HostState h = stateOf(this);
+                        if (h != null) {
+                            h.misses++;
+                            String id = hostId;
+                            Miss x = m.getMiss();
+                            report = () -> reports.miss(id, x.getVni(), x.getProtocol(), x.getSrc(), x.getDst());
+                        }
+                    }
                     case ACK -> {
                         HostState h = stateOf(this);
                         if (h != null) {
@@ -98,11 +158,14 @@ public final class VmController implements AutoCloseable {
                     case REJECT -> {
                         HostState h = stateOf(this);
                         if (h != null) {
-                            rejected(h, m.getReject());
+                            report = rejected(h, m.getReject());
                         }
                     }
                     default -> LOG.log(System.Logger.Level.WARNING, "{0}: empty host message", name);
                 }
+            }
+            if (report != null) {
+                report.run();
             }
         }
 
@@ -275,6 +338,16 @@ public final class VmController implements AutoCloseable {
         return count(hostId, h -> h.rejects);
     }
 
+    /** The sequence number of the last usage report from {@code hostId} the listener has taken. */
+    public long usageSequence(String hostId) {
+        return count(hostId, h -> h.usageSequence);
+    }
+
+    /** Flow misses {@code hostId} reported. */
+    public long misses(String hostId) {
+        return count(hostId, h -> h.misses);
+    }
+
     /** Hellos received from {@code hostId} (one per stream). */
     public long hellos(String hostId) {
         return count(hostId, h -> h.hellos);
@@ -317,10 +390,10 @@ public final class VmController implements AutoCloseable {
         return h != null && h.session == s ? h : null;
     }
 
-    private void hello(Session s, String hostId, long runningVersion) {
+    private Runnable hello(Session s, String hostId, long runningVersion) {
         if (s.hostId != null || hostId.isEmpty()) {
             LOG.log(System.Logger.Level.WARNING, "{0}: repeated or empty hello ({1})", name, hostId);
-            return;
+            return null;
         }
         s.hostId = hostId;
         HostState h = hosts.computeIfAbsent(hostId, k -> new HostState());
@@ -338,10 +411,14 @@ public final class VmController implements AutoCloseable {
         h.reportedVersion = runningVersion;
         h.sentVersion = -1;
         h.sentEpoch = -1;
+        if (h.desired != null && runningVersion > h.desired.version()) {
+            return () -> reports.hostAhead(hostId, runningVersion); // no point sending an older program
+        }
         converge(h);
+        return null;
     }
 
-    private void rejected(HostState h, Reject r) {
+    private Runnable rejected(HostState h, Reject r) {
         h.rejects++;
         h.reportedVersion = r.getRunningVersion();
         h.lastReject = new Rejection(r.getVersion(), r.getEpoch(), r.getReason().name(), r.getMessage(),
@@ -356,6 +433,13 @@ public final class VmController implements AutoCloseable {
         if (r.getReason() == dev.andromeda.testbed.control.rpc.proto.RejectReason.DEPOSED_EPOCH && r.getEpoch() == epoch) {
             deposed = true; // a newer master has programmed this host: stop writing anywhere
         }
+        if (r.getReason() == dev.andromeda.testbed.control.rpc.proto.RejectReason.STALE_VERSION
+                && h.session != null) {
+            String id = h.session.hostId;
+            long running = r.getRunningVersion();
+            return () -> reports.hostAhead(id, running);
+        }
+        return null;
     }
 
     /** Sends the desired program if the host is connected, runs another version, and it was not sent or refused already. */

@@ -7,9 +7,12 @@ import dev.andromeda.testbed.control.model.NetworkState;
 import dev.andromeda.testbed.control.partition.ConsistentHashRing;
 import dev.andromeda.testbed.control.programming.HostPrograms;
 import dev.andromeda.testbed.control.programming.HoverboardModel;
+import dev.andromeda.testbed.control.programming.FlowSink;
 import dev.andromeda.testbed.control.programming.OffloadPlanner;
+import dev.andromeda.testbed.control.programming.OnDemandModel;
 import dev.andromeda.testbed.control.programming.ProgrammingModel;
 import dev.andromeda.testbed.control.rpc.VmController;
+import dev.andromeda.testbed.control.rpc.proto.FlowUsage;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
@@ -17,6 +20,7 @@ import org.apache.zookeeper.KeeperException;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -52,6 +56,7 @@ public final class VmcNode implements AutoCloseable {
         this.model = model;
         this.planner = planner;
         this.controller = new VmController(name);
+        controller.onReports(new Reports());
         this.client = PartitionElection.newClient(connectString, PartitionElection.Timeouts.FAST);
         this.election = PartitionElection.join(client, partition, name, new PartitionElection.Listener() {
             @Override
@@ -114,6 +119,76 @@ public final class VmcNode implements AutoCloseable {
     /** The version the master serves now (what converged hosts run). */
     public synchronized long programVersion() {
         return programVersion;
+    }
+
+    /** What the partition's hosts report over their programming streams. */
+    private final class Reports implements VmController.HostReports {
+        @Override
+        public void usage(String hostId, long sequence, List<FlowUsage> flows) {
+            int id = hostNumber(hostId);
+            if (planner == null || id < 0) {
+                return;
+            }
+            for (FlowUsage f : flows) {
+                planner.report(id, f.getVni(), f.getProtocol(), f.getSrc(), f.getDst(), f.getBytes());
+            }
+        }
+
+        @Override
+        public void miss(String hostId, int vni, int protocol, int src, int dst) {
+            int id = hostNumber(hostId);
+            NetworkState s = state;
+            if (!(model instanceof OnDemandModel onDemand) || s == null || id < 0 || !election.isMaster()) {
+                return;
+            }
+            // The model keeps the resolved flow; the host's program is derived again below.
+            if (onDemand.resolveMiss(s, id, vni, src, dst, NO_SINK) == OnDemandModel.MissResult.PROGRAMMED) {
+                synchronized (VmcNode.this) {
+                    programVersion++;
+                    reprogram();
+                }
+            }
+        }
+
+        @Override
+        public void hostAhead(String hostId, long runningVersion) {
+            synchronized (VmcNode.this) {
+                if (runningVersion >= programVersion) {
+                    // A previous master programmed the host past our version (offloads, misses):
+                    // continue above it, so the host accepts what this master derives.
+                    programVersion = runningVersion + 1;
+                    reprogram();
+                }
+            }
+        }
+    }
+
+    /** Discards flows: on-demand resolution records them in the model, which programs the host. */
+    private static final FlowSink NO_SINK = new FlowSink() {
+        @Override
+        public void flow(int hostId, int vni, int proto, int src, int dst, int actionKind, int argument,
+                         dev.andromeda.testbed.fastpath.flow.FirewallPolicy policy) {
+        }
+
+        @Override
+        public void defaultRoute(int hostId, int[] hoverboardHostIds) {
+        }
+
+        @Override
+        public void hoverboardRoute(int vni, int dst, int dstHostId) {
+        }
+    };
+
+    /** The id in {@link #hostName}, or -1. */
+    static int hostNumber(String hostName) {
+        if (!hostName.startsWith("host-")) {
+            return -1;
+        }
+        try {
+            return Integer.parseInt(hostName.substring(5));
+        } catch (NumberFormatException e) {
+            return -1;
+        }
     }
 
     private OffloadPlanner requirePlanner() {
