@@ -116,6 +116,11 @@ public final class VmcNode implements AutoCloseable {
         return d;
     }
 
+    /** The offload flows in force (none unless this VMC plans them). */
+    public java.util.Set<dev.andromeda.testbed.control.programming.OffloadFlow> offloadFlows() {
+        return planner == null ? java.util.Set.of() : planner.active();
+    }
+
     /** The version the master serves now (what converged hosts run). */
     public synchronized long programVersion() {
         return programVersion;

@@ -3,6 +3,7 @@ package dev.andromeda.testbed.tb.demo;
 import dev.andromeda.testbed.control.agent.HostAgent;
 import dev.andromeda.testbed.control.election.EmbeddedZooKeeper;
 import dev.andromeda.testbed.control.election.PartitionElection;
+import dev.andromeda.testbed.control.host.UsageReporter;
 import dev.andromeda.testbed.control.partition.ConsistentHashRing;
 import dev.andromeda.testbed.control.programming.GatewayModel;
 import dev.andromeda.testbed.control.programming.OffloadPlanner;
@@ -61,6 +62,8 @@ final class DemoNetwork implements AutoCloseable {
     final List<HostCoprocessors> coprocessors = new ArrayList<>();
     private final List<HostAgent> agents = new ArrayList<>();
     private final List<HostAgentClient> clients = new ArrayList<>();
+    /** Each host's usage reports to the controller, over its programming stream (by host id). */
+    final Map<Integer, UsageReporter> usage = new LinkedHashMap<>();
     private final MasterFollower follower;
 
     DemoNetwork(DemoTopology topology, StageMix mix, OffloadOptions options, EmbeddedZooKeeper zk, Path stateDir,
@@ -101,8 +104,10 @@ final class DemoNetwork implements AutoCloseable {
             for (Map.Entry<Integer, Host> e : hosts.entrySet()) {
                 HostAgent agent = new HostAgent(e.getValue(), stateDir.resolve(e.getValue().name()));
                 agents.add(agent);
-                clients.add(new HostAgentClient(agent, VmcNode.hostName(e.getKey()), master, Duration.ofMillis(20),
-                        Duration.ofMillis(200)).start());
+                HostAgentClient client = new HostAgentClient(agent, VmcNode.hostName(e.getKey()), master,
+                        Duration.ofMillis(20), Duration.ofMillis(200)).start();
+                clients.add(client);
+                usage.put(e.getKey(), new UsageReporter(e.getValue(), client));
             }
             f = MasterFollower.follow(zk.connectString(), partition, clients, 50);
         } catch (IOException | InterruptedException | RuntimeException e) {

@@ -2,7 +2,9 @@ package dev.andromeda.testbed.tb.demo;
 
 import dev.andromeda.testbed.control.election.EmbeddedZooKeeper;
 import dev.andromeda.testbed.control.programming.OffloadFlow;
+import dev.andromeda.testbed.control.host.UsageReporter;
 import dev.andromeda.testbed.control.programming.OffloadPlanner;
+import dev.andromeda.testbed.control.vmc.VmcNode;
 import dev.andromeda.testbed.coprocessor.host.HostCoprocessors;
 import dev.andromeda.testbed.fastpath.dataplane.Drop;
 import dev.andromeda.testbed.fastpath.dataplane.FrameTap;
@@ -17,7 +19,6 @@ import dev.andromeda.testbed.tb.scenario.Scenario;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -65,7 +66,6 @@ public final class DemoRunner {
                 () -> clock[0], tap)) {
             List<RunResult.Interval> intervals = new ArrayList<>();
             List<String> offloadLog = new ArrayList<>();
-            Map<OffloadFlow, Long> offloadBytesSeen = new HashMap<>();
             long sent = 0;
             long cpu0 = dataplaneCpu(net);
             for (int i = 0; i < plan.intervals(); i++) {
@@ -89,12 +89,12 @@ public final class DemoRunner {
                 pump(net, board);
                 progress.accept(sent);
                 clock[0] += intervalNs;
-                List<String> changes = endInterval(net, offloadBytesSeen);
+                List<String> changes = endInterval(net);
                 for (String c : changes) {
                     offloadLog.add("interval " + i + ": " + c);
                 }
                 intervals.add(new RunResult.Interval(i, vmHostsToWire(net) - wire0, hoverboardForwarded(net) - hb0,
-                        offloadBytesSeen.size()));
+                        net.vmc.offloadFlows().size()));
                 if (!changes.isEmpty()) {
                     net.awaitConverged();
                 }
@@ -144,47 +144,41 @@ public final class DemoRunner {
     }
 
     /**
-     * The sending hosts report their usage to the controller -- default-routed
-     * flows as measured on the way to the hoverboards, offload flows from their
-     * flow-table counters -- and the controller ends the interval.
+     * The sending hosts report their usage to the controller over their programming streams --
+     * default-routed flows as measured on the way to the hoverboards, direct (offload) flows
+     * from their flow-table counters -- and once the controller has taken every report, it ends
+     * the interval: offload flows above the threshold are programmed, idle ones removed.
      */
-    private List<String> endInterval(DemoNetwork net, Map<OffloadFlow, Long> offloadBytesSeen) {
+    private List<String> endInterval(DemoNetwork net) throws InterruptedException {
         if (!"hoverboard".equals(topology.scenario().control().model())) {
             return List.of();
         }
-        for (Map.Entry<Integer, Host> e : net.hosts.entrySet()) {
-            int sender = e.getKey();
-            e.getValue().defaultRouteUsage().drain((vni, proto, src, dst, bytes) ->
-                    net.vmc.reportUsage(sender, vni, proto, src, dst, bytes));
-            FlowTable t = e.getValue().flowTable();
-            for (Map.Entry<OffloadFlow, Long> o : offloadBytesSeen.entrySet()) {
-                OffloadFlow f = o.getKey();
-                if (f.senderHostId() != sender) {
-                    continue;
+        Map<Integer, Long> sequences = new LinkedHashMap<>();
+        for (Map.Entry<Integer, UsageReporter> e : net.usage.entrySet()) {
+            long seq = e.getValue().report();
+            if (seq < 0) {
+                throw new IllegalStateException("host " + e.getKey() + " has no stream to the controller to report on");
+            }
+            sequences.put(e.getKey(), seq);
+        }
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        for (Map.Entry<Integer, Long> e : sequences.entrySet()) {
+            String host = VmcNode.hostName(e.getKey());
+            while (net.vmc.controller().usageSequence(host) < e.getValue()) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("the controller did not receive " + host + "'s usage report "
+                            + e.getValue() + " within 30 s");
                 }
-                int at = t.lookup(f.vni(), f.proto(), f.src(), f.dst());
-                if (at != FlowTable.MISS) {
-                    long now = t.bytes(at);
-                    net.vmc.reportUsage(sender, f.vni(), f.proto(), f.src(), f.dst(), Math.max(0, now - o.getValue()));
-                    o.setValue(now);
-                }
+                Thread.sleep(1);
             }
         }
         OffloadPlanner.Decisions d = net.vmc.endUsageInterval();
         List<String> changes = new ArrayList<>();
         for (OffloadFlow f : d.added()) {
             changes.add(String.format("offload %s (%.0f kbps)", describe(f), d.bitsPerSecond().get(f) / 1000));
-            offloadBytesSeen.put(f, 0L);
         }
         for (OffloadFlow f : d.removed()) {
             changes.add("idle, removed " + describe(f));
-            offloadBytesSeen.remove(f);
-        }
-        // The counters of a newly offloaded flow start from what its table holds now.
-        for (OffloadFlow f : d.added()) {
-            Host h = net.hosts.get(f.senderHostId());
-            int at = h.flowTable().lookup(f.vni(), f.proto(), f.src(), f.dst());
-            offloadBytesSeen.put(f, at == FlowTable.MISS ? 0 : h.flowTable().bytes(at));
         }
         return changes;
     }
