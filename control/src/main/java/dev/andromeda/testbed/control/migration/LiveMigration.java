@@ -1,0 +1,97 @@
+package dev.andromeda.testbed.control.migration;
+
+import dev.andromeda.testbed.control.agent.HostAgent;
+import dev.andromeda.testbed.control.model.NetworkChange;
+import dev.andromeda.testbed.control.model.NetworkState;
+import dev.andromeda.testbed.control.model.Vm;
+import dev.andromeda.testbed.control.vmc.VmcNode;
+import dev.andromeda.testbed.fastpath.dataplane.Host;
+import dev.andromeda.testbed.fastpath.dataplane.VirtioNic;
+import dev.andromeda.testbed.fastpath.dataplane.VmPort;
+import dev.andromeda.testbed.fastpath.flow.FlowTable;
+
+import java.util.Collection;
+import java.util.Objects;
+
+/**
+ * Live migration through the control plane (Andromeda §3.4): no packet is lost
+ * while a VM moves between hosts.
+ *
+ * <ol>
+ *   <li>The VM is plugged in at the destination (its memory would be copied
+ *       meanwhile; not modelled).</li>
+ *   <li>Blackout: the source unplugs it and hairpins every packet still
+ *       arriving for it to the destination.</li>
+ *   <li>Cluster management tells the VM controller the VM moved; the controller
+ *       derives and sends every host's (and hoverboard's) new program.</li>
+ *   <li>Once every host runs that version -- no sender still sends to the source
+ *       -- the source stops hairpinning.</li>
+ * </ol>
+ *
+ * The hosts are single-threaded and run on the caller's thread: {@code turn}
+ * is one turn of all of them (and of the traffic), called while the migration
+ * waits for the hosts to converge, so packets keep flowing throughout.
+ */
+public final class LiveMigration {
+    /**
+     * @param nic            the VM's NIC at the destination
+     * @param state          the desired state with the VM moved
+     * @param hairpinNs      how long the source hairpinned (blackout start to every host reprogrammed)
+     * @param hairpinned     packets the source sent on to the destination meanwhile
+     */
+    public record Result(VirtioNic nic, NetworkState state, long hairpinNs, long hairpinned) {
+    }
+
+    private LiveMigration() {
+    }
+
+    /**
+     * Moves VM {@code vmId} from {@code source} to {@code destination} (host {@code toHostId}).
+     *
+     * @param agents the host agents whose convergence ends the hairpin (every host the VMC programs)
+     * @throws IllegalArgumentException when the VM does not run on the source, or the source's
+     *         flow table does not know the destination (it could not hairpin there)
+     * @throws IllegalStateException    when the hosts do not converge within {@code timeoutNs}
+     */
+    public static Result migrate(VmcNode vmc, NetworkState state, int vmId, Host source, Host destination,
+                                 int toHostId, Collection<HostAgent> agents, Runnable turn, long timeoutNs) {
+        Vm vm = state.vm(vmId);
+        if (vm == null) {
+            throw new IllegalArgumentException("no VM " + vmId + " in the desired state");
+        }
+        VirtioNic old = source.vms().stream().filter(n -> n.port().port() == state.port(vmId)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("VM " + vmId + " does not run on " + source.name()));
+        int toIndex = indexOf(source.flowTable(), destination.ip());
+        if (toIndex < 0) {
+            throw new IllegalArgumentException(source.name() + "'s flow table does not know " + destination.name()
+                    + ": it cannot hairpin there");
+        }
+        NetworkState moved = Objects.requireNonNull(state).apply(new NetworkChange.MoveVm(vmId, toHostId));
+        VirtioNic nic = destination.addVm(new VmPort(moved.port(vmId), vm.vni(), vm.ipv4(), vm.mac()));
+        long hairpinnedBefore = source.counters().hairpinned();
+        long t0 = System.nanoTime();
+        source.migrateOut(old.port().port(), toIndex);
+        vmc.setState(moved);
+        long want = vmc.programVersion();
+        while (!agents.stream().allMatch(a -> a.runningVersion() >= want)) {
+            if (System.nanoTime() - t0 > timeoutNs) {
+                throw new IllegalStateException("hosts did not converge on version " + want + " within "
+                        + timeoutNs / 1_000_000 + " ms; the source keeps hairpinning");
+            }
+            turn.run();
+        }
+        turn.run(); // packets sent before the last host adopted its program still arrive at the source
+        turn.run();
+        source.endHairpin(vm.vni(), vm.ipv4());
+        return new Result(nic, moved, System.nanoTime() - t0, source.counters().hairpinned() - hairpinnedBefore);
+    }
+
+    private static int indexOf(FlowTable t, int hostIp) {
+        for (int i = 0; i < t.hosts(); i++) {
+            if (t.hostIp(i) == hostIp) {
+                return i;
+            }
+        }
+        return -1;
+    }
+}
