@@ -12,6 +12,7 @@ import dev.andromeda.testbed.fastpath.flow.FlowTable;
 
 import java.util.Collection;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Live migration through the control plane (Andromeda §3.4): no packet is lost
@@ -20,10 +21,11 @@ import java.util.Objects;
  * <ol>
  *   <li>The VM is plugged in at the destination (its memory would be copied
  *       meanwhile; not modelled).</li>
- *   <li>Blackout: the source unplugs it and hairpins every packet still
+ *   <li>Blackout: the source unplugs the VM and hairpins every packet still
  *       arriving for it to the destination.</li>
  *   <li>Cluster management tells the VM controller the VM moved; the controller
- *       derives and sends every host's (and hoverboard's) new program.</li>
+ *       (on another thread, while traffic flows) derives and sends every host's
+ *       (and hoverboard's) new program, which each host adopts at its next turn.</li>
  *   <li>Once every host runs that version -- no sender still sends to the source
  *       -- the source stops hairpinning.</li>
  * </ol>
@@ -71,11 +73,14 @@ public final class LiveMigration {
         long hairpinnedBefore = source.counters().hairpinned();
         long t0 = System.nanoTime();
         source.migrateOut(old.port().port(), toIndex);
-        vmc.setState(moved);
-        long want = vmc.programVersion();
-        while (!agents.stream().allMatch(a -> a.runningVersion() >= want)) {
+        // The controller works while traffic flows (hairpinned meanwhile), as it would on its own machine.
+        CompletableFuture<Long> reprogrammed = CompletableFuture.supplyAsync(() -> {
+            vmc.setState(moved);
+            return vmc.programVersion();
+        });
+        while (!reprogrammed.isDone() || !agents.stream().allMatch(a -> a.runningVersion() >= reprogrammed.join())) {
             if (System.nanoTime() - t0 > timeoutNs) {
-                throw new IllegalStateException("hosts did not converge on version " + want + " within "
+                throw new IllegalStateException("hosts did not converge on the VM's new location within "
                         + timeoutNs / 1_000_000 + " ms; the source keeps hairpinning");
             }
             turn.run();

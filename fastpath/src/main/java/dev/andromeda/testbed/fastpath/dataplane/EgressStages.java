@@ -7,11 +7,14 @@ import dev.andromeda.testbed.fastpath.offload.ChecksumBatch;
 import dev.andromeda.testbed.fastpath.offload.CryptoBatch;
 import dev.andromeda.testbed.fastpath.offload.Stage;
 import dev.andromeda.testbed.fastpath.packet.DropReason;
+import dev.andromeda.testbed.fastpath.packet.Ethernet;
+import dev.andromeda.testbed.fastpath.packet.Ipv4;
 import dev.andromeda.testbed.fastpath.packet.FlowHash;
 import dev.andromeda.testbed.fastpath.packet.GeneveEncap;
 import dev.andromeda.testbed.fastpath.packet.PacketParser;
 import dev.andromeda.testbed.fastpath.packet.ParsedPacket;
 import dev.andromeda.testbed.fastpath.pipeline.BatchStage;
+import dev.andromeda.testbed.fastpath.psp.PspSa;
 import dev.andromeda.testbed.fastpath.psp.PspStatus;
 
 import java.lang.foreign.MemorySegment;
@@ -275,10 +278,10 @@ final class EgressStages {
             FlowTable table = host.flows.current();
             for (int i = 0; i < b.size(); i++) {
                 descriptor[i] = -1;
-                if (b.dead[i] || b.host[i] < 0 || (b.vm == null && !host.psp.encrypts(b.vni[i]))) {
+                if (b.dead[i] || !sealable(b, i)) {
                     continue;
                 }
-                var sa = host.psp.txSa(table, b.host[i]);
+                var sa = saFor(b, i, table, mem);
                 if (sa == null || host.psp.transport.encapsulate(mem, b.packets.offset[i], b.packets.length[i], sa)
                         != PspStatus.OK) {
                     host.drop(b, i, Drop.PSP_SEAL_FAILED);
@@ -302,6 +305,23 @@ final class EgressStages {
             }
         }
 
+        /** An egress batch's packets to another host; a forwarded packet on an encrypted network. */
+        private boolean sealable(HostBatch b, int i) {
+            return b.vm != null ? b.host[i] >= 0 : host.psp.encrypts(b.vni[i]);
+        }
+
+        /**
+         * The SA for the packet's destination host: by its index in the flow table for the
+         * VM's own packets, by the outer destination address for forwarded ones (their host
+         * need not be in this host's table, and its index changes as the table does).
+         */
+        private PspSa saFor(HostBatch b, int i, FlowTable table, MemorySegment mem) {
+            if (b.vm != null) {
+                return host.psp.txSa(table, b.host[i]);
+            }
+            return host.psp.txSaByAddress(Ipv4.dst(mem, b.packets.offset[i] + Ethernet.HEADER_BYTES));
+        }
+
         /**
          * The same headers, but the AES-GCM work goes to the VM's coprocessor (the
          * host's own for forwarded traffic): the packets leave this batch with their
@@ -312,14 +332,14 @@ final class EgressStages {
             MemorySegment mem = host.pool.memory();
             FlowTable table = host.flows.current();
             for (int i = 0; i < b.size(); i++) {
-                if (b.dead[i] || b.host[i] < 0 || (b.vm == null && !host.psp.encrypts(b.vni[i]))) {
+                if (b.dead[i] || !sealable(b, i)) {
                     continue;
                 }
                 if (unit == null && (unit = host.inFlight.claim(true)) == null) {
                     host.drop(b, i, Drop.COPROCESSOR_FULL);
                     continue;
                 }
-                var sa = host.psp.txSa(table, b.host[i]);
+                var sa = saFor(b, i, table, mem);
                 if (sa == null || host.psp.transport.encapsulate(mem, b.packets.offset[i], b.packets.length[i], sa)
                         != PspStatus.OK) {
                     host.drop(b, i, Drop.PSP_SEAL_FAILED);

@@ -114,8 +114,13 @@ public final class Host implements Agent, AutoCloseable {
         if (nic == null) {
             throw new IllegalArgumentException(name + " has no VM on port " + port);
         }
+        FlowTable t = ctx.flows.latest();
+        if (toHost < 0 || toHost >= t.hosts()) {
+            throw new IllegalArgumentException(name + ": no host " + toHost + " in the flow table (" + t.hosts()
+                    + " hosts)");
+        }
         ctx.vnics.remove(nic);
-        ctx.hairpins.add(new long[] {nic.port().vni(), nic.port().ip(), toHost});
+        ctx.hairpins.add(new long[] {nic.port().vni(), nic.port().ip(), t.hostIp(toHost), t.hostMac(toHost)});
         return nic;
     }
 

@@ -36,7 +36,11 @@ final class HostContext {
     HostOffloads offloads;
     PhysicalPort port;
     FlowMissHandler missHandler = FlowMissHandler.IGNORE;
-    /** Live migration: (vni, address) of VMs that left, and the host index they went to. */
+    /**
+     * Live migration: (vni, address) of VMs that left, and the address and MAC of the host they
+     * went to -- not its index in the flow table, whose host list changes as this host is
+     * reprogrammed during the hairpin.
+     */
     final List<long[]> hairpins = new ArrayList<>();
     /** Frames sent on from the ingress side (hairpins, hoverboard forwarding) this batch, sent after it. */
     final HostBatch hairpinBatch = new HostBatch(MAX_BATCH);
@@ -185,14 +189,14 @@ final class HostContext {
         return null;
     }
 
-    /** The host a migrated VM's packets go to, or -1. */
-    int hairpinFor(int vni, int address) {
+    /** Where a migrated VM's packets go -- {vni, address, host IPv4, host MAC} -- or null. */
+    long[] hairpinFor(int vni, int address) {
         for (long[] h : hairpins) {
             if (h[0] == vni && h[1] == address) {
-                return (int) h[2];
+                return h;
             }
         }
-        return -1;
+        return null;
     }
 
     /** Hands packet i's buffer to its local VM's receive ring. */

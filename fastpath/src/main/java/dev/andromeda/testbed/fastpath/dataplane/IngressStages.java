@@ -199,14 +199,14 @@ final class IngressStages {
                 }
                 VirtioNic vm = host.vm(vni, p.ipv4Dst());
                 if (vm == null) {
-                    int to = host.hairpinFor(vni, p.ipv4Dst());
-                    if (to < 0) {
-                        to = hoverboardRoute(vni, p.ipv4Dst());
-                    }
-                    if (to < 0) {
-                        host.drop(b, i, Drop.NO_LOCAL_VM);
+                    long[] moved = host.hairpinFor(vni, p.ipv4Dst());
+                    int to = moved != null ? -1 : hoverboardRoute(table, vni, p.ipv4Dst());
+                    if (moved != null) {
+                        hairpin(b, i, inner, innerLength, vni, (int) moved[2], moved[3]);
+                    } else if (to >= 0 && to < table.hosts()) {
+                        hairpin(b, i, inner, innerLength, vni, table.hostIp(to), table.hostMac(to));
                     } else {
-                        hairpin(b, i, inner, innerLength, vni, to);
+                        host.drop(b, i, Drop.NO_LOCAL_VM);
                     }
                     continue;
                 }
@@ -227,8 +227,7 @@ final class IngressStages {
          * the VM's host. Returns the host index, or -1 when this host has no
          * such route (it is no hoverboard, or the VM is unknown).
          */
-        private int hoverboardRoute(int vni, int dst) {
-            FlowTable t = host.flows.current();
+        private static int hoverboardRoute(FlowTable t, int vni, int dst) {
             int f = t.lookup(vni, 0, 0, dst);
             if (f == FlowTable.MISS || FlowAction.kind(t.action(f)) != FlowAction.ENCAP_HOST) {
                 return -1;
@@ -242,19 +241,13 @@ final class IngressStages {
          * blackout) and a hoverboard's forwarding. Encapsulated again, to that
          * host, and sent after this batch.
          */
-        private void hairpin(HostBatch b, int i, long inner, int innerLength, int vni, int toHost) {
-            FlowTable t = host.flows.current();
-            if (toHost >= t.hosts()) {
-                host.drop(b, i, Drop.NO_LOCAL_VM);
-                return;
-            }
-            outer.srcMac(host.mac).srcIp(host.ip).vni(vni).dstMac(t.hostMac(toHost)).dstIp(t.hostIp(toHost))
+        private void hairpin(HostBatch b, int i, long inner, int innerLength, int vni, int toIp, long toMac) {
+            outer.srcMac(host.mac).srcIp(host.ip).vni(vni).dstMac(toMac).dstIp(toIp)
                     .udpSourcePort(FlowHash.sourcePort(FlowHash.of(b.parsed[i])));
             long at = GeneveEncap.encapsulate(host.pool.memory(), inner, innerLength, outer);
             int k = host.hairpinBatch.add(b.packets.buffer[i], at, innerLength + GeneveEncap.ENCAP_OVERHEAD,
                     HostBatch.NO_CSUM, 0);
-            host.hairpinBatch.host[k] = toHost;     // the forward pipeline's PSP stage seals to it
-            host.hairpinBatch.vni[k] = vni;
+            host.hairpinBatch.vni[k] = vni; // the forward pipeline's PSP stage seals by it and the outer address
             host.counters.hairpinned(1);
             b.kill(i); // moved to the hairpin batch with its buffer
         }

@@ -25,6 +25,8 @@ final class PspState {
     final PspTransport transport = new PspTransport();
     private int[] encryptedVnis = new int[0];
     private final Map<Integer, PspSa> txByHostIp = new HashMap<>();
+    private int[] txAddresses = new int[0];   // the same, as arrays: looked up per forwarded packet unboxed
+    private PspSa[] txByAddress = new PspSa[0];
     private FlowTable txTable;                  // the table txByIndex was resolved for
     private PspSa[] txByIndex = new PspSa[0];
     private PspSa[] rx = new PspSa[0];
@@ -59,12 +61,28 @@ final class PspState {
             throw new IllegalArgumentException("this host's address is not among the hosts given");
         }
         txTable = null;
+        txAddresses = hostIps.clone();
+        txByAddress = new PspSa[hostIps.length];
+        for (int h = 0; h < hostIps.length; h++) {
+            txByAddress[h] = txByHostIp.get(hostIps[h]);
+        }
         rx = new PspSa[] {self};
         rxSpi = new int[] {selfSpi};
     }
 
     boolean encrypts(int vni) {
         return encryptedVnis.length > 0 && Arrays.binarySearch(encryptedVnis, vni) >= 0;
+    }
+
+    /** The SA for sending to the host at {@code address}, or null if it has none. */
+    PspSa txSaByAddress(int address) {
+        int[] a = txAddresses;
+        for (int h = 0; h < a.length; h++) {
+            if (a[h] == address) {
+                return txByAddress[h];
+            }
+        }
+        return null;
     }
 
     /** The SA for sending to host {@code index} of {@code table}'s host list, or null if it has none. */
