@@ -2,6 +2,7 @@ package dev.andromeda.testbed.control.rpc;
 
 import dev.andromeda.testbed.control.agent.ApplyResult;
 import dev.andromeda.testbed.control.agent.FlowProgram;
+import dev.andromeda.testbed.control.agent.ProgramDelta;
 import dev.andromeda.testbed.control.agent.HostAgent;
 import dev.andromeda.testbed.control.rpc.proto.Ack;
 import dev.andromeda.testbed.control.rpc.proto.ControllerMessage;
@@ -269,6 +270,15 @@ public final class HostAgentClient implements AutoCloseable {
         FlowProgram program;
         try {
             program = FlowProgram.decode(p.getFlowProgram().toByteArray());
+            if (p.getDelta()) {
+                FlowProgram running = agent.program();
+                if (running.version() != p.getBaseVersion()) {
+                    return reject(p, RejectReason.BASE_MISMATCH, "a delta from version " + p.getBaseVersion()
+                            + ", but the host runs " + running.version());
+                }
+                program = new ProgramDelta(p.getBaseVersion(), program,
+                        ProgramDelta.decodeRemoved(p.getRemoved().toByteArray())).applyTo(running);
+            }
         } catch (IOException | RuntimeException e) {
             return reject(p, RejectReason.UNDECODABLE, String.valueOf(e.getMessage()));
         }

@@ -2,6 +2,7 @@ package dev.andromeda.testbed.control.rpc;
 
 import com.google.protobuf.ByteString;
 import dev.andromeda.testbed.control.agent.FlowProgram;
+import dev.andromeda.testbed.control.agent.ProgramDelta;
 import dev.andromeda.testbed.control.election.PartitionElection;
 import dev.andromeda.testbed.control.rpc.proto.ControllerMessage;
 import dev.andromeda.testbed.control.rpc.proto.HostMessage;
@@ -73,6 +74,10 @@ public final class VmController implements AutoCloseable {
         long hellos;
         long usageSequence; // the last usage report handed to the listener
         long misses;
+        FlowProgram sentProgram; // as stamped and sent on the current stream
+        FlowProgram ackedProgram; // what the host acknowledged, while it still runs it: deltas start here
+        long deltasSent;
+        long bytesSent;
     }
 
     /**
@@ -153,6 +158,8 @@ public final class VmController implements AutoCloseable {
                             h.acks++;
                             h.ackedVersion = m.getAck().getVersion();
                             h.reportedVersion = m.getAck().getVersion();
+                            h.ackedProgram = h.sentProgram != null && h.sentProgram.version() == h.ackedVersion
+                                    ? h.sentProgram : null;
                         }
                     }
                     case REJECT -> {
@@ -338,6 +345,16 @@ public final class VmController implements AutoCloseable {
         return count(hostId, h -> h.rejects);
     }
 
+    /** Programs sent to {@code hostId} as deltas (only what differed from what it ran). */
+    public long deltasSent(String hostId) {
+        return count(hostId, h -> h.deltasSent);
+    }
+
+    /** Program bytes sent to {@code hostId} (whole programs and deltas). */
+    public long bytesSent(String hostId) {
+        return count(hostId, h -> h.bytesSent);
+    }
+
     /** The sequence number of the last usage report from {@code hostId} the listener has taken. */
     public long usageSequence(String hostId) {
         return count(hostId, h -> h.usageSequence);
@@ -409,6 +426,9 @@ public final class VmController implements AutoCloseable {
         h.session = s;
         h.hellos++;
         h.reportedVersion = runningVersion;
+        if (h.ackedProgram != null && h.ackedProgram.version() != runningVersion) {
+            h.ackedProgram = null; // it runs something else now (a restart, another master): send it whole
+        }
         h.sentVersion = -1;
         h.sentEpoch = -1;
         if (h.desired != null && runningVersion > h.desired.version()) {
@@ -421,6 +441,13 @@ public final class VmController implements AutoCloseable {
     private Runnable rejected(HostState h, Reject r) {
         h.rejects++;
         h.reportedVersion = r.getRunningVersion();
+        if (r.getReason() == dev.andromeda.testbed.control.rpc.proto.RejectReason.BASE_MISMATCH) {
+            // Our idea of what the host runs was wrong: forget it and send the whole program.
+            h.ackedProgram = null;
+            h.sentVersion = -1;
+            converge(h);
+            return null;
+        }
         h.lastReject = new Rejection(r.getVersion(), r.getEpoch(), r.getReason().name(), r.getMessage(),
                 r.getRunningVersion());
         LOG.log(System.Logger.Level.WARNING, "{0}: host {1} rejected version {2} epoch {3}: {4} {5}", name,
@@ -461,9 +488,26 @@ public final class VmController implements AutoCloseable {
         h.sentVersion = v;
         h.sentEpoch = epoch;
         h.sends++;
+        h.sentProgram = stamped;
+        Program.Builder p = Program.newBuilder().setVersion(v).setEpoch(epoch);
+        byte[] whole = stamped.encode();
+        if (h.ackedProgram != null && h.ackedProgram.version() == h.reportedVersion) {
+            // The host runs what it acknowledged: send only what differs, when that is smaller.
+            ProgramDelta d = ProgramDelta.between(h.ackedProgram, stamped);
+            byte[] changed = d.upserts().encode();
+            byte[] removed = d.encodeRemoved();
+            if (changed.length + removed.length < whole.length) {
+                p.setDelta(true).setBaseVersion(d.baseVersion()).setFlowProgram(ByteString.copyFrom(changed))
+                        .setRemoved(ByteString.copyFrom(removed));
+                h.deltasSent++;
+            }
+        }
+        if (!p.getDelta()) {
+            p.setFlowProgram(ByteString.copyFrom(whole));
+        }
+        h.bytesSent += p.getFlowProgram().size() + p.getRemoved().size();
         try {
-            h.session.out.onNext(ControllerMessage.newBuilder().setProgram(Program.newBuilder()
-                    .setVersion(v).setEpoch(epoch).setFlowProgram(ByteString.copyFrom(stamped.encode()))).build());
+            h.session.out.onNext(ControllerMessage.newBuilder().setProgram(p).build());
         } catch (RuntimeException e) { // the stream was cancelled under us; its end clears the session
             LOG.log(System.Logger.Level.DEBUG, "{0}: send failed: {1}", name, e);
         }

@@ -134,6 +134,45 @@ class ConvergeTest {
     }
 
     @Test
+    void onceTheHostRunsWhatItAcknowledgedOnlyWhatDiffersIsSent() throws Exception {
+        VmController vmc = track(new VmController("vmc-a", 1));
+        vmc.setProgram(HOST, program(1, 2000));
+        HostAgent agent = newAgent();
+        HostAgentClient c = client(agent, vmc);
+        await("v1", () -> vmc.convergedVersion(HOST) == 1);
+        long whole = vmc.bytesSent(HOST);
+        assertThat(vmc.deltasSent(HOST)).as("the first program goes whole").isZero();
+
+        // v2: the same 2,000 flows plus 10 more, one changed, one removed.
+        FlowProgram.Builder b = FlowProgram.builder(2, 0).host(TwoHosts.A_IP, TwoHosts.A_MAC)
+                .host(TwoHosts.B_IP, TwoHosts.B_MAC)
+                .flow(TwoHosts.PLAIN_VNI, 17, VM_A, VM_B, FlowAction.drop(), FirewallPolicy.ALLOW_ALL);
+        for (int i = 1; i < 2010; i++) {
+            b.flow(TwoHosts.PLAIN_VNI, 6, VM_A, 0x0A000100 + i, FlowAction.encapToHost(1), FirewallPolicy.ALLOW_ALL);
+        }
+        FlowProgram v2 = b.build();
+        vmc.setProgram(HOST, v2);
+        await("v2", () -> vmc.convergedVersion(HOST) == 2);
+        assertThat(vmc.deltasSent(HOST)).isEqualTo(1);
+        long delta = vmc.bytesSent(HOST) - whole;
+        assertThat(delta).as("delta %d bytes against %d whole", delta, whole).isLessThan(whole / 20);
+        assertThat(agent.program().flows()).as("the host runs exactly v2's flows")
+                .containsExactlyInAnyOrderElementsOf(v2.flows());
+        assertThat(agent.program().hosts()).isEqualTo(v2.hosts());
+        assertThat(agent.host().flowTable().size()).isEqualTo(2010);
+
+        // After a reconnect the host says it runs v2: the next change is a delta again.
+        vmc.disconnect(HOST);
+        await("reconnected", () -> vmc.hellos(HOST) == 2);
+        vmc.setProgram(HOST, program(3, 2000));
+        await("v3", () -> vmc.convergedVersion(HOST) == 3);
+        assertThat(vmc.deltasSent(HOST)).isEqualTo(2);
+        assertThat(agent.program().flows()).containsExactlyInAnyOrderElementsOf(program(3, 2000).flows());
+        assertThat(agent.rejects()).isZero();
+        assertThat(c.programsReceived()).isEqualTo(3);
+    }
+
+    @Test
     void aStaleOrInvalidProgramIsRejectedOnceAndTheHostKeepsItsLastGoodState() throws Exception {
         VmController vmc = track(new VmController("vmc-a", 1));
         vmc.setProgram(HOST, program(5, 1));
