@@ -29,8 +29,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Random;
-import java.util.function.BooleanSupplier;
 
+import static dev.andromeda.testbed.control.Waits.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -47,15 +47,6 @@ class OnDemandOverTheWireTest {
     static final int NET = 0x0A000000;
     static final List<FirewallRule> ALLOW = List.of(new FirewallRule(FirewallRule.ANY, NET, 24, 0, 65535, false));
 
-    static void await(String what, BooleanSupplier ok) throws InterruptedException {
-        long deadline = System.nanoTime() + 20_000_000_000L;
-        while (!ok.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for: " + what);
-            }
-            Thread.sleep(5);
-        }
-    }
 
     @Test
     void aMissReachesTheControllerWhichProgramsTheFlow(@TempDir Path dir) throws Exception {

@@ -28,8 +28,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import java.util.function.BooleanSupplier;
 
+import static dev.andromeda.testbed.control.Waits.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -46,15 +46,6 @@ class LiveMigrationUnderTrafficTest {
     static final int[] IP = {0xC0A80001, 0xC0A80002, 0xC0A80003};
     static final long[] MAC = {0x02_00_00_00_00_0AL, 0x02_00_00_00_00_0BL, 0x02_00_00_00_00_0CL};
 
-    static void await(String what, BooleanSupplier ok) throws InterruptedException {
-        long deadline = System.nanoTime() + 20_000_000_000L;
-        while (!ok.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for: " + what);
-            }
-            Thread.sleep(5);
-        }
-    }
 
     @Test
     void aVmMovesUnderTrafficWithNothingLost(@TempDir Path dir) throws Exception {

@@ -129,18 +129,7 @@ final class CoprocessorPath implements Coprocessors.Completion {
                 }
                 continue;
             }
-            if (!ok || ctx.psp.transport.decapsulate(u.batch, u.descriptor[k], mem, u.offset[k], u.length[k])
-                    != PspStatus.OK) {
-                ctx.drop(b, i, Drop.PSP_OPEN_FAILED);
-                continue;
-            }
-            b.packets.offset[i] = ctx.psp.transport.frameOffset();
-            b.packets.length[i] = ctx.psp.transport.frameLength();
-            b.pspVerified[i] = true;
-            DropReason r = PacketParser.parse(mem, b.packets.offset[i], b.packets.length[i], b.parsed[i]);
-            if (r != DropReason.NONE) {
-                ctx.malformed(b, i, r);
-            }
+            IngressStages.finishOpen(ctx, b, i, u.batch, u.descriptor[k], ok);
         }
         boolean seal = u.seal;
         ctx.inFlight.release(u);

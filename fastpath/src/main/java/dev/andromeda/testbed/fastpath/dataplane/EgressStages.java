@@ -281,21 +281,7 @@ final class EgressStages {
                 if (b.dead[i] || !sealable(b, i)) {
                     continue;
                 }
-                var sa = saFor(b, i, table, mem);
-                if (sa == null || host.psp.transport.encapsulate(mem, b.packets.offset[i], b.packets.length[i], sa)
-                        != PspStatus.OK) {
-                    host.drop(b, i, Drop.PSP_SEAL_FAILED);
-                    continue;
-                }
-                b.packets.offset[i] = host.psp.transport.frameOffset();
-                b.packets.length[i] = host.psp.transport.frameLength();
-                int d = host.psp.transport.addSeal(batch, mem, b.packets.offset[i], b.packets.length[i], sa,
-                        host.psp.nextIv());
-                if (d < 0) {
-                    host.drop(b, i, Drop.PSP_SEAL_FAILED);
-                    continue;
-                }
-                descriptor[i] = d;
+                descriptor[i] = addSeal(b, i, batch, table, mem);
             }
             host.run(batch, host.offloads.crypto);
             for (int i = 0; i < b.size(); i++) {
@@ -303,6 +289,27 @@ final class EgressStages {
                     host.drop(b, i, Drop.PSP_SEAL_FAILED);
                 }
             }
+        }
+
+        /**
+         * PSP's headers onto packet i (it grows in place: the packet's offset and length change)
+         * and its seal into {@code batch}: the descriptor, or -1 with the packet dropped and counted.
+         */
+        private int addSeal(HostBatch b, int i, CryptoBatch batch, FlowTable table, MemorySegment mem) {
+            PspSa sa = saFor(b, i, table, mem);
+            if (sa == null || host.psp.transport.encapsulate(mem, b.packets.offset[i], b.packets.length[i], sa)
+                    != PspStatus.OK) {
+                host.drop(b, i, Drop.PSP_SEAL_FAILED);
+                return -1;
+            }
+            b.packets.offset[i] = host.psp.transport.frameOffset();
+            b.packets.length[i] = host.psp.transport.frameLength();
+            int d = host.psp.transport.addSeal(batch, mem, b.packets.offset[i], b.packets.length[i], sa,
+                    host.psp.nextIv());
+            if (d < 0) {
+                host.drop(b, i, Drop.PSP_SEAL_FAILED);
+            }
+            return d;
         }
 
         /** An egress batch's packets to another host; a forwarded packet on an encrypted network. */
@@ -339,20 +346,11 @@ final class EgressStages {
                     host.drop(b, i, Drop.COPROCESSOR_FULL);
                     continue;
                 }
-                var sa = saFor(b, i, table, mem);
-                if (sa == null || host.psp.transport.encapsulate(mem, b.packets.offset[i], b.packets.length[i], sa)
-                        != PspStatus.OK) {
-                    host.drop(b, i, Drop.PSP_SEAL_FAILED);
-                    continue;
-                }
-                long at = host.psp.transport.frameOffset();
-                int length = host.psp.transport.frameLength();
-                int d = host.psp.transport.addSeal(unit.batch, mem, at, length, sa, host.psp.nextIv());
+                int d = addSeal(b, i, unit.batch, table, mem);
                 if (d < 0) {
-                    host.drop(b, i, Drop.PSP_SEAL_FAILED);
                     continue;
                 }
-                unit.add(b.packets.buffer[i], at, length, d);
+                unit.add(b.packets.buffer[i], b.packets.offset[i], b.packets.length[i], d);
                 b.kill(i); // the buffer travels with the unit now
             }
             if (unit != null) {

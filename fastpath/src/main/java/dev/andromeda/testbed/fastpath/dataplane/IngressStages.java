@@ -71,49 +71,68 @@ final class IngressStages {
             boolean any = false;
             for (int i = 0; i < b.size(); i++) {
                 descriptor[i] = -1;
-                ParsedPacket p = b.parsed[i];
-                if (b.dead[i] || p.protocol() != 17 || p.dstPort() != PSP_PORT || !p.hasTransportHeader()) {
-                    continue;
+                if (!b.dead[i] && isPsp(b.parsed[i])) {
+                    descriptor[i] = addOpen(host, b, i, batch, mem);
+                    any |= descriptor[i] >= 0;
                 }
-                long pspAt = p.l4Offset() + UDP_BYTES;
-                if (pspAt + PspHeader.HEADER_BYTES > b.packets.offset[i] + b.packets.length[i]) {
-                    host.drop(b, i, Drop.PSP_OPEN_FAILED);
-                    continue;
-                }
-                PspSa sa = host.psp.rxSa(PspHeader.spi(mem, pspAt));
-                if (sa == null) {
-                    host.drop(b, i, Drop.PSP_UNKNOWN_SPI);
-                    continue;
-                }
-                int d = host.psp.transport.addOpen(batch, mem, b.packets.offset[i], b.packets.length[i], sa);
-                if (d < 0) {
-                    host.drop(b, i, Drop.PSP_OPEN_FAILED);
-                    continue;
-                }
-                descriptor[i] = d;
-                any = true;
             }
             if (!any) {
                 return;
             }
             host.run(batch, host.offloads.crypto);
             for (int i = 0; i < b.size(); i++) {
-                if (descriptor[i] < 0 || b.dead[i]) {
-                    continue;
-                }
-                if (host.psp.transport.decapsulate(batch, descriptor[i], mem, b.packets.offset[i],
-                        b.packets.length[i]) != PspStatus.OK) {
-                    host.drop(b, i, Drop.PSP_OPEN_FAILED);
-                    continue;
-                }
-                b.packets.offset[i] = host.psp.transport.frameOffset();
-                b.packets.length[i] = host.psp.transport.frameLength();
-                b.pspVerified[i] = true;
-                DropReason r = PacketParser.parse(mem, b.packets.offset[i], b.packets.length[i], b.parsed[i]);
-                if (r != DropReason.NONE) {
-                    host.malformed(b, i, r);
+                if (descriptor[i] >= 0 && !b.dead[i]) {
+                    finishOpen(host, b, i, batch, descriptor[i], true);
                 }
             }
+        }
+    }
+
+    /** UDP to PSP's port, with its transport header in the frame. */
+    private static boolean isPsp(ParsedPacket p) {
+        return p.protocol() == 17 && p.dstPort() == PSP_PORT && p.hasTransportHeader();
+    }
+
+    /**
+     * Adds the open of PSP packet i to {@code batch}: its descriptor, or -1 with the
+     * packet dropped and counted (header cut short, unknown SPI, refused).
+     */
+    static int addOpen(HostContext host, HostBatch b, int i, CryptoBatch batch, MemorySegment mem) {
+        long pspAt = b.parsed[i].l4Offset() + UDP_BYTES;
+        if (pspAt + PspHeader.HEADER_BYTES > b.packets.offset[i] + b.packets.length[i]) {
+            host.drop(b, i, Drop.PSP_OPEN_FAILED);
+            return -1;
+        }
+        PspSa sa = host.psp.rxSa(PspHeader.spi(mem, pspAt));
+        if (sa == null) {
+            host.drop(b, i, Drop.PSP_UNKNOWN_SPI);
+            return -1;
+        }
+        int d = host.psp.transport.addOpen(batch, mem, b.packets.offset[i], b.packets.length[i], sa);
+        if (d < 0) {
+            host.drop(b, i, Drop.PSP_OPEN_FAILED);
+        }
+        return d;
+    }
+
+    /**
+     * After the crypto stage ran ({@code ran}) the open of packet i (descriptor {@code d}):
+     * PSP off, the packet marked verified and parsed again as the GENEVE frame it carried; a
+     * failed open (bad ICV, the stage refused) is dropped and counted.
+     */
+    static void finishOpen(HostContext host, HostBatch b, int i, CryptoBatch batch, int d, boolean ran) {
+        MemorySegment mem = host.pool.memory();
+        if (!ran || host.psp.transport.decapsulate(batch, d, mem, b.packets.offset[i], b.packets.length[i])
+                != PspStatus.OK) {
+            host.drop(b, i, Drop.PSP_OPEN_FAILED);
+            return;
+        }
+        b.packets.offset[i] = host.psp.transport.frameOffset();
+        b.packets.length[i] = host.psp.transport.frameLength();
+        b.pspVerified[i] = true;
+        DropReason r = PacketParser.parse(mem, b.packets.offset[i], b.packets.length[i], b.parsed[i]);
+        if (r != DropReason.NONE) {
+            host.malformed(b, i, r);
         }
     }
 
@@ -127,31 +146,18 @@ final class IngressStages {
         CryptoInFlight.Unit unit = null;
         MemorySegment mem = host.pool.memory();
         for (int i = 0; i < b.size(); i++) {
-            ParsedPacket p = b.parsed[i];
-            if (b.dead[i] || p.protocol() != 17 || p.dstPort() != PSP_PORT || !p.hasTransportHeader()) {
-                continue;
-            }
-            long pspAt = p.l4Offset() + UDP_BYTES;
-            if (pspAt + PspHeader.HEADER_BYTES > b.packets.offset[i] + b.packets.length[i]) {
-                host.drop(b, i, Drop.PSP_OPEN_FAILED);
-                continue;
-            }
-            PspSa sa = host.psp.rxSa(PspHeader.spi(mem, pspAt));
-            if (sa == null) {
-                host.drop(b, i, Drop.PSP_UNKNOWN_SPI);
+            if (b.dead[i] || !isPsp(b.parsed[i])) {
                 continue;
             }
             if (unit == null && (unit = host.inFlight.claim(false)) == null) {
                 host.drop(b, i, Drop.COPROCESSOR_FULL);
                 continue;
             }
-            int d = host.psp.transport.addOpen(unit.batch, mem, b.packets.offset[i], b.packets.length[i], sa);
-            if (d < 0) {
-                host.drop(b, i, Drop.PSP_OPEN_FAILED);
-                continue;
+            int d = addOpen(host, b, i, unit.batch, mem);
+            if (d >= 0) {
+                unit.add(b.packets.buffer[i], b.packets.offset[i], b.packets.length[i], d);
+                b.kill(i); // the buffer travels with the unit
             }
-            unit.add(b.packets.buffer[i], b.packets.offset[i], b.packets.length[i], d);
-            b.kill(i);
         }
         if (unit != null) {
             host.submitToCoprocessor(unit, Coprocessors.HOST);
