@@ -1,5 +1,6 @@
 package dev.andromeda.testbed.fastpath.dataplane;
 
+import dev.andromeda.testbed.fastpath.stats.SingleWriterCounters;
 import dev.andromeda.testbed.fastpath.packet.DropCounters;
 
 import java.lang.invoke.MethodHandles;
@@ -15,13 +16,15 @@ public final class DataplaneCounters {
 
     private final long[] drops = new long[Drop.values().length];
     private final DropCounters malformed = new DropCounters();
-    private volatile long fromVms;
-    private volatile long toWire;
-    private volatile long fromWire;
-    private volatile long toInternet;
-    private volatile long fromInternet;
-    private volatile long toVms;
-    private volatile long hairpinned;
+    private static final int FROM_VMS = 0;
+    private static final int TO_WIRE = 1;
+    private static final int FROM_WIRE = 2;
+    private static final int TO_INTERNET = 3;
+    private static final int FROM_INTERNET = 4;
+    private static final int TO_VMS = 5;
+    private static final int HAIRPINNED = 6;
+    /** Single writer, any reader: opaque stores, no fence per update (see SingleWriterCounters). */
+    private final SingleWriterCounters c = new SingleWriterCounters(7);
 
     void drop(Drop reason) {
         drops[reason.ordinal()]++;
@@ -32,46 +35,46 @@ public final class DataplaneCounters {
     }
 
     void fromVms(int n) {
-        fromVms += n;
+        c.add(FROM_VMS, n);
     }
 
     void toWire(int n) {
-        toWire += n;
+        c.add(TO_WIRE, n);
     }
 
     void toInternet(int n) {
-        toInternet += n;
+        c.add(TO_INTERNET, n);
     }
 
     void fromInternet(int n) {
-        fromInternet += n;
+        c.add(FROM_INTERNET, n);
     }
 
     /** Frames sent out of the Internet port (after the VMs' coprocessors). */
     public long toInternet() {
-        return toInternet;
+        return c.get(TO_INTERNET);
     }
 
     /** Frames the Internet port brought in (before the coprocessors' DoS guard and ACL). */
     public long fromInternet() {
-        return fromInternet;
+        return c.get(FROM_INTERNET);
     }
 
     void fromWire(int n) {
-        fromWire += n;
+        c.add(FROM_WIRE, n);
     }
 
     void toVms(int n) {
-        toVms += n;
+        c.add(TO_VMS, n);
     }
 
     void hairpinned(int n) {
-        hairpinned += n;
+        c.add(HAIRPINNED, n);
     }
 
     /** Packets sent on to another host from the ingress side: hairpins of migrated VMs, hoverboard forwarding. */
     public long hairpinned() {
-        return hairpinned;
+        return c.get(HAIRPINNED);
     }
 
     public long drops(Drop reason) {
@@ -96,25 +99,25 @@ public final class DataplaneCounters {
     }
 
     public long fromVms() {
-        return fromVms;
+        return c.get(FROM_VMS);
     }
 
     public long toWire() {
-        return toWire;
+        return c.get(TO_WIRE);
     }
 
     public long fromWire() {
-        return fromWire;
+        return c.get(FROM_WIRE);
     }
 
     public long toVms() {
-        return toVms;
+        return c.get(TO_VMS);
     }
 
     @Override
     public String toString() {
-        StringBuilder b = new StringBuilder("from VMs " + fromVms + ", to wire " + toWire + ", from wire " + fromWire
-                + ", to VMs " + toVms + (hairpinned > 0 ? ", hairpinned " + hairpinned : ""));
+        StringBuilder b = new StringBuilder("from VMs " + fromVms() + ", to wire " + toWire() + ", from wire "
+                + fromWire() + ", to VMs " + toVms() + (hairpinned() > 0 ? ", hairpinned " + hairpinned() : ""));
         for (Drop d : Drop.values()) {
             if (drops(d) > 0) {
                 b.append(", ").append(d).append(' ').append(drops(d));

@@ -1,5 +1,7 @@
 package dev.andromeda.testbed.fastpath.offload;
 
+import dev.andromeda.testbed.fastpath.stats.SingleWriterCounters;
+
 /**
  * What an offload implementation did, kept apart by kind of cost:
  * {@code cpuNs} is what the host's CPU spent (for software, the work itself;
@@ -11,59 +13,61 @@ package dev.andromeda.testbed.fastpath.offload;
  * threads see a recent value.
  */
 public final class OffloadCounters {
-    private volatile long jobs;
-    private volatile long rejected;
-    private volatile long bytes;
-    private volatile long cpuNs;
-    private volatile long hwCycles;
-    private volatile long simWallNs;
+    private static final int JOBS = 0;
+    private static final int REJECTED = 1;
+    private static final int BYTES = 2;
+    private static final int CPU_NS = 3;
+    private static final int HW_CYCLES = 4;
+    private static final int SIM_WALL_NS = 5;
 
-    /** Adds one batch's figures (a single writer; plain read-modify-write is safe). */
+    private final SingleWriterCounters c = new SingleWriterCounters(6);
+
+    /** Adds one batch's figures (the owning thread). */
     public void add(long jobs, long rejected, long bytes, long cpuNs, long hwCycles, long simWallNs) {
-        this.jobs += jobs;
-        this.rejected += rejected;
-        this.bytes += bytes;
-        this.cpuNs += cpuNs;
-        this.hwCycles += hwCycles;
-        this.simWallNs += simWallNs;
+        c.add(JOBS, jobs);
+        c.add(REJECTED, rejected);
+        c.add(BYTES, bytes);
+        c.add(CPU_NS, cpuNs);
+        c.add(HW_CYCLES, hwCycles);
+        c.add(SIM_WALL_NS, simWallNs);
     }
 
     public void reset() {
-        jobs = rejected = bytes = cpuNs = hwCycles = simWallNs = 0;
+        c.reset();
     }
 
     public long jobs() {
-        return jobs;
+        return c.get(JOBS);
     }
 
     public long rejected() {
-        return rejected;
+        return c.get(REJECTED);
     }
 
     public long bytes() {
-        return bytes;
+        return c.get(BYTES);
     }
 
     public long cpuNs() {
-        return cpuNs;
+        return c.get(CPU_NS);
     }
 
     public long hwCycles() {
-        return hwCycles;
+        return c.get(HW_CYCLES);
     }
 
     public long simWallNs() {
-        return simWallNs;
+        return c.get(SIM_WALL_NS);
     }
 
     /** Hardware time at the given clock, in nanoseconds. */
     public double modelledHwNs(double clockMHz) {
-        return hwCycles * 1000.0 / clockMHz;
+        return hwCycles() * 1000.0 / clockMHz;
     }
 
     @Override
     public String toString() {
-        return "jobs=" + jobs + " rejected=" + rejected + " bytes=" + bytes + " cpuNs=" + cpuNs
-                + " hwCycles=" + hwCycles + " simWallNs=" + simWallNs;
+        return "jobs=" + jobs() + " rejected=" + rejected() + " bytes=" + bytes() + " cpuNs=" + cpuNs()
+                + " hwCycles=" + hwCycles() + " simWallNs=" + simWallNs();
     }
 }

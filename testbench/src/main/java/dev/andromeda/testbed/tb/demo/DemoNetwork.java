@@ -13,6 +13,9 @@ import dev.andromeda.testbed.control.rpc.HostAgentClient;
 import dev.andromeda.testbed.control.vmc.MasterFollower;
 import dev.andromeda.testbed.control.vmc.VmcNode;
 import dev.andromeda.testbed.coprocessor.PoolConfig;
+import dev.andromeda.testbed.coprocessor.sched.CpuClock;
+import dev.andromeda.testbed.fastpath.agent.BackoffIdleStrategy;
+import dev.andromeda.testbed.fastpath.offload.sw.SoftwareGcm;
 import dev.andromeda.testbed.coprocessor.host.HostCoprocessors;
 import dev.andromeda.testbed.fastpath.dataplane.FrameTap;
 import dev.andromeda.testbed.fastpath.dataplane.Host;
@@ -53,6 +56,15 @@ final class DemoNetwork implements AutoCloseable {
     static final int BUFFER_BYTES = 10_240 + 256;
     static final int BUFFERS = 4096;
 
+    /**
+     * One worker per host, quick to park when idle: three hosts' workers share this machine's two
+     * cores with the thread that runs the hosts, whose stage timings are wall-clock -- a worker
+     * spinning for work would show up as the dataplane's cost.
+     */
+    private static final PoolConfig COPROCESSOR_POOL = new PoolConfig(1, 32, System::nanoTime,
+            CpuClock.threadCpuTime(), () -> new BackoffIdleStrategy(0, 1, 20_000, 1_000_000),
+            SoftwareGcm::new, PoolConfig.NO_RESOLVER);
+
     final DemoTopology topology;
     final MemorySwitch wire = new MemorySwitch(512, 16_384);
     final Map<Integer, Host> hosts = new LinkedHashMap<>();
@@ -88,7 +100,7 @@ final class DemoNetwork implements AutoCloseable {
                 nics.put(v.key(), nic);
             }
             for (Host h : hosts.values()) {
-                coprocessors.add(HostCoprocessors.attach(h, PoolConfig.defaults().withWorkers(1), 256));
+                coprocessors.add(HostCoprocessors.attach(h, COPROCESSOR_POOL, 256));
             }
             int partition = ConsistentHashRing.of(1).partitions().first();
             started = startVmc(s, zk.connectString(), partition, simulatedClock);

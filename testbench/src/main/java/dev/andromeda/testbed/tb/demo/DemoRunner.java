@@ -130,7 +130,7 @@ public final class DemoRunner {
             boolean outstanding = net.hosts.values().stream().anyMatch(h -> h.atCoprocessors() > 0);
             idle = work == 0 && !outstanding ? idle + 1 : 0;
             if (work == 0 && outstanding) {
-                Thread.onSpinWait();
+                Thread.yield(); // the coprocessors need the core more than this loop does
             }
         }
     }
