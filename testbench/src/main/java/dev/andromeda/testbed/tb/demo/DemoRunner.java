@@ -27,7 +27,8 @@ import java.util.function.LongConsumer;
 /**
  * Runs a scenario's traffic under one stage mix on a fresh {@link DemoNetwork}.
  * The loop is the hosts' own busy-polling duty cycle, driven on this thread:
- * the VMs send an interval's packets (a batch of 32 at a time, then every host
+ * the VMs send an interval's packets (a burst of up to 32 per VM at a time -- an
+ * egress batch each, as a busy host sees them -- then every host
  * takes a turn), the hosts run until the network is quiet, and every frame a
  * VM receives goes to the {@link Scoreboard}. At each interval's end the
  * sending hosts' usage (default-routed flows and offload flows) is reported to
@@ -71,7 +72,8 @@ public final class DemoRunner {
             for (int i = 0; i < plan.intervals(); i++) {
                 long wire0 = vmHostsToWire(net);
                 long hb0 = hoverboardForwarded(net);
-                int inBatch = 0;
+                int inBurst = 0;
+                int burst = 32 * net.nics.size();
                 for (Packet p : plan.interval(i)) {
                     byte[] frame = GuestFrames.frame(p);
                     board.expect(p.id(), p.flow().dst().key(), GuestFrames.completed(frame, p.flow().tcp()));
@@ -80,8 +82,8 @@ public final class DemoRunner {
                         pump(net, board);   // ring or pool full: let the hosts move packets, then try again
                     }
                     sent++;
-                    if (++inBatch == 32) {
-                        inBatch = 0;
+                    if (++inBurst == burst) {
+                        inBurst = 0;
                         turn(net, board);
                         progress.accept(sent);
                     }
