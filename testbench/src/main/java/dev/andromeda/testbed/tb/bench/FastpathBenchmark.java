@@ -8,7 +8,6 @@ import dev.andromeda.testbed.fastpath.flow.FlowAction;
 import dev.andromeda.testbed.fastpath.flow.FlowTableBuilder;
 import dev.andromeda.testbed.fastpath.offload.OffloadOptions;
 import dev.andromeda.testbed.fastpath.packet.PacketPool;
-import dev.andromeda.testbed.fastpath.pipeline.Pipeline;
 import dev.andromeda.testbed.fastpath.pipeline.StageMix;
 import dev.andromeda.testbed.fastpath.psp.PspVersion;
 import org.openjdk.jmh.annotations.Benchmark;

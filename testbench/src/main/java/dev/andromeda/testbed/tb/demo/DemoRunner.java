@@ -9,9 +9,10 @@ import dev.andromeda.testbed.coprocessor.host.HostCoprocessors;
 import dev.andromeda.testbed.fastpath.dataplane.Drop;
 import dev.andromeda.testbed.fastpath.dataplane.FrameTap;
 import dev.andromeda.testbed.fastpath.dataplane.Host;
+import dev.andromeda.testbed.fastpath.dataplane.HostBatch;
 import dev.andromeda.testbed.fastpath.dataplane.VirtioNic;
-import dev.andromeda.testbed.fastpath.flow.FlowTable;
 import dev.andromeda.testbed.fastpath.offload.OffloadOptions;
+import dev.andromeda.testbed.fastpath.pipeline.Pipeline;
 import dev.andromeda.testbed.fastpath.pipeline.StageMix;
 import dev.andromeda.testbed.tb.demo.TrafficPlan.Packet;
 import dev.andromeda.testbed.tb.scenario.Scenario;
@@ -226,10 +227,9 @@ public final class DemoRunner {
         return n;
     }
 
-    static List<dev.andromeda.testbed.fastpath.pipeline.Pipeline<dev.andromeda.testbed.fastpath.dataplane.HostBatch>>
-            pipelines(Host h) {
-        List<dev.andromeda.testbed.fastpath.pipeline.Pipeline<dev.andromeda.testbed.fastpath.dataplane.HostBatch>> all =
-                new ArrayList<>(List.of(h.egress(), h.ingress(), h.forward()));
+    /** Every pipeline of a host: egress, ingress, forwarding and what comes back from its coprocessors. */
+    static List<Pipeline<HostBatch>> pipelines(Host h) {
+        List<Pipeline<HostBatch>> all = new ArrayList<>(List.of(h.egress(), h.ingress(), h.forward()));
         all.addAll(h.fromCoprocessor());
         return all;
     }
