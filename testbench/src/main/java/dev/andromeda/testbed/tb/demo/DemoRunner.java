@@ -28,9 +28,9 @@ import java.util.function.LongConsumer;
 /**
  * Runs a scenario's traffic under one stage mix on a fresh {@link DemoNetwork}.
  * The loop is the hosts' own busy-polling duty cycle, driven on this thread:
- * the VMs send an interval's packets (a burst of up to 32 per VM at a time -- an
- * egress batch each, as a busy host sees them -- then every host
- * takes a turn), the hosts run until the network is quiet, and every frame a
+ * the VMs send an interval's packets in bursts (32 packets per VM on average --
+ * an egress batch each, as a busy host sees them), the hosts run until the
+ * network is quiet after each burst, and every frame a
  * VM receives goes to the {@link Scoreboard}. At each interval's end the
  * sending hosts' usage (default-routed flows and offload flows) is reported to
  * the VM controller, which plans offload flows and reprograms the hosts; the
@@ -85,7 +85,7 @@ public final class DemoRunner {
                     sent++;
                     if (++inBurst == burst) {
                         inBurst = 0;
-                        turn(net, board);
+                        pump(net, board); // a VM's ring (256) never holds more than one burst
                         progress.accept(sent);
                     }
                 }
