@@ -181,6 +181,18 @@ public final class FlowProgram {
         }
     }
 
+    /**
+     * SHA-256 of the program's content -- host table, hoverboards, flows -- without its version
+     * and epoch: what a controller compares to know whether a host runs what it would send.
+     */
+    public byte[] contentDigest() {
+        try {
+            return java.security.MessageDigest.getInstance("SHA-256").digest(withVersion(0, 0).encode());
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("this JDK has no SHA-256", e);
+        }
+    }
+
     /** The compact binary form (big-endian, what {@link Checkpoints} stores as the body). */
     public byte[] encode() {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 + flows.size() * 28);

@@ -17,7 +17,9 @@ import java.util.Map;
  * call -- flows over the default route, as the dataplane measured them on the
  * way to the hoverboards, and flows sent directly to a host (offload flows
  * among them), from the flow table's counters. Runs on the host's thread
- * (between turns of its loop), as the counters' single writer allows.
+ * (between turns of its loop). It sends on the programming stream itself, so
+ * it may wait while the client applies a program: call it between turns, not
+ * from inside the dataplane's stages.
  */
 public final class UsageReporter {
     private record Key(int vni, int proto, int src, int dst) {
@@ -43,7 +45,7 @@ public final class UsageReporter {
     public long report() {
         List<FlowUsage> flows = new ArrayList<>();
         host.defaultRouteUsage().drain((vni, proto, src, dst, bytes) -> flows.add(usage(vni, proto, src, dst, bytes)));
-        FlowTable t = host.flowTable();
+        FlowTable t = host.flows().current(); // the table the dataplane counts in, not one still pending
         Map<Key, Long> now = new HashMap<>();
         for (int i = 0; i < t.size(); i++) {
             if (FlowAction.kind(t.action(i)) != FlowAction.ENCAP_HOST) {

@@ -8,9 +8,10 @@ import dev.andromeda.testbed.control.vmc.VmcNode;
 import dev.andromeda.testbed.fastpath.dataplane.Host;
 import dev.andromeda.testbed.fastpath.dataplane.VirtioNic;
 import dev.andromeda.testbed.fastpath.dataplane.VmPort;
-import dev.andromeda.testbed.fastpath.flow.FlowTable;
 
 import java.util.Collection;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 
@@ -35,6 +36,11 @@ import java.util.concurrent.CompletableFuture;
  * waits for the hosts to converge, so packets keep flowing throughout.
  */
 public final class LiveMigration {
+    /** With work always at some coprocessor: end the hairpin after this many turns without one... */
+    private static final int QUIET_TURNS = 50;
+    /** ...and at least this long after every host ran the new program. */
+    private static final long QUIET_NS = 20_000_000L;
+
     /**
      * @param nic            the VM's NIC at the destination
      * @param state          the desired state with the VM moved
@@ -51,8 +57,7 @@ public final class LiveMigration {
      * Moves VM {@code vmId} from {@code source} to {@code destination} (host {@code toHostId}).
      *
      * @param agents the host agents whose convergence ends the hairpin (every host the VMC programs)
-     * @throws IllegalArgumentException when the VM does not run on the source, or the source's
-     *         flow table does not know the destination (it could not hairpin there)
+     * @throws IllegalArgumentException when the VM does not run on the source
      * @throws IllegalStateException    when the hosts do not converge within {@code timeoutNs}
      */
     public static Result migrate(VmcNode vmc, NetworkState state, int vmId, Host source, Host destination,
@@ -63,16 +68,11 @@ public final class LiveMigration {
         }
         VirtioNic old = source.vms().stream().filter(n -> n.port().port() == state.port(vmId)).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("VM " + vmId + " does not run on " + source.name()));
-        int toIndex = indexOf(source.flowTable(), destination.ip());
-        if (toIndex < 0) {
-            throw new IllegalArgumentException(source.name() + "'s flow table does not know " + destination.name()
-                    + ": it cannot hairpin there");
-        }
         NetworkState moved = Objects.requireNonNull(state).apply(new NetworkChange.MoveVm(vmId, toHostId));
         VirtioNic nic = destination.addVm(new VmPort(moved.port(vmId), vm.vni(), vm.ipv4(), vm.mac()));
         long hairpinnedBefore = source.counters().hairpinned();
         long t0 = System.nanoTime();
-        source.migrateOut(old.port().port(), toIndex);
+        source.migrateOut(old.port().port(), destination.ip(), destination.mac());
         // The controller works while traffic flows (hairpinned meanwhile), as it would on its own machine.
         CompletableFuture<Long> reprogrammed = CompletableFuture.supplyAsync(() -> {
             vmc.setState(moved);
@@ -85,18 +85,37 @@ public final class LiveMigration {
             }
             turn.run();
         }
-        turn.run(); // packets sent before the last host adopted its program still arrive at the source
+        // Packets sent before the last host adopted its program may still be on their way to the
+        // source -- on the wire, or at a coprocessor (PSP sealing or opening). A host seen with
+        // nothing at its coprocessors has finished all it took before; under steady PSP traffic
+        // that may never be seen, so the hairpin also ends once it has been idle for a while.
+        turn.run();
+        turn.run();
+        Set<Host> drained = new HashSet<>();
+        long convergedAt = System.nanoTime();
+        long lastHairpinned = source.counters().hairpinned();
+        int quietTurns = 0;
+        while (true) {
+            for (HostAgent a : agents) {
+                if (a.host().atCoprocessors() == 0) {
+                    drained.add(a.host());
+                }
+            }
+            if (drained.size() == agents.size()
+                    || (quietTurns >= QUIET_TURNS && System.nanoTime() - convergedAt > QUIET_NS)) {
+                break;
+            }
+            if (System.nanoTime() - t0 > timeoutNs) {
+                throw new IllegalStateException("packets still at the coprocessors after " + timeoutNs / 1_000_000
+                        + " ms; the source keeps hairpinning");
+            }
+            turn.run();
+            long h = source.counters().hairpinned();
+            quietTurns = h == lastHairpinned ? quietTurns + 1 : 0;
+            lastHairpinned = h;
+        }
         turn.run();
         source.endHairpin(vm.vni(), vm.ipv4());
         return new Result(nic, moved, System.nanoTime() - t0, source.counters().hairpinned() - hairpinnedBefore);
-    }
-
-    private static int indexOf(FlowTable t, int hostIp) {
-        for (int i = 0; i < t.hosts(); i++) {
-            if (t.hostIp(i) == hostIp) {
-                return i;
-            }
-        }
-        return -1;
     }
 }

@@ -1,5 +1,6 @@
 package dev.andromeda.testbed.control.rpc;
 
+import com.google.protobuf.ByteString;
 import dev.andromeda.testbed.control.agent.ApplyResult;
 import dev.andromeda.testbed.control.agent.FlowProgram;
 import dev.andromeda.testbed.control.agent.ProgramDelta;
@@ -139,10 +140,23 @@ public final class HostAgentClient implements AutoCloseable {
                 .build());
     }
 
-    /** Tells the controller a packet found no flow (on-demand programming); never waits, as above. */
+    /**
+     * Tells the controller a packet found no flow (on-demand programming). Called on the
+     * dataplane's thread, so it only queues the report for the client's own thread: the stream's
+     * lock may be held while a program is applied and checkpointed (a disk write).
+     *
+     * @return false when the client is closed (the report is dropped and counted)
+     */
     public boolean reportMiss(int vni, int protocol, int src, int dst) {
-        return report(HostMessage.newBuilder().setMiss(Miss.newBuilder().setVni(vni).setProtocol(protocol)
-                .setSrc(src).setDst(dst)).build());
+        HostMessage m = HostMessage.newBuilder().setMiss(Miss.newBuilder().setVni(vni).setProtocol(protocol)
+                .setSrc(src).setDst(dst)).build();
+        try {
+            timer.execute(() -> report(m));
+            return true;
+        } catch (java.util.concurrent.RejectedExecutionException closed) {
+            reportsDropped.incrementAndGet();
+            return false;
+        }
     }
 
     /** Reports sent on a stream. */
@@ -185,8 +199,10 @@ public final class HostAgentClient implements AutoCloseable {
         streams.incrementAndGet();
         StreamObserver<HostMessage> o = HostProgrammingGrpc.newStub(channel).converge(new Inbound(gen));
         out = o;
+        FlowProgram running = agent.program();
         o.onNext(HostMessage.newBuilder().setHello(Hello.newBuilder().setHostId(hostId)
-                .setRunningVersion(agent.runningVersion()).setAcceptedEpoch(agent.epoch())).build());
+                .setRunningVersion(running.version()).setAcceptedEpoch(agent.epoch())
+                .setProgramDigest(ByteString.copyFrom(running.contentDigest()))).build());
     }
 
     private void dropChannel() {

@@ -38,6 +38,13 @@ import java.util.concurrent.TimeUnit;
  * refused update never loops. A reject for {@code DEPOSED_EPOCH} means a newer master exists: the
  * controller then stops sending to everyone ({@link #deposed()}).
  *
+ * <p>Only what differs: once a host has acknowledged a program, the next one goes as a
+ * {@code ProgramDelta} while the host still runs the acknowledged one (and the delta is smaller);
+ * a host that runs something else refuses it ({@code BASE_MISMATCH}) and is sent the whole program.
+ * A host whose hello shows it ahead of us -- a newer version, or the same version with other
+ * content (its digest), from a previous master -- is reported through {@link HostReports#hostAhead},
+ * so the VM controller continues above it instead of sending what the host would refuse or keep.
+ *
  * <p>The epoch is a constructor argument or comes from a {@link PartitionElection} through
  * {@link #electionListener()}; while not master ({@link #master()} false) nothing is sent.
  *
@@ -82,8 +89,9 @@ public final class VmController implements AutoCloseable {
 
     /**
      * What hosts report besides acks and rejects, for the VM controller's logic (offload
-     * planning, on-demand programming, version continuity). Called on a gRPC thread, one
-     * stream at a time, outside this controller's lock, so it may call back into the
+     * planning, on-demand programming, version continuity). Called on gRPC threads -- one
+     * host's messages in order, different hosts' concurrently, so a listener must be
+     * thread-safe -- outside this controller's lock, so it may call back into the
      * controller ({@link #setProgram}).
      */
     public interface HostReports {
@@ -129,7 +137,8 @@ public final class VmController implements AutoCloseable {
                     return;
                 }
                 switch (m.getKindCase()) {
-                    case HELLO -> report = hello(this, m.getHello().getHostId(), m.getHello().getRunningVersion());
+                    case HELLO -> report = hello(this, m.getHello().getHostId(), m.getHello().getRunningVersion(),
+                            m.getHello().getProgramDigest().toByteArray());
                     case USAGE -> {
                         HostState h = stateOf(this);
                         if (h != null) {
@@ -407,7 +416,7 @@ public final class VmController implements AutoCloseable {
         return h != null && h.session == s ? h : null;
     }
 
-    private Runnable hello(Session s, String hostId, long runningVersion) {
+    private Runnable hello(Session s, String hostId, long runningVersion, byte[] runningDigest) {
         if (s.hostId != null || hostId.isEmpty()) {
             LOG.log(System.Logger.Level.WARNING, "{0}: repeated or empty hello ({1})", name, hostId);
             return null;
@@ -433,6 +442,11 @@ public final class VmController implements AutoCloseable {
         h.sentEpoch = -1;
         if (h.desired != null && runningVersion > h.desired.version()) {
             return () -> reports.hostAhead(hostId, runningVersion); // no point sending an older program
+        }
+        if (h.desired != null && runningVersion == h.desired.version() && runningDigest.length > 0
+                && !java.util.Arrays.equals(runningDigest, h.desired.contentDigest())) {
+            // The same version number from another master, with other content: continue above it.
+            return () -> reports.hostAhead(hostId, runningVersion);
         }
         converge(h);
         return null;

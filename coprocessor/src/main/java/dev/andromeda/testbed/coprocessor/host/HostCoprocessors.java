@@ -34,14 +34,16 @@ import java.util.function.Function;
  * ({@link FastPathMissHandoff}): the pool's resolver answers on a worker, and
  * the answer reaches {@link #onResolvedMiss the listener} on the host's thread.
  *
- * <p>Attach after the VMs are plugged in: a VM added later has no service, and
- * its work is refused ({@code COPROCESSOR_FULL} at the host).
+ * <p>Attach after the VMs are plugged in: a VM added later (a migrated one) has
+ * no service of its own and is served by the host's. Attaching also installs
+ * the host's flow-miss handler ({@link FastPathMissHandoff}), replacing any set
+ * before; set another one after attaching to take misses elsewhere.
  */
 public final class HostCoprocessors implements Coprocessors {
     /** Results taken from one ring per drain: bounded, so one turn of the host's loop stays short. */
     private static final int DRAIN_LIMIT = 64;
-    /** Cookie of Internet items (crypto items carry their unit's token, >= 0). */
-    private static final long INTERNET = -1;
+    // Cookies: a crypto item carries its unit's token, an Internet item its VM's port (the
+    // service it ran on may be the host's, for a VM plugged in after attach).
 
     private final CoprocessorPool pool;
     private final Map<Integer, VmService> services = new HashMap<>();
@@ -95,9 +97,18 @@ public final class HostCoprocessors implements Coprocessors {
         return c;
     }
 
+    /**
+     * The VM's service, or the host's own for a VM plugged in after attach (a migrated VM): its
+     * work is then billed to the host and runs under the host service's limits.
+     */
+    private VmService serviceOf(int vmPort) {
+        VmService s = services.get(vmPort);
+        return s != null ? s : services.get(HOST);
+    }
+
     @Override
     public boolean submitCrypto(int vmPort, CryptoBatch batch, int token) {
-        VmService s = services.get(vmPort);
+        VmService s = serviceOf(vmPort);
         WorkItem item = s == null ? null : s.egress().claim(); // null: RING_FULL, counted by the ring
         if (item == null) {
             return false;
@@ -109,17 +120,14 @@ public final class HostCoprocessors implements Coprocessors {
     @Override
     public boolean submitInternet(int vmPort, boolean egress, int vni, int buffer, long offset, int length,
                                   ParsedPacket p) {
-        VmService s = services.get(vmPort);
-        if (s == null) {
-            return false;
-        }
+        VmService s = serviceOf(vmPort);
         WorkRing ring = egress ? s.egress() : s.ingress();
         WorkItem item = ring.claim();
         if (item == null) {
             return false;
         }
         ring.commit(item.packet(egress ? WorkKind.INTERNET_EGRESS : WorkKind.INTERNET_INGRESS, buffer, offset, length)
-                .headers(vni, p.ipv4Src(), p.ipv4Dst(), p.srcPort(), p.dstPort(), p.protocol()).cookie(INTERNET));
+                .headers(vni, p.ipv4Src(), p.ipv4Dst(), p.srcPort(), p.dstPort(), p.protocol()).cookie(vmPort));
         return true;
     }
 
@@ -154,7 +162,7 @@ public final class HostCoprocessors implements Coprocessors {
                         item.action());
             }
         } else {
-            completion.internet(item.ring().vmId(), item.ring().direction() == Direction.EGRESS, passed,
+            completion.internet((int) item.cookie(), item.ring().direction() == Direction.EGRESS, passed,
                     item.buffer(), item.offset(), item.length());
         }
     }

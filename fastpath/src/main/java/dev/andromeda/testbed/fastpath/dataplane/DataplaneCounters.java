@@ -3,8 +3,6 @@ package dev.andromeda.testbed.fastpath.dataplane;
 import dev.andromeda.testbed.fastpath.stats.SingleWriterCounters;
 import dev.andromeda.testbed.fastpath.packet.DropCounters;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 
 /**
  * A host's packet counters: sent, received, delivered, encapsulated, and every
@@ -12,9 +10,8 @@ import java.lang.invoke.VarHandle;
  * headers. Single writer (the dataplane thread); readers get recent values.
  */
 public final class DataplaneCounters {
-    private static final VarHandle LONGS = MethodHandles.arrayElementVarHandle(long[].class);
 
-    private final long[] drops = new long[Drop.values().length];
+    private final SingleWriterCounters drops = new SingleWriterCounters(Drop.values().length);
     private final DropCounters malformed = new DropCounters();
     private static final int FROM_VMS = 0;
     private static final int TO_WIRE = 1;
@@ -27,7 +24,7 @@ public final class DataplaneCounters {
     private final SingleWriterCounters c = new SingleWriterCounters(7);
 
     void drop(Drop reason) {
-        drops[reason.ordinal()]++;
+        drops.add(reason.ordinal(), 1);
     }
 
     DropCounters malformed() {
@@ -78,7 +75,7 @@ public final class DataplaneCounters {
     }
 
     public long drops(Drop reason) {
-        return (long) LONGS.getOpaque(drops, reason.ordinal());
+        return drops.get(reason.ordinal());
     }
 
     /** Malformed packets, all reasons. */

@@ -26,6 +26,8 @@ public enum Drop {
     PSP_UNKNOWN_SPI,
     /** Arrived in cleartext for a PSP-encrypted virtual network. */
     PSP_REQUIRED,
+    /** A VM's packet had nowhere to go: a default-route flow with no hoverboard programmed. */
+    NO_ROUTE,
     /** Arrived encapsulated for a virtual network or address with no VM here. */
     NO_LOCAL_VM,
     /** Arrived without GENEVE (or PSP) encapsulation on the physical port. */

@@ -147,7 +147,12 @@ final class EgressStages {
                         }
                     }
                     case FlowAction.ENCAP_HOST -> b.host[i] = FlowAction.argument(action);
-                    case FlowAction.ENCAP_DEFAULT -> b.host[i] = t.hoverboardFor(FlowHash.of(p));
+                    case FlowAction.ENCAP_DEFAULT -> {
+                        b.host[i] = t.hoverboardFor(FlowHash.of(p));
+                        if (b.host[i] < 0) {
+                            host.drop(b, i, Drop.NO_ROUTE); // no hoverboard programmed
+                        }
+                    }
                     case FlowAction.INTERNET -> b.internet[i] = true;
                     default -> host.drop(b, i, Drop.ACTION_DROP);
                 }
@@ -332,7 +337,7 @@ final class EgressStages {
         /**
          * The same headers, but the AES-GCM work goes to the VM's coprocessor (the
          * host's own for forwarded traffic): the packets leave this batch with their
-         * buffers and come back, sealed, through {@code Host#drainCoprocessor}.
+         * buffers and come back, sealed, through {@code CoprocessorPath#drain}.
          */
         private void sealAtCoprocessor(HostBatch b) {
             CryptoInFlight.Unit unit = null;
@@ -370,8 +375,15 @@ final class EgressStages {
         @Override
         public void process(HostBatch b) {
             for (int i = 0; i < b.size(); i++) {
-                if (!b.dead[i] && b.vmPort[i] >= 0) {
+                if (b.dead[i]) {
+                    continue;
+                }
+                if (b.vmPort[i] >= 0) {
                     host.deliverLocal(b, i, b.csumStart[i] >= 0);
+                } else if (b.vm != null && b.host[i] < 0) {
+                    // A VM's packet with neither a local VM nor a host to go to must not reach the wire
+                    // as it is (unencapsulated, unencrypted): dropped and counted.
+                    host.drop(b, i, Drop.NO_ROUTE);
                 }
             }
             int live = b.live();

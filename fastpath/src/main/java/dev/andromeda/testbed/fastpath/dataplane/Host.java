@@ -110,17 +110,22 @@ public final class Host implements Agent, AutoCloseable {
      * hairpinned finds no VM there.
      */
     public VirtioNic migrateOut(int port, int toHost) {
-        VirtioNic nic = ctx.vm(port);
-        if (nic == null) {
-            throw new IllegalArgumentException(name + " has no VM on port " + port);
-        }
         FlowTable t = ctx.flows.latest();
         if (toHost < 0 || toHost >= t.hosts()) {
             throw new IllegalArgumentException(name + ": no host " + toHost + " in the flow table (" + t.hosts()
                     + " hosts)");
         }
+        return migrateOut(port, t.hostIp(toHost), t.hostMac(toHost));
+    }
+
+    /** As {@link #migrateOut(int, int)}, to the host with this address and MAC (it need not be in the table). */
+    public VirtioNic migrateOut(int port, int toHostIp, long toHostMac) {
+        VirtioNic nic = ctx.vm(port);
+        if (nic == null) {
+            throw new IllegalArgumentException(name + " has no VM on port " + port);
+        }
         ctx.vnics.remove(nic);
-        ctx.hairpins.add(new long[] {nic.port().vni(), nic.port().ip(), t.hostIp(toHost), t.hostMac(toHost)});
+        ctx.hairpins.add(new long[] {nic.port().vni(), nic.port().ip(), toHostIp, toHostMac});
         return nic;
     }
 

@@ -199,7 +199,6 @@ final class HostContext {
         return null;
     }
 
-    /** Hands packet i's buffer to its local VM's receive ring. */
     /**
      * A packet from {@code p}'s source arrives for the local VM at its destination: if the
      * VM's reverse flow has a stateful firewall, remember the connection so the VM's replies pass.
@@ -215,6 +214,7 @@ final class HostContext {
         }
     }
 
+    /** Hands packet i's buffer to its local VM's receive ring. */
     void deliverLocal(HostBatch b, int i, boolean dataValid) {
         VirtioNic v = vm(b.vmPort[i]);
         if (v == null) {

@@ -139,7 +139,7 @@ final class IngressStages {
     /**
      * Opens PSP packets at the host's coprocessor (crypto in software): they
      * leave this batch with their buffers and come back through
-     * {@code Host#drainCoprocessor}, which sends them on through decap,
+     * {@code CoprocessorPath#drain}, which sends them on through decap,
      * rx-checksum and delivery.
      */
     private static void openAtCoprocessor(HostContext host, HostBatch b) {

@@ -31,7 +31,8 @@ final class PspState {
     private PspSa[] txByIndex = new PspSa[0];
     private PspSa[] rx = new PspSa[0];
     private int[] rxSpi = new int[0];
-    private long iv;
+    private long ivPrefix;
+    private long ivCounter = new java.security.SecureRandom().nextInt() & 0xFFFF_FFFFL;
 
     /**
      * @param hostIps  every host's IPv4 address
@@ -61,6 +62,7 @@ final class PspState {
             throw new IllegalArgumentException("this host's address is not among the hosts given");
         }
         txTable = null;
+        ivPrefix = (long) selfIp << 32;
         txAddresses = hostIps.clone();
         txByAddress = new PspSa[hostIps.length];
         for (int h = 0; h < hostIps.length; h++) {
@@ -107,7 +109,13 @@ final class PspState {
         return null;
     }
 
+    /**
+     * The next IV: this host's address in the high 32 bits and a counter in the low 32. Every
+     * host sending to a receiver seals under the receiver's SA key (derived from its SPI), so
+     * the address keeps two senders' nonces apart; the counter starts at a random point so a
+     * restarted host does not replay its earlier IVs (PSP proper rotates keys; not modelled).
+     */
     long nextIv() {
-        return ++iv;
+        return ivPrefix | (ivCounter++ & 0xFFFF_FFFFL);
     }
 }

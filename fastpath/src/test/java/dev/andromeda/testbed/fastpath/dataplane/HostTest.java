@@ -121,6 +121,23 @@ class HostTest {
     }
 
     @Test
+    void aDefaultRouteFlowWithNoHoverboardIsDroppedNotSentRaw() {
+        try (TwoHosts net = new TwoHosts(StageMix.software(), OffloadOptions.defaults())) {
+            dev.andromeda.testbed.fastpath.flow.FlowTableBuilder f = new dev.andromeda.testbed.fastpath.flow.FlowTableBuilder();
+            f.host(TwoHosts.A_IP, TwoHosts.A_MAC);
+            f.flow(TwoHosts.PLAIN_VNI, 17, 0x0A000001, 0x0A000002,
+                    dev.andromeda.testbed.fastpath.flow.FlowAction.encapDefault(),
+                    dev.andromeda.testbed.fastpath.flow.FirewallPolicy.ALLOW_ALL);
+            net.a.flows().publish(f.build());
+            net.a1.send(TwoHosts.guestFrame(new Random(6), 0x0A000001, 0x0A000002, false, 40), 34, 6);
+            net.settle();
+            assertThat(net.a.counters().drops(Drop.NO_ROUTE)).isEqualTo(1);
+            assertThat(net.a.counters().toWire()).as("nothing left raw for the wire").isZero();
+            assertThat(net.b.counters().fromWire()).isZero();
+        }
+    }
+
+    @Test
     void refusesCleartextOnAnEncryptedNetwork() {
         try (TwoHosts net = new TwoHosts(StageMix.software(), OffloadOptions.defaults())) {
             // Host a forgets PSP (as a misconfigured or hostile sender would): its VNI-200 traffic leaves in clear.

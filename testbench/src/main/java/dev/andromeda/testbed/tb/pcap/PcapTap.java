@@ -11,7 +11,8 @@ import java.nio.file.Path;
 /**
  * A {@link FrameTap} that writes what it sees to a pcap file. Timestamps are
  * wall-clock microseconds, kept strictly increasing so tools show the frames
- * in the order the links carried them.
+ * in the order the links carried them. Synchronised: hosts on several threads
+ * may send at once.
  */
 public final class PcapTap implements FrameTap, AutoCloseable {
     private final PcapWriter writer;
@@ -23,7 +24,7 @@ public final class PcapTap implements FrameTap, AutoCloseable {
     }
 
     @Override
-    public void frame(MemorySegment memory, long offset, int length) {
+    public synchronized void frame(MemorySegment memory, long offset, int length) {
         MemorySegment.copy(memory, ValueLayout.JAVA_BYTE, offset, scratch, 0, length);
         long now = System.currentTimeMillis() * 1000;
         lastMicros = Math.max(now, lastMicros + 1);
