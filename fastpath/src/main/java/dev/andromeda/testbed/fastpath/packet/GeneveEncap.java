@@ -61,29 +61,44 @@ public final class GeneveEncap {
         private int ttl = DEFAULT_TTL;
         private int udpSourcePort = FlowHash.MIN_SOURCE_PORT;
         private int vni;
+        /**
+         * The 50 header bytes as far as they do not depend on the packet (everything but the
+         * IPv4 and UDP lengths, the IPv4 checksum and the UDP source port), rebuilt only when a
+         * field changes; {@code checksumBase} is the IPv4 header's ones'-complement sum without
+         * its total length and checksum, so a packet's checksum is one addition and a fold.
+         */
+        private final byte[] template = new byte[ENCAP_OVERHEAD];
+        private final MemorySegment templateSegment = MemorySegment.ofArray(template);
+        private int checksumBase;
+        private boolean stale = true;
 
         public OuterHeaders srcMac(long mac) {
-            this.srcMac = checkMac(mac);
+            stale |= srcMac != checkMac(mac);
+            this.srcMac = mac;
             return this;
         }
 
         public OuterHeaders dstMac(long mac) {
-            this.dstMac = checkMac(mac);
+            stale |= dstMac != checkMac(mac);
+            this.dstMac = mac;
             return this;
         }
 
         public OuterHeaders srcIp(int address) {
+            stale |= srcIp != address;
             this.srcIp = address;
             return this;
         }
 
         public OuterHeaders dstIp(int address) {
+            stale |= dstIp != address;
             this.dstIp = address;
             return this;
         }
 
         public OuterHeaders ttl(int ttl) {
-            this.ttl = checkRange("ttl", ttl, 1, 255);
+            stale |= this.ttl != checkRange("ttl", ttl, 1, 255);
+            this.ttl = ttl;
             return this;
         }
 
@@ -94,8 +109,38 @@ public final class GeneveEncap {
         }
 
         public OuterHeaders vni(int vni) {
-            this.vni = checkRange("vni", vni, 0, Geneve.MAX_VNI);
+            stale |= this.vni != checkRange("vni", vni, 0, Geneve.MAX_VNI);
+            this.vni = vni;
             return this;
+        }
+
+        /** The template, rebuilt if a field changed since. */
+        private MemorySegment template() {
+            if (stale) {
+                MemorySegment t = templateSegment;
+                Ethernet.dstMac(t, 0, dstMac);
+                Ethernet.srcMac(t, 0, srcMac);
+                Ethernet.etherType(t, 0, Ethernet.TYPE_IPV4);
+                Ipv4.versionAndIhl(t, IP_OFFSET, Ipv4.MIN_HEADER_BYTES / 4);
+                Ipv4.tos(t, IP_OFFSET, 0);
+                Ipv4.identification(t, IP_OFFSET, 0);
+                Ipv4.flagsAndFragmentOffset(t, IP_OFFSET, Ipv4.FLAG_DF);
+                Ipv4.ttl(t, IP_OFFSET, ttl);
+                Ipv4.protocol(t, IP_OFFSET, IpProtocol.UDP);
+                Ipv4.src(t, IP_OFFSET, srcIp);
+                Ipv4.dst(t, IP_OFFSET, dstIp);
+                Udp.dstPort(t, UDP_OFFSET, Geneve.UDP_PORT);
+                Udp.checksum(t, UDP_OFFSET, 0);
+                Geneve.versionAndOptionLength(t, GENEVE_OFFSET, 0);
+                Geneve.flags(t, GENEVE_OFFSET, false, false);
+                Geneve.protocolType(t, GENEVE_OFFSET, Ethernet.TYPE_TEB);
+                Geneve.vni(t, GENEVE_OFFSET, vni);
+                checksumBase = ((0x40 | Ipv4.MIN_HEADER_BYTES / 4) << 8) // version 4, IHL, TOS 0
+                        + Ipv4.FLAG_DF + (ttl << 8 | IpProtocol.UDP)
+                        + (srcIp >>> 16) + (srcIp & 0xFFFF) + (dstIp >>> 16) + (dstIp & 0xFFFF);
+                stale = false;
+            }
+            return templateSegment;
         }
 
         public long srcMac() {
@@ -156,34 +201,18 @@ public final class GeneveEncap {
         if (innerLength > MAX_INNER_LENGTH) {
             throw new IllegalArgumentException("inner frame of " + innerLength + " bytes exceeds " + MAX_INNER_LENGTH);
         }
-        Ethernet.dstMac(m, at, h.dstMac);
-        Ethernet.srcMac(m, at, h.srcMac);
-        Ethernet.etherType(m, at, Ethernet.TYPE_IPV4);
-
+        // One copy of what the tunnel's packets share, then the four fields that are the packet's own.
+        MemorySegment.copy(h.template(), 0, m, at, ENCAP_OVERHEAD);
         long ip = at + IP_OFFSET;
         int ipLength = ENCAP_OVERHEAD - Ethernet.HEADER_BYTES + innerLength;
-        Ipv4.versionAndIhl(m, ip, Ipv4.MIN_HEADER_BYTES / 4);
-        Ipv4.tos(m, ip, 0);
         Ipv4.totalLength(m, ip, ipLength);
-        Ipv4.identification(m, ip, 0);
-        Ipv4.flagsAndFragmentOffset(m, ip, Ipv4.FLAG_DF);
-        Ipv4.ttl(m, ip, h.ttl);
-        Ipv4.protocol(m, ip, IpProtocol.UDP);
-        Ipv4.src(m, ip, h.srcIp);
-        Ipv4.dst(m, ip, h.dstIp);
-        Ipv4.updateHeaderChecksum(m, ip);
-
+        int sum = h.checksumBase + ipLength;
+        sum = (sum & 0xFFFF) + (sum >>> 16);
+        sum = (sum & 0xFFFF) + (sum >>> 16);
+        Ipv4.headerChecksum(m, ip, ~sum & 0xFFFF);
         long udp = at + UDP_OFFSET;
         Udp.srcPort(m, udp, h.udpSourcePort);
-        Udp.dstPort(m, udp, Geneve.UDP_PORT);
         Udp.length(m, udp, ipLength - Ipv4.MIN_HEADER_BYTES);
-        Udp.checksum(m, udp, 0);
-
-        long geneve = at + GENEVE_OFFSET;
-        Geneve.versionAndOptionLength(m, geneve, 0);
-        Geneve.flags(m, geneve, false, false);
-        Geneve.protocolType(m, geneve, Ethernet.TYPE_TEB);
-        Geneve.vni(m, geneve, h.vni);
         return at;
     }
 }

@@ -79,12 +79,12 @@ class PipelineTest {
         });
         control.start();
         long batches = 0;
-        while (control.isAlive()) {
+        do { // at least once: the control thread may be done before this one is scheduled
             Batch b = new Batch();
             p.process(b);
             assertThat(b.values[1]).isEqualTo(b.values[0]);
             batches++;
-        }
+        } while (control.isAlive());
         control.join();
         stop.set(true);
         assertThat(batches).isPositive();
