@@ -48,6 +48,9 @@ public final class Tb implements Runnable {
 
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Tb());
+        // The commands' descriptions are written in lines of up to 100 columns: at picocli's
+        // default of 80 they would be wrapped a second time, mid-sentence.
+        cl.setUsageHelpWidth(100);
         cl.setExitCodeExceptionMapper(e -> EXIT_USAGE);
         cl.setParameterExceptionHandler((ex, args) -> {
             CommandLine c = ex.getCommandLine();

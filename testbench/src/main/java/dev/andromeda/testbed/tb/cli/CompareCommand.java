@@ -39,6 +39,8 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "compare", mixinStandardHelpOptions = true, sortOptions = false,
         description = {
+                "A stage's cost across implementations and packet sizes, and where offload starts to pay.",
+                "",
                 "Cost of one or more stages across implementations and packet sizes: seeded random jobs in",
                 "batches of 32 through each implementation (after a JIT warm-up), every result checked",
                 "(checksum against RFC 1071, copy against its source, crypto -- AES-GCM-128 seal -- against the",

@@ -20,6 +20,8 @@ import java.util.concurrent.Callable;
 /** {@code tb control-scale}: Andromeda's scale result, programmed through the real programming-model code. */
 @Command(name = "control-scale", mixinStandardHelpOptions = true, sortOptions = false,
         description = {
+                "The paper's scale run: an N-VM network programmed through the real programming models.",
+                "",
                 "Builds an N-VM network over H hosts (networks of 50 VMs, " + ScaleRun.HOVERBOARDS + " hoverboards) and"
                         + " programs it through the",
                 "real programming-model code (no formula), counting flow entries across hosts and hoverboards.",

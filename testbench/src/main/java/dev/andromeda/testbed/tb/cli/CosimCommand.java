@@ -25,6 +25,8 @@ import java.util.concurrent.Callable;
 /** {@code tb cosim}: the co-simulation regression. */
 @Command(name = "cosim", mixinStandardHelpOptions = true, sortOptions = false,
         description = {
+                "The co-simulation regression: every block, hardware implementation and seed against sw.",
+                "",
                 "The co-simulation regression: every block x every hardware implementation x N seeds. Each seed",
                 "draws random jobs and its own bus conditions -- idle cycles, back-pressure and (for dma_copy) memory",
                 "latency and reads in flight, swept across seeds -- and every result is compared with the sw stage",

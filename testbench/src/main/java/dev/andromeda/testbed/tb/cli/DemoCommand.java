@@ -27,17 +27,21 @@ import java.util.concurrent.Callable;
         description = {
                 "The main job: a virtual network run end to end under every stage mix.",
                 "",
-                "The scenario (built in, or --scenario FILE) gives hosts, hoverboards, VMs, virtual networks",
-                "(plain GENEVE and PSP-encrypted), firewall rules, the programming model, the traffic and the",
-                "stage mixes. For each mix a fresh network is built: the hosts' dataplanes on an in-memory",
-                "switch, a VM controller elected on an embedded ZooKeeper that programs them over gRPC, and",
-                "the VMs' traffic (heavy-tailed flows, 64 bytes to jumbo, TCP and UDP). A scoreboard checks",
-                "that every packet is delivered exactly once, byte-identical to the all-sw run. Then a table",
-                "per stage (CPU ns, hardware cycles, modelled hardware ns, simulation time), the share of",
-                "traffic through the hoverboards over time and the offload flows the controller programmed.",
+                "The scenario (built in, or --scenario FILE) gives hosts, hoverboards,",
+                "VMs, virtual networks (plain GENEVE and PSP-encrypted), firewall rules,",
+                "the programming model, the traffic and the stage mixes. For each mix a",
+                "fresh network is built: the hosts' dataplanes (each with a coprocessor",
+                "thread) on an in-memory switch, a VM controller elected on an embedded",
+                "ZooKeeper that programs them over gRPC, and the VMs' traffic",
+                "(heavy-tailed flows, 64 bytes to jumbo, TCP and UDP). A scoreboard",
+                "checks that every packet arrives exactly once, byte-identical to the",
+                "all-sw run. Then: per stage CPU ns, hardware cycles, modelled hardware",
+                "ns and simulation time; the share of traffic through the hoverboards",
+                "over time; the offload flows the controller programmed.",
                 ""},
-        footer = {"", "Exit status: 0 every run clean, 4 a packet lost, duplicated or different, 1 usage error",
-                "(a bad scenario file says which line and why), 5 a mix could not run where RTL is required."})
+        footer = {"", "Exit status: 0 every run clean; 4 a packet lost, duplicated or changed;",
+                "1 usage error (a bad scenario file says which line and why); 5 a mix",
+                "could not run where the RTL is required (CI=true)."})
 public final class DemoCommand implements Callable<Integer> {
 
     @Option(names = "--scenario", paramLabel = "FILE", description = "Scenario YAML (default: the built-in one;"
@@ -54,7 +58,7 @@ public final class DemoCommand implements Callable<Integer> {
     Path json;
 
     @Option(names = "--pcap", paramLabel = "FILE", description = "Write the all-sw run's traffic between hosts "
-            + "as a pcap file (Wireshark, tshark: GENEVE and PSP).")
+            + "as a pcap file, with psp.lua beside it (a PSP dissector: tshark -X lua_script:psp.lua -r FILE).")
     Path pcap;
 
     @Option(names = "--report", paramLabel = "DIR", defaultValue = "target/tb-demo/report",
