@@ -65,6 +65,7 @@ public final class EmbeddedZooKeeper implements ZooKeeperEndpoint {
             cfg.setProperty("minSessionTimeout", Integer.toString(2 * TICK_MS));
             cfg.setProperty("maxSessionTimeout", "60000");
             cfg.setProperty("maxClientCnxns", "0");
+            cfg.setProperty("maxCnxns", "4096"); // said outright, so ZooKeeper does not warn that it is unset
             cfg.setProperty("admin.enableServer", "false");
             cfg.setProperty("4lw.commands.whitelist", "ruok,srvr,stat,mntr");
             long t0 = System.nanoTime();
