@@ -1,11 +1,8 @@
 package dev.andromeda.testbed.fastpath.dataplane;
 
-import dev.andromeda.testbed.fastpath.packet.DropReason;
-import dev.andromeda.testbed.fastpath.packet.PacketParser;
 import dev.andromeda.testbed.fastpath.pipeline.Pipeline;
 import dev.andromeda.testbed.fastpath.psp.PspStatus;
 
-import java.lang.foreign.MemorySegment;
 import java.util.List;
 
 /**
@@ -60,15 +57,8 @@ final class CoprocessorPath implements Coprocessors.Completion {
             return 0;
         }
         ctx.counters.fromInternet(n);
-        MemorySegment mem = ctx.pool.memory();
         for (int i = 0; i < b.size(); i++) {
-            DropReason r = PacketParser.parse(mem, b.packets.offset[i], b.packets.length[i], b.parsed[i]);
-            if (r != DropReason.NONE) {
-                ctx.malformed(b, i, r);
-                continue;
-            }
-            if (b.parsed[i].ipVersion() != 4) {
-                ctx.drop(b, i, Drop.NOT_IPV4);
+            if (!ctx.parse(b, i, b.packets.offset[i], b.packets.length[i], true)) {
                 continue;
             }
             VirtioNic vm = exposed(b.parsed[i].ipv4Dst());
@@ -120,7 +110,6 @@ final class CoprocessorPath implements Coprocessors.Completion {
         CryptoInFlight.Unit u = ctx.inFlight.get(token);
         HostBatch b = cryptoBatch;
         b.clear();
-        MemorySegment mem = ctx.pool.memory();
         for (int k = 0; k < u.n; k++) {
             int i = b.add(u.buffer[k], u.offset[k], u.length[k], HostBatch.NO_CSUM, 0);
             if (u.seal) {
@@ -158,10 +147,7 @@ final class CoprocessorPath implements Coprocessors.Completion {
         int i = b.add(buffer, offset, length, HostBatch.NO_CSUM, 0);
         if (!egress) {
             b.vmPort[i] = vmPort;
-            DropReason r = PacketParser.parse(ctx.pool.memory(), offset, length, b.parsed[i]);
-            if (r != DropReason.NONE) {
-                ctx.malformed(b, i, r);
-            }
+            ctx.parse(b, i, offset, length, false);
         }
     }
 

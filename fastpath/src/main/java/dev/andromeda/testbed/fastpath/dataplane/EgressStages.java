@@ -6,14 +6,11 @@ import dev.andromeda.testbed.fastpath.flow.FlowTable;
 import dev.andromeda.testbed.fastpath.offload.ChecksumBatch;
 import dev.andromeda.testbed.fastpath.offload.CryptoBatch;
 import dev.andromeda.testbed.fastpath.offload.Stage;
-import dev.andromeda.testbed.fastpath.packet.DropReason;
 import dev.andromeda.testbed.fastpath.packet.Ethernet;
 import dev.andromeda.testbed.fastpath.packet.Ipv4;
 import dev.andromeda.testbed.fastpath.packet.FlowHash;
 import dev.andromeda.testbed.fastpath.packet.GeneveEncap;
-import dev.andromeda.testbed.fastpath.packet.PacketParser;
 import dev.andromeda.testbed.fastpath.packet.ParsedPacket;
-import dev.andromeda.testbed.fastpath.pipeline.BatchStage;
 import dev.andromeda.testbed.fastpath.psp.PspSa;
 import dev.andromeda.testbed.fastpath.psp.PspStatus;
 
@@ -40,38 +37,11 @@ final class EgressStages {
         }
     }
 
-    /** "parse": the VM's frame, which must be IPv4 for this dataplane. */
-    static final class Parse implements BatchStage<HostBatch> {
-        private final HostContext host;
-
-        Parse(HostContext host) {
-            this.host = host;
-        }
-
-        @Override
-        public void process(HostBatch b) {
-            MemorySegment mem = host.pool.memory();
-            for (int i = 0; i < b.size(); i++) {
-                if (b.dead[i]) {
-                    continue;
-                }
-                ParsedPacket p = b.parsed[i];
-                DropReason r = PacketParser.parse(mem, b.packets.offset[i], b.packets.length[i], p);
-                if (r != DropReason.NONE) {
-                    host.malformed(b, i, r);
-                } else if (p.ipVersion() != 4) {
-                    host.drop(b, i, Drop.NOT_IPV4);
-                }
-            }
-        }
-    }
-
     /** "spoof": a VM may only send from its own address. */
-    static final class SpoofCheck implements BatchStage<HostBatch> {
-        private final HostContext host;
+    static final class SpoofCheck extends HostStage {
 
         SpoofCheck(HostContext host) {
-            this.host = host;
+            super(host);
         }
 
         @Override
@@ -92,11 +62,10 @@ final class EgressStages {
      * is one; otherwise the miss handler hears of it and the packet is dropped --
      * the loop never waits for the controller.
      */
-    static final class FlowLookup implements BatchStage<HostBatch> {
-        private final HostContext host;
+    static final class FlowLookup extends HostStage {
 
         FlowLookup(HostContext host) {
-            this.host = host;
+            super(host);
         }
 
         @Override
@@ -205,11 +174,10 @@ final class EgressStages {
      * VM's coprocessor (ACL, then the WAN token-bucket shaper), which hands them back to go
      * out of the host's Internet port; never a wait, a full ring is a counted drop.
      */
-    static final class ToInternet implements BatchStage<HostBatch> {
-        private final HostContext host;
+    static final class ToInternet extends HostStage {
 
         ToInternet(HostContext host) {
-            this.host = host;
+            super(host);
         }
 
         @Override
@@ -234,12 +202,11 @@ final class EgressStages {
     }
 
     /** "encap": GENEVE to the destination host (RFC 8926), the VM's VNI, entropy in the UDP source port. */
-    static final class Encap implements BatchStage<HostBatch> {
-        private final HostContext host;
+    static final class Encap extends HostStage {
         private final GeneveEncap.OuterHeaders outer = new GeneveEncap.OuterHeaders();
 
         Encap(HostContext host) {
-            this.host = host;
+            super(host);
         }
 
         @Override
@@ -365,11 +332,10 @@ final class EgressStages {
     }
 
     /** "tx": encapsulated packets to the physical port, local ones to their VM. */
-    static final class Transmit implements BatchStage<HostBatch> {
-        private final HostContext host;
+    static final class Transmit extends HostStage {
 
         Transmit(HostContext host) {
-            this.host = host;
+            super(host);
         }
 
         @Override

@@ -58,7 +58,7 @@ public final class Host implements Agent, AutoCloseable {
         this.ctx = new HostContext(pool, new FlowTableHolder(new FlowTableBuilder().build()), ip, mac,
                 new HostOffloads(mix, options));
         egress.addLast("copy", new EgressStages.CopyIn(ctx));
-        egress.addLast("parse", new EgressStages.Parse(ctx));
+        egress.addLast("parse", new ParseStage(ctx, true));
         egress.addLast("spoof", new EgressStages.SpoofCheck(ctx));
         egress.addLast("flow", new EgressStages.FlowLookup(ctx));
         egress.addLast("checksum", new EgressStages.Checksum(ctx));
@@ -66,7 +66,7 @@ public final class Host implements Agent, AutoCloseable {
         egress.addLast("encap", new EgressStages.Encap(ctx));
         egress.addLast("psp", new EgressStages.PspSeal(ctx));
         egress.addLast("tx", new EgressStages.Transmit(ctx));
-        ingress.addLast("parse", new IngressStages.ParseOuter(ctx));
+        ingress.addLast("parse", new ParseStage(ctx, false));
         ingress.addLast("psp", new IngressStages.PspOpen(ctx));
         ingress.addLast("decap", new IngressStages.Decap(ctx));
         ingress.addLast("rx-checksum", new IngressStages.RxChecksum(ctx));

@@ -11,6 +11,7 @@ import dev.andromeda.testbed.fastpath.offload.CryptoBatch;
 import dev.andromeda.testbed.fastpath.offload.CryptoOffload;
 import dev.andromeda.testbed.fastpath.offload.Stage;
 import dev.andromeda.testbed.fastpath.packet.DropReason;
+import dev.andromeda.testbed.fastpath.packet.PacketParser;
 import dev.andromeda.testbed.fastpath.packet.PacketPool;
 import dev.andromeda.testbed.fastpath.packet.ParsedPacket;
 
@@ -104,6 +105,25 @@ final class HostContext {
         counters.drop(reason);
         pool.free(b.packets.buffer[i]);
         b.kill(i);
+    }
+
+    /**
+     * Parses the frame of packet i at {@code (at, length)} into {@code b.parsed[i]}; a malformed
+     * one -- or, with {@code requireIpv4}, one that is not IPv4 -- is dropped and counted.
+     *
+     * @return whether the packet lives on
+     */
+    boolean parse(HostBatch b, int i, long at, int length, boolean requireIpv4) {
+        DropReason r = PacketParser.parse(pool.memory(), at, length, b.parsed[i]);
+        if (r != DropReason.NONE) {
+            malformed(b, i, r);
+            return false;
+        }
+        if (requireIpv4 && b.parsed[i].ipVersion() != 4) {
+            drop(b, i, Drop.NOT_IPV4);
+            return false;
+        }
+        return true;
     }
 
     /** Drops packet i as malformed: counted by the parser's reason, buffer freed. */

@@ -5,12 +5,9 @@ import dev.andromeda.testbed.fastpath.offload.CryptoBatch;
 import dev.andromeda.testbed.fastpath.offload.Stage;
 import dev.andromeda.testbed.fastpath.flow.FlowAction;
 import dev.andromeda.testbed.fastpath.flow.FlowTable;
-import dev.andromeda.testbed.fastpath.packet.DropReason;
 import dev.andromeda.testbed.fastpath.packet.FlowHash;
 import dev.andromeda.testbed.fastpath.packet.GeneveEncap;
-import dev.andromeda.testbed.fastpath.packet.PacketParser;
 import dev.andromeda.testbed.fastpath.packet.ParsedPacket;
-import dev.andromeda.testbed.fastpath.pipeline.BatchStage;
 import dev.andromeda.testbed.fastpath.psp.PspHeader;
 import dev.andromeda.testbed.fastpath.psp.PspSa;
 import dev.andromeda.testbed.fastpath.psp.PspStatus;
@@ -26,29 +23,6 @@ final class IngressStages {
     static final int UDP_BYTES = 8;
 
     private IngressStages() {
-    }
-
-    /** "parse": the outer frame. */
-    static final class ParseOuter implements BatchStage<HostBatch> {
-        private final HostContext host;
-
-        ParseOuter(HostContext host) {
-            this.host = host;
-        }
-
-        @Override
-        public void process(HostBatch b) {
-            MemorySegment mem = host.pool.memory();
-            for (int i = 0; i < b.size(); i++) {
-                if (b.dead[i]) {
-                    continue;
-                }
-                DropReason r = PacketParser.parse(mem, b.packets.offset[i], b.packets.length[i], b.parsed[i]);
-                if (r != DropReason.NONE) {
-                    host.malformed(b, i, r);
-                }
-            }
-        }
     }
 
     /** "psp": opens PSP packets through the crypto stage; a bad ICV drops the packet, counted. */
@@ -130,10 +104,7 @@ final class IngressStages {
         b.packets.offset[i] = host.psp.transport.frameOffset();
         b.packets.length[i] = host.psp.transport.frameLength();
         b.pspVerified[i] = true;
-        DropReason r = PacketParser.parse(mem, b.packets.offset[i], b.packets.length[i], b.parsed[i]);
-        if (r != DropReason.NONE) {
-            host.malformed(b, i, r);
-        }
+        host.parse(b, i, b.packets.offset[i], b.packets.length[i], false);
     }
 
     /**
@@ -165,17 +136,15 @@ final class IngressStages {
     }
 
     /** "decap": GENEVE off; the inner frame must be IPv4 for a VM of this host in that virtual network. */
-    static final class Decap implements BatchStage<HostBatch> {
-        private final HostContext host;
+    static final class Decap extends HostStage {
         private final GeneveEncap.OuterHeaders outer = new GeneveEncap.OuterHeaders();
 
         Decap(HostContext host) {
-            this.host = host;
+            super(host);
         }
 
         @Override
         public void process(HostBatch b) {
-            MemorySegment mem = host.pool.memory();
             FlowTable table = host.flows.current();
             long now = 0;
             for (int i = 0; i < b.size(); i++) {
@@ -194,13 +163,7 @@ final class IngressStages {
                 }
                 long inner = p.innerOffset();
                 int innerLength = p.innerLength();
-                DropReason r = PacketParser.parse(mem, inner, innerLength, p);
-                if (r != DropReason.NONE) {
-                    host.malformed(b, i, r);
-                    continue;
-                }
-                if (p.ipVersion() != 4) {
-                    host.drop(b, i, Drop.NOT_IPV4);
+                if (!host.parse(b, i, inner, innerLength, true)) {
                     continue;
                 }
                 VirtioNic vm = host.vm(vni, p.ipv4Dst());

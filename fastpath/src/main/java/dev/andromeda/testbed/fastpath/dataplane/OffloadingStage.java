@@ -2,7 +2,6 @@ package dev.andromeda.testbed.fastpath.dataplane;
 
 import dev.andromeda.testbed.fastpath.offload.OffloadStage;
 import dev.andromeda.testbed.fastpath.offload.Stage;
-import dev.andromeda.testbed.fastpath.pipeline.BatchStage;
 
 /**
  * A pipeline stage that hands its work to one of the host's offload stages,
@@ -10,12 +9,11 @@ import dev.andromeda.testbed.fastpath.pipeline.BatchStage;
  * pipeline books them apart from CPU time. The offload is looked up on each
  * call: a new stage mix takes effect between batches.
  */
-abstract class OffloadingStage implements BatchStage<HostBatch> {
-    protected final HostContext host;
+abstract class OffloadingStage extends HostStage {
     private final Stage kind;
 
     OffloadingStage(HostContext host, Stage kind) {
-        this.host = host;
+        super(host);
         this.kind = kind;
     }
 
