@@ -2,7 +2,6 @@ package dev.andromeda.testbed.hw.offload;
 
 import dev.andromeda.testbed.fastpath.offload.ChecksumBatch;
 import dev.andromeda.testbed.fastpath.offload.ChecksumOffload;
-import dev.andromeda.testbed.fastpath.offload.DescriptorRing;
 import dev.andromeda.testbed.fastpath.offload.OffloadOptions;
 import dev.andromeda.testbed.hw.HardwareModel;
 import dev.andromeda.testbed.hw.blocks.csum.CsumOffloadDriver;
@@ -12,51 +11,48 @@ import dev.andromeda.testbed.hw.blocks.csum.CsumOffloadDriver;
  * {@link HardwareModel} -- Java cycle model or Verilated RTL; costs are kept
  * apart as in {@link HardwareStage}.
  */
-public final class HardwareChecksumOffload extends HardwareStage implements ChecksumOffload {
+public final class HardwareChecksumOffload
+        extends HardwareStage<ChecksumBatch, CsumOffloadDriver.Job, CsumOffloadDriver.Result>
+        implements ChecksumOffload {
     private final CsumOffloadDriver driver;
 
     /** Takes ownership of the model; it is closed with this stage. */
     public HardwareChecksumOffload(HardwareModel model, OffloadOptions options) {
-        super(model, options);
+        super(model, options, CsumOffloadDriver.Job[]::new);
         this.driver = new CsumOffloadDriver(model);
     }
 
     @Override
     public void process(ChecksumBatch batch) {
-        long t0 = System.nanoTime();
-        // Post: read the descriptors, as the device's queue would.
-        int n = batch.size();
-        int[] index = new int[n];
-        CsumOffloadDriver.Job[] jobs = new CsumOffloadDriver.Job[n];
-        int count = 0;
-        int rejected = 0;
-        long bytes = 0;
-        for (int i = 0; i < n; i++) {
-            int admission = batch.admit(i);
-            if (admission != DescriptorRing.ADMIT_RUN) {
-                rejected += admission == DescriptorRing.ADMIT_REJECTED ? 1 : 0;
-                continue;
-            }
-            index[count] = i;
-            jobs[count++] = new CsumOffloadDriver.Job(batch.bufferOffset(i), batch.length(i),
-                    batch.csumStart(i), batch.csumOffset(i), batch.insert(i), batch.seed(i));
-            bytes += batch.length(i);
-        }
-        if (count < n) {
-            jobs = java.util.Arrays.copyOf(jobs, count);
-        }
-        long t1 = System.nanoTime();
+        runBatch(batch);
+    }
 
-        // The block runs.
-        CsumOffloadDriver.Result r = driver.run(batch.hostMemory(), jobs, nextSeed(),
-                options.idleProbability(), options.backpressureProbability());
-        long t2 = System.nanoTime();
+    @Override
+    protected CsumOffloadDriver.Job job(ChecksumBatch batch, int i, int k) {
+        return new CsumOffloadDriver.Job(batch.bufferOffset(i), batch.length(i), batch.csumStart(i),
+                batch.csumOffset(i), batch.insert(i), batch.seed(i));
+    }
 
-        // Complete: write the completions back.
-        for (int k = 0; k < count; k++) {
-            batch.complete(index[k], r.csum()[k], r.latencyCycles()[k]);
-        }
-        long t3 = System.nanoTime();
-        account(count, rejected, bytes, t0, t1, t2, t3, r.cycles());
+    @Override
+    protected long bytes(ChecksumBatch batch, int i) {
+        return batch.length(i);
+    }
+
+    @Override
+    protected CsumOffloadDriver.Result run(ChecksumBatch batch, CsumOffloadDriver.Job[] jobs) {
+        return driver.run(batch.hostMemory(), jobs, nextSeed(), options.idleProbability(),
+                options.backpressureProbability());
+    }
+
+    @Override
+    protected long cycles(CsumOffloadDriver.Result r) {
+        return r.cycles();
+    }
+
+    @Override
+    protected boolean complete(ChecksumBatch batch, int i, CsumOffloadDriver.Job job, int k,
+                               CsumOffloadDriver.Result r) {
+        batch.complete(i, r.csum()[k], r.latencyCycles()[k]);
+        return true;
     }
 }
