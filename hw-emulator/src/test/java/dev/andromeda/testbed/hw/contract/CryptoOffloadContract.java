@@ -76,9 +76,14 @@ public abstract class CryptoOffloadContract {
     }
 
     private void run(List<Op> ops, OffloadOptions options) {
+        run(ops, options, 0);
+    }
+
+    /** @param tagGap bytes between each text and its tag (0: right after it, as PSP lays them out) */
+    private void run(List<Op> ops, OffloadOptions options, int tagGap) {
         long total = 0;
         for (Op o : ops) {
-            total += o.aad.length + o.text.length + CryptoBatch.TAG_BYTES;
+            total += o.aad.length + o.text.length + tagGap + CryptoBatch.TAG_BYTES;
         }
         MemorySegment memory = arena.allocate(Math.max(total, 1), 64);
         long[] text = new long[ops.size()];
@@ -91,7 +96,7 @@ public abstract class CryptoOffloadContract {
                 MemorySegment.copy(o.aad, 0, memory, ValueLayout.JAVA_BYTE, at, o.aad.length);
                 text[i] = at + o.aad.length;
                 MemorySegment.copy(o.text, 0, memory, ValueLayout.JAVA_BYTE, text[i], o.text.length);
-                tag[i] = text[i] + o.text.length;
+                tag[i] = text[i] + o.text.length + tagGap;
                 if (o.open) {
                     MemorySegment.copy(o.tag, 0, memory, ValueLayout.JAVA_BYTE, tag[i], CryptoBatch.TAG_BYTES);
                 }
@@ -146,6 +151,15 @@ public abstract class CryptoOffloadContract {
     @ParameterizedTest(name = "seed {0}")
     @ValueSource(longs = {1, 2, 3})
     void matchesTheJdkOnRandomVectors(long seed) throws Exception {
+        matchesTheJdk(seed, 0);
+    }
+
+    @Test
+    void matchesTheJdkWithEachTagApartFromItsText() throws Exception {
+        matchesTheJdk(4, 7);
+    }
+
+    private void matchesTheJdk(long seed, int tagGap) throws Exception {
         Random r = new Random(seed);
         int[] lengths = {0, 1, 15, 16, 17, 31, 32, 33, 64, 100, 1500, 9216, 16384};
         List<Op> ops = new ArrayList<>();
@@ -162,10 +176,10 @@ public abstract class CryptoOffloadContract {
                         Arrays.copyOfRange(sealed, pt.length, sealed.length)));
             }
         }
-        run(ops, OffloadOptions.defaults().withTraffic(seed, 0.2, 0.3));
+        run(ops, OffloadOptions.defaults().withTraffic(seed, 0.2, 0.3), tagGap);
         for (int i = 0; i < ops.size(); i++) {
             Op o = ops.get(i);
-            String what = implementation() + " seed " + seed + " op " + i + " " + o;
+            String what = implementation() + " seed " + seed + " tag gap " + tagGap + " op " + i + " " + o;
             assertThat(o.status).as(what).isEqualTo(CryptoBatch.STATUS_DONE);
             if (o.open) {
                 byte[] both = Arrays.copyOf(o.text, o.text.length + 16);
