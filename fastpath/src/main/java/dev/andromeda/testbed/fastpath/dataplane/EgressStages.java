@@ -131,6 +131,9 @@ final class EgressStages {
 
     /** "checksum": completes virtio NEEDS_CSUM requests through the checksum stage. */
     static final class Checksum extends OffloadingStage {
+        /** Which packet each descriptor of the hardware and the software batch is for. */
+        private final int[] big = new int[HostContext.MAX_BATCH];
+        private final int[] small = new int[HostContext.MAX_BATCH];
 
         Checksum(HostContext host) {
             super(host, Stage.CHECKSUM);
@@ -138,32 +141,36 @@ final class EgressStages {
 
         @Override
         public void process(HostBatch b) {
-            ChecksumBatch big = host.checksumBatch;
-            ChecksumBatch small = host.swChecksumBatch;
-            big.clear();
-            small.clear();
+            ChecksumBatch hw = host.checksumBatch;
+            ChecksumBatch sw = host.swChecksumBatch;
+            hw.clear();
+            sw.clear();
+            int nb = 0;
+            int ns = 0;
             for (int i = 0; i < b.size(); i++) {
                 if (b.dead[i] || b.csumStart[i] < 0) {
                     continue;
                 }
                 int len = b.packets.length[i];
-                (host.offloads.offloaded(Stage.CHECKSUM, len) ? big : small).add(b.packets.offset[i], len,
-                        b.csumStart[i], b.csumStart[i] + b.csumOffset[i], 0);
+                int start = b.csumStart[i];
+                if (host.offloads.offloaded(Stage.CHECKSUM, len)) {
+                    hw.add(b.packets.offset[i], len, start, start + b.csumOffset[i], 0);
+                    big[nb++] = i;
+                } else {
+                    sw.add(b.packets.offset[i], len, start, start + b.csumOffset[i], 0);
+                    small[ns++] = i;
+                }
             }
-            host.run(big, host.offloads.checksum);
-            host.run(small, host.offloads.swChecksum);
-            rejectFailed(b, big);
-            rejectFailed(b, small);
+            host.run(hw, host.offloads.checksum);
+            host.run(sw, host.offloads.swChecksum);
+            rejectFailed(b, hw, big, nb);
+            rejectFailed(b, sw, small, ns);
         }
 
-        private void rejectFailed(HostBatch b, ChecksumBatch batch) {
-            for (int k = 0; k < batch.size(); k++) {
+        private void rejectFailed(HostBatch b, ChecksumBatch batch, int[] index, int n) {
+            for (int k = 0; k < n; k++) {
                 if (batch.status(k) != ChecksumBatch.STATUS_DONE) {
-                    for (int i = 0; i < b.size(); i++) {
-                        if (!b.dead[i] && b.packets.offset[i] == batch.bufferOffset(k)) {
-                            host.drop(b, i, Drop.CHECKSUM_REJECTED);
-                        }
-                    }
+                    host.drop(b, index[k], Drop.CHECKSUM_REJECTED);
                 }
             }
         }

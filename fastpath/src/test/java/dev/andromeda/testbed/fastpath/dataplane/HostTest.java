@@ -121,6 +121,21 @@ class HostTest {
     }
 
     @Test
+    void aChecksumRequestTheStageRefusesDropsThatPacketOnly() {
+        try (TwoHosts net = new TwoHosts(StageMix.software(), OffloadOptions.defaults())) {
+            Random r = new Random(12);
+            byte[] good = TwoHosts.guestFrame(r, 0x0A000001, 0x0A000002, false, 40);
+            byte[] bad = TwoHosts.guestFrame(r, 0x0A000001, 0x0A000002, false, 40);
+            net.a1.send(bad, bad.length + 10, 6);   // csum_start beyond the frame: refused by the stage
+            net.a1.send(good, 34, 6);
+            net.settle();
+            assertThat(net.a.counters().drops(Drop.CHECKSUM_REJECTED)).isEqualTo(1);
+            assertThat(TwoHosts.drain(net.b1)).singleElement()
+                    .satisfies(x -> assertThat(x.frame()).isEqualTo(TwoHosts.completed(good, false)));
+        }
+    }
+
+    @Test
     void aDefaultRouteFlowWithNoHoverboardIsDroppedNotSentRaw() {
         try (TwoHosts net = new TwoHosts(StageMix.software(), OffloadOptions.defaults())) {
             dev.andromeda.testbed.fastpath.flow.FlowTableBuilder f = new dev.andromeda.testbed.fastpath.flow.FlowTableBuilder();
