@@ -26,12 +26,17 @@ public final class HostPrograms implements FlowSink {
     private final long version;
     private final long epoch;
     private final Map<Integer, FlowProgram.Builder> programs = new LinkedHashMap<>();
-    private final Map<Integer, Map<Integer, Integer>> hostIndex = new HashMap<>();
+    private final HostTables tables;
+    private final Map<Integer, Integer> tableSizes = new HashMap<>();
 
     private HostPrograms(NetworkState state, long version, long epoch) {
         this.state = state;
         this.version = version;
         this.epoch = epoch;
+        this.tables = new HostTables(state, (onHost, h) -> {
+            builder(onHost).host(h.ipv4(), h.mac());
+            return tableSizes.merge(onHost, 1, Integer::sum) - 1; // appended last: its index
+        });
     }
 
     /** Every host's program (hoverboards included), by host id, stamped with version and epoch. */
@@ -50,49 +55,22 @@ public final class HostPrograms implements FlowSink {
         return programs.computeIfAbsent(hostId, h -> FlowProgram.builder(version, epoch));
     }
 
-    /** Host {@code hostId}'s index in {@code onHost}'s program, adding it the first time. */
-    private int index(int onHost, int hostId) {
-        Map<Integer, Integer> m = hostIndex.computeIfAbsent(onHost, h -> new HashMap<>());
-        Integer i = m.get(hostId);
-        if (i == null) {
-            Host h = state.host(hostId);
-            if (h == null) {
-                throw new IllegalArgumentException("no host " + hostId);
-            }
-            i = m.size();
-            builder(onHost).host(h.ipv4(), h.mac());
-            m.put(hostId, i);
-        }
-        return i;
-    }
-
     @Override
     public void flow(int hostId, int vni, int proto, int src, int dst, int actionKind, int argument,
                      FirewallPolicy policy) {
-        int action = switch (actionKind) {
-            case FlowAction.DELIVER -> FlowAction.deliver(argument);
-            case FlowAction.ENCAP_HOST -> FlowAction.encapToHost(index(hostId, argument));
-            case FlowAction.ENCAP_DEFAULT -> FlowAction.encapDefault();
-            case FlowAction.DROP -> FlowAction.drop();
-            default -> throw new IllegalArgumentException("action kind " + actionKind);
-        };
-        builder(hostId).flow(vni, proto, src, dst, action, policy);
+        builder(hostId).flow(vni, proto, src, dst, tables.action(hostId, actionKind, argument), policy);
     }
 
     @Override
     public void defaultRoute(int hostId, int[] hoverboardHostIds) {
-        int[] idx = new int[hoverboardHostIds.length];
-        for (int i = 0; i < idx.length; i++) {
-            idx[i] = index(hostId, hoverboardHostIds[i]);
-        }
-        builder(hostId).hoverboards(idx);
+        builder(hostId).hoverboards(tables.indices(hostId, hoverboardHostIds));
     }
 
     @Override
     public void hoverboardRoute(int vni, int dst, int dstHostId) {
         List<Hoverboard> hoverboards = state.hoverboards();
         for (Hoverboard hb : hoverboards) {
-            builder(hb.hostId()).flow(vni, 0, 0, dst, FlowAction.encapToHost(index(hb.hostId(), dstHostId)),
+            builder(hb.hostId()).flow(vni, 0, 0, dst, FlowAction.encapToHost(tables.index(hb.hostId(), dstHostId)),
                     FirewallPolicy.ALLOW_ALL);
         }
     }

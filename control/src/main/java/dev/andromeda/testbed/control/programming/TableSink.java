@@ -1,6 +1,5 @@
 package dev.andromeda.testbed.control.programming;
 
-import dev.andromeda.testbed.control.model.Host;
 import dev.andromeda.testbed.control.model.NetworkState;
 import dev.andromeda.testbed.fastpath.flow.FirewallPolicy;
 import dev.andromeda.testbed.fastpath.flow.FlowAction;
@@ -8,7 +7,6 @@ import dev.andromeda.testbed.fastpath.flow.FlowTable;
 import dev.andromeda.testbed.fastpath.flow.FlowTableBuilder;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -42,15 +40,14 @@ public final class TableSink implements FlowSink {
     private record Key(int vni, int proto, int src, int dst) {
     }
 
-    private final NetworkState state;
     private final Map<Integer, FlowTableBuilder> builders = new TreeMap<>();
-    private final Map<Integer, Map<Integer, Integer>> hostIndex = new HashMap<>();
+    private final HostTables tables;
     private final Map<Integer, Map<Key, Entry>> entries = new TreeMap<>();
     private final Map<Integer, int[]> defaultRoutes = new TreeMap<>();
     private final List<Route> routes = new ArrayList<>();
 
     public TableSink(NetworkState state) {
-        this.state = state;
+        this.tables = new HostTables(state, (onHost, h) -> builder(onHost).host(h.ipv4(), h.mac()));
     }
 
     public static String ip(int a) {
@@ -61,42 +58,17 @@ public final class TableSink implements FlowSink {
         return builders.computeIfAbsent(hostId, h -> new FlowTableBuilder());
     }
 
-    private int index(int onHost, int hostId) {
-        Map<Integer, Integer> m = hostIndex.computeIfAbsent(onHost, h -> new HashMap<>());
-        Integer i = m.get(hostId);
-        if (i == null) {
-            Host h = state.host(hostId);
-            if (h == null) {
-                throw new IllegalArgumentException("no host " + hostId);
-            }
-            i = builder(onHost).host(h.ipv4(), h.mac());
-            m.put(hostId, i);
-        }
-        return i;
-    }
-
     @Override
     public void flow(int hostId, int vni, int proto, int src, int dst, int actionKind, int argument,
                      FirewallPolicy policy) {
-        int action = switch (actionKind) {
-            case FlowAction.DELIVER -> FlowAction.deliver(argument);
-            case FlowAction.ENCAP_HOST -> FlowAction.encapToHost(index(hostId, argument));
-            case FlowAction.ENCAP_DEFAULT -> FlowAction.encapDefault();
-            case FlowAction.DROP -> FlowAction.drop();
-            default -> throw new IllegalArgumentException("action kind " + actionKind);
-        };
-        builder(hostId).flow(vni, proto, src, dst, action, policy);
+        builder(hostId).flow(vni, proto, src, dst, tables.action(hostId, actionKind, argument), policy);
         entries.computeIfAbsent(hostId, h -> new LinkedHashMap<>())
                 .put(new Key(vni, proto, src, dst), new Entry(vni, proto, src, dst, actionKind, argument, policy));
     }
 
     @Override
     public void defaultRoute(int hostId, int[] hoverboardHostIds) {
-        int[] idx = new int[hoverboardHostIds.length];
-        for (int i = 0; i < idx.length; i++) {
-            idx[i] = index(hostId, hoverboardHostIds[i]);
-        }
-        builder(hostId).hoverboards(idx);
+        builder(hostId).hoverboards(tables.indices(hostId, hoverboardHostIds));
         defaultRoutes.put(hostId, hoverboardHostIds.clone());
     }
 
