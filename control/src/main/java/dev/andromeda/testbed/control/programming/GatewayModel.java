@@ -1,6 +1,5 @@
 package dev.andromeda.testbed.control.programming;
 
-import dev.andromeda.testbed.control.model.Host;
 import dev.andromeda.testbed.control.model.NetworkState;
 
 /**
@@ -33,9 +32,7 @@ public final class GatewayModel implements ProgrammingModel {
 
     @Override
     public void program(NetworkState state, FlowSink sink) {
-        for (Host h : state.hosts()) {
-            programHost(state, h.id(), sink);
-        }
+        ProgrammingModel.super.program(state, sink);
         Flows.hoverboardRoutes(state, sink);
     }
 

@@ -1,6 +1,5 @@
 package dev.andromeda.testbed.control.programming;
 
-import dev.andromeda.testbed.control.model.Host;
 import dev.andromeda.testbed.control.model.NetworkState;
 import dev.andromeda.testbed.control.model.Vm;
 import java.util.HashMap;
@@ -101,9 +100,7 @@ public final class OnDemandModel implements ProgrammingModel {
 
     @Override
     public synchronized void program(NetworkState state, FlowSink sink) {
-        for (Host h : state.hosts()) {
-            programHost(state, h.id(), sink);
-        }
+        ProgrammingModel.super.program(state, sink); // under the lock: one snapshot of the resolved flows
     }
 
     @Override

@@ -1,6 +1,5 @@
 package dev.andromeda.testbed.control.programming;
 
-import dev.andromeda.testbed.control.model.Host;
 import dev.andromeda.testbed.control.model.NetworkState;
 import dev.andromeda.testbed.control.model.Vm;
 
@@ -30,13 +29,6 @@ public final class PreProgrammedModel implements ProgrammingModel {
     @Override
     public int[] protocols() {
         return protocols.clone();
-    }
-
-    @Override
-    public void program(NetworkState state, FlowSink sink) {
-        for (Host h : state.hosts()) {
-            programHost(state, h.id(), sink);
-        }
     }
 
     @Override

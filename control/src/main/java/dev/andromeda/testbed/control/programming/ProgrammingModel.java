@@ -1,5 +1,6 @@
 package dev.andromeda.testbed.control.programming;
 
+import dev.andromeda.testbed.control.model.Host;
 import dev.andromeda.testbed.control.model.NetworkState;
 
 /**
@@ -17,8 +18,15 @@ public interface ProgrammingModel {
 
     int[] protocols();
 
-    /** Emits every flow, default route and hoverboard route of {@code state} into {@code sink}. */
-    void program(NetworkState state, FlowSink sink);
+    /**
+     * Emits every flow, default route and hoverboard route of {@code state} into {@code sink}:
+     * by default every host's, in turn (models whose hoverboards hold routes add those).
+     */
+    default void program(NetworkState state, FlowSink sink) {
+        for (Host h : state.hosts()) {
+            programHost(state, h.id(), sink);
+        }
+    }
 
     /** Emits only host {@code hostId}'s flows and default route (no hoverboard routes). */
     void programHost(NetworkState state, int hostId, FlowSink sink);
