@@ -41,6 +41,11 @@ public final class Checkpoints {
     public static final String CURRENT = "state.ckpt";
     public static final String PREVIOUS = "state.ckpt.prev";
     static final String TEMP = "state.ckpt.tmp";
+    /** The host's epoch floor, apart from the programs: a master may fence a host without programming it. */
+    public static final String EPOCH_FLOOR = "epoch-floor";
+    static final String EPOCH_FLOOR_TEMP = "epoch-floor.tmp";
+    /** The floor file's only line: {@code andromeda-epoch-floor 1 <epoch> <crc32c of the epoch's digits>}. */
+    static final String EPOCH_FLOOR_HEAD = "andromeda-epoch-floor 1 ";
     static final int MAGIC = 0x414E4350; // "ANCP"
     static final int FORMAT = 1;
     static final int HEADER_BYTES = 16;
@@ -58,6 +63,57 @@ public final class Checkpoints {
     public Checkpoints(Path dir) throws IOException {
         this.dir = Files.createDirectories(dir);
         Files.deleteIfExists(dir.resolve(TEMP)); // left by a crash mid-write: never a checkpoint
+        Files.deleteIfExists(dir.resolve(EPOCH_FLOOR_TEMP));
+    }
+
+    /**
+     * Writes the host's epoch floor (temp file, forced, renamed), so a restarted host keeps refusing
+     * the masters it refused before, even those whose epoch is above its last program's.
+     */
+    public void writeEpochFloor(long epoch) throws IOException {
+        String digits = Long.toString(epoch);
+        CRC32C crc = new CRC32C();
+        crc.update(digits.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        Path tmp = dir.resolve(EPOCH_FLOOR_TEMP);
+        ByteBuffer bytes = ByteBuffer.wrap((EPOCH_FLOOR_HEAD + digits + " " + Long.toHexString(crc.getValue()) + "\n")
+                .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            while (bytes.hasRemaining()) {
+                ch.write(bytes);
+            }
+            ch.force(true);
+        }
+        move(tmp, dir.resolve(EPOCH_FLOOR));
+        forceDirectory();
+    }
+
+    /**
+     * The epoch floor last written, or 0 when there is none. A damaged or foreign file is reported
+     * (logged, counted in {@link #badCheckpoints()}) and read as 0: the programs' own epochs still fence.
+     */
+    public long readEpochFloor() {
+        Path f = dir.resolve(EPOCH_FLOOR);
+        if (!Files.exists(f)) {
+            return 0;
+        }
+        try {
+            String line = Files.readString(f, java.nio.charset.StandardCharsets.US_ASCII).strip();
+            if (!line.startsWith(EPOCH_FLOOR_HEAD)) {
+                throw new IOException("not an epoch floor of format 1: " + line.substring(0, Math.min(40, line.length())));
+            }
+            String[] parts = line.substring(EPOCH_FLOOR_HEAD.length()).split(" ");
+            CRC32C crc = new CRC32C();
+            crc.update(parts[0].getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            if (parts.length != 2 || !Long.toHexString(crc.getValue()).equals(parts[1])) {
+                throw new IOException("checksum does not match");
+            }
+            return Long.parseLong(parts[0]);
+        } catch (IOException | RuntimeException e) {
+            badCheckpoints.incrementAndGet();
+            LOG.log(Level.WARNING, "epoch floor {0} unreadable, ignored: {1}", f, e.getMessage());
+            return 0;
+        }
     }
 
     public Path directory() {

@@ -181,13 +181,26 @@ public final class FlowProgram {
         }
     }
 
+    /** Flows by (vni, protocol, source, destination), unsigned: the order {@link #contentDigest()} reads them in. */
+    private static final java.util.Comparator<Flow> FLOW_KEY_ORDER = java.util.Comparator
+            .comparingInt(Flow::vni)
+            .thenComparingInt(Flow::proto)
+            .thenComparing((a, b) -> Integer.compareUnsigned(a.src(), b.src()))
+            .thenComparing((a, b) -> Integer.compareUnsigned(a.dst(), b.dst()));
+
     /**
      * SHA-256 of the program's content -- host table, hoverboards, flows -- without its version
      * and epoch: what a controller compares to know whether a host runs what it would send.
      */
     public byte[] contentDigest() {
+        // Flows in key order: a program built by applying deltas holds the same flows in another
+        // order, and must digest the same as the whole program (the host table's order is content:
+        // flow actions index it).
+        List<Flow> sorted = new ArrayList<>(flows);
+        sorted.sort(FLOW_KEY_ORDER);
         try {
-            return java.security.MessageDigest.getInstance("SHA-256").digest(withVersion(0, 0).encode());
+            return java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(new FlowProgram(0, 0, hosts, hoverboards, sorted).encode());
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException("this JDK has no SHA-256", e);
         }

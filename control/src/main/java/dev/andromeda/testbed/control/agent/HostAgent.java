@@ -41,6 +41,7 @@ public final class HostAgent {
     private final AtomicLong acks = new AtomicLong();
     private final AtomicLong rejects = new AtomicLong();
     private final AtomicLong checkpointFailures = new AtomicLong();
+    private final AtomicLong deposedRefused = new AtomicLong();
 
     /** An agent checkpointing into {@code stateDir}, restored from it. */
     public HostAgent(Host host, Path stateDir) throws IOException {
@@ -52,7 +53,7 @@ public final class HostAgent {
         this.checkpoints = Objects.requireNonNull(checkpoints, "checkpoints");
         this.restoreReport = checkpoints.restore();
         FlowProgram restored = restoreReport.program();
-        this.fence = new EpochFloor(restored.epoch());
+        this.fence = new EpochFloor(Math.max(restored.epoch(), checkpoints.readEpochFloor()));
         this.program = restored;
         if (restoreReport.restored()) {
             host.flows().publish(restored.toFlowTable()); // validated by the restore
@@ -69,6 +70,7 @@ public final class HostAgent {
         Objects.requireNonNull(update, "update");
         FlowProgram running = program;
         if (!fence.admits(update.epoch())) {
+            deposedRefused.incrementAndGet();
             return reject(ApplyResult.Reason.DEPOSED_EPOCH, "epoch " + update.epoch()
                     + " is older than epoch " + fence.highest() + " already accepted");
         }
@@ -95,6 +97,32 @@ public final class HostAgent {
         host.flows().publish(table);
         acks.incrementAndGet();
         return ApplyResult.ack(update.version());
+    }
+
+    /**
+     * A master's fence: from now on nothing below {@code epoch} is accepted, and the floor is kept
+     * on disk first, so a restart does not lower it. A fence below the floor changes nothing.
+     *
+     * @return the floor now held (at least {@code epoch}; above it when a newer master already fenced)
+     */
+    public synchronized long raiseEpochFloor(long epoch) {
+        if (epoch > fence.highest()) {
+            try {
+                checkpoints.writeEpochFloor(epoch);
+            } catch (IOException e) {
+                // Refusing the fence would only keep the deposed master's door open: raise it in memory.
+                checkpointFailures.incrementAndGet();
+                LOG.log(Level.ERROR, host.name() + ": epoch floor " + epoch + " not written to disk", e);
+            }
+            fence.advance(epoch);
+            LOG.log(Level.INFO, "{0}: fenced at epoch {1}", host.name(), epoch);
+        }
+        return fence.highest();
+    }
+
+    /** Programs refused because their controller's epoch was below the floor (a deposed master's writes). */
+    public long deposedRefused() {
+        return deposedRefused.get();
     }
 
     private ApplyResult reject(ApplyResult.Reason reason, String message) {

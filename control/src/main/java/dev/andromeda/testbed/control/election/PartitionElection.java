@@ -261,6 +261,46 @@ public final class PartitionElection implements AutoCloseable {
      * Returns the new epoch, or -1 if our latch node is gone.
      */
     private long takeEpoch(LeaderLatch l) throws Exception {
+        return takeEpoch(l, 0);
+    }
+
+    /**
+     * Takes a new epoch above {@code floor} while still master: hosts report an epoch floor above
+     * ours, so the counter in ZooKeeper went back (its data was lost or restored from an old
+     * snapshot) or a newer master exists. In the first case this master continues above every host's
+     * floor; in the second our latch node is gone, the transaction fails and we are not master.
+     *
+     * @return the new epoch, or -1 when this candidate is not master (its latch node is gone)
+     */
+    public long takeEpochAbove(long floor) {
+        LeaderLatch l;
+        synchronized (lock) {
+            l = latch;
+        }
+        if (l == null || !master) {
+            return -1;
+        }
+        if (floor < epoch) {
+            return epoch; // already above it
+        }
+        long e;
+        try {
+            e = takeEpoch(l, floor);
+        } catch (Exception ex) {
+            LOG.warn("p{} {}: could not take an epoch above {}", partition, candidateId, floor, ex);
+            return -1;
+        }
+        if (e < 0 || !l.hasLeadership()) {
+            return -1;
+        }
+        LOG.error("p{} {}: hosts hold epoch {} but ZooKeeper's counter gave this master {}: the counter went back "
+                + "(ZooKeeper's data lost or restored?); continuing at epoch {}", partition, candidateId, floor, epoch, e);
+        epoch = e;
+        return e;
+    }
+
+    /** The epoch counter's next value, above both its current value and {@code floor}; -1 if our latch node is gone. */
+    private long takeEpoch(LeaderLatch l, long floor) throws Exception {
         try {
             client.create().creatingParentsIfNeeded().forPath(epochPath, bytes(0));
         } catch (KeeperException.NodeExistsException ignored) {
@@ -273,7 +313,7 @@ public final class PartitionElection implements AutoCloseable {
             }
             Stat stat = new Stat();
             long current = parse(client.getData().storingStatIn(stat).forPath(epochPath));
-            long next = current + 1;
+            long next = Math.max(current, floor) + 1;
             try {
                 client.transaction().forOperations(
                         client.transactionOp().check().forPath(ours),

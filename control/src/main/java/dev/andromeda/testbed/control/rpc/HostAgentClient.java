@@ -7,6 +7,7 @@ import dev.andromeda.testbed.control.agent.ProgramDelta;
 import dev.andromeda.testbed.control.agent.HostAgent;
 import dev.andromeda.testbed.control.rpc.proto.Ack;
 import dev.andromeda.testbed.control.rpc.proto.ControllerMessage;
+import dev.andromeda.testbed.control.rpc.proto.Fenced;
 import dev.andromeda.testbed.control.rpc.proto.FlowUsage;
 import dev.andromeda.testbed.control.rpc.proto.Hello;
 import dev.andromeda.testbed.control.rpc.proto.Miss;
@@ -45,6 +46,9 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class HostAgentClient implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(HostAgentClient.class.getName());
+
+    /** The hello's format this client writes (and {@link VmController} reads). */
+    public static final int HELLO_FORMAT = 1;
 
     private final HostAgent agent;
     private final String hostId;
@@ -200,7 +204,7 @@ public final class HostAgentClient implements AutoCloseable {
         StreamObserver<HostMessage> o = HostProgrammingGrpc.newStub(channel).converge(new Inbound(gen));
         out = o;
         FlowProgram running = agent.program();
-        o.onNext(HostMessage.newBuilder().setHello(Hello.newBuilder().setHostId(hostId)
+        o.onNext(HostMessage.newBuilder().setHello(Hello.newBuilder().setHostId(hostId).setFormat(HELLO_FORMAT)
                 .setRunningVersion(running.version()).setAcceptedEpoch(agent.epoch())
                 .setProgramDigest(ByteString.copyFrom(running.contentDigest()))).build());
     }
@@ -249,7 +253,7 @@ public final class HostAgentClient implements AutoCloseable {
 
         @Override
         public void onNext(ControllerMessage m) {
-            if (!m.hasProgram()) {
+            if (!m.hasProgram() && !m.hasFence()) {
                 return;
             }
             HostMessage answer;
@@ -258,8 +262,13 @@ public final class HostAgentClient implements AutoCloseable {
                     return; // a late message of a dropped stream: never applied
                 }
                 backoffMillis = minBackoff.toMillis(); // this stream works
-                programsReceived.incrementAndGet();
-                answer = apply(m.getProgram());
+                if (m.hasFence()) {
+                    long floor = agent.raiseEpochFloor(m.getFence().getEpoch());
+                    answer = HostMessage.newBuilder().setFenced(Fenced.newBuilder().setEpochFloor(floor)).build();
+                } else {
+                    programsReceived.incrementAndGet();
+                    answer = apply(m.getProgram());
+                }
                 out.onNext(answer);
             }
         }
@@ -268,7 +277,10 @@ public final class HostAgentClient implements AutoCloseable {
         public void onError(Throwable t) {
             synchronized (lock) {
                 if (gen == generation && !closed) {
-                    LOG.log(System.Logger.Level.DEBUG, "{0}: stream to {1} broke: {2}", hostId, target, t.toString());
+                    io.grpc.Status st = io.grpc.Status.fromThrowable(t);
+                    // A controller that refuses us (hello format) says why; a broken stream is routine.
+                    LOG.log(st.getCode() == io.grpc.Status.Code.FAILED_PRECONDITION ? System.Logger.Level.WARNING
+                            : System.Logger.Level.DEBUG, "{0}: stream to {1} ended: {2}", hostId, target, st);
                     scheduleReconnect(gen);
                 }
             }

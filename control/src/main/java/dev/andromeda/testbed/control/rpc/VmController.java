@@ -58,6 +58,7 @@ public final class VmController implements AutoCloseable {
     }
 
     private final String name;
+    private final InetSocketAddress listen;
     private final Server server;
     private final Object lock = new Object();
     private final Map<String, HostState> hosts = new HashMap<>(); // guarded by lock
@@ -80,6 +81,8 @@ public final class VmController implements AutoCloseable {
         long rejects;
         long hellos;
         long usageSequence; // the last usage report handed to the listener
+        long acceptedEpoch; // the epoch floor the host reported (hello, fenced)
+        long fencedEpoch = -1; // the epoch the host confirmed it is fenced at, on the current stream
         long misses;
         FlowProgram sentProgram; // as stamped and sent on the current stream
         FlowProgram ackedProgram; // what the host acknowledged, while it still runs it: deltas start here
@@ -109,6 +112,14 @@ public final class VmController implements AutoCloseable {
          */
         default void hostAhead(String hostId, long runningVersion) {
         }
+
+        /**
+         * The host holds an epoch floor above this controller's epoch: another master fenced it
+         * later, or the epoch counter in ZooKeeper went back (its data was lost). Nothing is sent
+         * to the host until the controller masters with an epoch above {@code hostEpoch}.
+         */
+        default void hostEpochAhead(String hostId, long hostEpoch) {
+        }
     }
 
     private volatile HostReports reports = new HostReports() {
@@ -137,8 +148,30 @@ public final class VmController implements AutoCloseable {
                     return;
                 }
                 switch (m.getKindCase()) {
-                    case HELLO -> report = hello(this, m.getHello().getHostId(), m.getHello().getRunningVersion(),
-                            m.getHello().getProgramDigest().toByteArray());
+                    case HELLO -> {
+                        if (m.getHello().getFormat() != HostAgentClient.HELLO_FORMAT) {
+                            refuse(this, "hello format " + m.getHello().getFormat() + " from host '"
+                                    + m.getHello().getHostId() + "'; this controller reads format "
+                                    + HostAgentClient.HELLO_FORMAT);
+                            return;
+                        }
+                        report = hello(this, m.getHello().getHostId(), m.getHello().getRunningVersion(),
+                                m.getHello().getAcceptedEpoch(), m.getHello().getProgramDigest().toByteArray());
+                    }
+                    case FENCED -> {
+                        HostState h = stateOf(this);
+                        if (h != null) {
+                            long floor = m.getFenced().getEpochFloor();
+                            h.acceptedEpoch = Math.max(h.acceptedEpoch, floor);
+                            h.fencedEpoch = floor;
+                            if (floor > epoch) {
+                                String id = hostId;
+                                report = () -> reports.hostEpochAhead(id, floor);
+                            } else {
+                                converge(h);
+                            }
+                        }
+                    }
                     case USAGE -> {
                         HostState h = stateOf(this);
                         if (h != null) {
@@ -222,8 +255,18 @@ public final class VmController implements AutoCloseable {
 
     /** A controller that is not master until {@link #becomeMaster} (or its {@link #electionListener()}) says so. */
     public VmController(String name) throws IOException {
+        this(name, new InetSocketAddress("127.0.0.1", 0));
+    }
+
+    /**
+     * A controller serving on {@code listen} (port 0: a free one, see {@link #address()}).
+     *
+     * @throws IOException when the address cannot be bound (in use, not local)
+     */
+    public VmController(String name, InetSocketAddress listen) throws IOException {
         this.name = Objects.requireNonNull(name, "name");
-        this.server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
+        this.listen = Objects.requireNonNull(listen, "listen");
+        this.server = NettyServerBuilder.forAddress(listen)
                 .addService(new HostProgrammingGrpc.HostProgrammingImplBase() {
                     @Override
                     public StreamObserver<HostMessage> converge(StreamObserver<ControllerMessage> out) {
@@ -234,9 +277,9 @@ public final class VmController implements AutoCloseable {
                 .start();
     }
 
-    /** Where hosts connect: 127.0.0.1 and the ephemeral port. */
+    /** Where the server listens, with the port it was given when asked for port 0. */
     public InetSocketAddress address() {
-        return new InetSocketAddress("127.0.0.1", server.getPort());
+        return new InetSocketAddress(listen.getAddress(), server.getPort());
     }
 
     public String name() {
@@ -251,6 +294,9 @@ public final class VmController implements AutoCloseable {
             }
             epoch = newEpoch;
             deposed = false;
+            // Every connected host is fenced before anything else: from here on a deposed master's
+            // writes are refused even by hosts this master never has to program.
+            hosts.values().forEach(this::fence);
             hosts.values().forEach(this::converge);
         }
     }
@@ -374,6 +420,16 @@ public final class VmController implements AutoCloseable {
         return count(hostId, h -> h.misses);
     }
 
+    /** The epoch {@code hostId} last confirmed it is fenced at on its current stream, or -1. */
+    public long fencedEpoch(String hostId) {
+        return count(hostId, h -> h.fencedEpoch);
+    }
+
+    /** The highest epoch floor {@code hostId} reported (hello or fence answer). */
+    public long hostEpoch(String hostId) {
+        return count(hostId, h -> h.acceptedEpoch);
+    }
+
     /** Hellos received from {@code hostId} (one per stream). */
     public long hellos(String hostId) {
         return count(hostId, h -> h.hellos);
@@ -416,7 +472,31 @@ public final class VmController implements AutoCloseable {
         return h != null && h.session == s ? h : null;
     }
 
-    private Runnable hello(Session s, String hostId, long runningVersion, byte[] runningDigest) {
+    /** Ends a stream the controller will not serve, with the reason as the status the host sees. */
+    private void refuse(Session s, String why) {
+        s.done = true;
+        LOG.log(System.Logger.Level.WARNING, "{0}: refused a host stream: {1}", name, why);
+        try {
+            s.out.onError(Status.FAILED_PRECONDITION.withDescription(why).asRuntimeException());
+        } catch (RuntimeException ignored) {
+            // already gone
+        }
+    }
+
+    /** Raises the host's epoch floor to ours before anything else is sent on its stream. */
+    private void fence(HostState h) {
+        if (h.session == null || epoch <= 0 || deposed || h.fencedEpoch == epoch) {
+            return;
+        }
+        try {
+            h.session.out.onNext(ControllerMessage.newBuilder()
+                    .setFence(dev.andromeda.testbed.control.rpc.proto.Fence.newBuilder().setEpoch(epoch)).build());
+        } catch (RuntimeException e) { // cancelled under us; its end clears the session
+            LOG.log(System.Logger.Level.DEBUG, "{0}: fence failed: {1}", name, e);
+        }
+    }
+
+    private Runnable hello(Session s, String hostId, long runningVersion, long acceptedEpoch, byte[] runningDigest) {
         if (s.hostId != null || hostId.isEmpty()) {
             LOG.log(System.Logger.Level.WARNING, "{0}: repeated or empty hello ({1})", name, hostId);
             return null;
@@ -440,6 +520,13 @@ public final class VmController implements AutoCloseable {
         }
         h.sentVersion = -1;
         h.sentEpoch = -1;
+        h.fencedEpoch = -1;
+        h.acceptedEpoch = acceptedEpoch;
+        if (epoch > 0 && acceptedEpoch > epoch) {
+            // Fenced by a newer master, or our epoch came from a counter that went back: say so, send nothing.
+            return () -> reports.hostEpochAhead(hostId, acceptedEpoch);
+        }
+        fence(h);
         if (h.desired != null && runningVersion > h.desired.version()) {
             return () -> reports.hostAhead(hostId, runningVersion); // no point sending an older program
         }
@@ -485,7 +572,7 @@ public final class VmController implements AutoCloseable {
 
     /** Sends the desired program if the host is connected, runs another version, and it was not sent or refused already. */
     private void converge(HostState h) {
-        if (h.session == null || h.desired == null || epoch <= 0 || deposed) {
+        if (h.session == null || h.desired == null || epoch <= 0 || deposed || h.acceptedEpoch > epoch) {
             return;
         }
         long v = h.desired.version();

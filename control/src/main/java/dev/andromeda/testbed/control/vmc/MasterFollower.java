@@ -23,8 +23,9 @@ public final class MasterFollower implements AutoCloseable {
     private volatile InetSocketAddress current;
     private volatile long retargets;
 
-    private MasterFollower(String connectString, int partition, List<HostAgentClient> clients, long periodMs) {
-        this.client = PartitionElection.newClient(connectString, PartitionElection.Timeouts.FAST);
+    private MasterFollower(String connectString, int partition, List<HostAgentClient> clients, long periodMs,
+                           PartitionElection.Timeouts timeouts) {
+        this.client = PartitionElection.newClient(connectString, timeouts);
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "master-follower-" + partition);
             t.setDaemon(true);
@@ -32,8 +33,17 @@ public final class MasterFollower implements AutoCloseable {
         });
         timer.scheduleWithFixedDelay(() -> {
             try {
-                InetSocketAddress m = VmcNode.masterOf(client, partition);
-                if (m != null && !m.equals(current)) {
+                VmcNode.Master published = VmcNode.publishedMaster(client, partition);
+                if (published == null) {
+                    return;
+                }
+                InetSocketAddress m = published.address();
+                // The published epoch fences the hosts before the new master reaches them: a deposed
+                // master still connected to a host is refused from here on.
+                for (HostAgentClient c : clients) {
+                    c.agent().raiseEpochFloor(published.epoch());
+                }
+                if (!m.equals(current)) {
                     current = m;
                     for (HostAgentClient c : clients) {
                         c.retarget(m);
@@ -49,7 +59,14 @@ public final class MasterFollower implements AutoCloseable {
     /** Follows partition {@code partition}'s master for these clients, checking every {@code periodMs}. */
     public static MasterFollower follow(String connectString, int partition, List<HostAgentClient> clients,
                                         long periodMs) {
-        return new MasterFollower(connectString, partition, List.copyOf(clients), periodMs);
+        return new MasterFollower(connectString, partition, List.copyOf(clients), periodMs,
+                PartitionElection.Timeouts.FAST);
+    }
+
+    /** As {@link #follow(String, int, List, long)}, with the ZooKeeper timeouts of a host process. */
+    public static MasterFollower follow(String connectString, int partition, List<HostAgentClient> clients,
+                                        long periodMs, PartitionElection.Timeouts timeouts) {
+        return new MasterFollower(connectString, partition, List.copyOf(clients), periodMs, timeouts);
     }
 
     /** The master address the clients were last pointed at, or null before the first one. */

@@ -48,16 +48,40 @@ public final class VmcNode implements AutoCloseable {
      */
     private long programVersion;
 
+    /**
+     * Where a VMC serves and how it talks to ZooKeeper.
+     *
+     * @param listen    the gRPC address hosts connect to (port 0: a free one)
+     * @param advertise the host name or address published for hosts to reach {@code listen} by
+     * @param timeouts  its ZooKeeper session and connection timeouts
+     */
+    public record Endpoint(InetSocketAddress listen, String advertise, PartitionElection.Timeouts timeouts) {
+        /** 127.0.0.1, a free port, the fast test timeouts: one machine, in one process or several. */
+        public static final Endpoint LOOPBACK = new Endpoint(new InetSocketAddress("127.0.0.1", 0), "127.0.0.1",
+                PartitionElection.Timeouts.FAST);
+    }
+
+    private final String advertise;
+
     private VmcNode(String name, String connectString, int partition, ConsistentHashRing ring, ProgrammingModel model,
-                    OffloadPlanner planner) throws IOException {
+                    OffloadPlanner planner, Endpoint endpoint) throws IOException {
         this.name = name;
         this.partition = partition;
         this.ring = ring;
         this.model = model;
         this.planner = planner;
-        this.controller = new VmController(name);
+        this.advertise = endpoint.advertise();
+        this.controller = new VmController(name, endpoint.listen());
         controller.onReports(new Reports());
-        this.client = PartitionElection.newClient(connectString, PartitionElection.Timeouts.FAST);
+        PartitionElection.Timeouts timeouts = endpoint.timeouts();
+        CuratorFramework c;
+        try {
+            c = PartitionElection.newClient(connectString, timeouts);
+        } catch (RuntimeException e) {
+            controller.close();
+            throw e;
+        }
+        this.client = c;
         this.election = PartitionElection.join(client, partition, name, new PartitionElection.Listener() {
             @Override
             public void onMaster(int p, long epoch) {
@@ -76,7 +100,13 @@ public final class VmcNode implements AutoCloseable {
     /** Starts a VMC for {@code partition} on the ZooKeeper at {@code connectString}. */
     public static VmcNode start(String name, String connectString, int partition, ConsistentHashRing ring,
                                 ProgrammingModel model) throws IOException {
-        return new VmcNode(name, connectString, partition, ring, model, null);
+        return new VmcNode(name, connectString, partition, ring, model, null, Endpoint.LOOPBACK);
+    }
+
+    /** Starts a VMC for {@code partition} serving on {@code endpoint} (a VMC process). */
+    public static VmcNode start(String name, String connectString, int partition, ConsistentHashRing ring,
+                                ProgrammingModel model, OffloadPlanner planner, Endpoint endpoint) throws IOException {
+        return new VmcNode(name, connectString, partition, ring, model, planner, endpoint);
     }
 
     /**
@@ -88,14 +118,33 @@ public final class VmcNode implements AutoCloseable {
     public static VmcNode startHoverboard(String name, String connectString, int partition, ConsistentHashRing ring,
                                           int[] protocols, OffloadPlanner planner) throws IOException {
         return new VmcNode(name, connectString, partition, ring, new HoverboardModel(protocols, planner::active),
-                planner);
+                planner, Endpoint.LOOPBACK);
     }
 
-    /** The desired state from cluster management; the master programs its partition's hosts at once. */
-    public synchronized void setState(NetworkState desired) {
+    /**
+     * The desired state from cluster management; the master programs its partition's hosts at once.
+     * A state not newer than the one held is refused (a late or replayed update must not undo a
+     * newer one, nor raise the program version for nothing).
+     *
+     * @return whether the state was taken
+     */
+    public synchronized boolean setState(NetworkState desired) {
+        NetworkState held = state;
+        if (held != null && desired.version() <= held.version()) {
+            System.getLogger(VmcNode.class.getName()).log(System.Logger.Level.WARNING,
+                    "{0}: refused desired state version {1}: version {2} is held", name, desired.version(),
+                    held.version());
+            return false;
+        }
         this.state = desired;
         programVersion = Math.max(programVersion + 1, desired.version());
         reprogram();
+        return true;
+    }
+
+    /** The desired state held, or null before the first. */
+    public NetworkState state() {
+        return state;
     }
 
     /** A sending host's bytes on a flow (default-routed or offloaded) since its last report. */
@@ -152,6 +201,26 @@ public final class VmcNode implements AutoCloseable {
                     programVersion++;
                     reprogram();
                 }
+            }
+        }
+
+        @Override
+        public void hostEpochAhead(String hostId, long hostEpoch) {
+            synchronized (VmcNode.this) {
+                if (!election.isMaster() || hostEpoch < controller.epoch()) {
+                    return; // not master, or already above it (a later report raced an earlier one)
+                }
+                long e = election.takeEpochAbove(hostEpoch);
+                if (e < 0) {
+                    System.getLogger(VmcNode.class.getName()).log(System.Logger.Level.WARNING,
+                            "{0}: host {1} holds epoch {2} above ours ({3}) and we are no longer master: stepping down",
+                            name, hostId, hostEpoch, controller.epoch());
+                    controller.stepDown();
+                    return;
+                }
+                controller.becomeMaster(e); // fences every connected host at e, then converges them
+                publishAddress();
+                reprogram();
             }
         }
 
@@ -238,7 +307,9 @@ public final class VmcNode implements AutoCloseable {
     }
 
     private void publishAddress() {
-        byte[] address = ("127.0.0.1:" + controller.address().getPort()).getBytes(StandardCharsets.UTF_8);
+        // "host:port epoch": hosts follow the address and raise their epoch floor to the epoch at once.
+        byte[] address = (advertise + ":" + controller.address().getPort() + " " + controller.epoch())
+                .getBytes(StandardCharsets.UTF_8);
         String path = masterPath(partition);
         // The previous master's node may still be there (its session not yet closed): remove it and
         // create ours, as often as the two race.
@@ -263,12 +334,26 @@ public final class VmcNode implements AutoCloseable {
         throw new IllegalStateException(name + ": could not publish the master address of partition " + partition);
     }
 
+    /** A partition's master as published: where hosts reach it, and its epoch. */
+    public record Master(InetSocketAddress address, long epoch) {
+    }
+
     /** The current master's address for a partition, or null while there is none. */
     public static InetSocketAddress masterOf(CuratorFramework client, int partition) {
+        Master m = publishedMaster(client, partition);
+        return m == null ? null : m.address();
+    }
+
+    /** The current master of a partition as published, or null while there is none. */
+    public static Master publishedMaster(CuratorFramework client, int partition) {
         try {
-            String s = new String(client.getData().forPath(masterPath(partition)), StandardCharsets.UTF_8);
-            int colon = s.lastIndexOf(':');
-            return new InetSocketAddress(s.substring(0, colon), Integer.parseInt(s.substring(colon + 1)));
+            String s = new String(client.getData().forPath(masterPath(partition)), StandardCharsets.UTF_8).strip();
+            int space = s.indexOf(' ');
+            String hostPort = space < 0 ? s : s.substring(0, space);
+            long epoch = space < 0 ? 0 : Long.parseLong(s.substring(space + 1).strip());
+            int colon = hostPort.lastIndexOf(':');
+            return new Master(new InetSocketAddress(hostPort.substring(0, colon),
+                    Integer.parseInt(hostPort.substring(colon + 1))), epoch);
         } catch (KeeperException.NoNodeException none) {
             return null;
         } catch (Exception e) {

@@ -60,4 +60,31 @@ class ProgramDeltaTest {
         assertThatThrownBy(() -> d.applyTo(target)).as("another base").isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("applies to version 5");
     }
+
+    /**
+     * A host that built its program from deltas must look converged to a controller holding the
+     * whole program: the digest reads content, not the order the flows were added in.
+     */
+    @ParameterizedTest(name = "seed {0}")
+    @ValueSource(longs = {21, 22, 23, 24, 25, 26, 27, 28})
+    void aDeltaBuiltProgramDigestsAsTheWholeOne(long seed) {
+        Random r = new Random(seed);
+        FlowProgram base = random(r, 5);
+        FlowProgram target = random(r, 6);
+        FlowProgram built = ProgramDelta.between(base, target).applyTo(base);
+        assertThat(built.contentDigest()).as("seed %d", seed).isEqualTo(target.contentDigest());
+        List<FlowProgram.Flow> reversed = new ArrayList<>(target.flows());
+        java.util.Collections.reverse(reversed);
+        FlowProgram shuffled = new FlowProgram(9, 4, target.hosts(), target.hoverboards(), reversed);
+        assertThat(shuffled.contentDigest()).as("seed %d: order, version and epoch are not content", seed)
+                .isEqualTo(target.contentDigest());
+        if (!target.flows().isEmpty()) { // and the digest still tells content apart
+            List<FlowProgram.Flow> changed = new ArrayList<>(target.flows());
+            FlowProgram.Flow f = changed.get(0);
+            changed.set(0, new FlowProgram.Flow(f.vni(), f.proto(), f.src(), f.dst(), FlowAction.drop() == f.action()
+                    ? FlowAction.deliver(1) : FlowAction.drop(), f.policy()));
+            assertThat(new FlowProgram(6, 1, target.hosts(), target.hoverboards(), changed).contentDigest())
+                    .as("seed %d", seed).isNotEqualTo(target.contentDigest());
+        }
+    }
 }
