@@ -165,6 +165,7 @@ public final class VmController implements AutoCloseable {
                             h.acceptedEpoch = Math.max(h.acceptedEpoch, floor);
                             h.fencedEpoch = floor;
                             if (floor > epoch) {
+                                deposed = true;
                                 String id = hostId;
                                 report = () -> reports.hostEpochAhead(id, floor);
                             } else {
@@ -523,7 +524,11 @@ public final class VmController implements AutoCloseable {
         h.fencedEpoch = -1;
         h.acceptedEpoch = acceptedEpoch;
         if (epoch > 0 && acceptedEpoch > epoch) {
-            // Fenced by a newer master, or our epoch came from a counter that went back: say so, send nothing.
+            // Fenced by a newer master, or our epoch came from a counter that went back: stop writing
+            // anywhere and say so; only a new, higher epoch (becomeMaster) lets this controller write again.
+            deposed = true;
+            LOG.log(System.Logger.Level.WARNING, "{0}: host {1} holds epoch {2} above ours ({3}): not writing",
+                    name, hostId, acceptedEpoch, epoch);
             return () -> reports.hostEpochAhead(hostId, acceptedEpoch);
         }
         fence(h);

@@ -175,4 +175,53 @@ class VersionContinuityTest {
             assertThat(t.g1.program().flows()).noneMatch(f -> f.dst() == NET + 2);
         }
     }
+
+    /**
+     * ZooKeeper loses its data (the epoch counter starts again from nothing) after hosts were fenced at
+     * epoch 2: the controller elected next gets epoch 1 from the counter, hears from the hosts that
+     * they hold 2, takes an epoch above it, and programs them -- instead of staying elected and
+     * refused by every host.
+     */
+    @Test
+    void aMasterWhoseEpochCounterWentBackTakesOneAboveTheHosts(@TempDir Path dir) throws Exception {
+        try (TwoVmcs t = new TwoVmcs(dir)) {
+            t.master.close();
+            await("standby elected", t.standby::isMaster);
+            long held = t.standby.epoch();
+            await("hosts fenced at " + held, () -> t.g1.epoch() == held && t.g2.epoch() == held);
+            assertThat(held).isGreaterThanOrEqualTo(2);
+
+            try (VmcNode c = VmcNode.start("vmc-c", t.zk.connectString(), t.partition, ConsistentHashRing.of(1),
+                    new OnDemandModel(1000, 100, System::nanoTime))) {
+                NetworkState s2 = S1.apply(new dev.andromeda.testbed.control.model.NetworkChange.AddVm(
+                        new Vm(21, VNI, NET + 3, 0x0A03L, 2), ALLOW));
+                c.setState(s2);
+                t.observer.setData().forPath(PartitionElection.partitionPath(t.partition) + "/epoch", "0".getBytes());
+                t.standby.close();
+                await("vmc-c master above the hosts' epoch " + held + " and the hosts on its program",
+                        () -> c.isMaster() && c.epoch() > held
+                                && t.g1.epoch() == c.epoch() && t.g2.epoch() == c.epoch()
+                                && t.g1.runningVersion() == c.programVersion()
+                                && t.g2.runningVersion() == c.programVersion());
+                assertThat(c.controller().deposed()).isFalse();
+                assertThat(c.controller().lastReject(VmcNode.hostName(1))).isEmpty();
+                assertThat(c.controller().lastReject(VmcNode.hostName(2))).isEmpty();
+            }
+        }
+    }
+
+    @Test
+    void aDesiredStateNotNewerThanTheOneHeldIsRefused(@TempDir Path dir) throws Exception {
+        try (TwoVmcs t = new TwoVmcs(dir)) {
+            NetworkState s2 = S1.apply(new dev.andromeda.testbed.control.model.NetworkChange.AddVm(
+                    new Vm(21, VNI, NET + 3, 0x0A03L, 2), ALLOW));
+            assertThat(t.master.setState(s2)).isTrue();
+            long version = t.master.programVersion();
+            assertThat(t.master.setState(S1)).as("older").isFalse();
+            assertThat(t.master.setState(s2)).as("the same again").isFalse();
+            assertThat(t.master.programVersion()).isEqualTo(version);
+            assertThat(t.master.state()).isSameAs(s2);
+            await("hosts on the newer state", () -> t.g2.runningVersion() == version);
+        }
+    }
 }
