@@ -150,12 +150,13 @@ public final class NettyUdpPort implements PhysicalPort, AutoCloseable {
      * @param queueFull   datagrams dropped because the dataplane had not drained the queue
      * @param oversize    datagrams longer than the port's or the pool's largest frame
      * @param errors      exceptions on the channel (e.g. ICMP errors reported on the socket)
+     * @param noPeer      frames for an outer destination with no endpoint in the peer table
      */
     public record Counters(long sent, long sendFailed, long notWritable, long arrived, long received,
-                           long queueFull, long oversize, long errors) {
+                           long queueFull, long oversize, long errors, long noPeer) {
         /** Frames lost here, whatever the reason. */
         public long dropped() {
-            return sendFailed + notWritable + queueFull + oversize;
+            return sendFailed + notWritable + queueFull + oversize + noPeer;
         }
     }
 
@@ -170,6 +171,8 @@ public final class NettyUdpPort implements PhysicalPort, AutoCloseable {
     private final SpscArrayQueue<ByteBuf> queue;
     private final String threadPrefix;
     private volatile InetSocketAddress peer;
+    /** Where each outer destination address is reached, when the port talks to many hosts; replaced whole. */
+    private volatile PeerTable peers = PeerTable.EMPTY;
     private volatile boolean closed;
 
     // Written by the event loop thread.
@@ -182,6 +185,21 @@ public final class NettyUdpPort implements PhysicalPort, AutoCloseable {
     private final AtomicLong notWritable = new AtomicLong();
     private final AtomicLong received = new AtomicLong();
     private final AtomicLong oversize = new AtomicLong();
+    private final AtomicLong noPeer = new AtomicLong();
+
+    /**
+     * The UDP endpoint of every host this port can reach, by its IPv4 address (the outer destination
+     * of the frames the dataplane transmits): sorted addresses and their endpoints, searched without
+     * allocating. Immutable; {@link #peers(java.util.Map)} swaps a new one in.
+     */
+    private record PeerTable(int[] ips, InetSocketAddress[] endpoints) {
+        static final PeerTable EMPTY = new PeerTable(new int[0], new InetSocketAddress[0]);
+
+        InetSocketAddress of(int ip) {
+            int i = java.util.Arrays.binarySearch(ips, ip);
+            return i < 0 ? null : endpoints[i];
+        }
+    }
 
     /** Counts a write's outcome on the event loop; one instance, no allocation per frame. */
     private final ChannelFutureListener onWritten = f -> {
@@ -256,6 +274,23 @@ public final class NettyUdpPort implements PhysicalPort, AutoCloseable {
         return this;
     }
 
+    /**
+     * Sends each frame to the endpoint of its outer IPv4 destination from now on (any number of
+     * hosts and hoverboards), instead of to one peer. A frame for an address not in the table, or
+     * not IPv4, is dropped and counted in {@code noPeer}. The table replaces the previous one whole.
+     *
+     * @param byHostIp each host's IPv4 address (as the dataplane writes it) and its UDP endpoint
+     */
+    public NettyUdpPort peers(java.util.Map<Integer, InetSocketAddress> byHostIp) {
+        int[] ips = byHostIp.keySet().stream().mapToInt(Integer::intValue).sorted().toArray();
+        InetSocketAddress[] eps = new InetSocketAddress[ips.length];
+        for (int i = 0; i < ips.length; i++) {
+            eps[i] = Objects.requireNonNull(byHostIp.get(ips[i]), "endpoint");
+        }
+        this.peers = new PeerTable(ips, eps);
+        return this;
+    }
+
     /** The bound address, with the actual port when bound to port 0. */
     public InetSocketAddress localAddress() {
         return local;
@@ -281,7 +316,7 @@ public final class NettyUdpPort implements PhysicalPort, AutoCloseable {
 
     public Counters counters() {
         return new Counters(sent.get(), sendFailed.get(), notWritable.get(), arrived.get(), received.get(),
-                queueFull.get(), oversize.get(), errors.get());
+                queueFull.get(), oversize.get(), errors.get(), noPeer.get());
     }
 
     /**
@@ -292,7 +327,9 @@ public final class NettyUdpPort implements PhysicalPort, AutoCloseable {
      */
     @Override
     public int transmit(HostBatch batch, PacketPool pool) {
-        InetSocketAddress to = peer;
+        InetSocketAddress single = peer;
+        PeerTable table = peers;
+        boolean routed = table.ips().length > 0;
         Channel ch = channel;
         MemorySegment mem = pool.memory();
         int accepted = 0;
@@ -301,6 +338,16 @@ public final class NettyUdpPort implements PhysicalPort, AutoCloseable {
                 continue;
             }
             int buffer = batch.packets.buffer[i];
+            InetSocketAddress to = single;
+            if (routed) {
+                to = table.of(outerDestination(mem, batch.packets.offset[i], batch.packets.length[i]));
+                if (to == null) {
+                    noPeer.incrementAndGet();
+                    pool.free(buffer);
+                    batch.consume(i);
+                    continue;
+                }
+            }
             // isWritable counts writes still queued to the event loop (Netty estimates their size
             // on submit) and is false once the channel is closed.
             if (to != null && !closed && ch.isWritable() && send(ch, to, mem, batch.packets.offset[i],
@@ -316,6 +363,19 @@ public final class NettyUdpPort implements PhysicalPort, AutoCloseable {
             ch.flush();
         }
         return accepted;
+    }
+
+    private static final java.lang.foreign.ValueLayout.OfShort NET_SHORT = java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED
+            .withOrder(java.nio.ByteOrder.BIG_ENDIAN);
+    private static final java.lang.foreign.ValueLayout.OfInt NET_INT = java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED
+            .withOrder(java.nio.ByteOrder.BIG_ENDIAN);
+
+    /** The IPv4 destination of an untagged Ethernet frame, or 0 (no host has it) when it is not IPv4. */
+    private static int outerDestination(MemorySegment mem, long offset, int length) {
+        if (length < 34 || mem.get(NET_SHORT, offset + 12) != 0x0800) {
+            return 0;
+        }
+        return mem.get(NET_INT, offset + 30);
     }
 
     private boolean send(Channel ch, InetSocketAddress to, MemorySegment mem, long offset, int length) {

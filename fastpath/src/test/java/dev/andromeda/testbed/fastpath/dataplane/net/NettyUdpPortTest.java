@@ -150,6 +150,54 @@ class NettyUdpPortTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("transports")
+    void sendsEachFrameToTheEndpointOfItsOuterDestinationAndCountsFramesWithNone(Transport transport)
+            throws Exception {
+        PooledByteBufAllocator alloc = LeakCheck.countingAllocator();
+        NettyUdpPort.Options opts = NettyUdpPort.Options.defaults().transport(transport).allocator(alloc);
+        NettyUdpPort port;
+        int ipB = 0xC0A80002;
+        int ipC = 0xC0A80003;
+        try (NettyUdpPort p = NettyUdpPort.bind(LOOPBACK_ANY_PORT, null, opts);
+             PacketPool pool = new PacketPool(16, 2048);
+             DatagramSocket b = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+             DatagramSocket c = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+            port = p;
+            b.setSoTimeout(5_000);
+            c.setSoTimeout(5_000);
+            p.peers(Map.of(ipB, (InetSocketAddress) b.getLocalSocketAddress(),
+                    ipC, (InetSocketAddress) c.getLocalSocketAddress()));
+            HostBatch batch = new HostBatch(32);
+            // to B, to C, to an address nobody has, and a frame that is not IPv4 (ARP's ethertype)
+            int[] dsts = {ipB, ipC, 0xC0A80063, ipB};
+            int[] ethertypes = {0x0800, 0x0800, 0x0800, 0x0806};
+            byte[][] frames = new byte[4][];
+            for (int i = 0; i < 4; i++) {
+                byte[] f = new byte[60 + i];
+                new Random(31 + i).nextBytes(f);
+                f[12] = (byte) (ethertypes[i] >>> 8);
+                f[13] = (byte) ethertypes[i];
+                java.nio.ByteBuffer.wrap(f, 30, 4).putInt(dsts[i]);
+                frames[i] = f;
+                int buf = pool.allocate();
+                long at = pool.frameOffset(buf);
+                java.lang.foreign.MemorySegment.copy(f, 0, pool.memory(), ValueLayout.JAVA_BYTE, at, f.length);
+                batch.add(buf, at, f.length, HostBatch.NO_CSUM, 0);
+            }
+            assertThat(p.transmit(batch, pool)).isEqualTo(2);
+            DatagramPacket got = new DatagramPacket(new byte[4096], 4096);
+            b.receive(got);
+            assertThat(java.util.Arrays.copyOf(got.getData(), got.getLength())).isEqualTo(frames[0]);
+            c.receive(got);
+            assertThat(java.util.Arrays.copyOf(got.getData(), got.getLength())).isEqualTo(frames[1]);
+            assertThat(p.counters().noPeer()).isEqualTo(2);
+            assertThat(p.counters().dropped()).isEqualTo(2);
+            assertThat(pool.available()).as("every frame's buffer freed, sent or not").isEqualTo(pool.capacity());
+        }
+        assertClosedCleanly(alloc, port);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("transports")
     void countsDatagramsTooLargeForThePoolOrThePort(Transport transport) throws Exception {
         PooledByteBufAllocator alloc = LeakCheck.countingAllocator();
         NettyUdpPort.Options opts = NettyUdpPort.Options.defaults().transport(transport).allocator(alloc)
