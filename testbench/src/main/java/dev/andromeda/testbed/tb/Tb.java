@@ -19,6 +19,8 @@ import picocli.CommandLine.Command;
                 ""},
         subcommands = {DemoCommand.class, CompareCommand.class, OffloadCommand.class, CosimCommand.class, BenchCommand.class,
                 ControlScaleCommand.class, ImplsCommand.class,
+                dev.andromeda.testbed.tb.cluster.ZkCommand.class, dev.andromeda.testbed.tb.cluster.VmcCommand.class,
+                dev.andromeda.testbed.tb.cluster.HostCommand.class, dev.andromeda.testbed.tb.cluster.NetctlCommand.class,
                 CommandLine.HelpCommand.class},
         footer = {"",
                 "Handled by the ./tb launcher itself:",
@@ -71,6 +73,11 @@ public final class Tb implements Runnable {
     }
 
     public static void main(String[] args) {
+        // The control plane logs through System.Logger (java.util.logging): one line per event, as
+        // the processes' own lines, instead of JUL's two.
+        if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
+            System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tT.%1$tL %3$s: %5$s%6$s%n");
+        }
         System.exit(commandLine().execute(args));
     }
 }

@@ -42,6 +42,9 @@ public final class HostAgent {
     private final AtomicLong rejects = new AtomicLong();
     private final AtomicLong checkpointFailures = new AtomicLong();
     private final AtomicLong deposedRefused = new AtomicLong();
+    /** The last programs accepted, oldest first, as {version, epoch}: how an operator sees an update applied twice. */
+    private final java.util.ArrayDeque<long[]> accepted = new java.util.ArrayDeque<>(); // guarded by this
+    private static final int HISTORY = 256;
 
     /** An agent checkpointing into {@code stateDir}, restored from it. */
     public HostAgent(Host host, Path stateDir) throws IOException {
@@ -93,6 +96,10 @@ public final class HostAgent {
             LOG.log(Level.ERROR, host.name() + ": checkpoint of version " + update.version() + " failed", e);
         }
         fence.advance(update.epoch());
+        if (accepted.size() == HISTORY) {
+            accepted.removeFirst();
+        }
+        accepted.addLast(new long[] {update.version(), update.epoch()});
         program = update;
         host.flows().publish(table);
         acks.incrementAndGet();
@@ -118,6 +125,11 @@ public final class HostAgent {
             LOG.log(Level.INFO, "{0}: fenced at epoch {1}", host.name(), epoch);
         }
         return fence.highest();
+    }
+
+    /** The versions and epochs of the last programs accepted since start, oldest first (at most 256). */
+    public synchronized java.util.List<long[]> acceptedHistory() {
+        return accepted.stream().map(long[]::clone).toList();
     }
 
     /** Programs refused because their controller's epoch was below the floor (a deposed master's writes). */

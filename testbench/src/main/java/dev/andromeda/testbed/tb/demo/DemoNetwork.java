@@ -24,7 +24,6 @@ import dev.andromeda.testbed.fastpath.dataplane.VirtioNic;
 import dev.andromeda.testbed.fastpath.dataplane.VmPort;
 import dev.andromeda.testbed.fastpath.offload.OffloadOptions;
 import dev.andromeda.testbed.fastpath.pipeline.StageMix;
-import dev.andromeda.testbed.fastpath.psp.PspVersion;
 import dev.andromeda.testbed.tb.demo.DemoTopology.DemoVm;
 import dev.andromeda.testbed.tb.scenario.Scenario;
 import org.apache.curator.framework.CuratorFramework;
@@ -37,7 +36,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
@@ -93,7 +91,9 @@ final class DemoNetwork implements AutoCloseable {
                 h.connect(wire.attach(DemoTopology.hostIp(id)));
             }
             wire.tap(tap);
-            configurePsp(s);
+            for (Host h : hosts.values()) {
+                PspKeys.configure(s, topology.hostCount(), h);
+            }
             for (DemoVm v : topology.vms()) {
                 VirtioNic nic = hosts.get(v.vm().hostId()).addVm(new VmPort(v.port(), v.vm().vni(), v.vm().ipv4(),
                         v.vm().mac()));
@@ -146,30 +146,6 @@ final class DemoNetwork implements AutoCloseable {
             default -> throw new IllegalArgumentException("programming model '" + c.model()
                     + "' cannot run in the demo (preprogrammed, hoverboard, gateway)");
         };
-    }
-
-    /** Every host derives its SAs from the same two master keys (seeded: runs are reproducible). */
-    private void configurePsp(Scenario s) {
-        int[] vnis = s.networks().stream().filter(Scenario.Network::psp).mapToInt(Scenario.Network::vni).toArray();
-        if (vnis.length == 0) {
-            return;
-        }
-        Random r = new Random(s.seed() ^ 0x5053_5021L);
-        byte[] k0 = new byte[32];
-        byte[] k1 = new byte[32];
-        r.nextBytes(k0);
-        r.nextBytes(k1);
-        int[] ips = new int[hosts.size()];
-        int[] spis = new int[hosts.size()];
-        int i = 0;
-        for (int id : hosts.keySet()) {
-            ips[i] = DemoTopology.hostIp(id);
-            spis[i] = (id % 2 == 0 ? 0x8000_0000 : 0) | 0x1000 | id; // the SPI's top bit picks the master key
-            i++;
-        }
-        for (Host h : hosts.values()) {
-            h.configurePsp(k0, k1, PspVersion.AES_GCM_128, vnis, ips, spis);
-        }
     }
 
     /** Waits until every host's agent runs exactly the controller's current program version. */

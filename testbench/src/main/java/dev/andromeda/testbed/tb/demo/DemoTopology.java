@@ -35,8 +35,18 @@ public final class DemoTopology {
     private final List<DemoVm> vms = new ArrayList<>();
 
     public DemoTopology(Scenario s) {
+        this(s, 1, java.util.Map.of());
+    }
+
+    /**
+     * The topology at a given desired-state version, with VMs moved off the host the scenario
+     * places them on (live migrations: VM id to host id).
+     *
+     * @throws IllegalArgumentException when a move names no VM of the scenario, or no VM host
+     */
+    public DemoTopology(Scenario s, long version, java.util.Map<Integer, Integer> moves) {
         this.scenario = s;
-        NetworkState.Builder b = NetworkState.builder();
+        NetworkState.Builder b = NetworkState.builder().version(version);
         for (int id = 1; id <= s.hosts() + s.hoverboards(); id++) {
             b.host(new Host(id, hostIp(id), hostMac(id)));
         }
@@ -53,8 +63,14 @@ public final class DemoTopology {
                 for (int k = 0; k < s.vmsPerHost(); k++) {
                     int ordinal = h * s.vmsPerHost() + k;
                     int ip = net.prefix() + 1 + ordinal;
-                    Vm vm = new Vm((n + 1) * 100_000 + ordinal + 1, net.vni(), ip,
-                            0x02_00_00_00_00_00L | (long) (n + 1) << 24 | (ordinal + 1), h + 1);
+                    int id = (n + 1) * 100_000 + ordinal + 1;
+                    int onHost = moves.getOrDefault(id, h + 1);
+                    if (onHost < 1 || onHost > s.hosts()) {
+                        throw new IllegalArgumentException("VM " + id + " cannot move to host " + onHost
+                                + ": the VM hosts are 1.." + s.hosts());
+                    }
+                    Vm vm = new Vm(id, net.vni(), ip,
+                            0x02_00_00_00_00_00L | (long) (n + 1) << 24 | (ordinal + 1), onHost);
                     b.vm(vm, rules);
                     all.add(vm);
                     of.add(net);
@@ -62,6 +78,11 @@ public final class DemoTopology {
             }
         }
         this.state = b.build();
+        for (int moved : moves.keySet()) {
+            if (all.stream().noneMatch(v -> v.id() == moved)) {
+                throw new IllegalArgumentException("no VM " + moved + " in scenario '" + s.name() + "'");
+            }
+        }
         for (int i = 0; i < all.size(); i++) {
             vms.add(new DemoVm(all.get(i), of.get(i), state.port(all.get(i).id())));
         }
@@ -87,7 +108,7 @@ public final class DemoTopology {
         return scenario;
     }
 
-    /** The desired state (version 1) cluster management hands the VM controller. */
+    /** The desired state cluster management hands the VM controller (version 1 unless given). */
     public NetworkState state() {
         return state;
     }

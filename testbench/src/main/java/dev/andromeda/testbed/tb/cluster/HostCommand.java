@@ -1,0 +1,434 @@
+package dev.andromeda.testbed.tb.cluster;
+
+import dev.andromeda.testbed.control.agent.HostAgent;
+import dev.andromeda.testbed.control.election.PartitionElection;
+import dev.andromeda.testbed.control.host.UsageReporter;
+import dev.andromeda.testbed.control.partition.ConsistentHashRing;
+import dev.andromeda.testbed.control.rpc.HostAgentClient;
+import dev.andromeda.testbed.control.vmc.MasterFollower;
+import dev.andromeda.testbed.control.vmc.VmcNode;
+import dev.andromeda.testbed.coprocessor.PoolConfig;
+import dev.andromeda.testbed.coprocessor.host.HostCoprocessors;
+import dev.andromeda.testbed.coprocessor.sched.CpuClock;
+import dev.andromeda.testbed.fastpath.agent.BackoffIdleStrategy;
+import dev.andromeda.testbed.fastpath.dataplane.Drop;
+import dev.andromeda.testbed.fastpath.dataplane.Host;
+import dev.andromeda.testbed.fastpath.dataplane.VirtioNic;
+import dev.andromeda.testbed.fastpath.dataplane.VmPort;
+import dev.andromeda.testbed.fastpath.dataplane.net.NettyUdpPort;
+import dev.andromeda.testbed.fastpath.offload.OffloadOptions;
+import dev.andromeda.testbed.fastpath.offload.sw.SoftwareGcm;
+import dev.andromeda.testbed.fastpath.pipeline.StageMix;
+import dev.andromeda.testbed.tb.demo.DemoTopology;
+import dev.andromeda.testbed.tb.demo.PspKeys;
+import org.apache.curator.framework.CuratorFramework;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * {@code tb host} (and {@code tb hoverboard}): one host's dataplane as a process -- its VMs (from
+ * the desired state), its coprocessors, its physical port on a real UDP socket that reaches every
+ * other host at the endpoint it published in ZooKeeper, and its agent, programmed over gRPC by
+ * whichever controller masters its partition and checkpointing into {@code --data-dir}. Restarted,
+ * it forwards on its last checkpoint before any controller speaks (fail static).
+ */
+@Command(name = "host", mixinStandardHelpOptions = true,
+        description = {"Run a host (or with --hoverboard a hoverboard gateway): its dataplane on a UDP port,",
+                "its VMs as the desired state places them, its agent programmed by its partition's master.",
+                "",
+                "  tb host --zk 127.0.0.1:2181 --name host-1 --data-dir h1 --udp 127.0.0.1:7001 --http 127.0.0.1:9101",
+                "",
+                "The name is host-N, N the host's id in the desired state (VM hosts 1..H, hoverboards after).",
+                "Logs one line per state change (restored, programmed v, fenced, fail static, peers).",
+                "Health and counters: GET /health, /metrics (Prometheus text) on --http; tb cluster drives",
+                "traffic through POST /traffic and reads GET /received there.",
+                "Stops on SIGTERM: ZooKeeper session closed, sockets closed (every accepted program is",
+                "already checkpointed)."})
+public final class HostCommand implements Callable<Integer> {
+    @Option(names = "--zk", required = true, description = "ZooKeeper connect string (an ensemble: a,b,c).")
+    String zk;
+
+    @Option(names = "--name", required = true, description = "host-N: the host's id in the desired state.")
+    String name;
+
+    @Option(names = "--data-dir", required = true, description = "Where the agent keeps its checkpoints (created).")
+    Path dataDir;
+
+    @Option(names = "--udp", required = true, description = "The physical port's UDP address HOST:PORT.")
+    String udp;
+
+    @Option(names = "--advertise", description = "Address other hosts send to (default: --udp's host).")
+    String advertise;
+
+    @Option(names = "--http", defaultValue = "127.0.0.1:0", description = "Health, metrics and traffic HOST:PORT (default: ${DEFAULT-VALUE}).")
+    String http;
+
+    @Option(names = "--partitions", defaultValue = "1", description = "Partitions, as given to every tb vmc (default: ${DEFAULT-VALUE}).")
+    int partitions;
+
+    @Option(names = "--hoverboard", description = "This host is a hoverboard gateway (checked against the desired state).")
+    boolean hoverboard;
+
+    @Option(names = "--session-timeout", defaultValue = "3s", description = "ZooKeeper session timeout (default: ${DEFAULT-VALUE}).")
+    String sessionTimeout;
+
+    @Option(names = "--connection-timeout", defaultValue = "3s", description = "ZooKeeper connection timeout (default: ${DEFAULT-VALUE}).")
+    String connectionTimeout;
+
+    @Override
+    public Integer call() throws Exception {
+        int id = VmcNodeNames.hostId(name);
+        InetSocketAddress udpAt = Addresses.parse(udp);
+        InetSocketAddress httpAt = Addresses.parse(http);
+        if (partitions < 1 || partitions > 64) {
+            throw new IllegalArgumentException("--partitions must be 1..64: " + partitions);
+        }
+        PartitionElection.Timeouts timeouts = new PartitionElection.Timeouts(
+                VmcCommand.Durations.parse("--session-timeout", sessionTimeout),
+                VmcCommand.Durations.parse("--connection-timeout", connectionTimeout));
+        Log log = new Log(name);
+        HostProcess p = new HostProcess(log, zk, name, id, dataDir, udpAt,
+                advertise != null ? advertise : udpAt.getHostString(), partitions, hoverboard, timeouts);
+        CountDownLatch stop = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            log.say("SIGTERM: stopping");
+            stop.countDown();
+            p.close();
+        }, "host-shutdown"));
+        try (HttpEndpoint h = HttpEndpoint.start(httpAt, p::health, p::metrics, p.routes())) {
+            p.http = h.address();
+            p.run(stop);
+        } finally {
+            p.close();
+        }
+        return 0;
+    }
+
+    /** host-N to N. */
+    static final class VmcNodeNames {
+        static int hostId(String name) {
+            if (!name.matches("host-[1-9][0-9]{0,5}")) {
+                throw new IllegalArgumentException("--name must be host-N (N the host's id): '" + name + "'");
+            }
+            return Integer.parseInt(name.substring(5));
+        }
+    }
+
+    /** The host's life: ZooKeeper, the desired state, the dataplane, the agent and its controller. */
+    static final class HostProcess implements AutoCloseable {
+        static final int BUFFER_BYTES = 10_240 + 256;
+        static final int BUFFERS = 4096;
+        private static final PoolConfig COPROCESSORS = new PoolConfig(1, 32, System::nanoTime,
+                CpuClock.threadCpuTime(), () -> new BackoffIdleStrategy(0, 1, 20_000, 1_000_000),
+                SoftwareGcm::new, PoolConfig.NO_RESOLVER);
+
+        private final Log log;
+        private final String zkConnect;
+        private final String name;
+        private final int id;
+        private final Path dataDir;
+        private final InetSocketAddress udpAt;
+        private final String advertise;
+        private final int partitions;
+        private final boolean hoverboardFlag;
+        private final PartitionElection.Timeouts timeouts;
+        volatile InetSocketAddress http;
+
+        private volatile CuratorFramework zkClient;
+        private volatile Host host;
+        private volatile NettyUdpPort port;
+        private volatile HostCoprocessors coprocessors;
+        private volatile HostAgent agent;
+        private volatile HostAgentClient client;
+        private volatile MasterFollower follower;
+        private volatile Traffic traffic;
+        private volatile boolean closed;
+        private final Map<Integer, VirtioNic> nics = new LinkedHashMap<>(); // by VM id; dataplane thread
+        private volatile String peersSeen = "";
+
+        HostProcess(Log log, String zk, String name, int id, Path dataDir, InetSocketAddress udpAt, String advertise,
+                    int partitions, boolean hoverboard, PartitionElection.Timeouts timeouts) {
+            this.log = log;
+            this.zkConnect = zk;
+            this.name = name;
+            this.id = id;
+            this.dataDir = dataDir;
+            this.udpAt = udpAt;
+            this.advertise = advertise;
+            this.partitions = partitions;
+            this.hoverboardFlag = hoverboard;
+            this.timeouts = timeouts;
+        }
+
+        void run(CountDownLatch stop) throws Exception {
+            // The checkpoint first: a restarted host forwards on it whatever ZooKeeper and the controllers do.
+            java.nio.file.Files.createDirectories(dataDir);
+            DesiredState cached = CachedState.read(dataDir);
+            zkClient = ClusterZk.connect(zkConnect, timeouts, log::say);
+            ClusterZk.Stored stored = null;
+            while (stored == null && stop.getCount() > 0) {
+                try {
+                    stored = ClusterZk.readDesired(zkClient);
+                } catch (Exception zkDown) {
+                    stored = null;
+                }
+                if (stored == null) {
+                    if (cached != null) {
+                        break;
+                    }
+                    log.say("waiting for a desired state (tb netctl apply STATE.yaml)");
+                    stop.await(1, java.util.concurrent.TimeUnit.SECONDS);
+                }
+            }
+            if (stop.getCount() == 0) {
+                return;
+            }
+            DesiredState desired = stored != null ? stored.state() : cached;
+            CachedState.write(dataDir, desired);
+            DemoTopology topo = desired.topology();
+            if (id > topo.hostCount()) {
+                throw new IllegalArgumentException("the desired state has hosts 1.." + topo.hostCount() + "; no " + name);
+            }
+            if (topo.isHoverboard(id) != hoverboardFlag) {
+                throw new IllegalArgumentException(name + " is " + (topo.isHoverboard(id) ? "a hoverboard" : "a VM host")
+                        + " in the desired state: " + (topo.isHoverboard(id) ? "add --hoverboard" : "drop --hoverboard"));
+            }
+            start(topo);
+            int seenNode = stored != null ? stored.nodeVersion() : -2;
+            long nextUsage = System.nanoTime();
+            long nextPeers = 0;
+            BackoffIdleStrategy idle = new BackoffIdleStrategy(50, 10, 1_000, 200_000);
+            boolean zkUp = true;
+            long nextZk = 0;
+            while (stop.getCount() > 0 && !closed) {
+                int work = host.doWork();
+                work += traffic.doWork();
+                long now = System.nanoTime();
+                if (now >= nextUsage && client != null) {
+                    usage.report();
+                    nextUsage = now + (long) (topo.scenario().control().intervalSeconds() * 1e9 / 2);
+                }
+                if (now >= nextZk) {
+                    nextZk = now + 200_000_000L;
+                    boolean up = zkClient.getZookeeperClient().isConnected();
+                    if (up != zkUp) {
+                        log.say(up ? "ZooKeeper back" : "ZooKeeper lost: fail static on program version "
+                                + agent.runningVersion());
+                        zkUp = up;
+                    }
+                    if (up) {
+                        try {
+                            int v = ClusterZk.desiredNodeVersion(zkClient);
+                            if (v != seenNode && v >= 0) {
+                                seenNode = v;
+                                DesiredState d = ClusterZk.readDesired(zkClient).state();
+                                CachedState.write(dataDir, d);
+                                replug(d.topology());
+                            }
+                            if (now >= nextPeers) {
+                                nextPeers = now + 500_000_000L;
+                                refreshPeers();
+                            }
+                            if (client == null) {
+                                followMaster(topo);
+                            }
+                        } catch (Exception e) {
+                            // ZooKeeper went away between the check and the read: next round.
+                        }
+                    }
+                }
+                idle.idle(work);
+            }
+        }
+
+        private UsageReporter usage;
+
+        private void start(DemoTopology topo) throws Exception {
+            Host h = new Host(name, DemoTopology.hostIp(id), DemoTopology.hostMac(id), BUFFERS, BUFFER_BYTES,
+                    StageMix.software(), OffloadOptions.defaults());
+            host = h;
+            PspKeys.configure(topo.scenario(), topo.hostCount(), h);
+            NettyUdpPort p;
+            try {
+                p = NettyUdpPort.bind(udpAt, null);
+            } catch (RuntimeException e) {
+                throw new IllegalArgumentException("cannot bind the UDP port " + udp() + ": " + e.getMessage());
+            }
+            port = p;
+            h.connect(p);
+            replug(topo);
+            coprocessors = HostCoprocessors.attach(h, COPROCESSORS, 256);
+            HostAgent a = new HostAgent(h, dataDir.resolve("agent"));
+            agent = a;
+            var report = a.restoreReport();
+            log.say(report.restored() ? "restored program version " + a.runningVersion() + " (epoch " + a.epoch()
+                    + ") from " + report.source() + (report.problems().isEmpty() ? "" : "; passed over: "
+                    + report.problems()) : "no checkpoint: starting unprogrammed" + (report.problems().isEmpty() ? ""
+                    : " (damaged: " + report.problems() + ")"));
+            traffic = new Traffic(topo, id, nics, log);
+            ClusterZk.register(zkClient, new ClusterZk.HostEndpoint(name, DemoTopology.hostIp(id),
+                    new InetSocketAddress(advertise, p.localAddress().getPort()), http));
+            log.say("dataplane up: UDP " + udp() + ", " + nics.size() + " VMs, " + (hoverboardFlag ? "hoverboard" : "VM host"));
+            refreshPeers();
+            followMaster(topo);
+        }
+
+        private String udp() {
+            return ClusterZk.hostPort(port != null ? port.localAddress() : udpAt);
+        }
+
+        private void followMaster(DemoTopology topo) {
+            int partition = ConsistentHashRing.of(partitions).partitionOf(id);
+            VmcNode.Master m = VmcNode.publishedMaster(zkClient, partition);
+            if (m == null) {
+                return; // no master yet: forwarding on what the agent has; asked again on the next round
+            }
+            HostAgentClient c = new HostAgentClient(agent, VmcNode.hostName(id), m.address(), Duration.ofMillis(50),
+                    Duration.ofSeconds(1)).start();
+            usage = new UsageReporter(host, c);
+            client = c;
+            follower = MasterFollower.follow(zkConnect, partition, List.of(c), 100, timeouts);
+            log.say("partition " + partition + ": following master at " + ClusterZk.hostPort(m.address()) + " (epoch "
+                    + m.epoch() + ")");
+        }
+
+        /** Plugs in the VMs the state places here, unplugs those moved away. Dataplane thread. */
+        private void replug(DemoTopology topo) {
+            for (DemoTopology.DemoVm v : topo.vms()) {
+                boolean here = v.vm().hostId() == id;
+                if (here && !nics.containsKey(v.vm().id())) {
+                    nics.put(v.vm().id(), host.addVm(new VmPort(v.port(), v.vm().vni(), v.vm().ipv4(), v.vm().mac())));
+                } else if (!here && nics.containsKey(v.vm().id())) {
+                    // Migrated away: hairpin its packets to the new host until every host is reprogrammed.
+                    nics.remove(v.vm().id());
+                    host.migrateOut(v.port(), DemoTopology.hostIp(v.vm().hostId()), DemoTopology.hostMac(v.vm().hostId()));
+                    log.say("VM " + v.vm().id() + " moved to host-" + v.vm().hostId() + ": hairpinning its packets there");
+                }
+            }
+            if (traffic != null) {
+                traffic.topology(topo);
+            }
+        }
+
+        private void refreshPeers() throws Exception {
+            Map<Integer, InetSocketAddress> peers = new HashMap<>();
+            StringBuilder seen = new StringBuilder();
+            for (ClusterZk.HostEndpoint e : ClusterZk.hosts(zkClient).values()) {
+                peers.put(e.ip(), e.udp());
+                seen.append(e.name()).append(' ');
+            }
+            if (!peers.isEmpty() && !seen.toString().equals(peersSeen)) {
+                port.peers(peers);
+                peersSeen = seen.toString();
+                log.say("peers: " + peersSeen.strip());
+            }
+        }
+
+        String health() {
+            if (host == null) {
+                return "starting";
+            }
+            return null;
+        }
+
+        HttpEndpoint.Metrics metrics() {
+            HttpEndpoint.Metrics m = new HttpEndpoint.Metrics();
+            HostAgent a = agent;
+            if (a != null) {
+                m.gauge("andromeda_host_program_version", "", a.runningVersion());
+                m.gauge("andromeda_host_epoch_floor", "", a.epoch());
+                m.counter("andromeda_host_programs_accepted_total", "", a.acks());
+                m.counter("andromeda_host_programs_rejected_total", "", a.rejects());
+                m.counter("andromeda_host_deposed_writes_refused_total", "", a.deposedRefused());
+                m.counter("andromeda_host_checkpoint_writes_total", "", a.checkpoints().writes());
+                m.counter("andromeda_host_checkpoint_failures_total", "", a.checkpointFailures());
+                m.counter("andromeda_host_bad_checkpoints_total", "", a.checkpoints().badCheckpoints());
+                m.gauge("andromeda_host_restored_version", "", a.restoreReport().restored() ? a.restoreReport()
+                        .program().version() : 0);
+                // Every accepted (version, epoch), for tb cluster's check that no update is applied twice.
+                StringBuilder hist = new StringBuilder();
+                for (long[] ve : a.acceptedHistory()) {
+                    hist.append(ve[0]).append('@').append(ve[1]).append(' ');
+                }
+                m.gauge("andromeda_host_accepted_count", "history=\"" + hist.toString().strip() + "\"",
+                        a.acceptedHistory().size());
+            }
+            Host h = host;
+            if (h != null) {
+                var c = h.counters();
+                m.counter("andromeda_host_from_vms_total", "", c.fromVms());
+                m.counter("andromeda_host_to_wire_total", "", c.toWire());
+                for (Drop d : Drop.values()) {
+                    long n = c.drops(d);
+                    if (n > 0) {
+                        m.counter("andromeda_host_drops_total", "reason=\"" + d.name() + "\"", n);
+                    }
+                }
+            }
+            NettyUdpPort p = port;
+            if (p != null) {
+                var u = p.counters();
+                m.counter("andromeda_udp_sent_total", "", u.sent());
+                m.counter("andromeda_udp_received_total", "", u.received());
+                m.counter("andromeda_udp_dropped_total", "", u.dropped());
+                m.counter("andromeda_udp_no_peer_total", "", u.noPeer());
+            }
+            Traffic t = traffic;
+            if (t != null) {
+                t.metrics(m);
+            }
+            return m;
+        }
+
+        Map<String, java.util.function.Function<HttpEndpoint.Request, HttpEndpoint.Reply>> routes() {
+            return Map.of(
+                    "/traffic", q -> {
+                        Traffic t = traffic;
+                        if (t == null) {
+                            return new HttpEndpoint.Reply(503, "not started\n");
+                        }
+                        return HttpEndpoint.Reply.ok(t.schedule(Integer.parseInt(q.param("round", "0")),
+                                Integer.parseInt(q.param("interval", "-1"))) + "\n");
+                    },
+                    "/received", q -> {
+                        Traffic t = traffic;
+                        return t == null ? new HttpEndpoint.Reply(503, "not started\n")
+                                : HttpEndpoint.Reply.ok(t.received(Integer.parseInt(q.param("round", "0"))));
+                    });
+        }
+
+        @Override
+        public synchronized void close() {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            if (follower != null) {
+                follower.close();
+            }
+            if (client != null) {
+                client.close();
+            }
+            if (zkClient != null) {
+                zkClient.close();
+            }
+            if (coprocessors != null) {
+                coprocessors.close();
+            }
+            if (port != null) {
+                port.close();
+            }
+            log.say("stopped" + (agent != null ? " on program version " + agent.runningVersion() + " (checkpointed)" : ""));
+        }
+    }
+}
