@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
                 ControlScaleCommand.class, ImplsCommand.class,
                 dev.andromeda.testbed.tb.cluster.ZkCommand.class, dev.andromeda.testbed.tb.cluster.VmcCommand.class,
                 dev.andromeda.testbed.tb.cluster.HostCommand.class, dev.andromeda.testbed.tb.cluster.NetctlCommand.class,
+                dev.andromeda.testbed.tb.cluster.ClusterCommand.class,
                 CommandLine.HelpCommand.class},
         footer = {"",
                 "Handled by the ./tb launcher itself:",

@@ -155,6 +155,9 @@ public final class HostCommand implements Callable<Integer> {
         private volatile boolean closed;
         private final Map<Integer, VirtioNic> nics = new LinkedHashMap<>(); // by VM id; dataplane thread
         private volatile String peersSeen = "";
+        private ClusterZk.HostEndpoint self;
+        /** Every peer ever seen: a peer whose node is gone (its session expired, ZooKeeper lost) keeps its endpoint. */
+        private final Map<Integer, InetSocketAddress> knownPeers = new HashMap<>();
 
         HostProcess(Log log, String zk, String name, int id, Path dataDir, InetSocketAddress udpAt, String advertise,
                     int partitions, boolean hoverboard, PartitionElection.Timeouts timeouts) {
@@ -276,8 +279,9 @@ public final class HostCommand implements Callable<Integer> {
                     + report.problems()) : "no checkpoint: starting unprogrammed" + (report.problems().isEmpty() ? ""
                     : " (damaged: " + report.problems() + ")"));
             traffic = new Traffic(topo, id, nics, log);
-            ClusterZk.register(zkClient, new ClusterZk.HostEndpoint(name, DemoTopology.hostIp(id),
-                    new InetSocketAddress(advertise, p.localAddress().getPort()), http));
+            self = new ClusterZk.HostEndpoint(name, DemoTopology.hostIp(id),
+                    new InetSocketAddress(advertise, p.localAddress().getPort()), http);
+            ClusterZk.register(zkClient, self);
             log.say("dataplane up: UDP " + udp() + ", " + nics.size() + " VMs, " + (hoverboardFlag ? "hoverboard" : "VM host"));
             refreshPeers();
             followMaster(topo);
@@ -321,16 +325,20 @@ public final class HostCommand implements Callable<Integer> {
         }
 
         private void refreshPeers() throws Exception {
-            Map<Integer, InetSocketAddress> peers = new HashMap<>();
-            StringBuilder seen = new StringBuilder();
-            for (ClusterZk.HostEndpoint e : ClusterZk.hosts(zkClient).values()) {
-                peers.put(e.ip(), e.udp());
-                seen.append(e.name()).append(' ');
+            Map<String, ClusterZk.HostEndpoint> registered = ClusterZk.hosts(zkClient);
+            if (self != null && !registered.containsKey(name)) {
+                // Our session expired (ZooKeeper lost its quorum for longer than it): publish again.
+                ClusterZk.register(zkClient, self);
+                log.say("registered again in ZooKeeper (the earlier session expired)");
             }
-            if (!peers.isEmpty() && !seen.toString().equals(peersSeen)) {
-                port.peers(peers);
-                peersSeen = seen.toString();
-                log.say("peers: " + peersSeen.strip());
+            boolean changed = false;
+            for (ClusterZk.HostEndpoint e : registered.values()) {
+                changed |= !e.udp().equals(knownPeers.put(e.ip(), e.udp()));
+            }
+            if (changed) {
+                port.peers(knownPeers);
+                peersSeen = String.join(" ", registered.keySet());
+                log.say("peers: " + peersSeen);
             }
         }
 

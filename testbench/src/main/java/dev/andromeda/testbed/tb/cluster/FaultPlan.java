@@ -1,0 +1,268 @@
+package dev.andromeda.testbed.tb.cluster;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * The faults {@code tb cluster faults} injects into a running cluster, one after the other, each
+ * followed by what an operator checks: a new master (when the fault took one away), every host on
+ * the newest desired state again, the scenario's traffic on the flows the hosts were programmed
+ * with (sent while the fault holds: fail static), and, from every host's record of the programs it
+ * accepted, no update applied twice and none accepted from a deposed master.
+ */
+public final class FaultPlan {
+    public static final List<String> ALL = List.of("kill-master", "pause-master", "zk-one-down", "zk-quorum-lost",
+            "kill-host", "corrupt-checkpoint");
+
+    /** What one fault cost. Seconds are -1 where they do not apply. */
+    public record Result(String fault, double newMasterSeconds, double convergedSeconds, long lostOnProgrammedFlows,
+                         long updatesLost, long updatesDoubled, long deposedWritesAccepted, long deposedWritesRefused,
+                         ClusterRun.Score traffic, String note) {
+        public boolean survived() {
+            return lostOnProgrammedFlows == 0 && updatesLost == 0 && updatesDoubled == 0 && deposedWritesAccepted == 0
+                    && traffic.clean() && convergedSeconds >= 0;
+        }
+
+        public String json() {
+            return String.format(Locale.ROOT, "{\"fault\":\"%s\",\"newMasterSeconds\":%s,\"convergedSeconds\":%s,"
+                            + "\"lostOnProgrammedFlows\":%d,\"updatesLost\":%d,\"updatesDoubled\":%d,"
+                            + "\"deposedWritesAccepted\":%d,\"deposedWritesRefused\":%d,\"survived\":%b,\"note\":\"%s\"}",
+                    fault, num(newMasterSeconds), num(convergedSeconds), lostOnProgrammedFlows, updatesLost,
+                    updatesDoubled, deposedWritesAccepted, deposedWritesRefused, survived(), note.replace("\"", "'"));
+        }
+
+        private static String num(double s) {
+            return s < 0 ? "null" : String.format(Locale.ROOT, "%.2f", s);
+        }
+    }
+
+    private static final Duration CONVERGE = Duration.ofSeconds(60);
+    private static final Duration TRAFFIC = Duration.ofSeconds(20);
+
+    private final ClusterRun c;
+    private final Consumer<String> say;
+    private final Map<String, Long> refusedBefore = new HashMap<>();
+
+    public FaultPlan(ClusterRun cluster, Consumer<String> say) {
+        this.c = cluster;
+        this.say = say;
+    }
+
+    public Result run(String fault) throws Exception {
+        for (String h : c.hosts()) {
+            refusedBefore.put(h, c.metrics(h).getOrDefault("andromeda_host_deposed_writes_refused_total", 0L));
+        }
+        say.accept("fault " + fault + " ...");
+        return switch (fault) {
+            case "kill-master" -> killMaster();
+            case "pause-master" -> pauseMaster();
+            case "zk-one-down" -> zkOneDown();
+            case "zk-quorum-lost" -> zkQuorumLost();
+            case "kill-host" -> killHost(false);
+            case "corrupt-checkpoint" -> killHost(true);
+            default -> throw new IllegalArgumentException("unknown fault '" + fault + "' (" + String.join(", ", ALL) + ")");
+        };
+    }
+
+    private Result killMaster() throws Exception {
+        String m = requireMaster();
+        long t0 = System.nanoTime();
+        c.signal(m, "KILL");
+        ClusterRun.Score s = c.traffic(TRAFFIC); // the hosts forward on what they run while the partition has no master
+        double elected = awaitNewMaster(m, t0);
+        double converged = applyAndConverge(t0);
+        c.restart(m);
+        return result("kill-master", elected, converged, s, m + " killed (SIGKILL), restarted afterwards");
+    }
+
+    private Result pauseMaster() throws Exception {
+        String m = requireMaster();
+        long t0 = System.nanoTime();
+        c.signal(m, "STOP");
+        double elected;
+        double converged;
+        ClusterRun.Score s;
+        try {
+            s = c.traffic(TRAFFIC);
+            elected = awaitNewMaster(m, t0);
+            converged = applyAndConverge(t0);
+        } finally {
+            c.signal(m, "CONT");
+        }
+        // Resumed, the old master still believes in its epoch until its session says otherwise: it
+        // must learn it is deposed (its writes, if any, refused by every host) and stay a standby.
+        ClusterRun.await(m + " to know it is deposed", Duration.ofSeconds(30), () -> {
+            Map<String, Long> mm = c.metrics(m);
+            return !mm.isEmpty() && mm.getOrDefault("andromeda_vmc_master{partition=\"0\"}", 1L) == 0;
+        });
+        c.awaitConverged("every host on the new master's program after " + m + " resumed", CONVERGE);
+        return result("pause-master", elected, converged, s, m + " paused (SIGSTOP) past its session, then resumed");
+    }
+
+    private Result zkOneDown() throws Exception {
+        String z = zookeepers().getLast();
+        long t0 = System.nanoTime();
+        c.signal(z, "KILL");
+        ClusterRun.Score s = c.traffic(TRAFFIC);
+        double converged = applyAndConverge(t0); // the quorum holds: updates go on
+        c.restart(z);
+        c.awaitQuorum(Duration.ofSeconds(60));
+        return result("zk-one-down", -1, converged, s, z + " killed; quorum of " + (zookeepers().size() - 1)
+                + " held; restarted");
+    }
+
+    private Result zkQuorumLost() throws Exception {
+        List<String> zs = zookeepers();
+        List<String> down = zs.subList(0, zs.size() / 2 + 1);
+        for (String z : down) {
+            c.signal(z, "KILL");
+        }
+        // No quorum: no election, no update; the hosts fail static and forward on their programs.
+        ClusterRun.Score s = c.traffic(TRAFFIC);
+        for (String z : down) {
+            c.restart(z);
+        }
+        long t0 = System.nanoTime();
+        c.awaitQuorum(Duration.ofSeconds(90));
+        double elected = awaitMaster(t0);
+        double converged = applyAndConverge(t0);
+        return result("zk-quorum-lost", elected, converged, s, String.join(" and ", down)
+                + " killed (no quorum: hosts failed static), restarted; times from the restart");
+    }
+
+    private Result killHost(boolean corrupt) throws Exception {
+        List<String> hosts = c.hosts().stream().filter(h -> !c.topology().isHoverboard(Integer.parseInt(h.substring(5))))
+                .toList();
+        String h = corrupt ? hosts.get(Math.min(1, hosts.size() - 1)) : hosts.get(0);
+        long t0 = System.nanoTime();
+        c.signal(h, "KILL");
+        String note = h + " killed (SIGKILL) and restarted from its checkpoint";
+        if (corrupt) {
+            Path ckpt = c.dir().resolve("data/" + h + "/agent/state.ckpt");
+            byte[] b = Files.readAllBytes(ckpt);
+            for (int i = 20; i < Math.min(b.length, 60); i++) {
+                b[i] ^= (byte) 0x5A; // inside the body: the CRC no longer matches
+            }
+            Files.write(ckpt, b);
+            note = h + " killed, its newest checkpoint damaged, restarted";
+        }
+        c.restart(h);
+        ClusterRun.await(h + " to restore and serve", Duration.ofSeconds(60),
+                () -> c.metrics(h).containsKey("andromeda_host_program_version"));
+        Map<String, Long> m = c.metrics(h);
+        long restored = m.getOrDefault("andromeda_host_restored_version", 0L);
+        long bad = m.getOrDefault("andromeda_host_bad_checkpoints_total", 0L);
+        note += "; restored version " + restored + (corrupt ? ", damaged checkpoints found: " + bad : "");
+        double converged = applyAndConverge(t0);
+        ClusterRun.Score s = c.traffic(TRAFFIC);
+        Result r = result(corrupt ? "corrupt-checkpoint" : "kill-host", -1, converged, s, note);
+        if (corrupt && bad == 0) {
+            return new Result(r.fault(), r.newMasterSeconds(), -1, r.lostOnProgrammedFlows(), r.updatesLost(),
+                    r.updatesDoubled(), r.deposedWritesAccepted(), r.deposedWritesRefused(), s,
+                    note + " -- the damage was NOT detected");
+        }
+        return r;
+    }
+
+    // ------------------------------------------------------------------------------ measurements
+
+    private List<String> zookeepers() {
+        return c.procs().values().stream().filter(p -> p.kind().equals("zk")).map(ClusterRun.Proc::name).toList();
+    }
+
+    private String requireMaster() throws InterruptedException {
+        ClusterRun.await("a master", Duration.ofSeconds(30), () -> c.master() != null);
+        return c.master();
+    }
+
+    private double awaitNewMaster(String old, long t0) throws InterruptedException {
+        ClusterRun.await("a master other than " + old, Duration.ofSeconds(60), () -> {
+            String m = c.master();
+            return m != null && !m.equals(old);
+        });
+        return (System.nanoTime() - t0) / 1e9;
+    }
+
+    private double awaitMaster(long t0) throws InterruptedException {
+        ClusterRun.await("a master", Duration.ofSeconds(60), () -> c.master() != null);
+        return (System.nanoTime() - t0) / 1e9;
+    }
+
+    /** Stores the next desired version and waits until every live host runs its program; seconds since t0, or -1. */
+    private double applyAndConverge(long t0) throws Exception {
+        long next = c.storedVersion() + 1;
+        ClusterRun.await("ZooKeeper to store desired state v" + next, Duration.ofSeconds(30), () -> {
+            try {
+                return c.applyScenario(next);
+            } catch (Exception e) {
+                return false;
+            }
+        });
+        try {
+            c.awaitConverged("every host on the program of desired state v" + next, CONVERGE);
+        } catch (IllegalStateException timedOut) {
+            say.accept("  " + timedOut.getMessage());
+            return -1;
+        }
+        return (System.nanoTime() - t0) / 1e9;
+    }
+
+    private Result result(String fault, double elected, double converged, ClusterRun.Score s, String note) {
+        long doubled = 0;
+        long deposedAccepted = 0;
+        long refused = 0;
+        for (String h : c.hosts()) {
+            Map<String, Long> m = c.metrics(h);
+            refused += m.getOrDefault("andromeda_host_deposed_writes_refused_total", 0L) - refusedBefore.getOrDefault(h, 0L);
+            for (String k : m.keySet()) {
+                if (!k.startsWith("andromeda_host_accepted_count{history=\"")) {
+                    continue;
+                }
+                String hist = k.substring(k.indexOf('"') + 1, k.lastIndexOf('"'));
+                Set<Long> versions = new HashSet<>();
+                long maxEpoch = 0;
+                for (String ve : hist.isBlank() ? new String[0] : hist.split(" ")) {
+                    long v = Long.parseLong(ve.substring(0, ve.indexOf('@')));
+                    long e = Long.parseLong(ve.substring(ve.indexOf('@') + 1));
+                    if (!versions.add(v)) {
+                        doubled++;
+                    }
+                    if (e < maxEpoch) {
+                        deposedAccepted++; // accepted from an epoch below one it had already accepted
+                    }
+                    maxEpoch = Math.max(maxEpoch, e);
+                }
+            }
+        }
+        long lost = Math.max(0, s.lost());
+        Result r = new Result(fault, elected, converged, lost, converged < 0 ? 1 : 0, doubled, deposedAccepted,
+                refused, s, note);
+        say.accept(String.format(Locale.ROOT, "  %s: %s", fault, r.survived() ? "survived" : "NOT survived") + " -- "
+                + note);
+        return r;
+    }
+
+    /** The table of results, one line a fault. */
+    public static String table(List<Result> results) {
+        List<String> lines = new ArrayList<>();
+        lines.add(String.format(Locale.ROOT, "%-19s %10s %10s %6s %8s %8s %8s %8s  %s", "fault", "master s",
+                "converge s", "lost", "upd lost", "upd x2", "deposed", "refused", "verdict"));
+        for (Result r : results) {
+            lines.add(String.format(Locale.ROOT, "%-19s %10s %10s %6d %8d %8d %8d %8d  %s", r.fault(),
+                    r.newMasterSeconds() < 0 ? "-" : String.format(Locale.ROOT, "%.2f", r.newMasterSeconds()),
+                    r.convergedSeconds() < 0 ? "never" : String.format(Locale.ROOT, "%.2f", r.convergedSeconds()),
+                    r.lostOnProgrammedFlows(), r.updatesLost(), r.updatesDoubled(), r.deposedWritesAccepted(),
+                    r.deposedWritesRefused(), r.survived() ? "ok" : "FAILED"));
+        }
+        return String.join("\n", lines);
+    }
+}
