@@ -136,7 +136,7 @@ public final class ClusterRun {
             }
             c.awaitConverged("the hosts to run the master's program", Duration.ofSeconds(90));
         } catch (Exception | Error e) {
-            c.save();
+            c.down(); // nothing left running from a cluster that did not come up
             throw e;
         }
         c.save();
