@@ -178,6 +178,7 @@ module dma_copy #(
     logic [44:0]       rdm_addr_mem [DESC_DEPTH];
     logic [BEAT_W-1:0] rdm_beats_mem [DESC_DEPTH];
     logic              rdm_zero_mem [DESC_DEPTH];
+    logic [BURST_BITS:0] rdm_to_boundary_mem [DESC_DEPTH];  // beats to the next MAX_BURST boundary
     // Write side's memory.
     logic [44:0]       wqm_addr_mem [DESC_DEPTH];
     logic [BEAT_W-1:0] wqm_src_beats_mem [DESC_DEPTH];
@@ -195,6 +196,7 @@ module dma_copy #(
             rdm_addr_mem[desc_wr_at] <= s_desc_src[47:3];
             rdm_beats_mem[desc_wr_at] <= in_src_beats;
             rdm_zero_mem[desc_wr_at] <= in_zero;
+            rdm_to_boundary_mem[desc_wr_at] <= (BURST_BITS + 1)'(MAX_BURST) - {1'b0, s_desc_src[3 +: BURST_BITS]};
             wqm_addr_mem[desc_wr_at] <= s_desc_dst[47:3];
             wqm_src_beats_mem[desc_wr_at] <= in_src_beats;
             wqm_dst_beats_mem[desc_wr_at] <= in_dst_beats;
@@ -212,6 +214,7 @@ module dma_copy #(
     logic [44:0]       rdq_addr_reg;
     logic [BEAT_W-1:0] rdq_beats_reg;
     logic              rdq_zero_reg;
+    logic [BURST_BITS:0] rdq_to_boundary_reg;
     // The descriptor being read: next beat address, beats left, next burst.
     logic              rd_active_reg;
     logic              rd_sized_reg;   // rd_burst_reg / rd_final_reg hold the next burst
@@ -240,8 +243,7 @@ module dma_copy #(
     wire rdq_load = (!rdq_valid_reg || rd_take) && desc_rd_ptr_reg != desc_wr_ptr_reg;
 
     // First burst of a descriptor: up to the next MAX_BURST-beat boundary.
-    wire [BURST_BITS:0] rdq_to_boundary = (BURST_BITS + 1)'(MAX_BURST) - {1'b0, rdq_addr_reg[BURST_BITS-1:0]};
-    wire rdq_fits = rdq_beats_reg <= BEAT_W'(rdq_to_boundary);
+    wire rdq_fits = rdq_beats_reg <= BEAT_W'(rdq_to_boundary_reg);
     // Later bursts start on a boundary: up to MAX_BURST beats.
     wire rd_left_fits = rd_left_reg <= BEAT_W'(MAX_BURST);
 
@@ -250,6 +252,7 @@ module dma_copy #(
             rdq_addr_reg <= rdm_addr_mem[desc_rd_ptr_reg[DESC_AW-1:0]];
             rdq_beats_reg <= rdm_beats_mem[desc_rd_ptr_reg[DESC_AW-1:0]];
             rdq_zero_reg <= rdm_zero_mem[desc_rd_ptr_reg[DESC_AW-1:0]];
+            rdq_to_boundary_reg <= rdm_to_boundary_mem[desc_rd_ptr_reg[DESC_AW-1:0]];
             rdq_valid_reg <= 1'b1;
             desc_rd_ptr_reg <= desc_rd_ptr_reg + 1'b1;
         end else if (rd_take) begin
@@ -281,7 +284,7 @@ module dma_copy #(
             rd_sized_reg <= 1'b1;
             rd_addr_reg <= rdq_addr_reg;
             rd_left_reg <= rdq_beats_reg;
-            rd_burst_reg <= rdq_fits ? (BURST_BITS + 1)'(rdq_beats_reg) : rdq_to_boundary;
+            rd_burst_reg <= rdq_fits ? (BURST_BITS + 1)'(rdq_beats_reg) : rdq_to_boundary_reg;
             rd_final_reg <= rdq_fits;
         end
         rd_room_reg <= rd_issue ? rd_room_less_burst : rd_room_kept;
@@ -292,6 +295,7 @@ module dma_copy #(
             rdq_addr_reg <= '0;
             rdq_beats_reg <= '0;
             rdq_zero_reg <= 1'b0;
+            rdq_to_boundary_reg <= '0;
             desc_rd_ptr_reg <= '0;
             rd_valid_reg <= 1'b0;
             rd_req_addr_reg <= 48'd0;

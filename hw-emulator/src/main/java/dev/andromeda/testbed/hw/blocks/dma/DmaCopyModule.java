@@ -81,6 +81,7 @@ public final class DmaCopyModule extends Module {
     private final Mem rdmAddr;
     private final Mem rdmBeats;
     private final Mem rdmZero;
+    private final Mem rdmToBoundary;
     private final Mem wqmAddr;
     private final Mem wqmSrcBeats;
     private final Mem wqmDstBeats;
@@ -95,6 +96,7 @@ public final class DmaCopyModule extends Module {
     private final Reg rdqAddr;
     private final Reg rdqBeats;
     private final Reg rdqZero;
+    private final Reg rdqToBoundary;
     private final Reg rdActive;
     private final Reg rdSized;
     private final Reg rdAddr;
@@ -227,6 +229,7 @@ public final class DmaCopyModule extends Module {
         rdmAddr = mem("rdm_addr_mem", 45, descDepth);
         rdmBeats = mem("rdm_beats_mem", beatW, descDepth);
         rdmZero = mem("rdm_zero_mem", 1, descDepth);
+        rdmToBoundary = mem("rdm_to_boundary_mem", burstW, descDepth);
         wqmAddr = mem("wqm_addr_mem", 45, descDepth);
         wqmSrcBeats = mem("wqm_src_beats_mem", beatW, descDepth);
         wqmDstBeats = mem("wqm_dst_beats_mem", beatW, descDepth);
@@ -241,6 +244,7 @@ public final class DmaCopyModule extends Module {
         rdqAddr = reg("rdq_addr_reg", 45);
         rdqBeats = reg("rdq_beats_reg", beatW);
         rdqZero = reg("rdq_zero_reg", 1);
+        rdqToBoundary = reg("rdq_to_boundary_reg", burstW);
         rdActive = reg("rd_active_reg", 1);
         rdSized = reg("rd_sized_reg", 1);
         rdAddr = reg("rd_addr_reg", 45);
@@ -355,8 +359,7 @@ public final class DmaCopyModule extends Module {
         final boolean rdIssue = rdActive.isHigh() && rdSized.isHigh() && rdOutFree && rdCreditOk;
         final boolean rdTake = rdqValid.isHigh() && (!rdActive.isHigh() || (rdIssue && rdFinal.isHigh()));
         final boolean rdqLoad = (!rdqValid.isHigh() || rdTake) && descRdPtr.get() != descWrPtr.get();
-        final long rdqToBoundary = maxBurst - (rdqAddr.get() & (maxBurst - 1));
-        final boolean rdqFits = rdqBeats.get() <= rdqToBoundary;
+        final boolean rdqFits = rdqBeats.get() <= rdqToBoundary.get();
         final boolean rdLeftFits = rdLeft.get() <= maxBurst;
 
         // ================================================ read-data FIFO (wires)
@@ -414,6 +417,7 @@ public final class DmaCopyModule extends Module {
             rdmAddr.write(descWrAt, sDescSrc.get() >>> 3);
             rdmBeats.write(descWrAt, srcBeats);
             rdmZero.write(descWrAt, zero ? 1 : 0);
+            rdmToBoundary.write(descWrAt, maxBurst - ((sDescSrc.get() >>> 3) & (maxBurst - 1)));
             wqmAddr.write(descWrAt, dst >>> 3);
             wqmSrcBeats.write(descWrAt, srcBeats);
             wqmDstBeats.write(descWrAt, dstBeats);
@@ -430,6 +434,7 @@ public final class DmaCopyModule extends Module {
             rdqAddr.next(rdmAddr.read(at));
             rdqBeats.next(rdmBeats.read(at));
             rdqZero.next(rdmZero.read(at));
+            rdqToBoundary.next(rdmToBoundary.read(at));
             rdqValid.next(1);
             descRdPtr.next(descRdPtr.get() + 1);
         } else if (rdTake) {
@@ -460,7 +465,7 @@ public final class DmaCopyModule extends Module {
             rdSized.next(1);
             rdAddr.next(rdqAddr.get());
             rdLeft.next(rdqBeats.get());
-            rdBurst.next(rdqFits ? rdqBeats.get() : rdqToBoundary);
+            rdBurst.next(rdqFits ? rdqBeats.get() : rdqToBoundary.get());
             rdFinal.next(rdqFits);
         }
         rdRoom.next(rdRoom.get() - (rdIssue ? rdBurst.get() : 0) + rdRet.get());
