@@ -199,7 +199,7 @@ class DmaCopyModelTest {
                 aligned.cycles(), 16384.0 / aligned.cycles(), unaligned.cycles(), 16384.0 / unaligned.cycles(),
                 aligned.maxReadsInFlight());
         // 2,048 beats at one a cycle, plus the memory latency and a few cycles of pipeline.
-        assertThat(aligned.cycles()).as("cycles for an aligned 16 KiB copy").isEqualTo(2155);
+        assertThat(aligned.cycles()).as("cycles for an aligned 16 KiB copy").isEqualTo(2159);
         assertThat(16384.0 / aligned.cycles()).as("bytes per cycle").isGreaterThanOrEqualTo(7.5);
         assertThat(16384.0 / unaligned.cycles()).as("bytes per cycle, unaligned").isGreaterThanOrEqualTo(7.5);
         // Latency 100 at 32 beats a burst needs more than three bursts in flight.
@@ -234,13 +234,23 @@ class DmaCopyModelTest {
     }
 
     @Test
-    void theMemoryResponderRejectsAnAccessOutsideItsSegment() {
+    void theMemoryResponderAnswersDecerrOutsideItsSegmentAndTheBlockReportsAReadError() {
         try (Arena arena = Arena.ofConfined(); KitModel model = emu()) {
             MemorySegment memory = arena.allocate(4096, 64);
-            DmaCopyDriver.Job[] jobs = {new DmaCopyDriver.Job(4000, 0, 200, 1)};
-            assertThatThrownBy(() -> new DmaCopyDriver(model).run(memory, jobs, 1, 0, 0, 1, 4))
-                    .isInstanceOf(IllegalStateException.class)
-                    .hasMessageContaining("outside the 4096-byte memory");
+            DmaCopyDriver.Job[] jobs = {new DmaCopyDriver.Job(4000, 0, 200, 1), new DmaCopyDriver.Job(8, 1000, 20, 2)};
+            DmaCopyDriver.Result res = new DmaCopyDriver(model).run(memory, jobs, 1, 0, 0, 1, 4);
+            assertThat(res.status()).containsExactly(DmaCopyModule.STATUS_READ_ERROR, DmaCopyModule.STATUS_OK);
+        }
+    }
+
+    @Test
+    void theCompletionCheckerFailsACompletionThatOvertakesAWriteResponse() {
+        try (Arena arena = Arena.ofConfined(); KitModel model = emu()) {
+            MemoryResponder mem = new MemoryResponder(model, arena.allocate(64, 8), 1, 1, 1, 0, 0);
+            mem.checkCompletion("nothing written", 0, 5);
+            assertThatThrownBy(() -> mem.checkCompletion("copy 0", 1, 7))
+                    .isInstanceOf(dev.andromeda.testbed.hw.driver.ProtocolViolation.class)
+                    .hasMessageContaining("completed before the response to its last write");
         }
     }
 }
