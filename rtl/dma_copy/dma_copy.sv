@@ -164,9 +164,15 @@ module dma_copy #(
     wire in_zero = in_bad || s_desc_len == 32'd0;
     wire [2:0] in_s = s_desc_src[2:0];
     wire [2:0] in_d = s_desc_dst[2:0];
-    wire [BEAT_W-1:0] in_src_beats = in_zero ? '0 : BEAT_W'(({{(LEN_W-3){1'b0}}, in_s} + in_len + LEN_W'(7)) >> 3);
-    wire [BEAT_W-1:0] in_dst_beats = in_zero ? '0 : BEAT_W'(({{(LEN_W-3){1'b0}}, in_d} + in_len + LEN_W'(7)) >> 3);
-    wire in_dst_one = in_dst_beats == BEAT_W'(1);
+    // Beats covering len bytes from lane x: ceil((x + len) / 8) = len / 8 + (len mod 8 + x + 7) / 8,
+    // the second term 0..2 from a 4-bit sum: a short add in front of the long one.
+    wire [1:0] in_src_extra = 2'(({1'b0, in_len[2:0]} + {1'b0, in_s} + 4'd7) >> 3);
+    wire [1:0] in_dst_extra = 2'(({1'b0, in_len[2:0]} + {1'b0, in_d} + 4'd7) >> 3);
+    wire [BEAT_W-1:0] in_src_beats = in_zero ? '0 : BEAT_W'(in_len[LEN_W-1:3]) + BEAT_W'(in_src_extra);
+    wire [BEAT_W-1:0] in_dst_beats = in_zero ? '0 : BEAT_W'(in_len[LEN_W-1:3]) + BEAT_W'(in_dst_extra);
+    // One destination beat: 0 < len <= 8 - d.
+    wire [3:0] in_dst_room = 4'd8 - {1'b0, in_d};
+    wire in_dst_one = !in_zero && in_len <= LEN_W'(in_dst_room);
     // Destination byte j of beat k is source stream byte 8k + j + (s - d); with
     // s > d it lies in {beat k+1, beat k} (prime the carry with beat 0 first),
     // otherwise in {beat k, beat k-1}. Either way: offset shift of {new, carry}.
