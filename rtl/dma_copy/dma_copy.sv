@@ -165,9 +165,9 @@ module dma_copy #(
     wire [2:0] in_s = s_desc_src[2:0];
     wire [2:0] in_d = s_desc_dst[2:0];
     // Beats covering len bytes from lane x: ceil((x + len) / 8) = len / 8 + (len mod 8 + x + 7) / 8,
-    // the second term 0..2 from a 4-bit sum: a short add in front of the long one.
-    wire [1:0] in_src_extra = 2'(({1'b0, in_len[2:0]} + {1'b0, in_s} + 4'd7) >> 3);
-    wire [1:0] in_dst_extra = 2'(({1'b0, in_len[2:0]} + {1'b0, in_d} + 4'd7) >> 3);
+    // the second term 0..2 from a 5-bit sum: a short add in front of the long one.
+    wire [1:0] in_src_extra = 2'(({2'b0, in_len[2:0]} + {2'b0, in_s} + 5'd7) >> 3);  // sum 7..21: 5 bits
+    wire [1:0] in_dst_extra = 2'(({2'b0, in_len[2:0]} + {2'b0, in_d} + 5'd7) >> 3);
     wire [BEAT_W-1:0] in_src_beats = in_zero ? '0 : BEAT_W'(in_len[LEN_W-1:3]) + BEAT_W'(in_src_extra);
     wire [BEAT_W-1:0] in_dst_beats = in_zero ? '0 : BEAT_W'(in_len[LEN_W-1:3]) + BEAT_W'(in_dst_extra);
     // One destination beat: 0 < len <= 8 - d.
