@@ -4,6 +4,7 @@ import dev.andromeda.testbed.hw.HardwareBackend;
 import dev.andromeda.testbed.hw.HardwareModel;
 import dev.andromeda.testbed.hw.blocks.dma.DmaCopyDriver;
 import dev.andromeda.testbed.hw.blocks.dma.DmaCopyModule;
+import dev.andromeda.testbed.hw.blocks.dma.MemoryResponder;
 import dev.andromeda.testbed.hw.contract.Backends;
 import dev.andromeda.testbed.hw.kit.KitModel;
 import dev.andromeda.testbed.hw.lockstep.LockstepModel;
@@ -22,8 +23,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The Java cycle model of {@code dma_copy} and its Verilated RTL side by side
  * on the same inputs, every output compared on every cycle, over random
- * unaligned copies with back-pressure, idle cycles and memory latency; the
- * copies themselves checked against {@link MemorySegment#copy}.
+ * unaligned copies with back-pressure, idle cycles, memory and write-response
+ * latency, and (on some rows) injected read and write errors and descriptors
+ * too long to run; the copies themselves checked against
+ * {@link MemorySegment#copy}, the statuses against the fault ranges.
  */
 class DmaCopyLockstepTest {
 
@@ -34,16 +37,17 @@ class DmaCopyLockstepTest {
         return model;
     }
 
-    @ParameterizedTest(name = "emu vs {0}, seed {1}, latency {2}, stall {3}")
+    @ParameterizedTest(name = "emu vs {0}, seed {1}, latency {2}, stall {3}, write-response latency {4}, faults {5}")
     @CsvSource({
-            "rtl-ffm, 201, 1, 0.0",
-            "rtl-ffm, 202, 10, 0.3",
-            "rtl-ffm, 203, 100, 0.2",
-            "rtl-jni, 204, 0, 0.35",
-            "rtl-jni, 205, 100, 0.0",
+            "rtl-ffm, 201, 1, 0.0, 1, false",
+            "rtl-ffm, 202, 10, 0.3, 5, true",
+            "rtl-ffm, 203, 100, 0.2, 40, false",
+            "rtl-ffm, 206, 3, 0.1, 2, true",
+            "rtl-jni, 204, 0, 0.35, 0, true",
+            "rtl-jni, 205, 100, 0.0, 100, true",
     })
     void javaModelAndRtlAgreeOnEveryOutputOnEveryCycle(String rtl, long seed, int latency, double stall,
-                                                       @TempDir Path waves) {
+                                                       int wrespLatency, boolean withFaults, @TempDir Path waves) {
         HardwareBackend dut = Backends.require(rtl);
         Random r = new Random(seed);
         int n = 120;
@@ -59,6 +63,8 @@ class DmaCopyLockstepTest {
             MemorySegment reference = arena.allocate(size, 64);
             reference.copyFrom(memory);
             DmaCopyDriver.Job[] jobs = new DmaCopyDriver.Job[n];
+            int[] want = new int[n];
+            MemoryResponder.Faults faults = MemoryResponder.Faults.none().writeResponseLatency(wrespLatency);
             long bytes = 0;
             for (int i = 0; i < n; i++) {
                 int len = switch (r.nextInt(4)) {
@@ -68,17 +74,49 @@ class DmaCopyLockstepTest {
                 };
                 long src = (long) i * slot + 64 + r.nextInt(64);
                 long dst = (long) (n + i) * slot + 64 + r.nextInt(64);
+                int fault = withFaults && len > 0 ? r.nextInt(6) : 5;
+                if (fault == 0) {        // one source byte's beat answers SLVERR
+                    long at = src + r.nextInt(len);
+                    faults.failReads(at, at + 1);
+                    want[i] = DmaCopyModule.STATUS_READ_ERROR;
+                } else if (fault == 1) { // one destination byte's write answers SLVERR
+                    long at = dst + r.nextInt(len);
+                    faults.failWrites(at, at + 1);
+                    want[i] = DmaCopyModule.STATUS_WRITE_ERROR;
+                } else if (fault == 2) { // too long: nothing read or written
+                    len = DmaCopyModule.DEFAULT_MAX_LEN + 1 + r.nextInt(1 << 20);
+                    want[i] = DmaCopyModule.STATUS_BAD_DESCRIPTOR;
+                }
                 jobs[i] = new DmaCopyDriver.Job(src, dst, len, r.nextInt(1 << 16));
-                MemorySegment.copy(reference, src, reference, dst, len);
-                bytes += len;
+                if (want[i] == DmaCopyModule.STATUS_OK) {
+                    MemorySegment.copy(reference, src, reference, dst, len);
+                    bytes += len;
+                }
             }
             DmaCopyDriver.Result res = new DmaCopyDriver(model)
-                    .run(memory, jobs, seed, stall, stall, latency, 1 + r.nextInt(16));
+                    .run(memory, jobs, seed, stall, stall, latency, 1 + r.nextInt(16), faults);
             assertThat(res.cycles()).as("seed %d", seed).isGreaterThan(5_000);
+            assertThat(res.status()).as("seed %d: completion statuses", seed).containsExactly(want);
+            // A failed copy's destination may hold some source bytes: take the ok copies' bytes and the
+            // failed copies' destinations from memory apart.
+            for (int i = 0; i < n; i++) {
+                if (want[i] != DmaCopyModule.STATUS_OK && want[i] != DmaCopyModule.STATUS_BAD_DESCRIPTOR) {
+                    DmaCopyDriver.Job j = jobs[i];
+                    for (long k = 0; k < j.length(); k++) {
+                        byte got = memory.get(ValueLayout.JAVA_BYTE, j.dst() + k);
+                        byte old = reference.get(ValueLayout.JAVA_BYTE, j.dst() + k);
+                        byte source = reference.get(ValueLayout.JAVA_BYTE, j.src() + k);
+                        assertThat(got == old || got == source).as("seed %d: failed copy %d byte %d", seed, i, k)
+                                .isTrue();
+                        reference.set(ValueLayout.JAVA_BYTE, j.dst() + k, got);
+                    }
+                }
+            }
             assertThat(memory.mismatch(reference)).as("seed %d: first byte differing from MemorySegment.copy", seed)
                     .isEqualTo(-1);
-            assertThat(res.bytesWritten()).as("seed %d: bytes written", seed).isEqualTo(bytes);
-            assertThat(res.status()).as("seed %d: completion status", seed).containsOnly(0);
+            if (!withFaults) {
+                assertThat(res.bytesWritten()).as("seed %d: bytes written", seed).isEqualTo(bytes);
+            }
         }
     }
 }

@@ -5,12 +5,17 @@ import dev.andromeda.testbed.fastpath.offload.CopyOffload;
 import dev.andromeda.testbed.fastpath.offload.OffloadOptions;
 import dev.andromeda.testbed.hw.HardwareModel;
 import dev.andromeda.testbed.hw.blocks.dma.DmaCopyDriver;
+import dev.andromeda.testbed.hw.blocks.dma.DmaCopyModule;
 
 /**
  * The copy stage on a {@code dma_copy} engine behind any
  * {@link HardwareModel}: the engine reads and writes host memory through the
- * memory responder, with the options' latency and reads in flight. Costs are
- * kept apart as in {@link HardwareStage}.
+ * memory responder, with the options' latency and reads in flight (writes are
+ * answered after {@link dev.andromeda.testbed.hw.blocks.dma.MemoryResponder.Faults#DEFAULT_WRITE_RESPONSE_LATENCY}
+ * cycles; a range past the end of host memory answers DECERR). The engine's
+ * completion status becomes the descriptor's: OK done, READ_ERROR and
+ * WRITE_ERROR as {@link CopyBatch#STATUS_READ_ERROR} / {@link CopyBatch#STATUS_WRITE_ERROR}.
+ * Costs are kept apart as in {@link HardwareStage}.
  */
 public final class HardwareCopyOffload extends HardwareStage<CopyBatch, DmaCopyDriver.Job, DmaCopyDriver.Result>
         implements CopyOffload {
@@ -50,10 +55,15 @@ public final class HardwareCopyOffload extends HardwareStage<CopyBatch, DmaCopyD
 
     @Override
     protected boolean complete(CopyBatch batch, int i, DmaCopyDriver.Job job, int k, DmaCopyDriver.Result r) {
-        if (r.status()[k] != 0) {
-            return false;
+        long cycles = r.latencyCycles()[k];
+        switch (r.status()[k]) {
+            case DmaCopyModule.STATUS_OK -> batch.complete(i, cycles);
+            case DmaCopyModule.STATUS_READ_ERROR -> batch.fail(i, CopyBatch.STATUS_READ_ERROR, cycles);
+            case DmaCopyModule.STATUS_WRITE_ERROR -> batch.fail(i, CopyBatch.STATUS_WRITE_ERROR, cycles);
+            default -> {
+                return false; // BAD_DESCRIPTOR: admission lets no such copy through; refused if one came
+            }
         }
-        batch.complete(i, r.latencyCycles()[k]);
         return true;
     }
 }

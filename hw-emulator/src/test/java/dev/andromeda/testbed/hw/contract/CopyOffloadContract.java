@@ -139,20 +139,98 @@ public abstract class CopyOffloadContract {
         try (CopyOffload stage = Offloads.open(CopyOffloadProvider.class, implementation(), OffloadOptions.defaults());
              CopyBatch batch = new CopyBatch(8, memory)) {
             batch.add(0, 100, 200, 1);            // overlapping
-            batch.add(8000, 0, 500, 2);           // source beyond memory
+            batch.add(-8, 0, 500, 2);             // negative source offset
             batch.add(0, 4096, 70000, 3);         // too long
             int ok = batch.add(1, 5003, 777, 4);
+            batch.add(1L << 48, 0, 8, 5);         // past the 48-bit bus address space
             stage.process(batch);
             assertThat(batch.status(0)).isEqualTo(CopyBatch.STATUS_REJECTED);
             assertThat(batch.status(1)).isEqualTo(CopyBatch.STATUS_REJECTED);
             assertThat(batch.status(2)).isEqualTo(CopyBatch.STATUS_REJECTED);
+            assertThat(batch.status(4)).isEqualTo(CopyBatch.STATUS_REJECTED);
             assertThat(batch.status(ok)).isEqualTo(CopyBatch.STATUS_DONE);
             for (int k = 0; k < 777; k++) {
                 assertThat(memory.get(ValueLayout.JAVA_BYTE, 5003 + k)).as("byte %d", k).isEqualTo((byte) (1 + k));
             }
             assertThat(memory.get(ValueLayout.JAVA_BYTE, 5002)).isEqualTo((byte) 5002);
             assertThat(memory.get(ValueLayout.JAVA_BYTE, 5003 + 777)).isEqualTo((byte) (5003 + 777));
-            assertThat(stage.counters().rejected()).isEqualTo(3);
+            assertThat(stage.counters().rejected()).isEqualTo(4);
+        }
+    }
+
+    /**
+     * Copies whose source or destination runs past the end of host memory: every implementation
+     * reports a read error (source) or a write error (destination) in that copy's status, writes
+     * nothing but old or source bytes into its destination and nothing anywhere else, and runs the
+     * copies around it as usual. The oracle is the image of memory before the run.
+     */
+    @ParameterizedTest(name = "seed {0}")
+    @CsvSource({"61", "62", "63"})
+    void reportsReadAndWriteErrorsPastTheEndOfMemoryAndRunsTheOtherCopies(long seed) {
+        Random r = new Random(seed);
+        int size = 32768;
+        MemorySegment memory = arena.allocate(size, 64);
+        byte[] before = new byte[size];
+        r.nextBytes(before);
+        MemorySegment.copy(before, 0, memory, ValueLayout.JAVA_BYTE, 0, size);
+        // Good copies in the first half (sources at 0.., destinations at 8192..), bad ones reaching past the end.
+        List<long[]> copies = new ArrayList<>();   // {src, dst, length, expected status}
+        long srcAt = 0;
+        long dstAt = 8192;
+        for (int i = 0; i < 12; i++) {
+            int kind = i % 3;
+            int len = 1 + r.nextInt(kind == 0 ? 1500 : 300);
+            if (kind == 1) {         // source past the end; destination in the free third quarter
+                long src = size - 1 - r.nextInt(Math.min(len, 200));
+                copies.add(new long[] {src, 16384 + 64 + 400L * i + r.nextInt(8), len, CopyBatch.STATUS_READ_ERROR});
+            } else {                 // in memory
+                long src = srcAt + 64 + r.nextInt(64);
+                srcAt = (src + len + 127) & ~63L;
+                long dst = dstAt + 64 + r.nextInt(64);
+                dstAt = (dst + len + 127) & ~63L;
+                copies.add(new long[] {src, dst, len, CopyBatch.STATUS_DONE});
+            }
+        }
+        // Destination past the end (last, as its destination overlaps the failing sources above).
+        int len = 100 + r.nextInt(300);
+        copies.add(new long[] {srcAt + 64 + r.nextInt(64), size - len + 1 + r.nextInt(50), len,
+                CopyBatch.STATUS_WRITE_ERROR});
+        copies.add(new long[] {size + 64, 100, 0, CopyBatch.STATUS_DONE}); // nothing to copy: done wherever it points
+        try (CopyOffload stage = Offloads.open(CopyOffloadProvider.class, implementation(),
+                OffloadOptions.defaults().withTraffic(seed, 0.2, 0.2).withMemory(30, 8));
+             CopyBatch batch = new CopyBatch(copies.size(), memory)) {
+            for (int i = 0; i < copies.size(); i++) {
+                long[] c = copies.get(i);
+                batch.add(c[0], c[1], (int) c[2], i);
+            }
+            stage.process(batch);
+            byte[] after = memory.toArray(ValueLayout.JAVA_BYTE);
+            boolean[] inDst = new boolean[size];
+            for (int i = 0; i < copies.size(); i++) {
+                long[] c = copies.get(i);
+                assertThat(batch.status(i)).as("%s seed %d: status of copy %d {src %d, dst %d, len %d}",
+                        implementation(), seed, i, c[0], c[1], c[2]).isEqualTo((int) c[3]);
+                for (long k = 0; k < c[2] && c[1] + k < size; k++) {
+                    int d = (int) (c[1] + k);
+                    inDst[d] = true;
+                    long s = c[0] + k;
+                    boolean isSource = s < size && after[d] == before[(int) s];
+                    if (c[3] == CopyBatch.STATUS_DONE) {
+                        assertThat(isSource).as("%s seed %d: copy %d byte %d", implementation(), seed, i, k).isTrue();
+                    } else {
+                        assertThat(isSource || after[d] == before[d])
+                                .as("%s seed %d: failed copy %d byte %d: old value or source byte", implementation(),
+                                        seed, i, k).isTrue();
+                    }
+                }
+            }
+            for (int at = 0; at < size; at++) {
+                if (!inDst[at]) {
+                    assertThat(after[at]).as("%s seed %d: byte %d outside every destination", implementation(), seed,
+                            at).isEqualTo(before[at]);
+                }
+            }
+            assertThat(stage.counters().rejected()).as("errors are not refusals").isZero();
         }
     }
 }

@@ -15,7 +15,11 @@ import java.lang.foreign.MemorySegment;
  * memory through a {@link MemoryResponder} and takes the completions, under
  * seeded random idle cycles and back-pressure, with protocol checkers on every
  * channel. Completions must come back in descriptor order, with the
- * descriptors' cookies; anything else throws.
+ * descriptors' cookies, and each only after the responses to every write of
+ * its copy were delivered (the responder's completion checker: the block
+ * writes each destination beat once, in descriptor order); anything else
+ * throws. The run is bounded: a block that stops making progress fails with
+ * {@link IllegalStateException} instead of hanging.
  */
 public final class DmaCopyDriver {
 
@@ -26,7 +30,7 @@ public final class DmaCopyDriver {
     /**
      * What the block returned for the jobs, by job index.
      *
-     * @param status           completion status (0 = ok)
+     * @param status           completion status ({@link DmaCopyModule#STATUS_OK}, {@code STATUS_READ_ERROR}, ...)
      * @param latencyCycles    cycles from the descriptor first offered to its completion taken
      * @param cycles           cycles the whole run took
      * @param bytesRead        bytes the memory returned on s_rdata
@@ -35,6 +39,17 @@ public final class DmaCopyDriver {
      */
     public record Result(int[] status, long[] latencyCycles, long cycles, long bytesRead, long bytesWritten,
                          int maxReadsInFlight) {
+    }
+
+    /**
+     * Destination beats the block writes for a copy: one per 8-byte beat the destination touches,
+     * none for an empty copy or one longer than {@code maxLen} (a bad descriptor).
+     */
+    public static long writesOf(Job job, long maxLen) {
+        if (job.length() == 0 || job.length() > maxLen) {
+            return 0;
+        }
+        return ((job.dst() & 7) + job.length() + 7) >>> 3;
     }
 
     private final HardwareModel model;
@@ -63,7 +78,24 @@ public final class DmaCopyDriver {
      */
     public Result run(MemorySegment memory, Job[] jobs, long seed, double idleProbability, double backpressure,
                       int memoryLatency, int maxReadsInFlight) {
+        return run(memory, jobs, seed, idleProbability, backpressure, memoryLatency, maxReadsInFlight,
+                MemoryResponder.Faults.none());
+    }
+
+    /**
+     * As {@link #run(MemorySegment, Job[], long, double, double, int, int)}, with the memory injecting
+     * the given errors and answering writes at the given latency.
+     */
+    public Result run(MemorySegment memory, Job[] jobs, long seed, double idleProbability, double backpressure,
+                      int memoryLatency, int maxReadsInFlight, MemoryResponder.Faults faults) {
         final int n = jobs.length;
+        // Writes covered by completion i: those of jobs 0..i (the block writes in descriptor order).
+        final long[] writesThrough = new long[n];
+        long writes = 0;
+        for (int i = 0; i < n; i++) {
+            writes += writesOf(jobs[i], DmaCopyModule.DEFAULT_MAX_LEN);
+            writesThrough[i] = writes;
+        }
         final int[] status = new int[n];
         final long[] offered = new long[n];
         final long[] latency = new long[n];
@@ -72,7 +104,7 @@ public final class DmaCopyDriver {
             if (j.length() < 0) {
                 throw new IllegalArgumentException("negative length: " + j);
             }
-            totalBeats += 2 + (j.length() + 7L) / 8;
+            totalBeats += 2 + Math.min(j.length(), DmaCopyModule.DEFAULT_MAX_LEN + 8L) / 8;
         }
 
         int[] nextDesc = {0};
@@ -91,6 +123,7 @@ public final class DmaCopyDriver {
         }, seed * 4 + 1, idleProbability);
 
         int[] done = {0};
+        MemoryResponder[] memRef = new MemoryResponder[1];
         ValidReadySink cplSink = new ValidReadySink(model, cpl, (f, cycle) -> {
             int i = done[0];
             if (i == n || i >= nextDesc[0]) {
@@ -104,13 +137,15 @@ public final class DmaCopyDriver {
                         + " has cookie 0x" + Long.toHexString(f[0]) + ", expected 0x" + Long.toHexString(want)
                         + " (completions must come in descriptor order; cycle " + cycle + ")");
             }
+            memRef[0].checkCompletion("copy " + i + " " + jobs[i], writesThrough[i], cycle);
             status[i] = (int) f[1];
             latency[i] = cycle - offered[i] + 1;
             done[0]++;
         }, seed * 4 + 2, backpressure);
 
         MemoryResponder mem = new MemoryResponder(model, memory, seed * 4 + 3, memoryLatency, maxReadsInFlight,
-                idleProbability, backpressure);
+                idleProbability, backpressure, faults);
+        memRef[0] = mem;
 
         Testbench tb = new Testbench(model)
                 .add(descSource).add(cplSink).add(mem)
@@ -118,10 +153,12 @@ public final class DmaCopyDriver {
                 .add(new StreamProtocolChecker(model, cpl))
                 .add(new StreamProtocolChecker(model, mem.rd()))
                 .add(new StreamProtocolChecker(model, mem.rdata()))
-                .add(new StreamProtocolChecker(model, mem.wr()));
+                .add(new StreamProtocolChecker(model, mem.wr()))
+                .add(new StreamProtocolChecker(model, mem.wresp()));
         // Generous: random stalls aside, the block needs about a cycle a beat plus the memory latency.
         double stall = 1 / Math.max(0.05, (1 - idleProbability) * (1 - backpressure));
-        long limit = 20_000 + (long) ((totalBeats * 8 + (long) n * (Math.max(1, memoryLatency) + 32) * 4) * stall);
+        long limit = 20_000 + (long) ((totalBeats * 8
+                + (long) n * (Math.max(1, memoryLatency) + faults.writeResponseLatency() + 32) * 4) * stall);
         long cycles = tb.runUntil(() -> done[0] == n, limit);
         return new Result(status, latency, cycles, mem.bytesRead(), mem.bytesWritten(), mem.maxReadsInFlight());
     }

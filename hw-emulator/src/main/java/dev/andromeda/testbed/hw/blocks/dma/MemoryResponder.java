@@ -3,17 +3,22 @@ package dev.andromeda.testbed.hw.blocks.dma;
 import dev.andromeda.testbed.hw.HardwareModel;
 import dev.andromeda.testbed.hw.driver.BusAgent;
 import dev.andromeda.testbed.hw.driver.Channel;
+import dev.andromeda.testbed.hw.driver.ProtocolViolation;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.SplittableRandom;
 
 /**
  * Serves a block's memory master port -- read bursts on {@code m_rd}, their
- * data on {@code s_rdata}, posted writes on {@code m_wr} -- from host memory
- * (a {@link MemorySegment}; a bus address is an offset into it).
+ * data with a response code on {@code s_rdata}, writes on {@code m_wr} and
+ * their responses on {@code s_wresp} -- from host memory (a
+ * {@link MemorySegment}; a bus address is an offset into it). Response codes
+ * are AXI's: 0 OKAY, 2 SLVERR, 3 DECERR.
  *
  * <ul>
  *   <li>Reads: a burst accepted at the edge of cycle {@code t} has its first
@@ -21,40 +26,120 @@ import java.util.SplittableRandom;
  *       beats follow in order, bursts in request order, {@code last} on each
  *       burst's final beat. At most {@code maxReadsInFlight} bursts are
  *       accepted and not fully returned; at the limit {@code m_rd_ready} is low.
- *       Memory is read when a beat is offered.</li>
- *   <li>Writes: applied to memory, strobed bytes only, when accepted.</li>
- *   <li>Seeded random idle cycles on {@code s_rdata} (valid withheld with a
- *       beat due) and back-pressure on {@code m_rd} and {@code m_wr} (ready low).</li>
- *   <li>An access outside the segment or a misaligned address throws
+ *       Memory is read when a beat is offered. A beat not wholly inside the
+ *       segment answers DECERR, a beat touching a {@linkplain Faults#failReads
+ *       failing read range} SLVERR; either carries random poison data.</li>
+ *   <li>Writes: applied to memory, strobed bytes only, when accepted -- unless
+ *       a strobed byte lies outside the segment (DECERR) or in a
+ *       {@linkplain Faults#failWrites failing write range} (SLVERR): such a
+ *       write changes nothing. Each write is answered on {@code s_wresp}, in
+ *       order, no earlier than {@link Faults#writeResponseLatency} cycles
+ *       after it was accepted.</li>
+ *   <li>Seeded random idle cycles on {@code s_rdata} and {@code s_wresp}
+ *       (valid withheld with a beat due) and back-pressure on {@code m_rd} and
+ *       {@code m_wr} (ready low).</li>
+ *   <li>A misaligned address or an empty burst throws
  *       {@link IllegalStateException} naming it and the cycle.</li>
+ *   <li>Completion checker: {@link #checkCompletion} fails (with a
+ *       {@link ProtocolViolation}) when a completion is taken before the write
+ *       responses of every write it covers were delivered.</li>
  * </ul>
- * Add it to a {@link dev.andromeda.testbed.hw.driver.Testbench} before the
- * protocol checkers of the three channels.
+ * Add it to a {@link dev.andromeda.testbed.hw.driver.Testbench} after the
+ * completion sink and before the protocol checkers of its four channels.
  */
 public final class MemoryResponder implements BusAgent {
     private static final ValueLayout.OfLong LE_LONG =
             ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+
+    /**
+     * Errors the memory injects, and its write-response latency. Ranges are byte offsets
+     * {@code [from, to)} into the segment; accesses outside the segment always answer DECERR.
+     */
+    public static final class Faults {
+        /** Cycles from a write accepted to its response offered, by default. */
+        public static final int DEFAULT_WRITE_RESPONSE_LATENCY = 2;
+
+        private final List<long[]> readRanges = new ArrayList<>();
+        private final List<long[]> writeRanges = new ArrayList<>();
+        private int writeResponseLatency = DEFAULT_WRITE_RESPONSE_LATENCY;
+
+        /** No injected errors, the default write-response latency. */
+        public static Faults none() {
+            return new Faults();
+        }
+
+        /** Reads of a beat touching {@code [from, to)} answer SLVERR. */
+        public Faults failReads(long from, long to) {
+            readRanges.add(new long[] {from, to});
+            return this;
+        }
+
+        /** Writes with a strobed byte in {@code [from, to)} answer SLVERR and change nothing. */
+        public Faults failWrites(long from, long to) {
+            writeRanges.add(new long[] {from, to});
+            return this;
+        }
+
+        /** Cycles from a write accepted to its response offered (0 acts as 1). */
+        public Faults writeResponseLatency(int cycles) {
+            if (cycles < 0) {
+                throw new IllegalArgumentException("write response latency must be >= 0: " + cycles);
+            }
+            writeResponseLatency = cycles;
+            return this;
+        }
+
+        public int writeResponseLatency() {
+            return Math.max(1, writeResponseLatency);
+        }
+
+        boolean readFails(long at, long bytes) {
+            return hits(readRanges, at, at + bytes);
+        }
+
+        boolean writeFails(long at, long bytes) {
+            return hits(writeRanges, at, at + bytes);
+        }
+
+        private static boolean hits(List<long[]> ranges, long from, long to) {
+            for (long[] r : ranges) {
+                if (from < r[1] && r[0] < to) {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
 
     private final HardwareModel model;
     private final MemorySegment memory;
     private final Channel rd;
     private final Channel rdata;
     private final Channel wr;
+    private final Channel wresp;
     private final int latency;
     private final int maxReadsInFlight;
     private final double idleProbability;
     private final double backpressure;
+    private final Faults faults;
+    private final int wrespLatency;
     private final SplittableRandom rdRandom;
     private final SplittableRandom rdataRandom;
     private final SplittableRandom wrRandom;
+    private final SplittableRandom wrespRandom;
 
     /** Accepted bursts not yet fully returned: {address, beats, cycle its first beat may go}. */
     private final ArrayDeque<long[]> bursts = new ArrayDeque<>();
+    /** Accepted writes not yet answered: {response code, cycle its response may go}. */
+    private final ArrayDeque<long[]> responses = new ArrayDeque<>();
     private int beatInBurst;
     private boolean holding;
+    private boolean holdingResp;
     private boolean rdFires;
     private boolean rdataFires;
+    private boolean rdataError;
     private boolean wrFires;
+    private boolean wrespFires;
     private long rdAddr;
     private long rdBeats;
     private long wrAddr;
@@ -66,15 +151,25 @@ public final class MemoryResponder implements BusAgent {
     private int maxInFlightSeen;
     private long readBursts;
     private long writeBeats;
+    private long writeResponses;
+    private long readErrors;
+    private long writeErrors;
+
+    /** No injected errors. */
+    public MemoryResponder(HardwareModel model, MemorySegment memory, long seed, int latency, int maxReadsInFlight,
+                           double idleProbability, double backpressure) {
+        this(model, memory, seed, latency, maxReadsInFlight, idleProbability, backpressure, Faults.none());
+    }
 
     /**
      * @param latency          cycles from a read burst accepted to its first beat offered (0 acts as 1)
      * @param maxReadsInFlight bursts accepted and not fully returned, at most
-     * @param idleProbability  chance, each cycle a read beat is due, of withholding it
+     * @param idleProbability  chance, each cycle a read beat or write response is due, of withholding it
      * @param backpressure     chance, each cycle, of ready low on m_rd and (independently) on m_wr
+     * @param faults           errors to inject and the write-response latency
      */
     public MemoryResponder(HardwareModel model, MemorySegment memory, long seed, int latency, int maxReadsInFlight,
-                           double idleProbability, double backpressure) {
+                           double idleProbability, double backpressure, Faults faults) {
         if (latency < 0) {
             throw new IllegalArgumentException("latency must be >= 0: " + latency);
         }
@@ -86,14 +181,18 @@ public final class MemoryResponder implements BusAgent {
         this.rd = readChannel(model);
         this.rdata = readDataChannel(model);
         this.wr = writeChannel(model);
+        this.wresp = writeResponseChannel(model);
         this.latency = Math.max(1, latency);
         this.maxReadsInFlight = maxReadsInFlight;
         this.idleProbability = idleProbability;
         this.backpressure = backpressure;
+        this.faults = faults;
+        this.wrespLatency = faults.writeResponseLatency();
         SplittableRandom r = new SplittableRandom(seed);
         this.rdRandom = r.split();
         this.rdataRandom = r.split();
         this.wrRandom = r.split();
+        this.wrespRandom = r.split();
     }
 
     public static Channel readChannel(HardwareModel model) {
@@ -101,11 +200,16 @@ public final class MemoryResponder implements BusAgent {
     }
 
     public static Channel readDataChannel(HardwareModel model) {
-        return Channel.of(model, "s_rdata", "s_rdata_valid", "s_rdata_ready", "s_rdata_data", "s_rdata_last");
+        return Channel.of(model, "s_rdata", "s_rdata_valid", "s_rdata_ready", "s_rdata_data", "s_rdata_resp",
+                "s_rdata_last");
     }
 
     public static Channel writeChannel(HardwareModel model) {
         return Channel.of(model, "m_wr", "m_wr_valid", "m_wr_ready", "m_wr_addr", "m_wr_data", "m_wr_strb");
+    }
+
+    public static Channel writeResponseChannel(HardwareModel model) {
+        return Channel.of(model, "s_wresp", "s_wresp_valid", "s_wresp_ready", "s_wresp_resp");
     }
 
     public Channel rd() {
@@ -120,6 +224,10 @@ public final class MemoryResponder implements BusAgent {
         return wr;
     }
 
+    public Channel wresp() {
+        return wresp;
+    }
+
     @Override
     public void beforeEdge(long cycle) {
         // Read requests.
@@ -130,7 +238,7 @@ public final class MemoryResponder implements BusAgent {
         if (rdFires) {
             rdAddr = model.get(rd.fields()[0]);
             rdBeats = model.get(rd.fields()[1]);
-            check("read", rdAddr, 8 * rdBeats, cycle);
+            aligned("read", rdAddr, cycle);
             if (rdBeats == 0) {
                 throw new IllegalStateException("read burst of 0 beats at 0x" + Long.toHexString(rdAddr)
                         + " (cycle " + cycle + ")");
@@ -143,8 +251,22 @@ public final class MemoryResponder implements BusAgent {
             if (head != null && cycle >= head[2]
                     && (idleProbability == 0 || rdataRandom.nextDouble() >= idleProbability)) {
                 long at = head[0] + 8L * beatInBurst;
-                model.set(rdata.fields()[0], memory.get(LE_LONG, at));
-                model.set(rdata.fields()[1], beatInBurst == head[1] - 1 ? 1 : 0);
+                int resp;
+                long data;
+                if (at + 8 > memory.byteSize()) {
+                    resp = DmaCopyModule.RESP_DECERR;
+                    data = rdataRandom.nextLong();
+                } else if (faults.readFails(at, 8)) {
+                    resp = DmaCopyModule.RESP_SLVERR;
+                    data = rdataRandom.nextLong();
+                } else {
+                    resp = DmaCopyModule.RESP_OKAY;
+                    data = memory.get(LE_LONG, at);
+                }
+                rdataError = resp != DmaCopyModule.RESP_OKAY;
+                model.set(rdata.fields()[0], data);
+                model.set(rdata.fields()[1], resp);
+                model.set(rdata.fields()[2], beatInBurst == head[1] - 1 ? 1 : 0);
                 holding = true;
             }
         }
@@ -159,8 +281,20 @@ public final class MemoryResponder implements BusAgent {
             wrAddr = model.get(wr.fields()[0]);
             wrData = model.get(wr.fields()[1]);
             wrStrb = model.get(wr.fields()[2]);
-            check("write", wrAddr, 8, cycle);
+            aligned("write", wrAddr, cycle);
         }
+
+        // Write responses.
+        if (!holdingResp) {
+            long[] head = responses.peekFirst();
+            if (head != null && cycle >= head[1]
+                    && (idleProbability == 0 || wrespRandom.nextDouble() >= idleProbability)) {
+                model.set(wresp.fields()[0], head[0]);
+                holdingResp = true;
+            }
+        }
+        model.set(wresp.valid(), holdingResp ? 1 : 0);
+        wrespFires = holdingResp && model.get(wresp.ready()) != 0;
     }
 
     @Override
@@ -173,45 +307,79 @@ public final class MemoryResponder implements BusAgent {
         if (rdataFires) {
             holding = false;
             bytesRead += 8;
+            readErrors += rdataError ? 1 : 0;
             beatInBurst++;
             if (beatInBurst == bursts.peekFirst()[1]) {
                 bursts.removeFirst();
                 beatInBurst = 0;
             }
         }
+        if (wrespFires) {
+            holdingResp = false;
+            responses.removeFirst();
+            writeResponses++;
+        }
         if (wrFires) {
-            if (wrStrb == 0xFF) {
-                memory.set(LE_LONG, wrAddr, wrData);
-            } else {
-                for (int lane = 0; lane < 8; lane++) {
-                    if ((wrStrb >>> lane & 1) != 0) {
-                        memory.set(ValueLayout.JAVA_BYTE, wrAddr + lane, (byte) (wrData >>> (8 * lane)));
-                    }
-                }
-            }
-            bytesWritten += Long.bitCount(wrStrb);
+            int resp = write(wrAddr, wrData, wrStrb);
+            writeErrors += resp != DmaCopyModule.RESP_OKAY ? 1 : 0;
+            responses.addLast(new long[] {resp, cycle + wrespLatency});
             writeBeats++;
         }
     }
 
-    private void check(String what, long addr, long bytes, long cycle) {
+    /** Applies a strobed write unless it fails; returns its response code. */
+    private int write(long at, long data, long strb) {
+        if (strb == 0) {
+            return DmaCopyModule.RESP_OKAY;
+        }
+        int lo = Long.numberOfTrailingZeros(strb);
+        int hi = 64 - Long.numberOfLeadingZeros(strb);
+        if (at + hi > memory.byteSize()) {
+            return DmaCopyModule.RESP_DECERR;
+        }
+        if (faults.writeFails(at + lo, hi - lo)) {
+            return DmaCopyModule.RESP_SLVERR;
+        }
+        if (strb == 0xFF) {
+            memory.set(LE_LONG, at, data);
+        } else {
+            for (int lane = 0; lane < 8; lane++) {
+                if ((strb >>> lane & 1) != 0) {
+                    memory.set(ValueLayout.JAVA_BYTE, at + lane, (byte) (data >>> (8 * lane)));
+                }
+            }
+        }
+        bytesWritten += Long.bitCount(strb);
+        return DmaCopyModule.RESP_OKAY;
+    }
+
+    private void aligned(String what, long addr, long cycle) {
         if ((addr & 7) != 0) {
             throw new IllegalStateException(model.block() + ": misaligned " + what + " address 0x"
                     + Long.toHexString(addr) + " (cycle " + cycle + ")");
         }
-        if (addr < 0 || addr + bytes > memory.byteSize()) {
-            throw new IllegalStateException(model.block() + ": " + what + " of " + bytes + " bytes at 0x"
-                    + Long.toHexString(addr) + " is outside the " + memory.byteSize() + "-byte memory (cycle "
-                    + cycle + ")");
+    }
+
+    /**
+     * The completion checker: a completion taken at the edge of {@code cycle} that covers the first
+     * {@code writes} writes must come after all their responses were delivered (at earlier edges).
+     *
+     * @throws ProtocolViolation when it overtook one of them
+     */
+    public void checkCompletion(String what, long writes, long cycle) {
+        if (writeResponses < writes) {
+            throw new ProtocolViolation(model.block() + " on " + model.backend() + ": " + what
+                    + " completed before the response to its last write: " + writeResponses + " of " + writes
+                    + " write responses delivered, " + writeBeats + " writes accepted", cycle);
         }
     }
 
-    /** Bytes returned on s_rdata (8 a beat). */
+    /** Bytes returned on s_rdata (8 a beat, errors included). */
     public long bytesRead() {
         return bytesRead;
     }
 
-    /** Bytes written (strobed bytes of accepted writes). */
+    /** Bytes written (strobed bytes of accepted writes that did not fail). */
     public long bytesWritten() {
         return bytesWritten;
     }
@@ -231,8 +399,23 @@ public final class MemoryResponder implements BusAgent {
         return writeBeats;
     }
 
-    /** Whether every read burst was fully returned. */
+    /** Write responses delivered. */
+    public long writeResponses() {
+        return writeResponses;
+    }
+
+    /** Read beats delivered with an error response. */
+    public long readErrors() {
+        return readErrors;
+    }
+
+    /** Writes answered with an error response. */
+    public long writeErrors() {
+        return writeErrors;
+    }
+
+    /** Whether every read burst was fully returned and every write answered. */
     public boolean idle() {
-        return bursts.isEmpty() && !holding;
+        return bursts.isEmpty() && !holding && responses.isEmpty();
     }
 }

@@ -1,0 +1,8 @@
+package dev.andromeda.testbed.hw.contract;
+
+class EmuDmaCopyFaultTest extends DmaCopyFaultContract {
+    @Override
+    protected String backend() {
+        return "emu";
+    }
+}
