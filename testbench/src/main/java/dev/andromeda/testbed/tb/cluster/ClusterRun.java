@@ -206,7 +206,6 @@ public final class ClusterRun {
         for (Proc p : reversed) {
             ProcessHandle.of(p.pid()).ifPresent(h -> {
                 while (h.isAlive() && System.nanoTime() < deadline) {
-                    Thread.onSpinWait();
                     try {
                         h.onExit().get(100, java.util.concurrent.TimeUnit.MILLISECONDS);
                     } catch (Exception notYet) {

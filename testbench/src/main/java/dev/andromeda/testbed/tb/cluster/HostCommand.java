@@ -87,7 +87,7 @@ public final class HostCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        int id = VmcNodeNames.hostId(name);
+        int id = HostNames.hostId(name);
         InetSocketAddress udpAt = Addresses.parse(udp);
         InetSocketAddress httpAt = Addresses.parse(http);
         if (partitions < 1 || partitions > 64) {
@@ -114,8 +114,8 @@ public final class HostCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** host-N to N. */
-    static final class VmcNodeNames {
+    /** Host names as the agents say hello: host-N, N the host's id. */
+    static final class HostNames {
         static int hostId(String name) {
             if (!name.matches("host-[1-9][0-9]{0,5}")) {
                 throw new IllegalArgumentException("--name must be host-N (N the host's id): '" + name + "'");
@@ -364,12 +364,13 @@ public final class HostCommand implements Callable<Integer> {
                 m.gauge("andromeda_host_restored_version", "", a.restoreReport().restored() ? a.restoreReport()
                         .program().version() : 0);
                 // Every accepted (version, epoch), for tb cluster's check that no update is applied twice.
+                List<long[]> accepted = a.acceptedHistory();
                 StringBuilder hist = new StringBuilder();
-                for (long[] ve : a.acceptedHistory()) {
+                for (long[] ve : accepted) {
                     hist.append(ve[0]).append('@').append(ve[1]).append(' ');
                 }
                 m.gauge("andromeda_host_accepted_count", "history=\"" + hist.toString().strip() + "\"",
-                        a.acceptedHistory().size());
+                        accepted.size());
             }
             Host h = host;
             if (h != null) {

@@ -154,7 +154,7 @@ public final class NetctlCommand implements Runnable {
                 }
                 DemoTopology t = s.state().topology();
                 Vm v = find(t, vm);
-                int to = HostCommand.VmcNodeNames.hostId(host.startsWith("host-") ? host : "host-" + host);
+                int to = HostCommand.HostNames.hostId(host.startsWith("host-") ? host : "host-" + host);
                 if (to > t.scenario().hosts()) {
                     throw new IllegalArgumentException("no VM host " + host + ": the VM hosts are host-1..host-"
                             + t.scenario().hosts());

@@ -2,13 +2,10 @@ package dev.andromeda.testbed.tb.cluster;
 
 import dev.andromeda.testbed.control.election.PartitionElection;
 import dev.andromeda.testbed.control.partition.ConsistentHashRing;
-import dev.andromeda.testbed.control.programming.GatewayModel;
 import dev.andromeda.testbed.control.programming.OffloadPlanner;
-import dev.andromeda.testbed.control.programming.PreProgrammedModel;
-import dev.andromeda.testbed.control.programming.ProgrammingModel;
-import dev.andromeda.testbed.control.programming.HoverboardModel;
 import dev.andromeda.testbed.control.model.NetworkState;
 import dev.andromeda.testbed.control.vmc.VmcNode;
+import dev.andromeda.testbed.tb.scenario.ControllerModel;
 import dev.andromeda.testbed.tb.scenario.Scenario;
 import org.apache.curator.framework.CuratorFramework;
 import picocli.CommandLine.Command;
@@ -169,21 +166,9 @@ public final class VmcCommand implements Callable<Integer> {
                     InetSocketAddress at = new InetSocketAddress(base.getHostString(),
                             base.getPort() == 0 ? 0 : base.getPort() + p);
                     VmcNode.Endpoint ep = new VmcNode.Endpoint(at, advertise, timeouts);
-                    OffloadPlanner planner = null;
-                    ProgrammingModel m = switch (model) {
-                        case "hoverboard" -> {
-                            planner = new OffloadPlanner(sc.control().offloadThresholdBps(), sc.control().idleIntervals(),
-                                    System::nanoTime);
-                            OffloadPlanner pl = planner;
-                            yield new HoverboardModel(ProgrammingModel.DEFAULT_PROTOCOLS, pl::active);
-                        }
-                        case "gateway" -> new GatewayModel();
-                        case "preprogrammed" -> new PreProgrammedModel();
-                        default -> throw new IllegalArgumentException("programming model '" + model
-                                + "' cannot run in a VMC process (preprogrammed, hoverboard, gateway)");
-                    };
-                    nodes.add(VmcNode.start(name, zkConnect, p, ring, m, planner, ep));
-                    planners.add(planner);
+                    ControllerModel cm = ControllerModel.of(sc.control(), System::nanoTime);
+                    nodes.add(VmcNode.start(name, zkConnect, p, ring, cm.model(), cm.planner(), ep));
+                    planners.add(cm.planner());
                     log.say("p" + p + ": candidate, serving hosts on " + ClusterZk.hostPort(nodes.getLast()
                             .controller().address()) + " (model " + model + ")");
                 }

@@ -5,10 +5,6 @@ import dev.andromeda.testbed.control.election.EmbeddedZooKeeper;
 import dev.andromeda.testbed.control.election.PartitionElection;
 import dev.andromeda.testbed.control.host.UsageReporter;
 import dev.andromeda.testbed.control.partition.ConsistentHashRing;
-import dev.andromeda.testbed.control.programming.GatewayModel;
-import dev.andromeda.testbed.control.programming.OffloadPlanner;
-import dev.andromeda.testbed.control.programming.PreProgrammedModel;
-import dev.andromeda.testbed.control.programming.ProgrammingModel;
 import dev.andromeda.testbed.control.rpc.HostAgentClient;
 import dev.andromeda.testbed.control.vmc.MasterFollower;
 import dev.andromeda.testbed.control.vmc.VmcNode;
@@ -25,6 +21,7 @@ import dev.andromeda.testbed.fastpath.dataplane.VmPort;
 import dev.andromeda.testbed.fastpath.offload.OffloadOptions;
 import dev.andromeda.testbed.fastpath.pipeline.StageMix;
 import dev.andromeda.testbed.tb.demo.DemoTopology.DemoVm;
+import dev.andromeda.testbed.tb.scenario.ControllerModel;
 import dev.andromeda.testbed.tb.scenario.Scenario;
 import org.apache.curator.framework.CuratorFramework;
 
@@ -135,17 +132,9 @@ final class DemoNetwork implements AutoCloseable {
     }
 
     private static VmcNode startVmc(Scenario s, String connect, int partition, LongSupplier clock) throws IOException {
-        ConsistentHashRing ring = ConsistentHashRing.of(1);
-        Scenario.ControlPlane c = s.control();
-        return switch (c.model()) {
-            case "hoverboard" -> VmcNode.startHoverboard("vmc", connect, partition, ring,
-                    ProgrammingModel.DEFAULT_PROTOCOLS, new OffloadPlanner(c.offloadThresholdBps(), c.idleIntervals(),
-                            clock));
-            case "gateway" -> VmcNode.start("vmc", connect, partition, ring, new GatewayModel());
-            case "preprogrammed" -> VmcNode.start("vmc", connect, partition, ring, new PreProgrammedModel());
-            default -> throw new IllegalArgumentException("programming model '" + c.model()
-                    + "' cannot run in the demo (preprogrammed, hoverboard, gateway)");
-        };
+        ControllerModel m = ControllerModel.of(s.control(), clock);
+        return VmcNode.start("vmc", connect, partition, ConsistentHashRing.of(1), m.model(), m.planner(),
+                VmcNode.Endpoint.LOOPBACK);
     }
 
     /** Waits until every host's agent runs exactly the controller's current program version. */
