@@ -156,7 +156,8 @@ public final class ClusterCommand implements Runnable {
                     "a new master, time until every host runs the newest desired state, packets lost on programmed",
                     "flows (traffic sent while the fault holds), updates lost or applied twice, deposed masters'",
                     "writes accepted. Faults: " + "kill-master, pause-master, zk-one-down, zk-quorum-lost,",
-                    "kill-host, corrupt-checkpoint."})
+                    "kill-host, corrupt-checkpoint, host-restart-no-quorum (a host killed and restarted while",
+                    "ZooKeeper has no quorum: it forwards on its checkpoint and cached peers)."})
     static final class Faults implements Callable<Integer> {
         @picocli.CommandLine.ParentCommand
         ClusterCommand parent;

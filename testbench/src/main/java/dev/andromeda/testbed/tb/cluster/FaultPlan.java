@@ -21,7 +21,7 @@ import java.util.function.Consumer;
  */
 public final class FaultPlan {
     public static final List<String> ALL = List.of("kill-master", "pause-master", "zk-one-down", "zk-quorum-lost",
-            "kill-host", "corrupt-checkpoint");
+            "kill-host", "corrupt-checkpoint", "host-restart-no-quorum");
 
     /** What one fault cost. Seconds are -1 where they do not apply. */
     public record Result(String fault, double newMasterSeconds, double convergedSeconds, long lostOnProgrammedFlows,
@@ -51,6 +51,7 @@ public final class FaultPlan {
     private final ClusterRun c;
     private final Consumer<String> say;
     private final Map<String, Long> refusedBefore = new HashMap<>();
+    private final Map<String, Map<String, Long>> dropsBefore = new HashMap<>();
 
     public FaultPlan(ClusterRun cluster, Consumer<String> say) {
         this.c = cluster;
@@ -59,7 +60,9 @@ public final class FaultPlan {
 
     public Result run(String fault) throws Exception {
         for (String h : c.hosts()) {
-            refusedBefore.put(h, c.metrics(h).getOrDefault("andromeda_host_deposed_writes_refused_total", 0L));
+            Map<String, Long> m = c.metrics(h);
+            refusedBefore.put(h, m.getOrDefault("andromeda_host_deposed_writes_refused_total", 0L));
+            dropsBefore.put(h, drops(m));
         }
         say.accept("fault " + fault + " ...");
         return switch (fault) {
@@ -69,6 +72,7 @@ public final class FaultPlan {
             case "zk-quorum-lost" -> zkQuorumLost();
             case "kill-host" -> killHost(false);
             case "corrupt-checkpoint" -> killHost(true);
+            case "host-restart-no-quorum" -> hostRestartNoQuorum();
             default -> throw new IllegalArgumentException("unknown fault '" + fault + "' (" + String.join(", ", ALL) + ")");
         };
     }
@@ -173,7 +177,73 @@ public final class FaultPlan {
         return r;
     }
 
+    /**
+     * A host restarted while ZooKeeper has no quorum: it must forward on its checkpoint, the VMs
+     * and the peers it last learned, with no controller and no ZooKeeper to ask (fail static).
+     */
+    private Result hostRestartNoQuorum() throws Exception {
+        List<String> zs = zookeepers();
+        List<String> down = zs.subList(0, zs.size() / 2 + 1);
+        String h = c.hosts().stream().filter(x -> !c.topology().isHoverboard(Integer.parseInt(x.substring(5))))
+                .findFirst().orElseThrow();
+        for (String z : down) {
+            c.signal(z, "KILL");
+        }
+        ClusterRun.Score s;
+        long restored;
+        try {
+            c.signal(h, "KILL");
+            c.restart(h);
+            ClusterRun.await(h + " to restore and serve without ZooKeeper", Duration.ofSeconds(60),
+                    () -> c.metrics(h).getOrDefault("andromeda_host_program_version", 0L) > 0);
+            restored = c.metrics(h).getOrDefault("andromeda_host_restored_version", 0L);
+            s = c.traffic(TRAFFIC);
+        } finally {
+            for (String z : down) {
+                c.restart(z);
+            }
+        }
+        long t0 = System.nanoTime();
+        c.awaitQuorum(Duration.ofSeconds(90));
+        double elected = awaitMaster(t0);
+        double converged = applyAndConverge(t0);
+        return result("host-restart-no-quorum", elected, converged, s, h + " killed and restarted while "
+                + String.join(" and ", down) + " were down: forwarded on checkpoint v" + restored
+                + " and its cached peers; times from the quorum's return");
+    }
+
     // ------------------------------------------------------------------------------ measurements
+
+    /** A host's drop counters by reason (datapath and UDP port), to say where lost packets went. */
+    private static Map<String, Long> drops(Map<String, Long> m) {
+        Map<String, Long> d = new java.util.TreeMap<>();
+        m.forEach((k, v) -> {
+            if (k.startsWith("andromeda_host_drops_total") || k.startsWith("andromeda_udp_dropped_total")
+                    || k.startsWith("andromeda_udp_no_peer_total")) {
+                d.put(k.replace("andromeda_", "").replace("_total", ""), v);
+            }
+        });
+        return d;
+    }
+
+    /** The drops counted during the fault, host by host; empty when none. A restarted host counts from zero. */
+    private String dropsDuring() {
+        List<String> out = new ArrayList<>();
+        for (String h : c.hosts()) {
+            Map<String, Long> now = drops(c.metrics(h));
+            Map<String, Long> before = dropsBefore.getOrDefault(h, Map.of());
+            now.forEach((k, v) -> {
+                long d = v - before.getOrDefault(k, 0L);
+                if (d < 0) {
+                    d = v; // restarted: its counters began again
+                }
+                if (d > 0) {
+                    out.add(h + " " + k + "=" + d);
+                }
+            });
+        }
+        return String.join(", ", out);
+    }
 
     private List<String> zookeepers() {
         return c.procs().values().stream().filter(p -> p.kind().equals("zk")).map(ClusterRun.Proc::name).toList();
@@ -244,6 +314,10 @@ public final class FaultPlan {
             }
         }
         long lost = Math.max(0, s.lost());
+        if (lost > 0 || !s.clean()) {
+            String d = dropsDuring();
+            note += "; drops counted meanwhile: " + (d.isEmpty() ? "none (lost outside the counted paths)" : d);
+        }
         Result r = new Result(fault, elected, converged, lost, converged < 0 ? 1 : 0, doubled, deposedAccepted,
                 refused, s, note);
         say.accept(String.format(Locale.ROOT, "  %s: %s", fault, r.survived() ? "survived" : "NOT survived") + " -- "
@@ -254,10 +328,10 @@ public final class FaultPlan {
     /** The table of results, one line a fault. */
     public static String table(List<Result> results) {
         List<String> lines = new ArrayList<>();
-        lines.add(String.format(Locale.ROOT, "%-19s %10s %10s %6s %8s %8s %8s %8s  %s", "fault", "master s",
+        lines.add(String.format(Locale.ROOT, "%-22s %10s %10s %6s %8s %8s %8s %8s  %s", "fault", "master s",
                 "converge s", "lost", "upd lost", "upd x2", "deposed", "refused", "verdict"));
         for (Result r : results) {
-            lines.add(String.format(Locale.ROOT, "%-19s %10s %10s %6d %8d %8d %8d %8d  %s", r.fault(),
+            lines.add(String.format(Locale.ROOT, "%-22s %10s %10s %6d %8d %8d %8d %8d  %s", r.fault(),
                     r.newMasterSeconds() < 0 ? "-" : String.format(Locale.ROOT, "%.2f", r.newMasterSeconds()),
                     r.convergedSeconds() < 0 ? "never" : String.format(Locale.ROOT, "%.2f", r.convergedSeconds()),
                     r.lostOnProgrammedFlows(), r.updatesLost(), r.updatesDoubled(), r.deposedWritesAccepted(),

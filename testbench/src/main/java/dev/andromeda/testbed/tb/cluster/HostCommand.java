@@ -99,6 +99,7 @@ public final class HostCommand implements Callable<Integer> {
         Log log = new Log(name);
         HostProcess p = new HostProcess(log, zk, name, id, dataDir, udpAt,
                 advertise != null ? advertise : udpAt.getHostString(), partitions, hoverboard, timeouts);
+        p.bind(); // a port in use is refused now, not after ZooKeeper has answered
         CountDownLatch stop = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             log.say("SIGTERM: stopping");
@@ -173,31 +174,50 @@ public final class HostCommand implements Callable<Integer> {
             this.timeouts = timeouts;
         }
 
+        /** Binds the physical port's UDP socket; refuses, on one line, an address in use or not local. */
+        void bind() {
+            try {
+                port = NettyUdpPort.bind(udpAt, null);
+            } catch (Exception e) { // Netty throws its native IOException unchecked
+                throw new IllegalArgumentException("cannot bind the UDP port " + ClusterZk.hostPort(udpAt) + ": "
+                        + e.getMessage());
+            }
+        }
+
         void run(CountDownLatch stop) throws Exception {
-            // The checkpoint first: a restarted host forwards on it whatever ZooKeeper and the controllers do.
             java.nio.file.Files.createDirectories(dataDir);
+            if (port == null) {
+                bind();
+            }
             DesiredState cached = CachedState.read(dataDir);
-            zkClient = ClusterZk.connect(zkConnect, timeouts, log::say);
+            DesiredState desired;
             ClusterZk.Stored stored = null;
-            while (stored == null && stop.getCount() > 0) {
-                try {
-                    stored = ClusterZk.readDesired(zkClient);
-                } catch (Exception zkDown) {
-                    stored = null;
-                }
-                if (stored == null) {
-                    if (cached != null) {
-                        break;
+            java.util.concurrent.CompletableFuture<CuratorFramework> connecting = null;
+            if (cached != null) {
+                // Restarted: forward on the agent's checkpoint, the VMs and the peers last learned,
+                // before ZooKeeper or any controller answers (fail static); ZooKeeper is joined meanwhile.
+                desired = cached;
+                knownPeers.putAll(CachedState.readPeers(dataDir));
+                connecting = connectInBackground();
+            } else {
+                zkClient = ClusterZk.connect(zkConnect, timeouts, log::say);
+                while (stored == null && stop.getCount() > 0) {
+                    try {
+                        stored = ClusterZk.readDesired(zkClient);
+                    } catch (Exception zkDown) {
+                        stored = null;
                     }
-                    log.say("waiting for a desired state (tb netctl apply STATE.yaml)");
-                    stop.await(1, java.util.concurrent.TimeUnit.SECONDS);
+                    if (stored == null) {
+                        log.say("waiting for a desired state (tb netctl apply STATE.yaml)");
+                        stop.await(1, java.util.concurrent.TimeUnit.SECONDS);
+                    }
                 }
+                if (stop.getCount() == 0) {
+                    return;
+                }
+                desired = stored.state();
+                CachedState.write(dataDir, desired);
             }
-            if (stop.getCount() == 0) {
-                return;
-            }
-            DesiredState desired = stored != null ? stored.state() : cached;
-            CachedState.write(dataDir, desired);
             DemoTopology topo = desired.topology();
             if (id > topo.hostCount()) {
                 throw new IllegalArgumentException("the desired state has hosts 1.." + topo.hostCount() + "; no " + name);
@@ -207,6 +227,12 @@ public final class HostCommand implements Callable<Integer> {
                         + " in the desired state: " + (topo.isHoverboard(id) ? "add --hoverboard" : "drop --hoverboard"));
             }
             start(topo);
+            if (cached != null) {
+                log.say("forwarding on the cached desired state v" + cached.version() + " and " + knownPeers.size()
+                        + " cached peers while ZooKeeper is joined");
+            } else {
+                joinZk(topo);
+            }
             int seenNode = stored != null ? stored.nodeVersion() : -2;
             long nextUsage = System.nanoTime();
             long nextPeers = 0;
@@ -223,6 +249,14 @@ public final class HostCommand implements Callable<Integer> {
                 }
                 if (now >= nextZk) {
                     nextZk = now + 200_000_000L;
+                    if (zkClient == null) {
+                        if (connecting.isDone() && !connecting.isCompletedExceptionally()) {
+                            zkClient = connecting.join();
+                            joinZk(topo);
+                        }
+                        idle.idle(work);
+                        continue;
+                    }
                     boolean up = zkClient.getZookeeperClient().isConnected();
                     if (up != zkUp) {
                         log.say(up ? "ZooKeeper back" : "ZooKeeper lost: fail static on program version "
@@ -254,6 +288,26 @@ public final class HostCommand implements Callable<Integer> {
             }
         }
 
+        private Thread connector;
+
+        /** Connects to ZooKeeper on a thread of its own (retrying, as {@link ClusterZk#connect}), the dataplane running. */
+        private java.util.concurrent.CompletableFuture<CuratorFramework> connectInBackground() {
+            java.util.concurrent.CompletableFuture<CuratorFramework> f = new java.util.concurrent.CompletableFuture<>();
+            connector = Thread.ofPlatform().name("zk-connect").daemon().start(() -> {
+                try {
+                    CuratorFramework c = ClusterZk.connect(zkConnect, timeouts, log::say);
+                    if (closed || !f.complete(c)) {
+                        c.close();
+                    }
+                } catch (InterruptedException stopping) {
+                    f.cancel(false);
+                } catch (RuntimeException e) {
+                    f.completeExceptionally(e);
+                }
+            });
+            return f;
+        }
+
         private UsageReporter usage;
 
         private void start(DemoTopology topo) throws Exception {
@@ -261,14 +315,11 @@ public final class HostCommand implements Callable<Integer> {
                     StageMix.software(), OffloadOptions.defaults());
             host = h;
             PspKeys.configure(topo.scenario(), topo.hostCount(), h);
-            NettyUdpPort p;
-            try {
-                p = NettyUdpPort.bind(udpAt, null);
-            } catch (RuntimeException e) {
-                throw new IllegalArgumentException("cannot bind the UDP port " + udp() + ": " + e.getMessage());
-            }
-            port = p;
+            NettyUdpPort p = port;
             h.connect(p);
+            if (!knownPeers.isEmpty()) {
+                p.peers(knownPeers);
+            }
             replug(topo);
             coprocessors = HostCoprocessors.attach(h, COPROCESSORS, 256);
             HostAgent a = new HostAgent(h, dataDir.resolve("agent"));
@@ -279,10 +330,14 @@ public final class HostCommand implements Callable<Integer> {
                     + report.problems()) : "no checkpoint: starting unprogrammed" + (report.problems().isEmpty() ? ""
                     : " (damaged: " + report.problems() + ")"));
             traffic = new Traffic(topo, id, nics, log);
-            self = new ClusterZk.HostEndpoint(name, DemoTopology.hostIp(id),
-                    new InetSocketAddress(advertise, p.localAddress().getPort()), http);
-            ClusterZk.register(zkClient, self);
             log.say("dataplane up: UDP " + udp() + ", " + nics.size() + " VMs, " + (hoverboardFlag ? "hoverboard" : "VM host"));
+        }
+
+        /** Publishes this host's endpoints, learns its peers', follows its partition's master. */
+        private void joinZk(DemoTopology topo) throws Exception {
+            self = new ClusterZk.HostEndpoint(name, DemoTopology.hostIp(id),
+                    new InetSocketAddress(advertise, port.localAddress().getPort()), http);
+            ClusterZk.register(zkClient, self);
             refreshPeers();
             followMaster(topo);
         }
@@ -337,6 +392,7 @@ public final class HostCommand implements Callable<Integer> {
             }
             if (changed) {
                 port.peers(knownPeers);
+                CachedState.writePeers(dataDir, knownPeers);
                 peersSeen = String.join(" ", registered.keySet());
                 log.say("peers: " + peersSeen);
             }
@@ -422,6 +478,9 @@ public final class HostCommand implements Callable<Integer> {
                 return;
             }
             closed = true;
+            if (connector != null) {
+                connector.interrupt();
+            }
             if (follower != null) {
                 follower.close();
             }

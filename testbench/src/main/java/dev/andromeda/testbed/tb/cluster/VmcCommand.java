@@ -71,6 +71,7 @@ public final class VmcCommand implements Callable<Integer> {
         InetSocketAddress httpAt = Addresses.parse(http);
         PartitionElection.Timeouts timeouts = new PartitionElection.Timeouts(Durations.parse("--session-timeout",
                 sessionTimeout), Durations.parse("--connection-timeout", connectionTimeout));
+        checkFree(base, partitions); // a port in use is refused now, not when the first desired state arrives
         String adv = advertise != null ? advertise : base.getHostString();
         Log log = new Log("vmc " + name);
         try (VmcProcess p = new VmcProcess(log, zk, name, partitions, base, adv, timeouts)) {
@@ -86,6 +87,23 @@ public final class VmcCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /** Refuses, on one line, a --listen port (one per partition, from the given one up) that is in use or not local. */
+    static void checkFree(InetSocketAddress base, int partitions) {
+        if (base.getPort() == 0) {
+            return;
+        }
+        for (int p = 0; p < partitions; p++) {
+            InetSocketAddress at = new InetSocketAddress(base.getHostString(), base.getPort() + p);
+            try (java.net.ServerSocket probe = new java.net.ServerSocket()) {
+                probe.setReuseAddress(true);
+                probe.bind(at);
+            } catch (java.io.IOException e) {
+                throw new IllegalArgumentException("cannot listen on " + ClusterZk.hostPort(at) + " (partition " + p
+                        + "): " + e.getMessage());
+            }
+        }
     }
 
     /** The controller's life: connect, wait for a desired state, stand in the elections, follow the state. */

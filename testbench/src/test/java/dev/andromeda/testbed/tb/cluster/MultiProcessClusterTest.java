@@ -40,7 +40,7 @@ class MultiProcessClusterTest {
 
             FaultPlan plan = new FaultPlan(c, said::add);
             List<FaultPlan.Result> results = new ArrayList<>();
-            for (String f : List.of("kill-master", "pause-master", "zk-quorum-lost")) {
+            for (String f : List.of("kill-master", "pause-master", "zk-quorum-lost", "host-restart-no-quorum")) {
                 results.add(plan.run(f));
             }
             String table = FaultPlan.table(results) + "\nlogs in " + c.dir().resolve("logs");

@@ -1,0 +1,139 @@
+package dev.andromeda.testbed.tb.cluster;
+
+import dev.andromeda.testbed.control.election.EmbeddedZooKeeper;
+import dev.andromeda.testbed.tb.Tb;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * What an operator gets from the long-running commands when the input is wrong: one line naming
+ * the problem, a non-zero exit, and no waiting first. The ZooKeeper address 127.0.0.1:1 never
+ * answers, so a command that tried ZooKeeper before checking its own input would hang in its retry
+ * loop (hosts and controllers retry every 2 s, forever) and trip the test's timeout.
+ */
+@Timeout(60)
+class ClusterBadInputTest {
+    private static final String NO_ZK = "127.0.0.1:1";
+
+    /** One run of tb in this JVM: exit code, stdout, stderr. */
+    record Run(int code, String out, String err) {
+        /** The error output is one line starting "tb: ", with no stack trace. */
+        String oneLine() {
+            String e = err.strip();
+            assertThat(e).as("stderr: %s", err).startsWith("tb: ").doesNotContain("\n").doesNotContain("Exception");
+            return e;
+        }
+    }
+
+    static Run tb(String... args) {
+        PrintStream old = System.out;
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        StringWriter err = new StringWriter();
+        int code;
+        System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
+        try {
+            picocli.CommandLine cl = Tb.commandLine();
+            cl.setErr(new PrintWriter(err, true));
+            code = cl.execute(args);
+        } finally {
+            System.setOut(old);
+        }
+        return new Run(code, buf.toString(StandardCharsets.UTF_8), err.toString());
+    }
+
+    @Test
+    void aHostWhoseUdpPortIsTakenSaysSoBeforeTryingZooKeeper(@TempDir Path dir) throws Exception {
+        try (DatagramSocket taken = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+            int port = taken.getLocalPort();
+            Run r = tb("host", "--zk", NO_ZK, "--name", "host-1", "--data-dir", dir.resolve("h1").toString(),
+                    "--udp", "127.0.0.1:" + port);
+            assertThat(r.code()).as("%s", r).isNotZero();
+            assertThat(r.oneLine()).contains("cannot bind the UDP port 127.0.0.1:" + port);
+        }
+    }
+
+    @Test
+    void aHostWithABadNameIsRefused(@TempDir Path dir) {
+        Run r = tb("host", "--zk", NO_ZK, "--name", "gateway", "--data-dir", dir.toString(), "--udp", "127.0.0.1:0");
+        assertThat(r.code()).isNotZero();
+        assertThat(r.oneLine()).contains("--name must be host-N");
+    }
+
+    @Test
+    void aControllerWhosePortIsTakenSaysSoBeforeTryingZooKeeper() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            int port = taken.getLocalPort();
+            Run r = tb("vmc", "--zk", NO_ZK, "--name", "vmc1", "--listen", "127.0.0.1:" + port);
+            assertThat(r.code()).as("%s", r).isNotZero();
+            assertThat(r.oneLine()).contains("cannot listen on 127.0.0.1:" + port);
+        }
+    }
+
+    @Test
+    void aMalformedStateFileIsRefusedWithFileAndLineBeforeZooKeeper(@TempDir Path dir) throws Exception {
+        Path bad = dir.resolve("bad.yaml");
+        Files.writeString(bad, "name: broken\nhosts: 2\npackts: 5\n");
+        Run r = tb("netctl", "--zk", NO_ZK, "apply", bad.toString());
+        assertThat(r.code()).isNotZero();
+        // The file's own line, not the unreachable ZooKeeper: the file is checked first.
+        assertThat(r.oneLine()).contains("bad.yaml:3").contains("packts").doesNotContain("ZooKeeper");
+    }
+
+    @Test
+    void anUnreachableZooKeeperIsOneLineNamingIt() {
+        Run r = tb("netctl", "--zk", NO_ZK, "show");
+        assertThat(r.code()).isNotZero();
+        assertThat(r.oneLine()).contains("ZooKeeper at " + NO_ZK + " not reachable").contains("--zk");
+    }
+
+    @Test
+    void migratingAnUnknownVmOrToAnUnknownHostIsRefusedAndChangesNothing(@TempDir Path dir) throws Exception {
+        Path state = dir.resolve("default.yaml");
+        try (InputStream in = getClass().getResourceAsStream("/scenarios/default.yaml")) {
+            Files.write(state, in.readAllBytes());
+        }
+        try (EmbeddedZooKeeper zk = EmbeddedZooKeeper.start(dir.resolve("zk"))) {
+            String at = zk.connectString();
+            Run none = tb("netctl", "--zk", at, "migrate", "1", "host-2");
+            assertThat(none.code()).isNotZero();
+            assertThat(none.oneLine()).contains("no desired state to migrate in");
+
+            assertThat(tb("netctl", "--zk", at, "apply", state.toString()).code()).isZero();
+            Run vm = tb("netctl", "--zk", at, "migrate", "999999", "host-2");
+            assertThat(vm.code()).isNotZero();
+            assertThat(vm.oneLine()).contains("no VM '999999'");
+            dev.andromeda.testbed.control.model.Vm first = new DesiredState(1, Files.readString(state), java.util.Map.of())
+                    .topology().state().vms().iterator().next();
+            String id = Integer.toString(first.id());
+            Run host = tb("netctl", "--zk", at, "migrate", id, "host-99");
+            assertThat(host.code()).isNotZero();
+            assertThat(host.oneLine()).contains("no VM host host-99");
+            Run same = tb("netctl", "--zk", at, "migrate", id, "host-" + first.hostId());
+            assertThat(same.code()).isNotZero();
+            assertThat(same.oneLine()).contains("already runs on host-" + first.hostId());
+            Run word = tb("netctl", "--zk", at, "migrate", id, "gateway");
+            assertThat(word.code()).isNotZero();
+            assertThat(word.err()).doesNotContain("Exception");
+
+            Run show = tb("netctl", "--zk", at, "show");
+            assertThat(show.code()).isZero();
+            assertThat(show.out()).contains("desired state version 1").doesNotContain("moved to");
+        }
+    }
+}
