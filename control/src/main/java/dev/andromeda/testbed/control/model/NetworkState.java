@@ -270,6 +270,24 @@ public final class NetworkState {
             return this;
         }
 
+        /**
+         * Adds a VM on a port of the caller's choosing: one that must not change when other VMs
+         * move (a VM plugged into a running host keeps its port for as long as it stays there).
+         *
+         * @throws IllegalArgumentException when another VM of that host has the port
+         */
+        public Builder vm(Vm vm, List<FirewallRule> vmRules, int port) {
+            for (Map.Entry<Integer, Integer> e : ports.entrySet()) {
+                if (e.getValue() == port && vms.get(e.getKey()).hostId() == vm.hostId()) {
+                    throw new IllegalArgumentException("VM " + e.getKey() + " has port " + port + " on host "
+                            + vm.hostId() + " already");
+                }
+            }
+            vm(vm, vmRules);
+            ports.put(vm.id(), port);
+            return this;
+        }
+
         public NetworkState build() {
             return new NetworkState(version, new LinkedHashMap<>(networks), new TreeMap<>(hosts), hoverboards,
                     new TreeMap<>(vms), new HashMap<>(rules), new HashMap<>(ports));

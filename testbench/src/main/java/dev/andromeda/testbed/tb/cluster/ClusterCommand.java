@@ -157,7 +157,8 @@ public final class ClusterCommand implements Runnable {
                     "flows (traffic sent while the fault holds), updates lost or applied twice, deposed masters'",
                     "writes accepted. Faults: " + "kill-master, pause-master, zk-one-down, zk-quorum-lost,",
                     "kill-host, corrupt-checkpoint, host-restart-no-quorum (a host killed and restarted while",
-                    "ZooKeeper has no quorum: it forwards on its checkpoint and cached peers)."})
+                    "ZooKeeper has no quorum: it forwards on its checkpoint and cached peers), migrate-vm (a VM",
+                    "moved to another host while traffic to it flows: its old host hairpins until all converge)."})
     static final class Faults implements Callable<Integer> {
         @picocli.CommandLine.ParentCommand
         ClusterCommand parent;

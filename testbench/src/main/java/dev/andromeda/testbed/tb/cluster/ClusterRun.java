@@ -52,6 +52,12 @@ public final class ClusterRun {
         public boolean clean() {
             return lost() == 0 && duplicates == 0 && misdelivered == 0 && mismatches == 0;
         }
+
+        /** Two rounds' scores together. */
+        public Score plus(Score o) {
+            return new Score(sent + o.sent, expected + o.expected, delivered + o.delivered, duplicates + o.duplicates,
+                    misdelivered + o.misdelivered, mismatches + o.mismatches);
+        }
     }
 
     private final Path dir;
@@ -60,6 +66,8 @@ public final class ClusterRun {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private Shape shape;
     private DemoTopology topology;
+    /** The VMs moved by {@link #migrate} (VM id to host id): where the scoreboard expects them to send from. */
+    private Map<Integer, Integer> moves = Map.of();
     private int round;
 
     private ClusterRun(Path dir, Consumer<String> say) {
@@ -155,7 +163,8 @@ public final class ClusterRun {
         }
         c.shape = new Shape(Integer.parseInt(p.getProperty("zookeepers")), Integer.parseInt(p.getProperty("controllers")),
                 Integer.parseInt(p.getProperty("basePort")), p.getProperty("scenarioYaml"), p.getProperty("scenarioName"));
-        c.topology = new DesiredState(1, c.shape.scenarioYaml(), Map.of()).topology();
+        c.moves = DesiredState.parseMoves(p.getProperty("moves", ""));
+        c.topology = new DesiredState(1, c.shape.scenarioYaml(), c.moves).topology();
         c.round = Integer.parseInt(p.getProperty("round", "0"));
         for (String key : p.stringPropertyNames().stream().sorted().toList()) {
             if (key.startsWith("proc.")) {
@@ -179,6 +188,7 @@ public final class ClusterRun {
         p.setProperty("scenarioYaml", shape.scenarioYaml());
         p.setProperty("scenarioName", shape.scenarioName());
         p.setProperty("round", Integer.toString(round));
+        p.setProperty("moves", DesiredState.formatMoves(moves));
         int order = 0;
         for (Proc x : procs.values()) {
             p.setProperty("proc." + x.name(), String.join("\t", x.kind(), Long.toString(x.pid()), x.log().toString(),
@@ -405,24 +415,27 @@ public final class ClusterRun {
 
     /** Waits until a master serves a version every live host runs, and it took the newest desired state. */
     public void awaitConverged(String what, Duration within) throws InterruptedException {
-        await(what, within, () -> {
-            String m = master();
-            if (m == null) {
+        await(what, within, this::converged);
+    }
+
+    /** Whether a master serves a version every live host runs, and it took the newest desired state. */
+    public boolean converged() {
+        String m = master();
+        if (m == null) {
+            return false;
+        }
+        Map<String, Long> mm = metrics(m);
+        long v = mm.getOrDefault("andromeda_vmc_program_version{partition=\"0\"}", -1L);
+        long desired = mm.getOrDefault("andromeda_vmc_desired_state_version", -1L);
+        if (v < 0 || desired != desiredVersion()) {
+            return false;
+        }
+        for (String h : hosts()) {
+            if (alive(h) && hostVersion(h) != v) {
                 return false;
             }
-            Map<String, Long> mm = metrics(m);
-            long v = mm.getOrDefault("andromeda_vmc_program_version{partition=\"0\"}", -1L);
-            long desired = mm.getOrDefault("andromeda_vmc_desired_state_version", -1L);
-            if (v < 0 || desired != desiredVersion()) {
-                return false;
-            }
-            for (String h : hosts()) {
-                if (alive(h) && hostVersion(h) != v) {
-                    return false;
-                }
-            }
-            return true;
-        });
+        }
+        return true;
     }
 
     private long desiredSeen = -1;
@@ -478,19 +491,68 @@ public final class ClusterRun {
     // ------------------------------------------------------------------------------ traffic
 
     /**
+     * Stores desired state with VM {@code vmId} moved to host {@code hostId} (as {@code tb netctl
+     * migrate} does); returns false without a quorum or when another writer came first.
+     */
+    public boolean migrate(int vmId, int hostId) throws Exception {
+        try (CuratorFramework zk = PartitionElection.newClient(zkConnect(),
+                new PartitionElection.Timeouts(Duration.ofSeconds(6), Duration.ofSeconds(3)))) {
+            ClusterZk.Stored s = ClusterZk.readDesired(zk);
+            if (s == null) {
+                return false;
+            }
+            DesiredState next = s.state().withMove(vmId, hostId);
+            if (!ClusterZk.compareAndSet(zk, s, next)) {
+                return false;
+            }
+            desiredSeen = next.version();
+            moves = next.moves();
+            topology = new DesiredState(1, shape.scenarioYaml(), moves).topology();
+            save();
+            return true;
+        } catch (IllegalStateException noQuorum) {
+            return false;
+        }
+    }
+
+    /**
      * Sends the scenario's traffic once more from every live VM host (a new round, so ids never
      * repeat) and waits until the live hosts delivered it, or {@code within} passed.
      */
     public Score traffic(Duration within) throws InterruptedException, IOException {
+        return awaitTraffic(startTraffic(-1), within);
+    }
+
+    /** A round under way: its number, the hosts asked, and the VM whose own packets it leaves out (or -1). */
+    public record Round(int round, List<String> live, int exceptVm) {
+    }
+
+    /**
+     * Asks every live VM host to send a new round and returns at once. With {@code exceptVm} at
+     * or above 0, that VM's own packets are left out (a VM being migrated is paused: what its
+     * guest would send meanwhile is the guest's, not the network's); packets to it are sent.
+     */
+    public Round startTraffic(int exceptVm) throws IOException {
         int r = ++round;
         save();
         List<String> live = hosts().stream().filter(this::alive).toList();
         for (String h : live) {
-            if (post(procs.get(h).httpPort(), "/traffic?round=" + r) == null) {
+            if (post(procs.get(h).httpPort(), "/traffic?round=" + r + "&except=" + exceptVm) == null) {
                 throw new IllegalStateException(h + " did not take the traffic request (see " + procs.get(h).log() + ")");
             }
         }
-        Supplier<Score> score = () -> score(r, live);
+        return new Round(r, live, exceptVm);
+    }
+
+    /** Whether the live hosts have sent every packet of the round (delivered or not). */
+    public boolean sentAll(Round round) {
+        Score s = score(round);
+        return s.sent() >= s.expected();
+    }
+
+    /** Waits until the round's packets were delivered, or {@code within} passed; the score either way. */
+    public Score awaitTraffic(Round round, Duration within) throws InterruptedException {
+        Supplier<Score> score = () -> score(round);
         long deadline = System.nanoTime() + within.toNanos();
         Score s = score.get();
         while (System.nanoTime() < deadline && s.delivered() + s.mismatches() + s.misdelivered() < s.expected()) {
@@ -500,7 +562,9 @@ public final class ClusterRun {
         return s;
     }
 
-    private Score score(int r, List<String> live) {
+    private Score score(Round round) {
+        int r = round.round();
+        List<String> live = round.live();
         long sent = 0, delivered = 0, dup = 0, mis = 0, mm = 0;
         for (String h : live) {
             String j = get(procs.get(h).httpPort(), "/received?round=" + r);
@@ -522,7 +586,8 @@ public final class ClusterRun {
         dev.andromeda.testbed.tb.demo.TrafficPlan plan = dev.andromeda.testbed.tb.demo.TrafficPlan.draw(topology);
         for (int i = 0; i < topology.scenario().control().intervals(); i++) {
             for (var k : plan.interval(i)) {
-                if (up.contains(k.flow().src().vm().hostId()) && up.contains(k.flow().dst().vm().hostId())) {
+                if (up.contains(k.flow().src().vm().hostId()) && up.contains(k.flow().dst().vm().hostId())
+                        && k.flow().src().vm().id() != round.exceptVm()) {
                     expected++;
                 }
             }

@@ -49,6 +49,23 @@ public record DesiredState(long version, String yaml, Map<Integer, Integer> move
         return new DesiredState(version + 1, yaml, m);
     }
 
+    /** Moves as one line, "VM:HOST,VM:HOST" (a cluster's layout file keeps them so). */
+    static String formatMoves(Map<Integer, Integer> moves) {
+        StringBuilder b = new StringBuilder();
+        new TreeMap<>(moves).forEach((vm, host) -> b.append(b.isEmpty() ? "" : ",").append(vm).append(':').append(host));
+        return b.toString();
+    }
+
+    /** Reads what {@link #formatMoves} wrote. */
+    static Map<Integer, Integer> parseMoves(String line) {
+        Map<Integer, Integer> m = new TreeMap<>();
+        for (String kv : line.isBlank() ? new String[0] : line.split(",")) {
+            String[] f = kv.split(":");
+            m.put(Integer.parseInt(f[0].strip()), Integer.parseInt(f[1].strip()));
+        }
+        return m;
+    }
+
     public byte[] encode() {
         StringBuilder b = new StringBuilder(FORMAT_LINE).append('\n').append("version ").append(version).append('\n');
         new TreeMap<>(moves).forEach((vm, host) -> b.append("move ").append(vm).append(' ').append(host).append('\n'));

@@ -21,7 +21,7 @@ import java.util.function.Consumer;
  */
 public final class FaultPlan {
     public static final List<String> ALL = List.of("kill-master", "pause-master", "zk-one-down", "zk-quorum-lost",
-            "kill-host", "corrupt-checkpoint", "host-restart-no-quorum");
+            "kill-host", "corrupt-checkpoint", "host-restart-no-quorum", "migrate-vm");
 
     /** What one fault cost. Seconds are -1 where they do not apply. */
     public record Result(String fault, double newMasterSeconds, double convergedSeconds, long lostOnProgrammedFlows,
@@ -73,6 +73,7 @@ public final class FaultPlan {
             case "kill-host" -> killHost(false);
             case "corrupt-checkpoint" -> killHost(true);
             case "host-restart-no-quorum" -> hostRestartNoQuorum();
+            case "migrate-vm" -> migrateVm();
             default -> throw new IllegalArgumentException("unknown fault '" + fault + "' (" + String.join(", ", ALL) + ")");
         };
     }
@@ -210,6 +211,57 @@ public final class FaultPlan {
         return result("host-restart-no-quorum", elected, converged, s, h + " killed and restarted while "
                 + String.join(" and ", down) + " were down: forwarded on checkpoint v" + restored
                 + " and its cached peers; times from the quorum's return");
+    }
+
+    /**
+     * Live migration across processes ({@code tb netctl migrate}'s write): a VM of the first VM
+     * host moves to the next one while traffic flows. Rounds are sent back to back from the moment
+     * the move is stored until every host runs the new program, so packets to the VM reach its old
+     * host (which hairpins them) as well as its new one; the moved VM's own packets are left out of
+     * those rounds (it is paused while it moves). A last full round, after convergence, has it send
+     * from its new host.
+     */
+    private Result migrateVm() throws Exception {
+        List<String> vmHosts = c.hosts().stream().filter(x -> !c.topology().isHoverboard(Integer.parseInt(x.substring(5))))
+                .toList();
+        int from = Integer.parseInt(vmHosts.get(0).substring(5));
+        int to = Integer.parseInt(vmHosts.get(1 % vmHosts.size()).substring(5));
+        var vm = c.topology().vms().stream().filter(v -> v.vm().hostId() == from).findFirst().orElseThrow().vm();
+        var plan = dev.andromeda.testbed.tb.demo.TrafficPlan.draw(c.topology());
+        long toVm = 0;
+        for (int i = 0; i < plan.intervals(); i++) {
+            toVm += plan.interval(i).stream().filter(p -> p.flow().dst().vm().id() == vm.id()).count();
+        }
+        String oldHost = "host-" + from;
+        long hairpinnedBefore = c.metrics(oldHost).getOrDefault("andromeda_host_hairpinned_total", 0L);
+        long t0 = System.nanoTime();
+        ClusterRun.await("ZooKeeper to store the move", Duration.ofSeconds(30), () -> {
+            try {
+                return c.migrate(vm.id(), to);
+            } catch (Exception e) {
+                return false;
+            }
+        });
+        long stored = c.storedVersion();
+        List<ClusterRun.Round> during = new ArrayList<>();
+        long deadline = System.nanoTime() + CONVERGE.toNanos();
+        do {
+            ClusterRun.Round r = c.startTraffic(vm.id());
+            during.add(r);
+            ClusterRun.await("round " + r.round() + " to be sent", TRAFFIC, () -> c.sentAll(r));
+        } while (!c.converged() && System.nanoTime() < deadline && during.size() < 200);
+        double converged = c.converged() ? (System.nanoTime() - t0) / 1e9 : -1;
+        ClusterRun.Score s = null;
+        for (ClusterRun.Round r : during) {
+            ClusterRun.Score one = c.awaitTraffic(r, TRAFFIC);
+            s = s == null ? one : s.plus(one);
+        }
+        long hairpinned = c.metrics(oldHost).getOrDefault("andromeda_host_hairpinned_total", 0L) - hairpinnedBefore;
+        ClusterRun.Score after = c.traffic(TRAFFIC);
+        return result("migrate-vm", -1, converged, s.plus(after), "VM " + vm.id() + " moved host-" + from
+                + " -> host-" + to + " (desired state v" + stored + "); " + during.size() + " rounds while the hosts "
+                + "were reprogrammed (" + toVm + " packets a round to it; " + hairpinned + " hairpinned by " + oldHost
+                + "), then one with it sending from host-" + to);
     }
 
     // ------------------------------------------------------------------------------ measurements

@@ -279,8 +279,11 @@ public final class HostCommand implements Callable<Integer> {
                             if (client == null) {
                                 followMaster(topo);
                             }
-                        } catch (Exception e) {
+                        } catch (org.apache.zookeeper.KeeperException e) {
                             // ZooKeeper went away between the check and the read: next round.
+                        } catch (Exception e) {
+                            // Anything else is ours (a state this host cannot take): said, never swallowed.
+                            log.say("ERROR applying desired state: " + e);
                         }
                     }
                 }
@@ -369,8 +372,10 @@ public final class HostCommand implements Callable<Integer> {
                     nics.put(v.vm().id(), host.addVm(new VmPort(v.port(), v.vm().vni(), v.vm().ipv4(), v.vm().mac())));
                 } else if (!here && nics.containsKey(v.vm().id())) {
                     // Migrated away: hairpin its packets to the new host until every host is reprogrammed.
-                    nics.remove(v.vm().id());
-                    host.migrateOut(v.port(), DemoTopology.hostIp(v.vm().hostId()), DemoTopology.hostMac(v.vm().hostId()));
+                    // The port it has here: the new state gives it another one on its new host.
+                    VirtioNic gone = nics.remove(v.vm().id());
+                    host.migrateOut(gone.port().port(), DemoTopology.hostIp(v.vm().hostId()),
+                            DemoTopology.hostMac(v.vm().hostId()));
                     log.say("VM " + v.vm().id() + " moved to host-" + v.vm().hostId() + ": hairpinning its packets there");
                 }
             }
@@ -433,6 +438,7 @@ public final class HostCommand implements Callable<Integer> {
                 var c = h.counters();
                 m.counter("andromeda_host_from_vms_total", "", c.fromVms());
                 m.counter("andromeda_host_to_wire_total", "", c.toWire());
+                m.counter("andromeda_host_hairpinned_total", "", c.hairpinned());
                 for (Drop d : Drop.values()) {
                     long n = c.drops(d);
                     if (n > 0) {
@@ -463,7 +469,8 @@ public final class HostCommand implements Callable<Integer> {
                             return new HttpEndpoint.Reply(503, "not started\n");
                         }
                         return HttpEndpoint.Reply.ok(t.schedule(Integer.parseInt(q.param("round", "0")),
-                                Integer.parseInt(q.param("interval", "-1"))) + "\n");
+                                Integer.parseInt(q.param("interval", "-1")),
+                                Integer.parseInt(q.param("except", "-1"))) + "\n");
                     },
                     "/received", q -> {
                         Traffic t = traffic;

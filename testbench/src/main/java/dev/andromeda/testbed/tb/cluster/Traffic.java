@@ -26,7 +26,8 @@ final class Traffic {
     /** Frames handed to the VMs' NICs per millisecond: loopback UDP drops bursts in the kernel. */
     static final int PER_MS = 24;
 
-    private record Request(int round, int interval) {
+    /** One round to send: all intervals or one, leaving out VM {@code exceptVm}'s own packets (-1: none). */
+    private record Request(int round, int interval, int exceptVm) {
     }
 
     /** What one round delivered here. */
@@ -74,7 +75,7 @@ final class Traffic {
     }
 
     /** Queues round {@code round}'s packets from this host's VMs (one interval, or all when -1); returns how many. */
-    String schedule(int round, int interval) {
+    String schedule(int round, int interval, int exceptVm) {
         if (round < 0 || round > 200) {
             throw new IllegalArgumentException("round must be 0..200");
         }
@@ -82,11 +83,12 @@ final class Traffic {
         DemoTopology t = topology;
         for (int i = 0; i < t.scenario().control().intervals(); i++) {
             if (interval < 0 || interval == i) {
-                n += plan.interval(i).stream().filter(p -> p.flow().src().vm().hostId() == hostId).count();
+                n += plan.interval(i).stream().filter(p -> p.flow().src().vm().hostId() == hostId
+                        && p.flow().src().vm().id() != exceptVm).count();
             }
         }
         rounds.computeIfAbsent(round, r -> new Tally());
-        requests.add(new Request(round, interval));
+        requests.add(new Request(round, interval, exceptVm));
         return Long.toString(n);
     }
 
@@ -97,7 +99,7 @@ final class Traffic {
             for (int i = 0; i < topology.scenario().control().intervals(); i++) {
                 if (r.interval() < 0 || r.interval() == i) {
                     for (TrafficPlan.Packet p : plan.interval(i)) {
-                        if (p.flow().src().vm().hostId() == hostId) {
+                        if (p.flow().src().vm().hostId() == hostId && p.flow().src().vm().id() != r.exceptVm()) {
                             pending.add(new TrafficPlan.Packet(r.round() * ROUND + p.id(), p.flow(), p.frameBytes(),
                                     p.interval()));
                         }

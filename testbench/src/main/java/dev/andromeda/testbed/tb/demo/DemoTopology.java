@@ -71,7 +71,12 @@ public final class DemoTopology {
                     }
                     Vm vm = new Vm(id, net.vni(), ip,
                             0x02_00_00_00_00_00L | (long) (n + 1) << 24 | (ordinal + 1), onHost);
-                    b.vm(vm, rules);
+                    // Ports never change when another VM moves (a running host keeps its NICs):
+                    // at home a VM has the port it would have with no move at all; a VM moved in
+                    // has one above every home port, its own, whatever else moved.
+                    int homePort = n * s.vmsPerHost() + k;
+                    int movedPort = s.networks().size() * s.vmsPerHost() + n * s.hosts() * s.vmsPerHost() + ordinal;
+                    b.vm(vm, rules, onHost == h + 1 ? homePort : movedPort);
                     all.add(vm);
                     of.add(net);
                 }
