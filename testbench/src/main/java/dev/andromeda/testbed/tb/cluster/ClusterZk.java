@@ -25,6 +25,12 @@ import java.util.function.Consumer;
 public final class ClusterZk {
     public static final String DESIRED = "/andromeda/desired";
     public static final String HOSTS = "/andromeda/hosts";
+    /**
+     * The VMs each host has plugged in ("ID ID ..." under {@code /andromeda/plugged/host-N}, for as
+     * long as its session lives). A live migration waits on it: the source hands a VM over, and
+     * the controllers program the move, only once the destination lists it.
+     */
+    public static final String PLUGGED = "/andromeda/plugged";
 
     private ClusterZk() {
     }
@@ -124,6 +130,39 @@ public final class ClusterZk {
             }
         }
         throw new IllegalStateException("cannot register " + path);
+    }
+
+    /** Publishes the VMs {@code host} has plugged in, when they differ from what is published. */
+    public static void publishPlugged(CuratorFramework zk, String host, java.util.Collection<Integer> vms)
+            throws Exception {
+        String path = PLUGGED + "/" + host;
+        byte[] data = String.join(" ", new java.util.TreeSet<>(vms).stream().map(String::valueOf).toList())
+                .getBytes(StandardCharsets.UTF_8);
+        try {
+            if (!java.util.Arrays.equals(zk.getData().forPath(path), data)) {
+                zk.setData().forPath(path, data);
+            }
+        } catch (KeeperException.NoNodeException none) { // first time, or our earlier session expired
+            try {
+                zk.create().creatingParentsIfNeeded().withMode(CreateMode.EPHEMERAL).forPath(path, data);
+            } catch (KeeperException.NodeExistsException raced) {
+                zk.setData().forPath(path, data);
+            }
+        }
+    }
+
+    /** The VMs {@code host} has published as plugged in; empty when it published nothing. */
+    public static java.util.Set<Integer> plugged(CuratorFramework zk, String host) throws Exception {
+        try {
+            String text = new String(zk.getData().forPath(PLUGGED + "/" + host), StandardCharsets.UTF_8).strip();
+            java.util.Set<Integer> s = new java.util.TreeSet<>();
+            for (String f : text.isEmpty() ? new String[0] : text.split(" +")) {
+                s.add(Integer.parseInt(f));
+            }
+            return s;
+        } catch (KeeperException.NoNodeException none) {
+            return java.util.Set.of();
+        }
     }
 
     /** Every registered host, by name. */

@@ -29,9 +29,11 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
@@ -236,6 +238,7 @@ public final class HostCommand implements Callable<Integer> {
             int seenNode = stored != null ? stored.nodeVersion() : -2;
             long nextUsage = System.nanoTime();
             long nextPeers = 0;
+            long nextMoveCheck = 0;
             BackoffIdleStrategy idle = new BackoffIdleStrategy(50, 10, 1_000, 200_000);
             boolean zkUp = true;
             long nextZk = 0;
@@ -272,9 +275,14 @@ public final class HostCommand implements Callable<Integer> {
                                 CachedState.write(dataDir, d);
                                 replug(d.topology());
                             }
+                            if (movesPending && now >= nextMoveCheck) {
+                                nextMoveCheck = now + 50_000_000L;
+                                replug(placed);
+                            }
                             if (now >= nextPeers) {
                                 nextPeers = now + 500_000_000L;
                                 refreshPeers();
+                                ClusterZk.publishPlugged(zkClient, name, nics.keySet()); // again after a lost session
                             }
                             if (client == null) {
                                 followMaster(topo);
@@ -364,20 +372,43 @@ public final class HostCommand implements Callable<Integer> {
                     + m.epoch() + ")");
         }
 
-        /** Plugs in the VMs the state places here, unplugs those moved away. Dataplane thread. */
-        private void replug(DemoTopology topo) {
+        /** The topology last replugged against, and whether a VM of it still waits to leave. */
+        private DemoTopology placed;
+        private boolean movesPending;
+        private final Set<Integer> waitingSaid = new HashSet<>();
+
+        /**
+         * Plugs in the VMs the state places here, and hands over those moved away -- each only once
+         * its new host has it plugged in (published in ZooKeeper): until then it stays here and
+         * its packets are delivered here, so none reaches a host without the VM. Handed over, its
+         * packets are hairpinned to the new host until every sender is reprogrammed. Dataplane thread.
+         */
+        private void replug(DemoTopology topo) throws Exception {
+            placed = topo;
+            movesPending = false;
             for (DemoTopology.DemoVm v : topo.vms()) {
                 boolean here = v.vm().hostId() == id;
                 if (here && !nics.containsKey(v.vm().id())) {
                     nics.put(v.vm().id(), host.addVm(new VmPort(v.port(), v.vm().vni(), v.vm().ipv4(), v.vm().mac())));
                 } else if (!here && nics.containsKey(v.vm().id())) {
-                    // Migrated away: hairpin its packets to the new host until every host is reprogrammed.
+                    String to = "host-" + v.vm().hostId();
+                    if (zkClient == null || !ClusterZk.plugged(zkClient, to).contains(v.vm().id())) {
+                        movesPending = true;
+                        if (waitingSaid.add(v.vm().id())) {
+                            log.say("VM " + v.vm().id() + " moves to " + to + ": kept here until " + to + " has it");
+                        }
+                        continue;
+                    }
+                    waitingSaid.remove(v.vm().id());
                     // The port it has here: the new state gives it another one on its new host.
                     VirtioNic gone = nics.remove(v.vm().id());
                     host.migrateOut(gone.port().port(), DemoTopology.hostIp(v.vm().hostId()),
                             DemoTopology.hostMac(v.vm().hostId()));
-                    log.say("VM " + v.vm().id() + " moved to host-" + v.vm().hostId() + ": hairpinning its packets there");
+                    log.say("VM " + v.vm().id() + " moved to " + to + ": hairpinning its packets there");
                 }
+            }
+            if (zkClient != null) {
+                ClusterZk.publishPlugged(zkClient, name, nics.keySet());
             }
             if (traffic != null) {
                 traffic.topology(topo);

@@ -15,6 +15,7 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
@@ -153,7 +154,8 @@ public final class VmcCommand implements Callable<Integer> {
                         if (s == null) {
                             log.say("no desired state yet (tb netctl apply STATE.yaml)");
                         } else {
-                            take(s.state());
+                            pending = s.state();
+                            pendingSince = System.nanoTime();
                             intervalSeconds = s.state().scenario().control().intervalSeconds();
                             if (nextInterval == Long.MAX_VALUE) {
                                 nextInterval = System.nanoTime() + (long) (intervalSeconds * 1e9);
@@ -165,6 +167,18 @@ public final class VmcCommand implements Callable<Integer> {
                 } catch (Exception zkDown) {
                     // ZooKeeper unreachable: Curator reconnects; the elections say what that means for us.
                 }
+                try {
+                    if (pending != null && movesReady(pending)) {
+                        DesiredState d = pending;
+                        pending = null;
+                        take(d);
+                    }
+                } catch (IllegalArgumentException bad) {
+                    pending = null;
+                    log.say("desired state refused: " + bad.getMessage());
+                } catch (Exception zkDown) {
+                    // asked again on the next round
+                }
                 if (System.nanoTime() >= nextInterval) {
                     endIntervals();
                     nextInterval = System.nanoTime() + (long) (intervalSeconds * 1e9);
@@ -172,6 +186,43 @@ public final class VmcCommand implements Callable<Integer> {
                 watchTransitions();
                 stop.await(100, java.util.concurrent.TimeUnit.MILLISECONDS);
             }
+        }
+
+        /** A desired state read but not yet taken: it moves a VM its destination has not plugged in yet. */
+        private DesiredState pending;
+        private long pendingSince;
+        /** The desired state last taken, to tell which VMs a new one moves. */
+        private DesiredState held;
+        private static final long PLUG_WAIT_NS = 10_000_000_000L;
+
+        /**
+         * Whether every VM the state moves is plugged in at its new host (published in ZooKeeper):
+         * programming senders to send to a host that does not have the VM yet would lose their
+         * packets there. After {@link #PLUG_WAIT_NS} the move is programmed anyway, and said.
+         */
+        private boolean movesReady(DesiredState d) throws Exception {
+            if (held == null) {
+                return true;
+            }
+            Map<Integer, Integer> before = new java.util.HashMap<>();
+            held.topology().vms().forEach(v -> before.put(v.vm().id(), v.vm().hostId()));
+            List<String> missing = new ArrayList<>();
+            for (var v : d.topology().vms()) {
+                Integer was = before.get(v.vm().id());
+                if (was != null && was != v.vm().hostId()
+                        && !ClusterZk.plugged(client, "host-" + v.vm().hostId()).contains(v.vm().id())) {
+                    missing.add("VM " + v.vm().id() + " on host-" + v.vm().hostId());
+                }
+            }
+            if (missing.isEmpty()) {
+                return true;
+            }
+            if (System.nanoTime() - pendingSince > PLUG_WAIT_NS) {
+                log.say("desired state v" + d.version() + ": not plugged in after " + PLUG_WAIT_NS / 1_000_000_000L
+                        + " s: " + String.join(", ", missing) + "; programming the move anyway");
+                return true;
+            }
+            return false;
         }
 
         private void take(DesiredState d) throws java.io.IOException {
@@ -200,6 +251,7 @@ public final class VmcCommand implements Callable<Integer> {
                 taken |= n.setState(state);
             }
             if (taken) {
+                held = d;
                 stateVersion = d.version();
                 log.say("desired state v" + d.version() + " taken (" + state.vms().size() + " VMs, "
                         + state.hosts().size() + " hosts" + (d.moves().isEmpty() ? "" : ", " + d.moves().size() + " moved")
