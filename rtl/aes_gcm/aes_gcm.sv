@@ -9,7 +9,8 @@
 //   seal: ciphertext beats stream out on m_text as they are produced; the
 //         result (ok = 1, tag) follows the last ciphertext beat taken.
 //   open: the plaintext is held in a buffer until the tag is checked; the
-//         result (ok, computed tag) leaves first and, only when ok, the
+//         result (ok; its tag fields zero, passed or failed -- the computed
+//         tag never leaves the block on open) leaves first and, only when ok, the
 //         plaintext beats follow once the result is taken. A failed tag drops
 //         the buffered plaintext: no m_text beats at all for that command.
 //         The plaintext drains while the next command already runs.
@@ -470,7 +471,9 @@ module aes_gcm #(
                 if (final_ready) begin
                     state_reg <= S_RES;
                     res_ok_reg <= !open_reg || tag == tag_in_reg;
-                    res_tag_reg <= tag;
+                    // An open's result says pass or fail only: a tag computed over a forged
+                    // packet, if it left the block, would be the tag that makes it pass.
+                    res_tag_reg <= open_reg ? 128'd0 : tag;
                 end
             end
             S_RES: begin

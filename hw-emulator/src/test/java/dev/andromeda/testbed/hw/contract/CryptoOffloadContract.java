@@ -75,6 +75,10 @@ public abstract class CryptoOffloadContract {
         }
     }
 
+    /** Host memory and descriptor ring as the stage left them after the last {@link #run}. */
+    private byte[] memoryAfter;
+    private byte[] ringAfter;
+
     private void run(List<Op> ops, OffloadOptions options) {
         run(ops, options, 0);
     }
@@ -105,6 +109,8 @@ public abstract class CryptoOffloadContract {
                 at = tag[i] + CryptoBatch.TAG_BYTES;
             }
             stage.process(batch);
+            memoryAfter = memory.toArray(ValueLayout.JAVA_BYTE);
+            ringAfter = batch.ring().toArray(ValueLayout.JAVA_BYTE);
             for (int i = 0; i < ops.size(); i++) {
                 Op o = ops.get(i);
                 o.status = batch.status(i);
@@ -218,5 +224,64 @@ public abstract class CryptoOffloadContract {
             assertThat(o.status).as("op %d %s", i, o).isEqualTo(CryptoBatch.STATUS_AUTH_FAILED);
             assertThat(o.outText).as("op %d: the ciphertext stays, no plaintext released", i).isEqualTo(o.text);
         }
+    }
+
+    /**
+     * A failed open must say only "failed": were the tag the block computed over the forged input
+     * to reach the host, one forged packet would reveal the tag that makes it pass (a tag oracle).
+     * The tag each open would have needed comes from the JDK, sealing the plaintext that the
+     * forged ciphertext decrypts to under the forged AAD (CTR's keystream does not depend on the
+     * text); no 8 bytes of it may appear anywhere in host memory or the descriptor ring.
+     */
+    @Test
+    void aFailedOpenLeavesNoByteOfTheTagItComputedInHostMemory() throws Exception {
+        long seed = 1616;
+        Random r = new Random(seed);
+        List<Op> ops = new ArrayList<>();
+        List<byte[]> needed = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            byte[] key = bytes(r, i % 2 == 0 ? 16 : 32);
+            byte[] iv = bytes(r, 12);
+            byte[] aad = bytes(r, 1 + r.nextInt(40));
+            byte[] pt = bytes(r, 1 + r.nextInt(300));
+            byte[] sealed = jdk(true, key, iv, aad, pt);
+            byte[] ct = Arrays.copyOf(sealed, pt.length);
+            byte[] tag = Arrays.copyOfRange(sealed, pt.length, sealed.length);
+            switch (i % 3) {
+                case 0 -> r.nextBytes(tag); // a guess: shares no 8 bytes with the real tag but by chance
+                case 1 -> aad[r.nextInt(aad.length)] ^= (byte) (1 << r.nextInt(8));
+                default -> ct[r.nextInt(ct.length)] ^= (byte) (1 << r.nextInt(8));
+            }
+            byte[] forgedPt = pt.clone();
+            for (int b = 0; b < pt.length; b++) {
+                forgedPt[b] ^= (byte) (sealed[b] ^ ct[b]);
+            }
+            byte[] resealed = jdk(true, key, iv, aad, forgedPt);
+            needed.add(Arrays.copyOfRange(resealed, pt.length, resealed.length));
+            ops.add(new Op(true, key, iv, aad, ct, tag));
+        }
+        run(ops, OffloadOptions.defaults().withTraffic(seed, 0.1, 0.1));
+        for (int i = 0; i < ops.size(); i++) {
+            Op o = ops.get(i);
+            String what = implementation() + " seed " + seed + " op " + i + " " + o;
+            assertThat(o.status).as(what).isEqualTo(CryptoBatch.STATUS_AUTH_FAILED);
+            assertThat(o.outTag).as(what + ": the forged tag stays as it was").isEqualTo(o.tag);
+            for (int w = 0; w + 8 <= 16; w++) {
+                byte[] window = Arrays.copyOfRange(needed.get(i), w, w + 8);
+                assertThat(indexOf(memoryAfter, window)).as(what + ": bytes %d..%d of the needed tag in host memory", w,
+                        w + 7).isEqualTo(-1);
+                assertThat(indexOf(ringAfter, window)).as(what + ": bytes %d..%d of the needed tag in the ring", w,
+                        w + 7).isEqualTo(-1);
+            }
+        }
+    }
+
+    private static int indexOf(byte[] hay, byte[] needle) {
+        for (int i = 0; i + needle.length <= hay.length; i++) {
+            if (Arrays.equals(hay, i, i + needle.length, needle, 0, needle.length)) {
+                return i;
+            }
+        }
+        return -1;
     }
 }

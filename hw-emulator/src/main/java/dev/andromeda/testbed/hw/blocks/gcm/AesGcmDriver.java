@@ -1,6 +1,7 @@
 package dev.andromeda.testbed.hw.blocks.gcm;
 
 import dev.andromeda.testbed.hw.HardwareModel;
+import dev.andromeda.testbed.hw.driver.BusAgent;
 import dev.andromeda.testbed.hw.driver.Channel;
 import dev.andromeda.testbed.hw.driver.StreamProtocolChecker;
 import dev.andromeda.testbed.hw.driver.Testbench;
@@ -99,6 +100,15 @@ public final class AesGcmDriver {
      * @param backpressure    chance a sink holds ready low in a cycle
      */
     public Result run(Job[] jobs, long seed, double idleProbability, double backpressure) {
+        return run(jobs, seed, idleProbability, backpressure, new BusAgent[0]);
+    }
+
+    /**
+     * As {@link #run(Job[], long, double, double)}, with {@code observers} attached to the model
+     * too: each sees the block's ports on every cycle (a test's own checks, e.g. that no output
+     * ever carries a secret).
+     */
+    public Result run(Job[] jobs, long seed, double idleProbability, double backpressure, BusAgent... observers) {
         final int n = jobs.length;
         long totalBeats = 0;
         for (Job j : jobs) {
@@ -224,6 +234,9 @@ public final class AesGcmDriver {
                 .add(new StreamProtocolChecker(model, tagIn))
                 .add(StreamProtocolChecker.axiStream(model, textOut))
                 .add(new StreamProtocolChecker(model, res));
+        for (BusAgent o : observers) {
+            tb.add(o);
+        }
         // Generous: random stalls aside, the block needs well under 2 cycles a beat plus ~40 per job.
         long limit = 20_000 + 64 * totalBeats + 200L * n;
         long cycles = tb.runUntil(() -> {

@@ -453,8 +453,9 @@ public final class AesGcmModule extends Module {
                 if (finalReady) {
                     state.next(S_RES);
                     resOk.next(!open.isHigh() || (tagLo == tagInLo.get() && tagHi == tagInHi.get()));
-                    resTagLo.next(tagLo);
-                    resTagHi.next(tagHi);
+                    // An open's result says pass or fail only (no tag oracle), as the RTL.
+                    resTagLo.next(open.isHigh() ? 0 : tagLo);
+                    resTagHi.next(open.isHigh() ? 0 : tagHi);
                 }
             }
             case S_RES -> {

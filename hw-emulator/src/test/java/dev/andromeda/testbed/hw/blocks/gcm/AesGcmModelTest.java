@@ -87,26 +87,10 @@ class AesGcmModelTest {
             default -> {
             }
         }
-        // The computed tag is over what the block was given.
-        byte[] computed = jdkTag(j.key(), j.iv(), aad, ct);
+        // An open's result carries no tag, passed or failed: the tag computed over a forged input
+        // is the one that would make it pass (GcmTagOracleContract checks every output for it).
         return new Case(new AesGcmDriver.Job(true, j.key(), j.iv(), aad, ct, tag),
-                tamper == 0 ? j.text() : null, computed, tamper == 0);
-    }
-
-    /** GHASH-based tag over (aad, ciphertext): decrypt with CTR to get the plaintext, then seal it again. */
-    static byte[] jdkTag(byte[] key, byte[] iv, byte[] aad, byte[] ct) {
-        try {
-            byte[] j0 = new byte[16];
-            System.arraycopy(iv, 0, j0, 0, 12);
-            j0[15] = 2;
-            Cipher ctr = Cipher.getInstance("AES/CTR/NoPadding");
-            ctr.init(Cipher.DECRYPT_MODE, new SecretKeySpec(key, "AES"), new javax.crypto.spec.IvParameterSpec(j0));
-            byte[] pt = ctr.doFinal(ct);
-            byte[] sealed = jdkSeal(key, iv, aad, pt);
-            return Arrays.copyOfRange(sealed, ct.length, sealed.length);
-        } catch (java.security.GeneralSecurityException e) {
-            throw new AssertionError(e);
-        }
+                tamper == 0 ? j.text() : null, new byte[16], tamper == 0);
     }
 
     static AesGcmDriver.Result runAndCheck(List<Case> cases, long seed, double idle, double bp) {
@@ -172,7 +156,7 @@ class AesGcmModelTest {
         byte[] t = hex(tag);
         List<Case> cases = List.of(
                 new Case(new AesGcmDriver.Job(false, k, n, a, p, null), c, t, true),
-                new Case(new AesGcmDriver.Job(true, k, n, a, c, t), p, t, true));
+                new Case(new AesGcmDriver.Job(true, k, n, a, c, t), p, new byte[16], true));
         runAndCheck(cases, tc, 0, 0);
     }
 
@@ -221,7 +205,8 @@ class AesGcmModelTest {
         for (int i = 0; i < opens.length; i++) {
             assertThat(opened.ok()[i]).as("seed %d job %d", seed, i).isTrue();
             assertThat(opened.text()[i]).as("seed %d job %d", seed, i).isEqualTo(seals.get(i).text());
-            assertThat(opened.tag()[i]).as("seed %d job %d", seed, i).isEqualTo(sealed.tag()[i]);
+            assertThat(opened.tag()[i]).as("seed %d job %d: an open's result carries no tag", seed, i)
+                    .isEqualTo(new byte[16]);
         }
     }
 
