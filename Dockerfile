@@ -14,7 +14,7 @@ FROM eclipse-temurin:25-jdk AS build
 # Verilator, g++ (pulls gcc) and make build the Verilated models and the JNI shim;
 # fontconfig and a font let XChart render report charts headless in the tests.
 RUN apt-get update \
- && apt-get install -y --no-install-recommends verilator g++ make tshark fontconfig fonts-dejavu-core \
+ && apt-get install -y --no-install-recommends verilator g++ make iverilog yosys tshark fontconfig fonts-dejavu-core \
  && rm -rf /var/lib/apt/lists/*
 
 # CI=true: an RTL test that cannot load its model fails the build instead of skipping.
