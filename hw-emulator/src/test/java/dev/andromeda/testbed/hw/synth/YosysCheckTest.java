@@ -1,0 +1,86 @@
+package dev.andromeda.testbed.hw.synth;
+
+import dev.andromeda.testbed.hw.HardwareBackends;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * Every block of {@code rtl/} read and checked by yosys ({@link YosysCheck}): no multiple
+ * drivers, no combinational loop, no latch; its cells and logic depth printed. Under
+ * {@code CI=true} (./tb test) a missing yosys fails the test.
+ */
+class YosysCheckTest {
+    private static final Path RTL = Path.of("..", "rtl").toAbsolutePath().normalize();
+
+    @BeforeEach
+    void requireYosys() {
+        String cause = YosysCheck.unavailabilityCause();
+        if (cause != null && HardwareBackends.rtlRequired()) {
+            fail("yosys is required here (CI=true or tb.rtl.required): " + cause);
+        }
+        assumeTrue(cause == null, () -> "yosys unavailable: " + cause);
+    }
+
+    private static List<Path> sources(String block) throws Exception {
+        try (Stream<Path> s = Files.list(RTL.resolve(block))) {
+            return s.filter(p -> p.toString().endsWith(".sv") || p.toString().endsWith(".v")).sorted().toList();
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"dma_copy", "csum_offload", "aes_gcm"})
+    void readsWithNoLatchNoLoopAndNoSecondDriver(String block, @TempDir Path work) throws Exception {
+        YosysCheck.Outcome o = YosysCheck.run(block, sources(block), work);
+        assertThat(o.passed()).as("yosys on %s:\n%s", block, tail(o.log())).isTrue();
+        assertThat(o.cells()).as("%s cells", block).isPositive();
+        assertThat(o.depth()).as("%s logic depth", block).isPositive();
+        System.out.printf("yosys %s: %d generic cells, logic depth %d (techmap, no ABC)%n", block, o.cells(),
+                o.depth());
+    }
+
+    /** The check can fail: a latch (an always_comb that does not assign on every path) is refused. */
+    @Test
+    void refusesALatch(@TempDir Path work) throws Exception {
+        Path v = work.resolve("latchy.sv");
+        Files.writeString(v, """
+                module latchy(input logic clk, input logic en, input logic [7:0] d, output logic [7:0] q);
+                    always_comb begin
+                        if (en) q = d;
+                    end
+                endmodule
+                """);
+        YosysCheck.Outcome o = YosysCheck.run("latchy", List.of(v), work);
+        assertThat(o.passed()).as(o.log()).isFalse();
+    }
+
+    /** ... and two drivers on one net are refused. */
+    @Test
+    void refusesTwoDrivers(@TempDir Path work) throws Exception {
+        Path v = work.resolve("twice.sv");
+        Files.writeString(v, """
+                module twice(input logic a, input logic b, output logic q);
+                    assign q = a;
+                    assign q = b;
+                endmodule
+                """);
+        YosysCheck.Outcome o = YosysCheck.run("twice", List.of(v), work);
+        assertThat(o.passed()).as(o.log()).isFalse();
+    }
+
+    private static String tail(String log) {
+        List<String> lines = log.lines().toList();
+        return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
+    }
+}
