@@ -52,7 +52,8 @@ public final class Demo {
             throws IOException, InterruptedException {
         DemoTopology topology = new DemoTopology(scenario);
         TrafficPlan plan = TrafficPlan.draw(topology);
-        OffloadOptions options = new OffloadOptions(scenario.seed(), 0, 0, null, scenario.clockMHz());
+        OffloadOptions options = new OffloadOptions(scenario.seed(), 0, 0, null,
+                scenario.clockMHz() > 0 ? scenario.clockMHz() : OffloadOptions.defaults().clockMHz()); // costs: Scenario.clockMHz(stage)
         List<RunResult> runs = new ArrayList<>();
         clearPreviousRuns(workDir);
         try (EmbeddedZooKeeper zk = EmbeddedZooKeeper.start(workDir.resolve("zookeeper"))) {

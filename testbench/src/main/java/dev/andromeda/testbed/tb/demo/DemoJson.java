@@ -28,7 +28,10 @@ public final class DemoJson {
         root.put("flows", r.flows());
         root.put("packets", r.packets());
         root.put("frameBytes", r.frameBytes());
-        root.put("clockMHz", r.scenario().clockMHz());
+        ObjectNode clocks = root.putObject("clockMHz");
+        for (dev.andromeda.testbed.fastpath.offload.Stage s : dev.andromeda.testbed.fastpath.offload.Stage.values()) {
+            clocks.put(s.label(), r.scenario().clockMHz(s));
+        }
         root.put("clean", r.clean());
         ArrayNode runs = root.putArray("runs");
         for (RunResult x : r.runs()) {

@@ -106,7 +106,7 @@ public final class DemoRunner {
             long cpu = dataplaneCpu(net) - cpu0;
             long coprocessorCpu = net.coprocessors.stream().mapToLong(HostCoprocessors::cpuNs).sum();
             return new Outcome(new RunResult(mix.toString(), null, board.verdict(),
-                    StageCost.of(net.hosts.values(), options.clockMHz(), coprocessorCpu), intervals, offloadLog,
+                    StageCost.of(net.hosts.values(), topology.scenario(), coprocessorCpu), intervals, offloadLog,
                     drops(net),
                     net.vmc.programVersion(), System.nanoTime() - t0, cpu, coprocessorCpu), board.deliveredFrames());
         }

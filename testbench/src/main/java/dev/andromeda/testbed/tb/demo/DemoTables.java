@@ -53,10 +53,10 @@ public final class DemoTables {
                 x.verdict().examples().forEach(e -> b.append("  ").append(e).append('\n'));
             }
         }
-        b.append(String.format(Locale.ROOT, "%nStage costs per packet through the stage, all hosts, both directions"
-                + " (hw ns modelled at %.0f MHz; sim = simulator wall time, not CPU;%n"
-                + "crypto=sw runs on the hosts' coprocessor threads, whose CPU is counted in its row)%n",
-                r.scenario().clockMHz()));
+        b.append(String.format(Locale.ROOT, "%nStage costs per packet through the stage, all hosts, both directions;"
+                + "%nhw ns modelled at %s;%nsim = simulator wall time, not CPU;"
+                + " crypto=sw runs on the hosts' coprocessor threads, whose CPU is counted in its row%n",
+                r.scenario().clocksText()));
         TextTable c = new TextTable("mix", "stage", "impl", "packets", "CPU ns/pkt", "hw cycles/pkt", "hw ns/pkt",
                 "sim ms");
         for (RunResult x : r.runs()) {

@@ -14,7 +14,7 @@ import java.util.Set;
  * "rx-checksum", the copy stage egress "copy" and ingress "deliver", the crypto
  * stage the "psp" stages of egress, ingress and forwarding. CPU time is the
  * dataplane thread's (for hardware: descriptors and completions), the
- * simulator's wall time is kept apart, hardware time is modelled at the clock.
+ * simulator's wall time is kept apart, hardware time is modelled at the block's clock.
  */
 public record StageCost(String stage, String impl, long packets, long cpuNs, long hwCycles, double hwNs,
                         long simNs) {
@@ -44,7 +44,8 @@ public record StageCost(String stage, String impl, long packets, long cpuNs, lon
      * The three stages' costs over the hosts, under the given implementation of each. While the
      * crypto stage is software its AES-GCM runs on the coprocessors: their CPU is added to it.
      */
-    static List<StageCost> of(Collection<Host> hosts, double clockMHz, long coprocessorCpuNs) {
+    static List<StageCost> of(Collection<Host> hosts, dev.andromeda.testbed.tb.scenario.Scenario scenario,
+                              long coprocessorCpuNs) {
         List<StageCost> out = new ArrayList<>();
         for (Part p : PARTS) {
             long packets = 0;
@@ -71,7 +72,9 @@ public record StageCost(String stage, String impl, long packets, long cpuNs, lon
             if (p.stage().equals("crypto") && "sw".equals(impl)) {
                 cpu += coprocessorCpuNs;
             }
-            out.add(new StageCost(p.stage(), impl, packets, cpu, cycles, cycles * 1000.0 / clockMHz, sim));
+            double mhz = scenario.clockMHz(dev.andromeda.testbed.fastpath.offload.Stage.valueOf(
+                    p.stage().toUpperCase(java.util.Locale.ROOT)));
+            out.add(new StageCost(p.stage(), impl, packets, cpu, cycles, cycles * 1000.0 / mhz, sim));
         }
         return out;
     }

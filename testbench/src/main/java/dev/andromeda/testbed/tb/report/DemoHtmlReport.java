@@ -56,7 +56,7 @@ public final class DemoHtmlReport {
                 + "stage (for hardware: descriptors and completions), all hosts, both directions.</p>");
         h.append(img(stageChart(ran, "CPU ns per packet", StageCost::cpuNsPerPacket)));
         h.append(String.format(Locale.ROOT, "<h2>Modelled hardware time per packet</h2><p>The blocks' cycles at "
-                + "%.0f MHz (zero where the stage ran in software).</p>", r.scenario().clockMHz()));
+                + "%s (zero where the stage ran in software).</p>", r.scenario().clocksText()));
         h.append(img(stageChart(ran, "hardware ns per packet", StageCost::hwNsPerPacket)));
         stageTable(h, ran);
         if (!ran.isEmpty() && !ran.getFirst().intervals().isEmpty()) {

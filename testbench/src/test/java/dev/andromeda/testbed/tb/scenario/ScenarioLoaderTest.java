@@ -1,5 +1,8 @@
 package dev.andromeda.testbed.tb.scenario;
 
+import dev.andromeda.testbed.fastpath.offload.Stage;
+import dev.andromeda.testbed.hw.BlockClocks;
+
 import dev.andromeda.testbed.tb.scenario.Scenario.ControlPlane;
 import dev.andromeda.testbed.tb.scenario.Scenario.Network;
 import dev.andromeda.testbed.tb.scenario.Scenario.Rule;
@@ -50,7 +53,9 @@ class ScenarioLoaderTest {
 
         assertThat(s.name()).isEqualTo("two networks, two hosts and a hoverboard");
         assertThat(s.seed()).isEqualTo(2026);
-        assertThat(s.clockMHz()).isEqualTo(250);
+        assertThat(s.clockMHz()).as("no clock given: each block at its own").isZero();
+        assertThat(s.clockMHz(Stage.COPY)).isEqualTo(BlockClocks.mhz("dma_copy"));
+        assertThat(s.clockMHz(Stage.CRYPTO)).isEqualTo(BlockClocks.mhz("aes_gcm"));
         assertThat(s.hosts()).isEqualTo(2);
         assertThat(s.hoverboards()).isEqualTo(1);
         assertThat(s.vmsPerHost()).isEqualTo(2);
@@ -65,12 +70,20 @@ class ScenarioLoaderTest {
     }
 
     @Test
+    void aClockInTheFileModelsEveryBlockAtIt() {
+        Scenario s = ScenarioLoader.parse("clockMHz: 125\n" + MINIMAL, "clock.yaml");
+        for (Stage st : Stage.values()) {
+            assertThat(s.clockMHz(st)).as(st.block()).isEqualTo(125);
+        }
+    }
+
+    @Test
     void aMinimalFileGetsTheDefaults() {
         Scenario s = ScenarioLoader.parse(MINIMAL, "min.yaml");
 
         assertThat(s.name()).isEqualTo("m");
         assertThat(s.seed()).isEqualTo(2026);
-        assertThat(s.clockMHz()).isEqualTo(250);
+        assertThat(s.clockMHz()).isZero();
         assertThat(s.hosts()).isEqualTo(2);
         assertThat(s.hoverboards()).isEqualTo(1);
         assertThat(s.vmsPerHost()).isEqualTo(2);

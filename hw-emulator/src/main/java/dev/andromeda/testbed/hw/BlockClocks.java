@@ -1,0 +1,44 @@
+package dev.andromeda.testbed.hw;
+
+import java.util.Map;
+
+/**
+ * The clock each block's hardware time is modelled at, from its synthesis: a block's cycles are
+ * worth only what its own logic depth allows, not one clock for all.
+ *
+ * <p>The figures follow one rule, so they move together when a block is pipelined: yosys 0.23's
+ * generic {@code synth} + {@code ltp -noff} depth of each block ({@code rtl/synth.sh}, recorded
+ * in each datasheet), scaled from {@code dma_copy}'s design point -- 14 logic levels closing at
+ * 250 MHz on an UltraScale+-class part (its datasheet) -- at the same delay per level. That is an
+ * estimate, not a timing sign-off; the iCE40 place-and-route figures in the datasheets are the
+ * measured ones for the small part.
+ */
+public final class BlockClocks {
+    /** dma_copy's design point: logic levels at the clock they close at. */
+    static final int REFERENCE_LEVELS = 14;
+    static final double REFERENCE_MHZ = 250;
+
+    /** Logic depth from the last full synthesis of each block (rtl/synth.sh; see each datasheet). */
+    private static final Map<String, Integer> LEVELS = Map.of(
+            "dma_copy", 14,
+            "csum_offload", 73,
+            "aes_gcm", 257);
+
+    private BlockClocks() {
+    }
+
+    /** The block's logic depth from synthesis. */
+    public static int levels(String block) {
+        Integer l = LEVELS.get(block);
+        if (l == null) {
+            throw new IllegalArgumentException("no synthesis figures for block '" + block + "' (known: "
+                    + new java.util.TreeSet<>(LEVELS.keySet()) + ")");
+        }
+        return l;
+    }
+
+    /** The clock the block's hardware time is modelled at, in MHz. */
+    public static double mhz(String block) {
+        return REFERENCE_MHZ * REFERENCE_LEVELS / levels(block);
+    }
+}
