@@ -6,7 +6,18 @@
 // checksum (ones'-complement of the folded sum) written big-endian at
 // packet[insert], packet[insert+1] when insert is enabled -- the virtio-net /
 // Linux CHECKSUM_PARTIAL contract. The checksum also leaves on m_res, one per
-// packet, in order (CHECKSUM_COMPLETE for receive).
+// packet, in order (CHECKSUM_COMPLETE for receive), with a status.
+//
+// A UDP command (s_cmd_csum_udp) turns a computed checksum of 0x0000 into
+// 0xFFFF, because a transmitted zero means "no checksum" (RFC 768); TCP keeps 0.
+//
+// What the engine cannot do it refuses rather than stalls: a packet longer than
+// MAX_PACKET_BYTES, a beat with a tkeep hole (a partial beat before tlast, or a
+// non-contiguous last beat), or a start / insert offset beyond the packet. The
+// packet is drained to its tlast without being buffered, leaves m_axis as one
+// empty beat (tkeep == 0, tlast == 1) so output packets still pair with input
+// packets, and its result carries the error status with csum 0; err_count
+// counts such packets. The next packet is processed normally.
 //
 // The insert offset may lie anywhere in the packet, including before the summed
 // region, so the engine is store-and-forward: a packet leaves only once its last
@@ -49,6 +60,8 @@ module csum_offload #(
     input  wire logic [15:0]             s_cmd_csum_offset,
     input  wire logic                    s_cmd_csum_enable,
     input  wire logic [15:0]             s_cmd_csum_init,
+    // UDP: a computed 0x0000 is sent as 0xFFFF (RFC 768).
+    input  wire logic                    s_cmd_csum_udp,
 
     // Packet in.
     input  wire logic [DATA_WIDTH-1:0]   s_axis_tdata,
@@ -67,7 +80,12 @@ module csum_offload #(
     // Checksum out, one per packet.
     output wire logic                    m_res_valid,
     input  wire logic                    m_res_ready,
-    output wire logic [15:0]             m_res_csum
+    output wire logic [15:0]             m_res_csum,
+    // 0 ok, 1 too long, 2 tkeep hole, 3 offset beyond the packet (see ST_*).
+    output wire logic [1:0]              m_res_status,
+
+    // Packets refused since reset (wraps at 2^32).
+    output wire logic [31:0]             err_count
 );
 
     localparam int KEEP_WIDTH = DATA_WIDTH / 8;
@@ -76,6 +94,12 @@ module csum_offload #(
     localparam int ADDR_WIDTH = $clog2(DEPTH);
     localparam int CMD_ADDR_WIDTH = $clog2(CMD_DEPTH);
     localparam int INFO_ADDR_WIDTH = $clog2(INFO_DEPTH);
+
+    // Result statuses; the first error a packet shows is the one reported.
+    localparam logic [1:0] ST_OK = 2'd0;
+    localparam logic [1:0] ST_TOO_LONG = 2'd1;
+    localparam logic [1:0] ST_BAD_KEEP = 2'd2;
+    localparam logic [1:0] ST_BAD_OFFSET = 2'd3;
 
     initial begin
         if (DATA_WIDTH < 16 || DATA_WIDTH > 512 || (DATA_WIDTH & (DATA_WIDTH - 1)) != 0) begin
@@ -101,22 +125,30 @@ module csum_offload #(
     logic [15:0] cmd_offset_mem [CMD_DEPTH];
     logic        cmd_enable_mem [CMD_DEPTH];
     logic [15:0] cmd_init_mem [CMD_DEPTH];
+    logic        cmd_udp_mem [CMD_DEPTH];
     logic [CMD_ADDR_WIDTH:0] cmd_wr_ptr_reg, cmd_rd_ptr_reg;
 
     // Input side: byte position of the current beat and the running sum.
     logic [15:0] in_pos_reg;
     logic [31:0] in_acc_reg;
+    // Error seen so far in the packet coming in; once set, its beats are
+    // dropped and in_pos_reg stops (so it cannot wrap on a huge packet).
+    logic [1:0]  in_status_reg;
 
     // Packet buffer.
     logic [DATA_WIDTH-1:0] buf_data_mem [DEPTH];
     logic [KEEP_WIDTH-1:0] buf_keep_mem [DEPTH];
     logic                  buf_last_mem [DEPTH];
     logic [ADDR_WIDTH:0]   buf_wr_ptr_reg, buf_rd_ptr_reg;
+    // Where the packet coming in started: a refused packet's beats are
+    // discarded by writing its empty beat here.
+    logic [ADDR_WIDTH:0]   buf_base_ptr_reg;
 
     // Completed packets waiting to leave: checksum and where to insert it.
     logic [15:0] info_csum_mem [INFO_DEPTH];
     logic [15:0] info_offset_mem [INFO_DEPTH];
     logic        info_enable_mem [INFO_DEPTH];
+    logic [1:0]  info_status_mem [INFO_DEPTH];
     logic [INFO_ADDR_WIDTH:0] info_wr_ptr_reg, info_rd_ptr_reg;
 
     // Output side.
@@ -127,6 +159,8 @@ module csum_offload #(
     logic                  out_last_reg;
     logic                  res_valid_reg;
     logic [15:0]           res_csum_reg;
+    logic [1:0]            res_status_reg;
+    logic [31:0]           err_count_reg;
 
     // ---------------------------------------------------------- flags (state only)
     wire cmd_empty = cmd_wr_ptr_reg == cmd_rd_ptr_reg;
@@ -147,6 +181,8 @@ module csum_offload #(
     assign m_axis_tlast = out_last_reg;
     assign m_res_valid = res_valid_reg;
     assign m_res_csum = res_csum_reg;
+    assign m_res_status = res_status_reg;
+    assign err_count = err_count_reg;
 
     // ---------------------------------------------------------- input side
     wire cmd_accept = s_cmd_valid && !cmd_full;
@@ -169,6 +205,48 @@ module csum_offload #(
         end
     end
 
+    // Checks of the beat being accepted. A beat before tlast must be full; a
+    // last beat contiguous from lane 0, and empty only for a 0-byte packet.
+    // Too long: a kept byte at position MAX_PACKET_BYTES or beyond.
+    logic keep_contiguous;
+    logic beat_bad_keep;
+    logic beat_too_long;
+    logic [7:0] keep_count;
+    always_comb begin
+        keep_contiguous = ((s_axis_tkeep + 1'b1) & s_axis_tkeep) == '0;
+        beat_bad_keep = s_axis_tlast ? (!keep_contiguous || (s_axis_tkeep == '0 && in_pos_reg != 16'd0))
+                                     : !(&s_axis_tkeep);
+        beat_too_long = 1'b0;
+        keep_count = 8'd0;
+        for (int l = 0; l < KEEP_WIDTH; l++) begin
+            if (s_axis_tkeep[l] && {1'b0, in_pos_reg} + 17'(l) >= 17'(MAX_PACKET_BYTES)) begin
+                beat_too_long = 1'b1;
+            end
+            keep_count = keep_count + {7'd0, s_axis_tkeep[l]};
+        end
+    end
+
+    // The packet's status with this beat; at tlast also the offsets against its length.
+    logic [1:0]  beat_status;
+    logic [16:0] pkt_length;
+    logic        offsets_bad;
+    logic [1:0]  last_status;
+    always_comb begin
+        if (in_status_reg != ST_OK) begin
+            beat_status = in_status_reg;
+        end else if (beat_bad_keep) begin
+            beat_status = ST_BAD_KEEP;
+        end else if (beat_too_long) begin
+            beat_status = ST_TOO_LONG;
+        end else begin
+            beat_status = ST_OK;
+        end
+        pkt_length = {1'b0, in_pos_reg} + {9'd0, keep_count};
+        offsets_bad = {1'b0, start} > pkt_length
+                   || (cmd_enable_mem[cmd_head] && {1'b0, cmd_offset_mem[cmd_head]} + 17'd2 > pkt_length);
+        last_status = (beat_status == ST_OK && offsets_bad) ? ST_BAD_OFFSET : beat_status;
+    end
+
     // Final checksum of the packet whose last beat is being accepted.
     // Words are paired by lane (even byte position = high byte). When start is
     // odd, the packet's words pair the other way; by RFC 1071's byte-order
@@ -188,6 +266,8 @@ module csum_offload #(
         seeded = {1'b0, aligned} + {1'b0, cmd_init_mem[cmd_head]};
         folded = seeded[15:0] + {15'd0, seeded[16]};
     end
+    // ~folded, except that UDP sends a computed zero (folded == 0xFFFF) as 0xFFFF.
+    wire [15:0] final_csum = (cmd_udp_mem[cmd_head] && folded == 16'hFFFF) ? 16'hFFFF : ~folded;
 
     // ---------------------------------------------------------- output side
     wire head_last = buf_last_mem[buf_head];
@@ -218,26 +298,49 @@ module csum_offload #(
             cmd_offset_mem[cmd_wr_ptr_reg[CMD_ADDR_WIDTH-1:0]] <= s_cmd_csum_offset;
             cmd_enable_mem[cmd_wr_ptr_reg[CMD_ADDR_WIDTH-1:0]] <= s_cmd_csum_enable;
             cmd_init_mem[cmd_wr_ptr_reg[CMD_ADDR_WIDTH-1:0]] <= s_cmd_csum_init;
+            cmd_udp_mem[cmd_wr_ptr_reg[CMD_ADDR_WIDTH-1:0]] <= s_cmd_csum_udp;
             cmd_wr_ptr_reg <= cmd_wr_ptr_reg + 1'b1;
         end
 
-        if (in_accept) begin
-            buf_data_mem[buf_wr_ptr_reg[ADDR_WIDTH-1:0]] <= s_axis_tdata;
-            buf_keep_mem[buf_wr_ptr_reg[ADDR_WIDTH-1:0]] <= s_axis_tkeep;
-            buf_last_mem[buf_wr_ptr_reg[ADDR_WIDTH-1:0]] <= s_axis_tlast;
-            buf_wr_ptr_reg <= buf_wr_ptr_reg + 1'b1;
-            if (s_axis_tlast) begin
-                info_csum_mem[info_wr_ptr_reg[INFO_ADDR_WIDTH-1:0]] <= ~folded;
-                info_offset_mem[info_wr_ptr_reg[INFO_ADDR_WIDTH-1:0]] <= cmd_offset_mem[cmd_head];
-                info_enable_mem[info_wr_ptr_reg[INFO_ADDR_WIDTH-1:0]] <= cmd_enable_mem[cmd_head];
-                info_wr_ptr_reg <= info_wr_ptr_reg + 1'b1;
-                cmd_rd_ptr_reg <= cmd_rd_ptr_reg + 1'b1;
-                in_pos_reg <= 16'd0;
-                in_acc_reg <= 32'd0;
-            end else begin
+        if (in_accept && !s_axis_tlast) begin
+            if (beat_status == ST_OK) begin
+                buf_data_mem[buf_wr_ptr_reg[ADDR_WIDTH-1:0]] <= s_axis_tdata;
+                buf_keep_mem[buf_wr_ptr_reg[ADDR_WIDTH-1:0]] <= s_axis_tkeep;
+                buf_last_mem[buf_wr_ptr_reg[ADDR_WIDTH-1:0]] <= 1'b0;
+                buf_wr_ptr_reg <= buf_wr_ptr_reg + 1'b1;
                 in_pos_reg <= in_pos_reg + 16'(KEEP_WIDTH);
                 in_acc_reg <= in_acc_reg + beat_sum;
             end
+            in_status_reg <= beat_status;
+        end
+
+        if (in_accept && s_axis_tlast) begin
+            if (last_status == ST_OK) begin
+                buf_data_mem[buf_wr_ptr_reg[ADDR_WIDTH-1:0]] <= s_axis_tdata;
+                buf_keep_mem[buf_wr_ptr_reg[ADDR_WIDTH-1:0]] <= s_axis_tkeep;
+                buf_last_mem[buf_wr_ptr_reg[ADDR_WIDTH-1:0]] <= 1'b1;
+                buf_wr_ptr_reg <= buf_wr_ptr_reg + 1'b1;
+                buf_base_ptr_reg <= buf_wr_ptr_reg + 1'b1;
+                info_csum_mem[info_wr_ptr_reg[INFO_ADDR_WIDTH-1:0]] <= final_csum;
+                info_enable_mem[info_wr_ptr_reg[INFO_ADDR_WIDTH-1:0]] <= cmd_enable_mem[cmd_head];
+            end else begin
+                // Refused: the beats written so far are given back; one empty beat stands for the packet.
+                buf_data_mem[buf_base_ptr_reg[ADDR_WIDTH-1:0]] <= s_axis_tdata;
+                buf_keep_mem[buf_base_ptr_reg[ADDR_WIDTH-1:0]] <= '0;
+                buf_last_mem[buf_base_ptr_reg[ADDR_WIDTH-1:0]] <= 1'b1;
+                buf_wr_ptr_reg <= buf_base_ptr_reg + 1'b1;
+                buf_base_ptr_reg <= buf_base_ptr_reg + 1'b1;
+                info_csum_mem[info_wr_ptr_reg[INFO_ADDR_WIDTH-1:0]] <= 16'd0;
+                info_enable_mem[info_wr_ptr_reg[INFO_ADDR_WIDTH-1:0]] <= 1'b0;
+                err_count_reg <= err_count_reg + 1'b1;
+            end
+            info_offset_mem[info_wr_ptr_reg[INFO_ADDR_WIDTH-1:0]] <= cmd_offset_mem[cmd_head];
+            info_status_mem[info_wr_ptr_reg[INFO_ADDR_WIDTH-1:0]] <= last_status;
+            info_wr_ptr_reg <= info_wr_ptr_reg + 1'b1;
+            cmd_rd_ptr_reg <= cmd_rd_ptr_reg + 1'b1;
+            in_pos_reg <= 16'd0;
+            in_acc_reg <= 32'd0;
+            in_status_reg <= ST_OK;
         end
 
         if (out_load) begin
@@ -251,6 +354,7 @@ module csum_offload #(
                 info_rd_ptr_reg <= info_rd_ptr_reg + 1'b1;
                 res_valid_reg <= 1'b1;
                 res_csum_reg <= info_csum_mem[info_head];
+                res_status_reg <= info_status_mem[info_head];
             end else begin
                 out_pos_reg <= out_pos_reg + 16'(KEEP_WIDTH);
                 if (m_res_ready) begin
@@ -271,8 +375,10 @@ module csum_offload #(
             cmd_rd_ptr_reg <= '0;
             in_pos_reg <= 16'd0;
             in_acc_reg <= 32'd0;
+            in_status_reg <= ST_OK;
             buf_wr_ptr_reg <= '0;
             buf_rd_ptr_reg <= '0;
+            buf_base_ptr_reg <= '0;
             info_wr_ptr_reg <= '0;
             info_rd_ptr_reg <= '0;
             out_pos_reg <= 16'd0;
@@ -282,6 +388,8 @@ module csum_offload #(
             out_last_reg <= 1'b0;
             res_valid_reg <= 1'b0;
             res_csum_reg <= 16'd0;
+            res_status_reg <= ST_OK;
+            err_count_reg <= 32'd0;
         end
     end
 

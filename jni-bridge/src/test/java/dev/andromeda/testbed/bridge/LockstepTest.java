@@ -6,6 +6,7 @@ import dev.andromeda.testbed.hw.blocks.csum.CsumOffloadDriver;
 import dev.andromeda.testbed.hw.blocks.csum.CsumOffloadModule;
 import dev.andromeda.testbed.hw.contract.Backends;
 import dev.andromeda.testbed.hw.contract.ChecksumCase;
+import dev.andromeda.testbed.hw.contract.ChecksumFaultContract;
 import dev.andromeda.testbed.hw.contract.Rfc1071;
 import dev.andromeda.testbed.hw.kit.KitModel;
 import dev.andromeda.testbed.hw.lockstep.DivergenceException;
@@ -64,6 +65,20 @@ class LockstepTest {
                 assertThat(res.csum()[i]).as("seed %d job %d", seed, i)
                         .isEqualTo(Rfc1071.checksum(cases[i].data(), cases[i].start(), cases[i].seed()));
             }
+        }
+    }
+
+    @ParameterizedTest(name = "emu vs {0}, seed {1}")
+    @CsvSource({"rtl-ffm, 171", "rtl-jni, 172"})
+    void javaModelAndRtlAgreeOnEveryCycleThroughRefusedPackets(String rtl, long seed, @TempDir Path waves) {
+        HardwareBackend emu = Backends.require("emu");
+        HardwareBackend dut = Backends.require(rtl);
+        try (Arena arena = Arena.ofConfined();
+             LockstepModel model = new LockstepModel(() -> emu.open(CsumOffloadModule.BLOCK),
+                     () -> dut.open(CsumOffloadModule.BLOCK), waves, 200)) {
+            ChecksumFaultContract.Layout l = ChecksumFaultContract.layout(arena, new Random(seed), 48);
+            CsumOffloadDriver.Result res = new CsumOffloadDriver(model).run(l.memory(), l.jobs(), seed, 0.25, 0.35);
+            ChecksumFaultContract.check(l, res, "lockstep " + rtl + " seed " + seed);
         }
     }
 

@@ -87,6 +87,28 @@ class OffloadChecksumCommandTest {
     }
 
     @ParameterizedTest
+    @ValueSource(strings = {"sw", "emu", "rtl-jni", "rtl-ffm"})
+    void aUdpJobWhoseChecksumIsZeroGetsFfffAndSaysDone(String impl, @TempDir Path dir) throws Exception {
+        requireImpl(impl);
+        // 0x1234 + 0xedcb = 0xffff: the checksum computes to 0 (independent arithmetic, by hand).
+        String lines = String.join("\n",
+                "{\"id\":\"udp\",\"data\":\"1234edcb0000\",\"insert\":4,\"udp\":true}",
+                "{\"id\":\"tcp\",\"data\":\"1234edcb0000\",\"insert\":4}",
+                "{\"id\":\"bad\",\"data\":\"00\",\"udp\":1}");
+        Path in = Files.writeString(dir.resolve("jobs.jsonl"), lines);
+        Path out = dir.resolve("results.jsonl");
+        tb("offload", "checksum", "--impl", impl, "--in", in.toString(), "--out", out.toString());
+        List<JsonNode> res = results(out);
+        assertThat(res).hasSize(3);
+        assertThat(res.get(0).get("status").asText()).as(impl).isEqualTo("done");
+        assertThat(res.get(0).get("csum").asInt()).as(impl + " udp").isEqualTo(0xFFFF);
+        assertThat(res.get(0).get("data").asText()).as(impl + " udp").isEqualTo("1234edcbffff");
+        assertThat(res.get(1).get("csum").asInt()).as(impl + " tcp").isEqualTo(0);
+        assertThat(res.get(1).get("data").asText()).as(impl + " tcp").isEqualTo("1234edcb0000");
+        assertThat(res.get(2).get("error").asText()).as(impl).contains("udp");
+    }
+
+    @ParameterizedTest
     @ValueSource(strings = {"sw", "emu", "rtl-ffm"})
     void reportsMalformedJobsOnTheirLineAndProcessesTheRest(String impl, @TempDir Path dir) throws Exception {
         requireImpl(impl);

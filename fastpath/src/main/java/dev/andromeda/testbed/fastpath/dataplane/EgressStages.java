@@ -153,11 +153,13 @@ final class EgressStages {
                 }
                 int len = b.packets.length[i];
                 int start = b.csumStart[i];
+                // RFC 768: a UDP checksum that computes to 0 goes out as 0xFFFF; TCP keeps 0.
+                boolean udp = b.parsed[i].protocol() == 17;
                 if (host.offloads.offloaded(Stage.CHECKSUM, len)) {
-                    hw.add(b.packets.offset[i], len, start, start + b.csumOffset[i], 0);
+                    hw.add(b.packets.offset[i], len, start, start + b.csumOffset[i], 0, udp);
                     big[nb++] = i;
                 } else {
-                    sw.add(b.packets.offset[i], len, start, start + b.csumOffset[i], 0);
+                    sw.add(b.packets.offset[i], len, start, start + b.csumOffset[i], 0, udp);
                     small[ns++] = i;
                 }
             }

@@ -15,7 +15,7 @@ import java.lang.foreign.ValueLayout;
  *  12       2    csumStart    driver   first byte summed
  *  14       2    csumOffset   driver   where the checksum is written (if INSERT)
  *  16       2    seed         driver   added to the sum (pseudo-header sum)
- *  18       2    flags        driver   bit 0: INSERT
+ *  18       2    flags        driver   bit 0: INSERT, bit 1: UDP (a computed 0 is written as 0xFFFF)
  *  20       2    csum         engine   the checksum (RFC 1071)
  *  22       2    status       engine   0 pending, 1 done, 2 rejected
  *  24       8    cycles       engine   hardware: the job's latency in clock cycles
@@ -28,6 +28,8 @@ import java.lang.foreign.ValueLayout;
 public final class ChecksumBatch extends DescriptorRing {
     public static final int DESCRIPTOR_BYTES = 32;
     public static final int FLAG_INSERT = 1;
+    /** RFC 768: a UDP checksum computed as 0x0000 is sent as 0xFFFF, since 0 means "no checksum". */
+    public static final int FLAG_UDP = 2;
     public static final int STATUS_PENDING = DescriptorRing.STATUS_PENDING;
     public static final int STATUS_DONE = DescriptorRing.STATUS_DONE;
     public static final int STATUS_REJECTED = DescriptorRing.STATUS_REJECTED;
@@ -53,6 +55,17 @@ public final class ChecksumBatch extends DescriptorRing {
      * @throws IllegalStateException when the ring is full
      */
     public int add(long bufferOffset, int length, int csumStart, int csumOffset, int seed) {
+        return add(bufferOffset, length, csumStart, csumOffset, seed, false);
+    }
+
+    /**
+     * Appends a job; returns its index.
+     *
+     * @param csumOffset where to write the checksum, or -1 for none
+     * @param udp        a computed checksum of 0x0000 is written (and completed) as 0xFFFF
+     * @throws IllegalStateException when the ring is full
+     */
+    public int add(long bufferOffset, int length, int csumStart, int csumOffset, int seed, boolean udp) {
         int i = claim();
         long d = base(i);
         ring.set(U64, d, bufferOffset);
@@ -60,7 +73,7 @@ public final class ChecksumBatch extends DescriptorRing {
         ring.set(U16, d + 12, (short) csumStart);
         ring.set(U16, d + 14, (short) Math.max(csumOffset, 0));
         ring.set(U16, d + 16, (short) seed);
-        ring.set(U16, d + 18, (short) (csumOffset >= 0 ? FLAG_INSERT : 0));
+        ring.set(U16, d + 18, (short) ((csumOffset >= 0 ? FLAG_INSERT : 0) | (udp ? FLAG_UDP : 0)));
         return i;
     }
 
@@ -86,6 +99,10 @@ public final class ChecksumBatch extends DescriptorRing {
 
     public boolean insert(int i) {
         return (ring.get(U16, (long) i * DESCRIPTOR_BYTES + 18) & FLAG_INSERT) != 0;
+    }
+
+    public boolean udp(int i) {
+        return (ring.get(U16, (long) i * DESCRIPTOR_BYTES + 18) & FLAG_UDP) != 0;
     }
 
     public int csum(int i) {

@@ -5,6 +5,7 @@ import dev.andromeda.testbed.fastpath.offload.ChecksumOffload;
 import dev.andromeda.testbed.fastpath.offload.OffloadOptions;
 import dev.andromeda.testbed.hw.HardwareModel;
 import dev.andromeda.testbed.hw.blocks.csum.CsumOffloadDriver;
+import dev.andromeda.testbed.hw.blocks.csum.CsumOffloadModule;
 
 /**
  * The checksum stage on a {@code csum_offload} block behind any
@@ -30,7 +31,7 @@ public final class HardwareChecksumOffload
     @Override
     protected CsumOffloadDriver.Job job(ChecksumBatch batch, int i, int k) {
         return new CsumOffloadDriver.Job(batch.bufferOffset(i), batch.length(i), batch.csumStart(i),
-                batch.csumOffset(i), batch.insert(i), batch.seed(i));
+                batch.csumOffset(i), batch.insert(i), batch.seed(i), batch.udp(i), -1);
     }
 
     @Override
@@ -52,6 +53,12 @@ public final class HardwareChecksumOffload
     @Override
     protected boolean complete(ChecksumBatch batch, int i, CsumOffloadDriver.Job job, int k,
                                CsumOffloadDriver.Result r) {
+        // Descriptors are validated before they reach the block, so a refusal here means the
+        // block and the validation disagree: the job is rejected (and the packet dropped by the
+        // fast path as CHECKSUM_REJECTED), never completed with a checksum the block did not compute.
+        if (r.status()[k] != CsumOffloadModule.STATUS_OK) {
+            return false;
+        }
         batch.complete(i, r.csum()[k], r.latencyCycles()[k]);
         return true;
     }

@@ -117,6 +117,84 @@ public abstract class ChecksumOffloadContract {
         }
     }
 
+    /**
+     * A packet whose words sum to 0xFFFF, so its checksum computes to 0x0000: the word at
+     * fixAt (even, so word-aligned with start 0) is set to the RFC 1071 checksum of the packet with that word zero (the property
+     * a receiver checks), and the insert lands elsewhere.
+     */
+    private static byte[] summingToZero(Random r, int length, int start, int fixAt, int seed) {
+        byte[] data = new byte[length];
+        r.nextBytes(data);
+        data[fixAt] = 0;
+        data[fixAt + 1] = 0;
+        int fix = Rfc1071.checksum(data, start, seed);
+        byte[] out = Rfc1071.withWord(data, fixAt, fix);
+        assertThat(Rfc1071.checksum(out, start, seed)).as("the packet is built to checksum to 0").isEqualTo(0);
+        return out;
+    }
+
+    @ParameterizedTest(name = "udp {0}")
+    @ValueSource(booleans = {true, false})
+    void aUdpChecksumOfZeroIsSentAsFfffAndATcpOneStaysZero(boolean udp) {
+        long seed = 768;
+        Random r = new Random(seed);
+        MemorySegment memory = arena.allocate(8 * 2048, 64);
+        int[] lengths = {20, 21, 64, 1500, 11, 300};
+        byte[][] packets = new byte[lengths.length][];
+        try (ChecksumOffload stage = open(OffloadOptions.defaults().withTraffic(seed, 0.2, 0.2));
+             ChecksumBatch batch = new ChecksumBatch(lengths.length, memory)) {
+            for (int i = 0; i < lengths.length; i++) {
+                int len = lengths[i];
+                // Even jobs checksum to 0; odd ones are random (the flag must change nothing there).
+                packets[i] = i % 2 == 0 ? summingToZero(r, len, 0, (len - 2) & ~1, 0x1111 * i)
+                        : ChecksumCase.random("random", r, len).data();
+                MemorySegment.copy(packets[i], 0, memory, ValueLayout.JAVA_BYTE, 2048L * i, len);
+                batch.add(2048L * i, len, 0, 6, 0x1111 * i, udp);
+            }
+            stage.process(batch);
+            for (int i = 0; i < lengths.length; i++) {
+                String what = implementation() + " seed " + seed + " udp " + udp + " job " + i;
+                int want = Rfc1071.transmitted(Rfc1071.checksum(packets[i], 0, 0x1111 * i), udp);
+                if (i % 2 == 0) {
+                    assertThat(want).as(what).isEqualTo(udp ? 0xFFFF : 0);
+                }
+                assertThat(batch.status(i)).as(what).isEqualTo(ChecksumBatch.STATUS_DONE);
+                assertThat(batch.csum(i)).as(what).isEqualTo(want);
+                assertThat(memory.asSlice(2048L * i, lengths[i]).toArray(ValueLayout.JAVA_BYTE)).as(what)
+                        .isEqualTo(Rfc1071.withWord(packets[i], 6, want));
+            }
+        }
+    }
+
+    @Test
+    void rejectsTooLongPacketsAndRunsTheNextOne() {
+        MemorySegment memory = arena.allocate(3 * 16384, 64);
+        byte[] good = new byte[1500];
+        new Random(9217).nextBytes(good);
+        MemorySegment.copy(good, 0, memory, ValueLayout.JAVA_BYTE, 16384, good.length);
+        MemorySegment.copy(good, 0, memory, ValueLayout.JAVA_BYTE, 32768, good.length);
+        try (ChecksumOffload stage = open(OffloadOptions.defaults());
+             ChecksumBatch batch = new ChecksumBatch(4, memory)) {
+            batch.add(0, ChecksumBatch.MAX_LENGTH + 1, 0, 16, 0);
+            batch.add(16384, 1500, 14, 40, 0x4321);
+            batch.add(0, 16000, 0, -1, 0);
+            batch.add(32768, 1500, 3, 8, 7, true);
+            stage.process(batch);
+            assertThat(batch.status(0)).isEqualTo(ChecksumBatch.STATUS_REJECTED);
+            assertThat(batch.status(2)).isEqualTo(ChecksumBatch.STATUS_REJECTED);
+            assertThat(batch.status(1)).isEqualTo(ChecksumBatch.STATUS_DONE);
+            assertThat(batch.csum(1)).isEqualTo(Rfc1071.checksum(good, 14, 0x4321));
+            assertThat(memory.asSlice(16384, 1500).toArray(ValueLayout.JAVA_BYTE))
+                    .isEqualTo(Rfc1071.inserted(good, 14, 40, 0x4321));
+            int udp = Rfc1071.transmitted(Rfc1071.checksum(good, 3, 7), true);
+            assertThat(batch.csum(3)).isEqualTo(udp);
+            assertThat(memory.asSlice(32768, 1500).toArray(ValueLayout.JAVA_BYTE))
+                    .isEqualTo(Rfc1071.withWord(good, 8, udp));
+            assertThat(stage.counters().rejected()).isEqualTo(2);
+            assertThat(stage.counters().jobs()).isEqualTo(2);
+        }
+    }
+
     @Test
     void rejectsInvalidDescriptorsAndProcessesTheRest() {
         MemorySegment memory = arena.allocate(4096, 64);

@@ -25,6 +25,22 @@ public final class Rfc1071 {
         return (int) (~sum & 0xFFFF);
     }
 
+    /**
+     * RFC 768's transmitted value: a UDP checksum that computes to 0x0000 is sent as 0xFFFF
+     * (0 on the wire means "no checksum"); TCP (RFC 793) sends 0x0000 as it is.
+     */
+    public static int transmitted(int checksum, boolean udp) {
+        return udp && checksum == 0 ? 0xFFFF : checksum;
+    }
+
+    /** The packet with value written big-endian at insert. */
+    public static byte[] withWord(byte[] data, int insert, int value) {
+        byte[] out = data.clone();
+        out[insert] = (byte) (value >>> 8);
+        out[insert + 1] = (byte) value;
+        return out;
+    }
+
     /** The packet as the engine must leave it: checksum inserted big-endian at insert (if >= 0). */
     public static byte[] inserted(byte[] data, int start, int insert, int seed) {
         byte[] out = data.clone();

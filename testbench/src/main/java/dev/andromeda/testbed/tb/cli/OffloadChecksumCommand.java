@@ -20,9 +20,11 @@ import java.util.List;
         description = {
                 "Checksum jobs through the NIC checksum offload stage (RFC 1071).",
                 "",
-                "Job:    {\"id\":\"j1\",\"data\":\"<hex>\",\"start\":14,\"insert\":40,\"seed\":4660}",
-                "        start defaults to 0, insert to -1 (no insertion), seed to 0; data up to 9,216 bytes.",
-                "Result: {\"id\":\"j1\",\"csum\":<0..65535>,\"data\":\"<hex after insertion>\",\"cycles\":<n>}",
+                "Job:    {\"id\":\"j1\",\"data\":\"<hex>\",\"start\":14,\"insert\":40,\"seed\":4660,\"udp\":false}",
+                "        start defaults to 0, insert to -1 (no insertion), seed to 0, udp to false;",
+                "        data up to 9,216 bytes. udp: a checksum computed as 0 is sent as 0xFFFF (RFC 768).",
+                "Result: {\"id\":\"j1\",\"status\":\"done\",\"csum\":<0..65535>,\"data\":\"<hex after insertion>\",",
+                "        \"cycles\":<n>}, or status \"rejected\" with an error (the engine refused the job).",
                 "        cycles (hardware implementations only) is the job's latency through the block.",
                 "        csum = ~(seed + sum of the 16-bit big-endian words of data[start..]) as in RFC 1071,",
                 "        written big-endian at data[insert], data[insert+1] when insert >= 0.",
@@ -63,16 +65,19 @@ public final class OffloadChecksumCommand extends OffloadJobsCommand<ChecksumJob
                     ChecksumJob j = jobs.get(i);
                     MemorySegment.copy(j.data(), 0, memory, ValueLayout.JAVA_BYTE, at, j.data().length);
                     offsets[i] = at;
-                    batch.add(at, j.data().length, j.start(), j.insert(), j.seed());
+                    batch.add(at, j.data().length, j.start(), j.insert(), j.seed(), j.udp());
                     at += j.data().length;
                 }
                 stage.process(batch);
                 for (int i = 0; i < jobs.size(); i++) {
                     ObjectNode r = results.get(i);
                     if (batch.status(i) != ChecksumBatch.STATUS_DONE) {
-                        r.put("error", "rejected by the engine: " + batch.validate(i));
+                        String why = batch.validate(i);
+                        r.put("status", "rejected");
+                        r.put("error", "rejected by the engine: " + (why != null ? why : "the block refused it"));
                         continue;
                     }
+                    r.put("status", "done");
                     r.put("csum", batch.csum(i));
                     r.put("data", Hex.encode(memory.asSlice(offsets[i], jobs.get(i).data().length)
                             .toArray(ValueLayout.JAVA_BYTE)));

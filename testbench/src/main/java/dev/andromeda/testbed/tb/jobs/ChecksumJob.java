@@ -7,13 +7,14 @@ import java.util.Set;
 
 /**
  * One line of a checksum job file:
- * {@code {"id":"j1","data":"<hex>","start":14,"insert":40,"seed":4660}}.
- * {@code start} defaults to 0, {@code insert} to -1 (no insertion), {@code seed} to 0.
+ * {@code {"id":"j1","data":"<hex>","start":14,"insert":40,"seed":4660,"udp":true}}.
+ * {@code start} defaults to 0, {@code insert} to -1 (no insertion), {@code seed} to 0,
+ * {@code udp} to false (true: a computed 0 is sent as 0xFFFF, RFC 768).
  *
  * @param id the job's id as written (any JSON value), copied to the result
  */
-public record ChecksumJob(JsonNode id, byte[] data, int start, int insert, int seed) {
-    private static final Set<String> FIELDS = Set.of("id", "data", "start", "insert", "seed");
+public record ChecksumJob(JsonNode id, byte[] data, int start, int insert, int seed, boolean udp) {
+    private static final Set<String> FIELDS = Set.of("id", "data", "start", "insert", "seed", "udp");
 
     /**
      * Parses and validates a job.
@@ -24,7 +25,7 @@ public record ChecksumJob(JsonNode id, byte[] data, int start, int insert, int s
         if (!node.isObject()) {
             throw new IllegalArgumentException("a job must be a JSON object");
         }
-        JobFields.onlyKnown(node, FIELDS, "id, data, start, insert, seed");
+        JobFields.onlyKnown(node, FIELDS, "id, data, start, insert, seed, udp");
         JsonNode dataNode = node.get("data");
         if (dataNode == null || !dataNode.isTextual()) {
             throw new IllegalArgumentException("'data' must be a hex string");
@@ -43,6 +44,10 @@ public record ChecksumJob(JsonNode id, byte[] data, int start, int insert, int s
                     "outside -1 (none) or 0..$1 (two bytes must fit in the data)"));
         }
         int seed = JobFields.integer(node, "seed", 0, 0, 0xFFFF);
-        return new ChecksumJob(node.get("id"), data, start, insert, seed);
+        JsonNode udpNode = node.get("udp");
+        if (udpNode != null && !udpNode.isBoolean()) {
+            throw new IllegalArgumentException("'udp' must be true or false");
+        }
+        return new ChecksumJob(node.get("id"), data, start, insert, seed, udpNode != null && udpNode.asBoolean());
     }
 }

@@ -21,6 +21,9 @@ public final class SoftwareChecksum extends SoftwareStage<ChecksumBatch> impleme
         int length = batch.length(i);
         int start = batch.csumStart(i);
         int csum = InternetChecksum.checksum(memory, base + start, length - start, batch.seed(i));
+        if (csum == 0 && batch.udp(i)) {
+            csum = 0xFFFF; // RFC 768: a transmitted 0 would mean "no checksum"
+        }
         if (batch.insert(i)) {
             long at = base + batch.csumOffset(i);
             memory.set(ValueLayout.JAVA_BYTE, at, (byte) (csum >>> 8));

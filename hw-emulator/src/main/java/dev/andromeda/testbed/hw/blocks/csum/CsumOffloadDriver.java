@@ -25,8 +25,19 @@ public final class CsumOffloadDriver {
     private static final ValueLayout.OfLong LE_LONG =
             ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
-    /** One packet to checksum: where it is, and its command. */
-    public record Job(long offset, int length, int csumStart, int csumOffset, boolean insert, int seed) {
+    /**
+     * One packet to checksum: where it is, and its command.
+     *
+     * @param udp      a computed 0x0000 is sent as 0xFFFF (RFC 768)
+     * @param keepHole fault injection: the beat of this index goes in with tkeep lane 0 cleared (a
+     *                 hole the block must refuse), or -1 for none
+     */
+    public record Job(long offset, int length, int csumStart, int csumOffset, boolean insert, int seed, boolean udp,
+                      int keepHole) {
+        /** A TCP-style job (no zero mapping) with well-formed beats. */
+        public Job(long offset, int length, int csumStart, int csumOffset, boolean insert, int seed) {
+            this(offset, length, csumStart, csumOffset, insert, seed, false, -1);
+        }
     }
 
     /**
@@ -35,9 +46,12 @@ public final class CsumOffloadDriver {
      * @param latencyCycles      cycles from the job's first beat offered to its checksum taken
      * @param firstBeatOutCycles cycles from the job's first beat offered to its first beat back
      * @param cycles             cycles the whole run took
+     * @param status             the block's m_res_status per job ({@link CsumOffloadModule#STATUS_OK} ...);
+     *                           a refused job's packet comes back as no bytes and its memory is untouched
+     * @param errCount           the block's err_count at the end of the run
      */
     public record Result(int[] csum, long[] latencyCycles, long[] firstBeatOutCycles, long cycles, long beatsIn,
-                         long beatsOut) {
+                         long beatsOut, int[] status, long errCount) {
     }
 
     private final HardwareModel model;
@@ -46,6 +60,7 @@ public final class CsumOffloadDriver {
     private final Channel in;
     private final Channel out;
     private final Channel res;
+    private final int errCountPort;
 
     public CsumOffloadDriver(HardwareModel model) {
         this.model = model;
@@ -55,10 +70,11 @@ public final class CsumOffloadDriver {
                     + 8 * keepWidth);
         }
         this.cmd = Channel.of(model, "s_cmd", "s_cmd_valid", "s_cmd_ready",
-                "s_cmd_csum_start", "s_cmd_csum_offset", "s_cmd_csum_enable", "s_cmd_csum_init");
+                "s_cmd_csum_start", "s_cmd_csum_offset", "s_cmd_csum_enable", "s_cmd_csum_init", "s_cmd_csum_udp");
         this.in = Channel.axiStream(model, "s_axis");
         this.out = Channel.axiStream(model, "m_axis");
-        this.res = Channel.of(model, "m_res", "m_res_valid", "m_res_ready", "m_res_csum");
+        this.res = Channel.of(model, "m_res", "m_res_valid", "m_res_ready", "m_res_csum", "m_res_status");
+        this.errCountPort = model.port("err_count");
     }
 
     public HardwareModel model() {
@@ -75,6 +91,8 @@ public final class CsumOffloadDriver {
     public Result run(MemorySegment memory, Job[] jobs, long seed, double idleProbability, double backpressure) {
         final int n = jobs.length;
         final int[] csum = new int[n];
+        final int[] status = new int[n];
+        final int[] bytesOut = new int[n];
         final long[] firstBeat = new long[n];
         final long[] latency = new long[n];
         final long[] firstOut = new long[n];
@@ -94,6 +112,7 @@ public final class CsumOffloadDriver {
             f[1] = j.csumOffset();
             f[2] = j.insert() ? 1 : 0;
             f[3] = j.seed();
+            f[4] = j.udp() ? 1 : 0;
             return true;
         }, seed * 4 + 1, idleProbability);
 
@@ -112,6 +131,9 @@ public final class CsumOffloadDriver {
             int bytes = Math.min(keepWidth, j.length() - pos);
             f[0] = bytes == 8 ? memory.get(LE_LONG, j.offset() + pos) : readPartial(memory, j.offset() + pos, bytes);
             f[1] = (1L << bytes) - 1;
+            if (pos / keepWidth == j.keepHole()) {
+                f[1] &= ~1L;
+            }
             boolean last = pos + keepWidth >= j.length();
             f[2] = last ? 1 : 0;
             if (last) {
@@ -135,12 +157,18 @@ public final class CsumOffloadDriver {
             if (outPos[0] == 0) {
                 firstOut[outJob[0]] = cycle - firstBeat[outJob[0]] + 1;
             }
+            if (f[1] == 0 && f[2] != 0 && outPos[0] == 0) {
+                // One empty beat: the whole packet (0 bytes), or a refused one; its status tells which.
+                outJob[0]++;
+                return;
+            }
             if (outPos[0] + bytes > j.length()) {
                 throw new IllegalStateException("csum_offload returned more than the " + j.length()
                         + " bytes of packet " + outJob[0] + " (cycle " + cycle + ")");
             }
             writePartial(memory, j.offset() + outPos[0], f[0], bytes);
             outPos[0] += bytes;
+            bytesOut[outJob[0]] = outPos[0];
             if (f[2] != 0) {
                 if (outPos[0] != j.length()) {
                     throw new IllegalStateException("csum_offload returned " + outPos[0] + " of the " + j.length()
@@ -159,10 +187,17 @@ public final class CsumOffloadDriver {
             }
             int j = resJob[0]++;
             csum[j] = (int) f[0];
+            status[j] = (int) f[1];
             latency[j] = cycle - firstBeat[j] + 1;
         }, seed * 4 + 4, backpressure);
 
-        StreamProtocolChecker inCheck = StreamProtocolChecker.axiStream(model, in);
+        // Injected tkeep holes break the input's tkeep rules on purpose: then only its handshake is checked.
+        boolean holes = false;
+        for (Job j : jobs) {
+            holes |= j.keepHole() >= 0;
+        }
+        StreamProtocolChecker inCheck = holes ? new StreamProtocolChecker(model, in, -1, 2)
+                : StreamProtocolChecker.axiStream(model, in);
         StreamProtocolChecker outCheck = StreamProtocolChecker.axiStream(model, out);
         Testbench tb = new Testbench(model)
                 .add(cmdSource).add(dataSource).add(dataSink).add(resSink)
@@ -171,7 +206,15 @@ public final class CsumOffloadDriver {
         // Generous: stalls of the random traffic aside, the block needs about a cycle a beat.
         long limit = 10_000 + totalBeats * 64;
         long cycles = tb.runUntil(() -> resJob[0] == n && outJob[0] == n, limit);
-        return new Result(csum, latency, firstOut, cycles, inCheck.beats(), outCheck.beats());
+        for (int i = 0; i < n; i++) {
+            int want = status[i] == CsumOffloadModule.STATUS_OK ? jobs[i].length() : 0;
+            if (bytesOut[i] != want) {
+                throw new IllegalStateException("csum_offload returned " + bytesOut[i] + " bytes of packet " + i
+                        + " of " + jobs[i].length() + " with status " + status[i]);
+            }
+        }
+        return new Result(csum, latency, firstOut, cycles, inCheck.beats(), outCheck.beats(), status,
+                model.get(errCountPort));
     }
 
     private static long readPartial(MemorySegment memory, long at, int bytes) {

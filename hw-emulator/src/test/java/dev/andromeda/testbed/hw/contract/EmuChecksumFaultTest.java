@@ -1,0 +1,8 @@
+package dev.andromeda.testbed.hw.contract;
+
+class EmuChecksumFaultTest extends ChecksumFaultContract {
+    @Override
+    protected String backend() {
+        return "emu";
+    }
+}
