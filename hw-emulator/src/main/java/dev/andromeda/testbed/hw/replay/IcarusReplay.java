@@ -30,7 +30,7 @@ public final class IcarusReplay {
 
     private static final Pattern SUMMARY = Pattern.compile("REPLAY cycles=(\\d+) mismatches=(\\d+)");
     /** A bound on each tool run: a replay that hangs fails instead. */
-    private static final long TIMEOUT_SECONDS = 600;
+    private static final long TIMEOUT_SECONDS = 240;
 
     private IcarusReplay() {
     }
