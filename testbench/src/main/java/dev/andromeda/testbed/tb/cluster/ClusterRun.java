@@ -537,7 +537,14 @@ public final class ClusterRun {
         save();
         List<String> live = hosts().stream().filter(this::alive).toList();
         for (String h : live) {
-            if (post(procs.get(h).httpPort(), "/traffic?round=" + r + "&except=" + exceptVm) == null) {
+            // A host just restarted may still be starting its JVM's HTTP side: asked again for up to 10 s.
+            long until = System.nanoTime() + 10_000_000_000L;
+            String took;
+            while ((took = post(procs.get(h).httpPort(), "/traffic?round=" + r + "&except=" + exceptVm)) == null
+                    && System.nanoTime() < until) {
+                java.util.concurrent.locks.LockSupport.parkNanos(200_000_000L);
+            }
+            if (took == null) {
                 throw new IllegalStateException(h + " did not take the traffic request (see " + procs.get(h).log() + ")");
             }
         }

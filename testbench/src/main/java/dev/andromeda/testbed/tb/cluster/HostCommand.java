@@ -334,13 +334,13 @@ public final class HostCommand implements Callable<Integer> {
             replug(topo);
             coprocessors = HostCoprocessors.attach(h, COPROCESSORS, 256);
             HostAgent a = new HostAgent(h, dataDir.resolve("agent"));
-            agent = a;
             var report = a.restoreReport();
             log.say(report.restored() ? "restored program version " + a.runningVersion() + " (epoch " + a.epoch()
                     + ") from " + report.source() + (report.problems().isEmpty() ? "" : "; passed over: "
                     + report.problems()) : "no checkpoint: starting unprogrammed" + (report.problems().isEmpty() ? ""
                     : " (damaged: " + report.problems() + ")"));
             traffic = new Traffic(topo, id, nics, log);
+            agent = a; // last: /metrics shows a program version only once the host also takes traffic requests
             log.say("dataplane up: UDP " + udp() + ", " + nics.size() + " VMs, " + (hoverboardFlag ? "hoverboard" : "VM host"));
         }
 
