@@ -1,17 +1,15 @@
 package dev.andromeda.testbed.hw.replay;
 
 import dev.andromeda.testbed.hw.PortInfo;
+import dev.andromeda.testbed.hw.tools.ExternalTool;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 /**
  * Holds Icarus Verilog to a trace another simulator wrote ({@link TraceRecorder}): a generated
@@ -35,16 +33,9 @@ public final class IcarusReplay {
     private IcarusReplay() {
     }
 
-    /** Whether {@code iverilog} and {@code vvp} are on the PATH; null when they are, else why not. */
+    /** Null when {@code iverilog} and {@code vvp} are on the PATH, else why not. */
     public static String unavailabilityCause() {
-        for (String tool : List.of("iverilog", "vvp")) {
-            boolean found = Stream.of(System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator))
-                    .anyMatch(d -> Files.isExecutable(Path.of(d, tool)));
-            if (!found) {
-                return tool + " not found on PATH (Debian/Ubuntu: sudo apt-get install -y iverilog)";
-            }
-        }
-        return null;
+        return ExternalTool.unavailabilityCause("iverilog", "iverilog", "vvp");
     }
 
     /**
@@ -139,13 +130,6 @@ public final class IcarusReplay {
     }
 
     private static String exec(List<String> cmd, Path dir) throws IOException, InterruptedException {
-        Path log = Files.createTempFile(dir, "exec", ".log");
-        Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
-                .redirectOutput(log.toFile()).start();
-        if (!p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new IOException(String.join(" ", cmd.subList(0, 1)) + " ran past " + TIMEOUT_SECONDS + " s");
-        }
-        return Files.readString(log, StandardCharsets.UTF_8);
+        return ExternalTool.run(cmd, dir, TIMEOUT_SECONDS).output();
     }
 }

@@ -1,15 +1,13 @@
 package dev.andromeda.testbed.hw.synth;
 
+import dev.andromeda.testbed.hw.tools.ExternalTool;
+
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 /**
  * A block read by a third tool, yosys: elaborated from its sources with {@code hierarchy -check},
@@ -37,9 +35,7 @@ public final class YosysCheck {
 
     /** Null when {@code yosys} is on the PATH, else why not. */
     public static String unavailabilityCause() {
-        boolean found = Stream.of(System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator))
-                .anyMatch(d -> Files.isExecutable(Path.of(d, "yosys")));
-        return found ? null : "yosys not found on PATH (Debian/Ubuntu: sudo apt-get install -y yosys)";
+        return ExternalTool.unavailabilityCause("yosys", "yosys");
     }
 
     /** The yosys script for a block. */
@@ -56,16 +52,10 @@ public final class YosysCheck {
 
     public static Outcome run(String top, List<Path> sources, Path work) throws IOException, InterruptedException {
         Files.createDirectories(work);
-        Path log = work.resolve("yosys-" + top + ".log");
-        List<String> cmd = new ArrayList<>(List.of("yosys", "-q", "-l", log.toString(), "-p", script(top, sources)));
-        Process p = new ProcessBuilder(cmd).directory(work.toFile()).redirectErrorStream(true)
-                .redirectOutput(work.resolve("yosys-" + top + ".out").toFile()).start();
-        if (!p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new IOException("yosys on " + top + " ran past " + TIMEOUT_SECONDS + " s");
-        }
-        String text = Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "";
-        text += Files.readString(work.resolve("yosys-" + top + ".out"), StandardCharsets.UTF_8);
+        Path log = work.resolve("yosys-" + top + ".log"); // -q keeps stat and ltp off stdout; -l keeps them here
+        ExternalTool.Run r = ExternalTool.run(List.of("yosys", "-q", "-l", log.toString(), "-p", script(top, sources)),
+                work, TIMEOUT_SECONDS);
+        String text = (Files.exists(log) ? Files.readString(log) : "") + r.output();
         Matcher c = CELLS.matcher(text);
         long cells = -1;
         while (c.find()) {
@@ -73,6 +63,6 @@ public final class YosysCheck {
         }
         Matcher d = DEPTH.matcher(text);
         int depth = d.find() ? Integer.parseInt(d.group(1)) : -1;
-        return new Outcome(p.exitValue() == 0, cells, depth, text);
+        return new Outcome(r.exitCode() == 0, cells, depth, text);
     }
 }

@@ -40,6 +40,11 @@ public final class Backends {
         return provider;
     }
 
+    /** A tool the test runs ({@code cause} null when it is there), required or skipped as {@link #require} does. */
+    public static void requireTool(String name, String cause) {
+        requireAvailable(name, cause == null, cause);
+    }
+
     public static HardwareModel open(String name, String block) {
         return require(name).open(block);
     }

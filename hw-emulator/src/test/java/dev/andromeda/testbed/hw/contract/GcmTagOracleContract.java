@@ -70,6 +70,7 @@ public abstract class GcmTagOracleContract {
         private final java.util.Map<Long, String> secrets = new java.util.HashMap<>();
         private final List<String> seen = new ArrayList<>();
         private final List<PortInfo> outputs;
+        private long[] wide = new long[4];
 
         Watcher(HardwareModel model) {
             this.model = model;
@@ -82,7 +83,6 @@ public abstract class GcmTagOracleContract {
 
         @Override
         public void beforeEdge(long cycle) {
-            long[] wide = new long[4];
             for (PortInfo p : outputs) {
                 if (p.isWide()) {
                     int words = (p.width() + 63) / 64;

@@ -1,6 +1,6 @@
 package dev.andromeda.testbed.hw.synth;
 
-import dev.andromeda.testbed.hw.HardwareBackends;
+import dev.andromeda.testbed.hw.contract.Backends;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -13,8 +13,6 @@ import java.util.List;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Every block of {@code rtl/} read and checked by yosys ({@link YosysCheck}): no multiple
@@ -26,11 +24,7 @@ class YosysCheckTest {
 
     @BeforeEach
     void requireYosys() {
-        String cause = YosysCheck.unavailabilityCause();
-        if (cause != null && HardwareBackends.rtlRequired()) {
-            fail("yosys is required here (CI=true or tb.rtl.required): " + cause);
-        }
-        assumeTrue(cause == null, () -> "yosys unavailable: " + cause);
+        Backends.requireTool("yosys", YosysCheck.unavailabilityCause());
     }
 
     private static List<Path> sources(String block) throws Exception {

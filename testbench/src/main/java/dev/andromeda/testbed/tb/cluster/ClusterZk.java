@@ -8,8 +8,12 @@ import org.apache.zookeeper.data.Stat;
 
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Collection;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.function.Consumer;
 
 /**
@@ -133,13 +137,13 @@ public final class ClusterZk {
     }
 
     /** Publishes the VMs {@code host} has plugged in, when they differ from what is published. */
-    public static void publishPlugged(CuratorFramework zk, String host, java.util.Collection<Integer> vms)
+    public static void publishPlugged(CuratorFramework zk, String host, Collection<Integer> vms)
             throws Exception {
         String path = PLUGGED + "/" + host;
-        byte[] data = String.join(" ", new java.util.TreeSet<>(vms).stream().map(String::valueOf).toList())
+        byte[] data = String.join(" ", new TreeSet<>(vms).stream().map(String::valueOf).toList())
                 .getBytes(StandardCharsets.UTF_8);
         try {
-            if (!java.util.Arrays.equals(zk.getData().forPath(path), data)) {
+            if (!Arrays.equals(zk.getData().forPath(path), data)) {
                 zk.setData().forPath(path, data);
             }
         } catch (KeeperException.NoNodeException none) { // first time, or our earlier session expired
@@ -152,16 +156,16 @@ public final class ClusterZk {
     }
 
     /** The VMs {@code host} has published as plugged in; empty when it published nothing. */
-    public static java.util.Set<Integer> plugged(CuratorFramework zk, String host) throws Exception {
+    public static Set<Integer> plugged(CuratorFramework zk, String host) throws Exception {
         try {
             String text = new String(zk.getData().forPath(PLUGGED + "/" + host), StandardCharsets.UTF_8).strip();
-            java.util.Set<Integer> s = new java.util.TreeSet<>();
+            Set<Integer> s = new TreeSet<>();
             for (String f : text.isEmpty() ? new String[0] : text.split(" +")) {
                 s.add(Integer.parseInt(f));
             }
             return s;
         } catch (KeeperException.NoNodeException none) {
-            return java.util.Set.of();
+            return Set.of();
         }
     }
 
