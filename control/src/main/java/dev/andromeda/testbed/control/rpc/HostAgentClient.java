@@ -95,11 +95,17 @@ public final class HostAgentClient implements AutoCloseable {
         return this;
     }
 
-    /** Points the client at another controller: the current stream is dropped and a new one opened at once. */
+    /**
+     * Points the client at another controller: the current stream is dropped and a new one opened at once.
+     * Pointed at the controller whose stream is open, it does nothing: dropping that stream would lose
+     * what is in flight on it (a miss report sent just before, which the dataplane does not send again
+     * within its hold-off), and a follower's first look at ZooKeeper names the master the client
+     * already talks to.
+     */
     public void retarget(InetSocketAddress controller) {
         Objects.requireNonNull(controller, "controller");
         synchronized (lock) {
-            if (closed) {
+            if (closed || (out != null && controller.equals(target))) {
                 return;
             }
             target = controller;
