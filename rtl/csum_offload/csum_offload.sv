@@ -27,6 +27,12 @@
 // Every output is a register or a function of registers only (no input-to-output
 // combinational path), so a driver may read ready/valid before it sets inputs.
 //
+// The combinational blocks are `always @*`, not `always_comb`: Icarus Verilog 11
+// never settles this module's chain of always_comb blocks (beat sum -> checks ->
+// status -> checksum) once a beat is offered -- simulated time stops -- while
+// it settles the same logic as always @* at once; Verilator and yosys read both
+// alike. IcarusReplayTest replays the block under Icarus on every cycle.
+//
 // Byte order: lane 0 (tdata[7:0]) carries the packet's first byte; tkeep is
 // contiguous from lane 0 and only the last beat of a packet may be partial. A
 // zero-length packet is one beat with tkeep == 0 and tlast == 1.
@@ -192,7 +198,7 @@ module csum_offload #(
     // Sum of this beat's 16-bit words, counting only bytes at or past start.
     // Lane 2k is the high byte of word k, lane 2k+1 the low byte (big-endian).
     logic [31:0] beat_sum;
-    always_comb begin
+    always @* begin
         beat_sum = 32'd0;
         for (int k = 0; k < WORDS; k++) begin
             logic [16:0] hi_pos, lo_pos;
@@ -212,7 +218,7 @@ module csum_offload #(
     logic beat_bad_keep;
     logic beat_too_long;
     logic [7:0] keep_count;
-    always_comb begin
+    always @* begin
         keep_contiguous = ((s_axis_tkeep + 1'b1) & s_axis_tkeep) == '0;
         beat_bad_keep = s_axis_tlast ? (!keep_contiguous || (s_axis_tkeep == '0 && in_pos_reg != 16'd0))
                                      : !(&s_axis_tkeep);
@@ -231,7 +237,7 @@ module csum_offload #(
     logic [16:0] pkt_length;
     logic        offsets_bad;
     logic [1:0]  last_status;
-    always_comb begin
+    always @* begin
         if (in_status_reg != ST_OK) begin
             beat_status = in_status_reg;
         end else if (beat_bad_keep) begin
@@ -258,7 +264,7 @@ module csum_offload #(
     logic [15:0] aligned;
     logic [16:0] seeded;
     logic [15:0] folded;
-    always_comb begin
+    always @* begin
         total = in_acc_reg + beat_sum;
         fold1 = {1'b0, total[15:0]} + {1'b0, total[31:16]};
         fold2 = fold1[15:0] + {15'd0, fold1[16]};
@@ -277,7 +283,7 @@ module csum_offload #(
 
     // The head beat with the checksum patched in where the insert offset falls.
     logic [DATA_WIDTH-1:0] patched;
-    always_comb begin
+    always @* begin
         patched = buf_data_mem[buf_head];
         for (int l = 0; l < KEEP_WIDTH; l++) begin
             logic [16:0] pos;

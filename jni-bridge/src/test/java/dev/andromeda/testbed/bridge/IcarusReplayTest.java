@@ -1,6 +1,8 @@
 package dev.andromeda.testbed.bridge;
 
 import dev.andromeda.testbed.hw.HardwareModel;
+import dev.andromeda.testbed.hw.blocks.csum.CsumOffloadDriver;
+import dev.andromeda.testbed.hw.blocks.csum.CsumOffloadModule;
 import dev.andromeda.testbed.hw.blocks.dma.DmaCopyDriver;
 import dev.andromeda.testbed.hw.blocks.dma.DmaCopyModule;
 import dev.andromeda.testbed.hw.blocks.gcm.AesGcmDriver;
@@ -30,8 +32,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Every block under a second simulator: its driver runs a seeded workload on the Verilated RTL
- * (results checked against an oracle written apart: {@link MemorySegment#copy}, the JDK's
- * AES/GCM) while a {@link TraceRecorder} writes each cycle's inputs and outputs; Icarus
+ * (results checked against an oracle written apart: {@link MemorySegment#copy}, RFC 1071, the
+ * JDK's AES/GCM) while a {@link TraceRecorder} writes each cycle's inputs and outputs; Icarus
  * Verilog then compiles the block from {@code rtl/} and must show the same outputs on every cycle.
  * Under {@code CI=true} (./tb test) a missing {@code iverilog} fails the test.
  */
@@ -44,10 +46,7 @@ class IcarusReplayTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    // csum_offload is not here yet: its version with result statuses does not advance under Icarus 11
-    // (100 idle cycles not done in 60 s; the version before ran them in 30 ms), a zero-delay loop
-    // among its always_comb blocks that Verilator settles -- issue 16, open.
-    @ValueSource(strings = {DmaCopyModule.BLOCK, AesGcmModule.BLOCK})
+    @ValueSource(strings = {DmaCopyModule.BLOCK, CsumOffloadModule.BLOCK, AesGcmModule.BLOCK})
     void icarusShowsTheOutputsVerilatorShowedOnEveryCycle(String block, @TempDir Path dir) throws Exception {
         long seed = 1607;
         Path trace = dir.resolve(block + ".trace");
@@ -57,10 +56,10 @@ class IcarusReplayTest {
         try (HardwareModel rtl = Backends.open("rtl-ffm", block);
              TraceRecorder rec = new TraceRecorder(rtl, trace)) {
             rec.reset(4);
-            if (block.equals(DmaCopyModule.BLOCK)) {
-                dma(rec, seed);
-            } else {
-                gcm(rec, seed);
+            switch (block) {
+                case DmaCopyModule.BLOCK -> dma(rec, seed);
+                case CsumOffloadModule.BLOCK -> csum(rec, seed);
+                default -> gcm(rec, seed);
             }
             inputs = TraceRecorder.inputsOf(rtl);
             outputs = TraceRecorder.outputsOf(rtl);
@@ -125,6 +124,52 @@ class IcarusReplayTest {
                         .as("seed %d copy %d", seed, i)
                         .isEqualTo(Arrays.copyOfRange(noise, (int) j.src(), (int) j.src() + j.length()));
             }
+        }
+    }
+
+    /** RFC 1071, written here: the one's complement of the one's-complement sum of 16-bit words. */
+    private static int rfc1071(byte[] b, int from, int to, int seed) {
+        long sum = seed & 0xFFFF;
+        for (int i = from; i < to; i += 2) {
+            sum += ((b[i] & 0xFF) << 8) | (i + 1 < to ? b[i + 1] & 0xFF : 0);
+        }
+        while (sum >>> 16 != 0) {
+            sum = (sum & 0xFFFF) + (sum >>> 16);
+        }
+        return (int) (~sum & 0xFFFF);
+    }
+
+    /**
+     * Sixteen packets with random idle cycles and back-pressure; the last two are refused (one
+     * longer than the block's largest packet, one whose insert offset lies past its end), so the
+     * replay covers the drain path and the error statuses as well as the sums.
+     */
+    private static void csum(HardwareModel m, long seed) {
+        Random r = new Random(seed);
+        int n = 16;
+        int slot = 10_240;
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment mem = arena.allocate((long) n * slot, 64);
+            byte[] data = new byte[n * slot];
+            r.nextBytes(data);
+            MemorySegment.copy(data, 0, mem, ValueLayout.JAVA_BYTE, 0, data.length);
+            CsumOffloadDriver.Job[] jobs = new CsumOffloadDriver.Job[n];
+            for (int i = 0; i < n - 2; i++) {
+                int len = 40 + r.nextInt(1460);
+                jobs[i] = new CsumOffloadDriver.Job((long) i * slot, len, 14, 0, false, r.nextInt(1 << 16));
+            }
+            jobs[n - 2] = new CsumOffloadDriver.Job((long) (n - 2) * slot, 9_300, 14, 0, false, 0);
+            jobs[n - 1] = new CsumOffloadDriver.Job((long) (n - 1) * slot, 100, 14, 200, true, 0);
+            CsumOffloadDriver.Result res = new CsumOffloadDriver(m).run(mem, jobs, seed, 0.2, 0.2);
+            for (int i = 0; i < n - 2; i++) {
+                CsumOffloadDriver.Job j = jobs[i];
+                int base = (int) j.offset();
+                assertThat(res.csum()[i]).as("seed %d packet %d", seed, i)
+                        .isEqualTo(rfc1071(data, base + j.csumStart(), base + j.length(), j.seed()));
+            }
+            assertThat(res.status()[n - 2]).as("seed %d: 9,300 bytes", seed).isEqualTo(CsumOffloadModule.STATUS_TOO_LONG);
+            assertThat(res.status()[n - 1]).as("seed %d: offset 200 in 100 bytes", seed)
+                    .isEqualTo(CsumOffloadModule.STATUS_BAD_OFFSET);
         }
     }
 
