@@ -46,12 +46,14 @@ class MultiProcessClusterTest {
             }
             String table = FaultPlan.table(results) + "\nlogs in " + c.dir().resolve("logs");
             for (FaultPlan.Result r : results) {
-                assertThat(r.traffic().clean()).as("%s\n%s", r.fault(), table).isTrue();
-                assertThat(r.lostOnProgrammedFlows()).as(table).isZero();
-                assertThat(r.updatesLost()).as(table).isZero();
-                assertThat(r.updatesDoubled()).as(table).isZero();
-                assertThat(r.deposedWritesAccepted()).as(table).isZero();
-                assertThat(r.convergedSeconds()).as(table).isGreaterThan(0);
+                // The fault's own note and score name each host's drops by reason: what a failure needs.
+                String why = r.fault() + ": " + r.note() + "\ntraffic: " + r.traffic() + "\n" + table;
+                assertThat(r.traffic().clean()).as(why).isTrue();
+                assertThat(r.lostOnProgrammedFlows()).as(why).isZero();
+                assertThat(r.updatesLost()).as(why).isZero();
+                assertThat(r.updatesDoubled()).as(why).isZero();
+                assertThat(r.deposedWritesAccepted()).as(why).isZero();
+                assertThat(r.convergedSeconds()).as(why).isGreaterThan(0);
             }
             assertThat(results.get(0).newMasterSeconds()).as(table).isGreaterThan(0);
         } finally {
