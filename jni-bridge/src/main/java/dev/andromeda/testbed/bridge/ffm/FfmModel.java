@@ -72,6 +72,9 @@ public final class FfmModel implements HardwareModel {
 
     @Override
     public void set(int p, long value) {
+        if (closed) {
+            throw closedError();
+        }
         long v = value & mask[p];
         MemorySegment s = port[p];
         switch (bytes[p]) {
@@ -85,6 +88,9 @@ public final class FfmModel implements HardwareModel {
 
     @Override
     public long get(int p) {
+        if (closed) {
+            throw closedError();
+        }
         MemorySegment s = port[p];
         return switch (bytes[p]) {
             case 1 -> s.get(ValueLayout.JAVA_BYTE, 0) & 0xFFL;
@@ -99,6 +105,9 @@ public final class FfmModel implements HardwareModel {
     /** Wide ports are arrays of 32-bit words in Verilator, least significant first. */
     @Override
     public void setWide(int p, long[] words) {
+        if (closed) {
+            throw closedError();
+        }
         if (bytes[p] <= 8) {
             set(p, words.length > 0 ? words[0] : 0);
             return;
@@ -119,6 +128,9 @@ public final class FfmModel implements HardwareModel {
 
     @Override
     public void getWide(int p, long[] words) {
+        if (closed) {
+            throw closedError();
+        }
         java.util.Arrays.fill(words, 0);
         if (bytes[p] <= 8) {
             words[0] = get(p);
@@ -133,6 +145,9 @@ public final class FfmModel implements HardwareModel {
 
     @Override
     public void step(long cycles) {
+        if (closed) {
+            throw closedError();
+        }
         try {
             ModelAbi.CALL_STEP.invokeExact(abi.step, handle, cycles);
         } catch (Throwable t) {
@@ -142,6 +157,9 @@ public final class FfmModel implements HardwareModel {
 
     @Override
     public void reset(int cycles) {
+        if (closed) {
+            throw closedError();
+        }
         try {
             ModelAbi.CALL_RESET.invokeExact(abi.reset, handle, cycles);
         } catch (Throwable t) {
@@ -151,6 +169,9 @@ public final class FfmModel implements HardwareModel {
 
     @Override
     public long cycle() {
+        if (closed) {
+            throw closedError();
+        }
         try {
             return (long) ModelAbi.CALL_CYCLE.invokeExact(abi.cycle, handle);
         } catch (Throwable t) {
@@ -160,6 +181,9 @@ public final class FfmModel implements HardwareModel {
 
     @Override
     public void traceOn(Path vcd) {
+        if (closed) {
+            throw closedError();
+        }
         Path abs = Waveforms.prepare(vcd);
         int rc;
         try (Arena a = Arena.ofConfined()) {
@@ -174,6 +198,9 @@ public final class FfmModel implements HardwareModel {
 
     @Override
     public void traceOff() {
+        if (closed) {
+            throw closedError();
+        }
         try {
             ModelAbi.CALL_VOID_P.invokeExact(abi.traceClose, handle);
         } catch (Throwable t) {
@@ -186,11 +213,24 @@ public final class FfmModel implements HardwareModel {
      * {@code in}, step, read {@code out}", for benchmarks.
      */
     public long benchLoop(int in, int out, long cycles) {
+        if (closed) {
+            throw closedError();
+        }
         try {
             return (long) ModelAbi.CALL_BENCH_LOOP.invokeExact(abi.benchLoop, handle, in, out, cycles);
         } catch (Throwable t) {
             throw new IllegalStateException("bench_loop failed", t);
         }
+    }
+
+    /**
+     * Why a call after {@link #close()} fails: the model's native memory (the
+     * port storage the segments/handle point into) is freed, so touching it
+     * would read or write freed memory or crash the JVM. A plain field check
+     * per call, no lock: the model is confined to one thread.
+     */
+    private IllegalStateException closedError() {
+        return new IllegalStateException(abi.block + " (rtl-ffm) is closed");
     }
 
     @Override

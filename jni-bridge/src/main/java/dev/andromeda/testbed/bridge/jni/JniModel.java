@@ -56,42 +56,66 @@ public final class JniModel implements HardwareModel {
 
     @Override
     public void set(int port, long value) {
+        if (closed) {
+            throw closedError();
+        }
         JniNative.set(abi, model, port, value);
     }
 
     @Override
     public long get(int port) {
+        if (closed) {
+            throw closedError();
+        }
         return JniNative.get(abi, model, port);
     }
 
     @Override
     public void setWide(int port, long[] words) {
+        if (closed) {
+            throw closedError();
+        }
         JniNative.setWide(abi, model, port, words);
     }
 
     @Override
     public void getWide(int port, long[] words) {
+        if (closed) {
+            throw closedError();
+        }
         java.util.Arrays.fill(words, 0);
         JniNative.getWide(abi, model, port, words);
     }
 
     @Override
     public void step(long cycles) {
+        if (closed) {
+            throw closedError();
+        }
         JniNative.step(abi, model, cycles);
     }
 
     @Override
     public void reset(int cycles) {
+        if (closed) {
+            throw closedError();
+        }
         JniNative.reset(abi, model, cycles);
     }
 
     @Override
     public long cycle() {
+        if (closed) {
+            throw closedError();
+        }
         return JniNative.cycle(abi, model);
     }
 
     @Override
     public void traceOn(Path vcd) {
+        if (closed) {
+            throw closedError();
+        }
         Path abs = Waveforms.prepare(vcd);
         if (JniNative.traceOpen(abi, model, abs.toString()) != 0) {
             throw new java.io.UncheckedIOException(new java.io.IOException(JniNative.lastError()));
@@ -100,12 +124,28 @@ public final class JniModel implements HardwareModel {
 
     @Override
     public void traceOff() {
+        if (closed) {
+            throw closedError();
+        }
         JniNative.traceClose(abi, model);
     }
 
     /** The C++ reference loop, as {@link dev.andromeda.testbed.bridge.ffm.FfmModel#benchLoop}. */
     public long benchLoop(int in, int out, long cycles) {
+        if (closed) {
+            throw closedError();
+        }
         return JniNative.benchLoop(abi, model, in, out, cycles);
+    }
+
+    /**
+     * Why a call after {@link #close()} fails: the model's native memory (the
+     * port storage the segments/handle point into) is freed, so touching it
+     * would read or write freed memory or crash the JVM. A plain field check
+     * per call, no lock: the model is confined to one thread.
+     */
+    private IllegalStateException closedError() {
+        return new IllegalStateException(block + " (rtl-jni) is closed");
     }
 
     @Override
