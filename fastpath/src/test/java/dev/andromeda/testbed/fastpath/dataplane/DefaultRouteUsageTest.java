@@ -1,5 +1,8 @@
 package dev.andromeda.testbed.fastpath.dataplane;
 
+import dev.andromeda.testbed.fastpath.flow.FlowTableBuilder;
+import dev.andromeda.testbed.fastpath.offload.OffloadOptions;
+import dev.andromeda.testbed.fastpath.pipeline.StageMix;
 import org.junit.jupiter.api.Test;
 
 import java.util.HashMap;
@@ -100,5 +103,55 @@ class DefaultRouteUsageTest {
         u.count(VNI, UDP, 1, 1000 + PER_INTERVAL, 64);
         assertThat(drain(u)).isEqualTo(Map.of(key(1, 1000 + PER_INTERVAL), 64L));
         assertThat(counters.defaultRouteUntracked()).isEqualTo(2L * extra);
+    }
+
+    /** The same through a host's egress path: its VM sends over the default route only. */
+    @Test
+    void aHostStillMeasuresANewHeavyFlowAfterThousandsOfIdleOnes() {
+        long seed = 0x5EED_12L;
+        Random r = new Random(seed);
+        int[] ip = {0xC0A80001, 0xC0A80002};
+        long[] mac = {0x02_00_00_00_00_0AL, 0x02_00_00_00_00_0BL};
+        int src = 0x0A000001;
+        try (MemorySwitch sw = new MemorySwitch(1024, 16384);
+             Host a = new Host("a", ip[0], mac[0], 1024, 4096, StageMix.software(), OffloadOptions.defaults());
+             Host h = new Host("hoverboard", ip[1], mac[1], 1024, 4096, StageMix.software(), OffloadOptions.defaults())) {
+            a.connect(sw.attach(ip[0]));
+            h.connect(sw.attach(ip[1]));
+            VirtioNic vm = a.addVm(new VmPort(1, VNI, src, 0x02_AA_01L));
+            FlowTableBuilder table = new FlowTableBuilder();
+            table.host(ip[0], mac[0]);
+            table.host(ip[1], mac[1]);
+            a.flows().publish(table.hoverboards(1).build());
+            int nextDst = 0x0B000000;
+            // Three intervals of 1,500 fresh flows each: 4,500 distinct flows, beyond the 2,048 the
+            // table holds at once; then one new flow of 200 frames.
+            for (int interval = 0; interval <= 3; interval++) {
+                Map<Long, Long> sent = new HashMap<>();
+                int flows = interval < 3 ? 1500 : 1;
+                int framesEach = interval < 3 ? 1 : 200;
+                for (int f = 0; f < flows; f++) {
+                    int dst = nextDst++;
+                    for (int k = 0; k < framesEach; k++) {
+                        byte[] frame = TwoHosts.guestFrame(r, src, dst, false, 18 + r.nextInt(400));
+                        assertThat(vm.send(frame)).as("seed %d: the VM's ring took the frame", seed).isTrue();
+                        sent.merge(key(src, dst), (long) frame.length, Long::sum);
+                        if (sent.size() % 32 == 0 || k % 32 == 31) {
+                            a.doWork();
+                            h.doWork();
+                        }
+                    }
+                }
+                for (int t = 0; t < 4; t++) {
+                    a.doWork();
+                    h.doWork();
+                }
+                Map<Long, Long> got = drain(a.defaultRouteUsage());
+                assertThat(got).as("seed %d, interval %d: flows measured of %d sent", seed, interval, sent.size())
+                        .hasSameSizeAs(sent);
+                assertThat(got).as("seed %d, interval %d", seed, interval).isEqualTo(sent);
+            }
+            assertThat(a.counters().defaultRouteUntracked()).as("seed %d", seed).isZero();
+        }
     }
 }
