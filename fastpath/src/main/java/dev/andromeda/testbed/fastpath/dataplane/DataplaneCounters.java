@@ -20,8 +20,9 @@ public final class DataplaneCounters {
     private static final int FROM_INTERNET = 4;
     private static final int TO_VMS = 5;
     private static final int HAIRPINNED = 6;
+    private static final int DEFAULT_ROUTE_UNTRACKED = 7;
     /** Single writer, any reader: opaque stores, no fence per update (see SingleWriterCounters). */
-    private final SingleWriterCounters c = new SingleWriterCounters(7);
+    private final SingleWriterCounters c = new SingleWriterCounters(8);
 
     void drop(Drop reason) {
         drops.add(reason.ordinal(), 1);
@@ -74,6 +75,18 @@ public final class DataplaneCounters {
         return c.get(HAIRPINNED);
     }
 
+    void defaultRouteUntracked(int n) {
+        c.add(DEFAULT_ROUTE_UNTRACKED, n);
+    }
+
+    /**
+     * Default-routed packets whose flow found {@link DefaultRouteUsage}'s table full in their
+     * interval: sent, but their bytes were not measured for the offload decision.
+     */
+    public long defaultRouteUntracked() {
+        return c.get(DEFAULT_ROUTE_UNTRACKED);
+    }
+
     public long drops(Drop reason) {
         return drops.get(reason.ordinal());
     }
@@ -114,7 +127,8 @@ public final class DataplaneCounters {
     @Override
     public String toString() {
         StringBuilder b = new StringBuilder("from VMs " + fromVms() + ", to wire " + toWire() + ", from wire "
-                + fromWire() + ", to VMs " + toVms() + (hairpinned() > 0 ? ", hairpinned " + hairpinned() : ""));
+                + fromWire() + ", to VMs " + toVms() + (hairpinned() > 0 ? ", hairpinned " + hairpinned() : "")
+                + (defaultRouteUntracked() > 0 ? ", default route untracked " + defaultRouteUntracked() : ""));
         for (Drop d : Drop.values()) {
             if (drops(d) > 0) {
                 b.append(", ").append(d).append(' ').append(drops(d));

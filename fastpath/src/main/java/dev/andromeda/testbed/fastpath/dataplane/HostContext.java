@@ -46,7 +46,7 @@ final class HostContext {
     /** Frames sent on from the ingress side (hairpins, hoverboard forwarding) this batch, sent after it. */
     final HostBatch hairpinBatch = new HostBatch(MAX_BATCH);
     /** Bytes per flow sent over the default route, for the control plane's offload decisions. */
-    final DefaultRouteUsage defaultRouteUsage = new DefaultRouteUsage(4096);
+    final DefaultRouteUsage defaultRouteUsage = new DefaultRouteUsage(4096, counters);
     /** Where PSP's AES-GCM goes while the crypto stage is software, and Internet traffic; null: none. */
     Coprocessors coprocessors;
     /** The host's port to the Internet (no encapsulation: frames as the VMs send and receive them), or null. */

@@ -470,6 +470,7 @@ public final class HostCommand implements Callable<Integer> {
                 m.counter("andromeda_host_from_vms_total", "", c.fromVms());
                 m.counter("andromeda_host_to_wire_total", "", c.toWire());
                 m.counter("andromeda_host_hairpinned_total", "", c.hairpinned());
+                m.counter("andromeda_host_default_route_untracked_total", "", c.defaultRouteUntracked());
                 for (Drop d : Drop.values()) {
                     long n = c.drops(d);
                     if (n > 0) {
