@@ -37,7 +37,7 @@ public record FirewallRule(int protocol, int prefix, int length, int portLo, int
         return protocol == ANY || protocol == proto;
     }
 
-    /** The brute-force verdict for one packet: the reference the compiled policy is tested against. */
+    /** The verdict of this rule alone for one packet (FirewallCompilerTest checks the compiled policy against an evaluator written apart). */
     public boolean allows(int srcAddress, int proto, int dstPort) {
         return matchesProtocol(proto) && matchesSource(srcAddress)
                 && (!FirewallCompiler.hasPorts(proto) || (dstPort >= portLo && dstPort <= portHi));
