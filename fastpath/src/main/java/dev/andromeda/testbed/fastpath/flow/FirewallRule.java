@@ -37,7 +37,10 @@ public record FirewallRule(int protocol, int prefix, int length, int portLo, int
         return protocol == ANY || protocol == proto;
     }
 
-    /** The verdict of this rule alone for one packet (FirewallCompilerTest checks the compiled policy against an evaluator written apart). */
+    /**
+     * The verdict of this rule alone for one packet ({@code FirewallCompilerTest} checks the
+     * compiled policy against an evaluator written apart, not against this).
+     */
     public boolean allows(int srcAddress, int proto, int dstPort) {
         return matchesProtocol(proto) && matchesSource(srcAddress)
                 && (!FirewallCompiler.hasPorts(proto) || (dstPort >= portLo && dstPort <= portHi));
