@@ -60,4 +60,37 @@ class CliTripUpsTest {
             assertThat(out).as("nothing ran").doesNotContain("# JMH", "# Run");
         }
     }
+
+    @Test
+    void helpDescribesTheLauncherCommandsAndNestedSubcommands() {
+        for (String launcher : new String[] {"test", "build"}) {
+            int[] code = {-1};
+            String out = tb(code, "help", launcher);
+            assertThat(code[0]).as(out + err).isZero();
+            assertThat(out).contains("./tb " + launcher).doesNotContainIgnoringCase("unknown");
+        }
+        String[][] nested = {{"offload", "checksum"}, {"bench", "sim"}};
+        for (String[] n : nested) {
+            int[] code = {-1};
+            String out = tb(code, "help", n[0], n[1]);
+            assertThat(code[0]).as(out + err).isZero();
+            assertThat(out).startsWith("Usage: tb " + n[0] + " " + n[1] + " ");
+        }
+        int[] code = {-1};
+        tb(code, "help", "bench", "nope");
+        assertThat(code[0]).isEqualTo(1);
+        assertThat(err.toString()).contains("'bench nope'", "sim, fastpath");
+    }
+
+    @Test
+    void helpListsEverySubcommandsWholeDescription() {
+        picocli.CommandLine bench = Tb.commandLine().getSubcommands().get("bench");
+        int[] code = {-1};
+        String out = tb(code, "help", "bench").replaceAll("\\s+", " ");
+        assertThat(code[0]).isZero();
+        for (picocli.CommandLine sub : bench.getSubcommands().values()) {
+            String whole = String.join(" ", sub.getCommandSpec().usageMessage().description()).replaceAll("\\s+", " ").strip();
+            assertThat(out).as(sub.getCommandName()).contains(whole);
+        }
+    }
 }
