@@ -25,14 +25,16 @@ import picocli.CommandLine.Command;
                 TbHelpCommand.class},
         footer = {"",
                 "Handled by the ./tb launcher itself:",
-                "  test     " + Tb.TEST_HELP,
+                "  test     " + Tb.TEST_HELP_1,
+                "           " + Tb.TEST_HELP_2,
                 "  build    " + Tb.BUILD_HELP,
                 "",
                 "Exit status: 0 success, 1 usage or I/O error, 3 some jobs rejected (offload), 4 mismatches,",
                 "5 an implementation unavailable where all are required."})
 public final class Tb implements Runnable {
-    static final String TEST_HELP = "Run the whole test suite (./mvnw verify) with the RTL required; installs "
-            + "Verilator through apt-get when it is missing and tb runs as root.";
+    static final String TEST_HELP_1 = "Run the whole test suite (./mvnw verify) with the RTL required;";
+    static final String TEST_HELP_2 = "installs Verilator through apt-get when it is missing and tb runs as root.";
+    static final String TEST_HELP = TEST_HELP_1 + " " + TEST_HELP_2;
     static final String BUILD_HELP = "Build now (otherwise tb builds on first use and when sources change).";
     /** The commands the ./tb launcher runs itself, for {@code tb help}. */
     static final java.util.Map<String, String> LAUNCHER_COMMANDS = java.util.Map.of("test", TEST_HELP, "build", BUILD_HELP);

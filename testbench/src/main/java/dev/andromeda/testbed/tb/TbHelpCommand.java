@@ -93,10 +93,28 @@ final class TbHelpCommand implements CommandLine.IHelpCommandInitializable2, Run
             }
             String[] lines = s.usageMessage().header().length > 0 ? s.usageMessage().header()
                     : s.usageMessage().description();
-            table.addRowValues(String.join(", ", s.names()), String.join(" ", lines).strip());
+            table.addRowValues(String.join(", ", s.names()), firstSentence(lines));
         }
         return table.toString();
     };
+
+    /**
+     * The description's lines up to the one ending its first sentence (in '.' or ':'), joined;
+     * stops before a blank or indented line, where the examples and tables begin.
+     */
+    static String firstSentence(String[] lines) {
+        StringBuilder b = new StringBuilder();
+        for (String line : lines) {
+            if (line.isBlank() || (!b.isEmpty() && Character.isWhitespace(line.charAt(0)))) {
+                break;
+            }
+            b.append(b.isEmpty() ? "" : " ").append(line.strip());
+            if (line.strip().endsWith(".") || line.strip().endsWith(":")) {
+                break;
+            }
+        }
+        return b.toString();
+    }
 
     /** Puts {@link #COMMAND_LIST} on the command and every command under it. */
     static void install(CommandLine cl) {

@@ -82,15 +82,20 @@ class CliTripUpsTest {
         assertThat(err.toString()).contains("'bench nope'", "sim, fastpath");
     }
 
+    /** Each command's entry in a list ends a sentence: none is cut off mid-sentence. */
     @Test
-    void helpListsEverySubcommandsWholeDescription() {
-        picocli.CommandLine bench = Tb.commandLine().getSubcommands().get("bench");
-        int[] code = {-1};
-        String out = tb(code, "help", "bench").replaceAll("\\s+", " ");
-        assertThat(code[0]).isZero();
-        for (picocli.CommandLine sub : bench.getSubcommands().values()) {
-            String whole = String.join(" ", sub.getCommandSpec().usageMessage().description()).replaceAll("\\s+", " ").strip();
-            assertThat(out).as(sub.getCommandName()).contains(whole);
+    void helpListsEverySubcommandWithAWholeSentence() {
+        for (String[] parent : new String[][] {{"help", "bench"}, {"help", "offload"}, {"--help"}}) {
+            int[] code = {-1};
+            String out = tb(code, parent);
+            assertThat(code[0]).isZero();
+            String list = out.substring(out.indexOf("Commands:\n") + "Commands:\n".length());
+            list = list.contains("\n\n") ? list.substring(0, list.indexOf("\n\n")) : list;
+            // An entry starts at a line indented by two, its continuation lines deeper.
+            for (String entry : list.split("\n(?=  \\S)")) {
+                String text = entry.replaceAll("\\s+", " ").strip();
+                assertThat(text).as(String.join(" ", parent) + ": " + entry).matches(".*[.:]$");
+            }
         }
     }
 }
