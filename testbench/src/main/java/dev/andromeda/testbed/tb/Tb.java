@@ -22,16 +22,22 @@ import picocli.CommandLine.Command;
                 dev.andromeda.testbed.tb.cluster.ZkCommand.class, dev.andromeda.testbed.tb.cluster.VmcCommand.class,
                 dev.andromeda.testbed.tb.cluster.HostCommand.class, dev.andromeda.testbed.tb.cluster.NetctlCommand.class,
                 dev.andromeda.testbed.tb.cluster.ClusterCommand.class,
-                CommandLine.HelpCommand.class},
+                TbHelpCommand.class},
         footer = {"",
                 "Handled by the ./tb launcher itself:",
-                "  test     Run the whole test suite (./mvnw verify) with the RTL required;",
-                "           installs Verilator through apt-get when it is missing and tb runs as root.",
-                "  build    Build now (otherwise tb builds on first use and when sources change).",
+                "  test     " + Tb.TEST_HELP_1,
+                "           " + Tb.TEST_HELP_2,
+                "  build    " + Tb.BUILD_HELP,
                 "",
                 "Exit status: 0 success, 1 usage or I/O error, 3 some jobs rejected (offload), 4 mismatches,",
                 "5 an implementation unavailable where all are required."})
 public final class Tb implements Runnable {
+    static final String TEST_HELP_1 = "Run the whole test suite (./mvnw verify) with the RTL required;";
+    static final String TEST_HELP_2 = "installs Verilator through apt-get when it is missing and tb runs as root.";
+    static final String TEST_HELP = TEST_HELP_1 + " " + TEST_HELP_2;
+    static final String BUILD_HELP = "Build now (otherwise tb builds on first use and when sources change).";
+    /** The commands the ./tb launcher runs itself, for {@code tb help}. */
+    static final java.util.Map<String, String> LAUNCHER_COMMANDS = java.util.Map.of("test", TEST_HELP, "build", BUILD_HELP);
     /** Usage and I/O errors. */
     public static final int EXIT_USAGE = 1;
     /** Some input jobs were malformed and rejected; the rest were processed. */
@@ -54,6 +60,7 @@ public final class Tb implements Runnable {
         // The commands' descriptions are written in lines of up to 100 columns: at picocli's
         // default of 80 they would be wrapped a second time, mid-sentence.
         cl.setUsageHelpWidth(100);
+        TbHelpCommand.install(cl);
         cl.setExitCodeExceptionMapper(e -> EXIT_USAGE);
         cl.setParameterExceptionHandler((ex, args) -> {
             CommandLine c = ex.getCommandLine();

@@ -182,7 +182,13 @@ class OffloadChecksumCommandTest {
         assertThat(tb("offload", "checksum", "--impl", "sw", "--in", in.toString(), "--wave", "x.vcd")).isEqualTo(1);
         assertThat(err.toString()).contains("--wave needs a hardware implementation");
         assertThat(tb("offload", "checksum", "--impl", "emu", "--in", in.toString(), "--idle", "1.5")).isEqualTo(1);
-        assertThat(err.toString()).contains("idleProbability must be in [0, 1)");
+        assertThat(err.toString()).contains("--idle must be at least 0 and below 1").doesNotContain("idleProbability");
+        for (String[] bad : new String[][] {{"--backpressure", "1"}, {"--idle", "-0.1"}, {"--idle", "NaN"}}) {
+            err.reset();
+            assertThat(tb("offload", "checksum", "--impl", "emu", "--in", in.toString(), bad[0], bad[1])).isEqualTo(1);
+            assertThat(err.toString()).as(String.join(" ", bad)).contains(bad[0] + " must be at least 0 and below 1")
+                    .doesNotContain("Probability");
+        }
     }
 
     @Test

@@ -181,4 +181,16 @@ class OffloadCopyAndGcmCommandTest {
             Class<P> type, String impl) {
         Backends.require(Offloads.provider(type, impl));
     }
+
+    @Test
+    void copyRefusesMemoryFlagsOutOfRangeNamingTheFlag(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path in = Files.writeString(dir.resolve("j.jsonl"), "{\"id\":\"a\",\"src\":\"00\"}\n");
+        String[][] cases = {{"--mem-latency", "-1", "--mem-latency must be 0..100000"},
+                {"--reads-in-flight", "0", "--reads-in-flight must be 1..1024"}};
+        for (String[] c : cases) {
+            err.reset();
+            assertThat(tb("offload", "copy", "--impl", "emu", "--in", in.toString(), c[0], c[1])).isEqualTo(1);
+            assertThat(err.toString(StandardCharsets.UTF_8)).as(c[0]).contains(c[2]).doesNotContain("memoryLatency", "maxReadsInFlight");
+        }
+    }
 }

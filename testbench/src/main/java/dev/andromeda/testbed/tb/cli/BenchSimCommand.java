@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.andromeda.testbed.bridge.NativeModels;
 import dev.andromeda.testbed.tb.bench.SimCycleBenchmark;
 import dev.andromeda.testbed.tb.report.TextTable;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
@@ -51,6 +52,10 @@ public final class BenchSimCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        // JMH would take an unknown name as a parameter value and fail inside its fork, with a stack
+        // trace and exit status 0: refuse it here, before anything starts.
+        refuseUnknown("--backends", backends, "backend");
+        refuseUnknown("--blocks", blocks, "block");
         ChainedOptionsBuilder b = new OptionsBuilder()
                 .include(SimCycleBenchmark.class.getName())
                 .forks(1)
@@ -95,6 +100,28 @@ public final class BenchSimCommand implements Callable<Integer> {
             System.out.println("JSON written to " + json.toAbsolutePath());
         }
         return 0;
+    }
+
+    /** The values the benchmark's {@code @Param} field declares: the names it knows. */
+    static List<String> known(String param) {
+        try {
+            return List.of(SimCycleBenchmark.class.getField(param).getAnnotation(Param.class).value());
+        } catch (NoSuchFieldException e) {
+            throw new IllegalStateException("SimCycleBenchmark has no @Param " + param, e);
+        }
+    }
+
+    private void refuseUnknown(String option, List<String> given, String param) {
+        if (given == null) {
+            return;
+        }
+        List<String> known = known(param);
+        for (String g : given) {
+            if (!known.contains(g)) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                        option + ": unknown " + param + " '" + g + "'; known: " + String.join(", ", known));
+            }
+        }
     }
 
     private static String f(double v) {

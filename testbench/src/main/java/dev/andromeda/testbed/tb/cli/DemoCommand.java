@@ -69,10 +69,11 @@ public final class DemoCommand implements Callable<Integer> {
             description = "ZooKeeper data and host checkpoints (default ${DEFAULT-VALUE}).")
     Path workDir;
 
-    @Option(names = "--warmup", negatable = true, defaultValue = "true",
-            description = "Warm the JIT up first: 20,000 packets under all-sw, a short run of every other mix "
-                    + "(default; --no-warmup skips it).")
-    boolean warmup;
+    // A plain flag, not picocli's negatable --[no-]warmup: with a default of true that one toggles
+    // the default, so --no-warmup warmed up and --warmup skipped (issue 15).
+    @Option(names = "--no-warmup",
+            description = "Skip the JIT warm-up (by default a short run of every mix first).")
+    boolean noWarmup;
 
     /** Enough for the JIT to compile the dataplane's loops before the measured runs. */
     static final int WARMUP_PACKETS = 500;
@@ -98,7 +99,7 @@ public final class DemoCommand implements Callable<Integer> {
         Progress progress = new Progress();
         Demo.Report r;
         try (PcapTap tap = pcap == null ? null : new PcapTap(pcap)) {
-            r = Demo.run(s, workDir, warmup ? Math.min(WARMUP_PACKETS, s.traffic().packets()) : 0, tap,
+            r = Demo.run(s, workDir, !noWarmup ? Math.min(WARMUP_PACKETS, s.traffic().packets()) : 0, tap,
                     (run, runs, mix, sent, n) ->
                     progress.update("run " + run + "/" + runs + " " + mix, sent, n));
             progress.done();

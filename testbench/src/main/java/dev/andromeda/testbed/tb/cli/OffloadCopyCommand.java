@@ -47,6 +47,16 @@ public final class OffloadCopyCommand extends OffloadJobsCommand<CopyJob, CopyOf
     }
 
     @Override
+    protected void checkOptions() {
+        super.checkOptions();
+        // The bounds OffloadOptions enforces, said with the flags' names.
+        outOfRange(memoryLatency < 0 || memoryLatency > 100_000,
+                "--mem-latency must be 0..100000 cycles, was " + memoryLatency);
+        outOfRange(readsInFlight < 1 || readsInFlight > 1024,
+                "--reads-in-flight must be 1..1024, was " + readsInFlight);
+    }
+
+    @Override
     protected OffloadOptions options() {
         return super.options().withMemory(memoryLatency, readsInFlight);
     }

@@ -98,6 +98,29 @@ abstract class OffloadJobsCommand<J, S extends OffloadStage> implements Callable
         return new OffloadOptions(seed, idle, backpressure, wave, OffloadOptions.DEFAULT_CLOCK_MHZ);
     }
 
+    /**
+     * Refuses out-of-range flags naming the flag: OffloadOptions checks them too, but its
+     * messages name its fields ({@code idleProbability}), which a user never typed.
+     */
+    protected void checkOptions() {
+        probability("--idle", idle);
+        probability("--backpressure", backpressure);
+    }
+
+    private void probability(String option, double p) {
+        if (!(p >= 0 && p < 1)) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    option + " must be at least 0 and below 1 (a chance per cycle), was " + p);
+        }
+    }
+
+    /** A usage error for a flag out of its range. */
+    protected final void outOfRange(boolean bad, String message) {
+        if (bad) {
+            throw new CommandLine.ParameterException(spec.commandLine(), message);
+        }
+    }
+
     @Override
     public final Integer call() {
         if (batchSize < 1) {
@@ -107,6 +130,7 @@ abstract class OffloadJobsCommand<J, S extends OffloadStage> implements Callable
             throw new CommandLine.ParameterException(spec.commandLine(),
                     "--wave needs a hardware implementation (emu, rtl-jni, rtl-ffm); sw has no waveform");
         }
+        checkOptions();
         OffloadOptions options;
         try {
             options = options();

@@ -1,0 +1,101 @@
+package dev.andromeda.testbed.tb.cli;
+
+import dev.andromeda.testbed.tb.Tb;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** What a new user trips over on the command line (issue 15), run in-process as a user types it. */
+@Timeout(120)
+class CliTripUpsTest {
+    private final StringWriter err = new StringWriter();
+
+    /** Runs tb with the arguments; returns what it printed on stdout, the exit code in code[0]. */
+    private String tb(int[] code, String... args) {
+        PrintStream old = System.out;
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
+        try {
+            picocli.CommandLine cl = Tb.commandLine();
+            StringWriter out = new StringWriter();
+            cl.setOut(new PrintWriter(out, true));
+            cl.setErr(new PrintWriter(err, true));
+            code[0] = cl.execute(args);
+            return buf.toString(StandardCharsets.UTF_8) + out;
+        } finally {
+            System.setOut(old);
+        }
+    }
+
+    private static boolean warmupAfter(String... args) {
+        picocli.CommandLine.ParseResult r = Tb.commandLine().parseArgs(args);
+        return ((DemoCommand) r.subcommand().commandSpec().userObject()).noWarmup == false;
+    }
+
+    @Test
+    void noWarmupSkipsTheWarmUpAndTheDefaultWarmsUp() {
+        assertThat(warmupAfter("demo", "--no-warmup")).as("--no-warmup").isFalse();
+        assertThat(warmupAfter("demo")).as("default").isTrue();
+    }
+
+    @Test
+    void benchSimRefusesAnUnknownBlockOrBackendBeforeJmhStarts() {
+        String[][] cases = {{"--blocks", "nic", "csum_offload, dma_copy, aes_gcm"},
+                {"--backends", "verilog", "emu, rtl-jni, rtl-ffm, cxx-loop"}};
+        for (String[] c : cases) {
+            err.getBuffer().setLength(0);
+            int[] code = {-1};
+            String out = tb(code, "bench", "sim", "--quick", c[0], c[1]);
+            assertThat(code[0]).as(out + err).isEqualTo(1);
+            String first = err.toString().lines().findFirst().orElse("");
+            assertThat(first).contains(c[0], "'" + c[1] + "'", c[2]);
+            assertThat(err.toString()).doesNotContain("Exception", "\tat ");
+            assertThat(out).as("nothing ran").doesNotContain("# JMH", "# Run");
+        }
+    }
+
+    @Test
+    void helpDescribesTheLauncherCommandsAndNestedSubcommands() {
+        for (String launcher : new String[] {"test", "build"}) {
+            int[] code = {-1};
+            String out = tb(code, "help", launcher);
+            assertThat(code[0]).as(out + err).isZero();
+            assertThat(out).contains("./tb " + launcher).doesNotContainIgnoringCase("unknown");
+        }
+        String[][] nested = {{"offload", "checksum"}, {"bench", "sim"}};
+        for (String[] n : nested) {
+            int[] code = {-1};
+            String out = tb(code, "help", n[0], n[1]);
+            assertThat(code[0]).as(out + err).isZero();
+            assertThat(out).startsWith("Usage: tb " + n[0] + " " + n[1] + " ");
+        }
+        int[] code = {-1};
+        tb(code, "help", "bench", "nope");
+        assertThat(code[0]).isEqualTo(1);
+        assertThat(err.toString()).contains("'bench nope'", "sim, fastpath");
+    }
+
+    /** Each command's entry in a list ends a sentence: none is cut off mid-sentence. */
+    @Test
+    void helpListsEverySubcommandWithAWholeSentence() {
+        for (String[] parent : new String[][] {{"help", "bench"}, {"help", "offload"}, {"--help"}}) {
+            int[] code = {-1};
+            String out = tb(code, parent);
+            assertThat(code[0]).isZero();
+            String list = out.substring(out.indexOf("Commands:\n") + "Commands:\n".length());
+            list = list.contains("\n\n") ? list.substring(0, list.indexOf("\n\n")) : list;
+            // An entry starts at a line indented by two, its continuation lines deeper.
+            for (String entry : list.split("\n(?=  \\S)")) {
+                String text = entry.replaceAll("\\s+", " ").strip();
+                assertThat(text).as(String.join(" ", parent) + ": " + entry).matches(".*[.:]$");
+            }
+        }
+    }
+}
