@@ -4,8 +4,11 @@ import dev.andromeda.testbed.fastpath.dataplane.TwoHosts;
 import dev.andromeda.testbed.hw.contract.Backends;
 import dev.andromeda.testbed.fastpath.dataplane.VirtioNic;
 import dev.andromeda.testbed.fastpath.offload.OffloadOptions;
+import dev.andromeda.testbed.fastpath.offload.Offloads;
+import dev.andromeda.testbed.fastpath.offload.Stage;
 import dev.andromeda.testbed.fastpath.pipeline.StageMix;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -14,7 +17,7 @@ import java.util.Random;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Swapping the checksum stage of running hosts sw -> emu -> rtl-ffm -> sw while frames are
+ * Swapping one stage (checksum, copy or crypto) of running hosts sw -> emu -> rtl-ffm -> sw while frames are
  * in flight (some queued in the rings, some half-way through a host's loop) must lose,
  * duplicate or corrupt nothing. Lives here rather than in fastpath's HostTest because only
  * this module can load the RTL model. The oracle is the frame the test sent, its checksum
@@ -23,10 +26,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 class StageSwapUnderTrafficTest {
     private static final List<String> ORDER = List.of("sw", "emu", "rtl-ffm", "sw");
 
-    @Test
-    void swapsChecksumSwEmuRtlFfmSwUnderTrafficWithoutLossDuplicationOrCorruption() {
-        Backends.requireChecksum("emu");
-        Backends.requireChecksum("rtl-ffm"); // fails, not skips, under CI=true / tb.rtl.required
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"checksum", "copy", "crypto"})
+    void swapsAStageSwEmuRtlFfmSwUnderTrafficWithoutLossDuplicationOrCorruption(String stage) {
+        // Fails, not skips, when a model cannot load under CI=true / tb.rtl.required.
+        Backends.require(Offloads.provider(Stage.valueOf(stage.toUpperCase(java.util.Locale.ROOT)).providerType(), "emu"));
+        Backends.require(Offloads.provider(Stage.valueOf(stage.toUpperCase(java.util.Locale.ROOT)).providerType(), "rtl-ffm"));
         long seed = System.nanoTime();
         Random r = new Random(seed);
         try (TwoHosts net = new TwoHosts(StageMix.software(), OffloadOptions.defaults())) {
@@ -42,9 +47,9 @@ class StageSwapUnderTrafficTest {
                 net.a.doWork();
                 send(net, r, 1 + r.nextInt(20), expectedPlain, expectedPsp);
                 // The swap lands while frames sit in a's rings, on the link and in b's ring.
-                net.a.useStages(StageMix.parse("checksum=" + impl));
+                net.a.useStages(StageMix.parse(stage + "=" + impl));
                 net.b.doWork();
-                net.b.useStages(StageMix.parse("checksum=" + impl));
+                net.b.useStages(StageMix.parse(stage + "=" + impl));
                 send(net, r, 1 + r.nextInt(20), expectedPlain, expectedPsp);
                 for (int turns = r.nextInt(4); turns > 0; turns--) {
                     net.a.doWork();
@@ -57,9 +62,7 @@ class StageSwapUnderTrafficTest {
                 gotPsp.addAll(TwoHosts.drain(net.b2));
             }
             String why = "seed " + seed + ": " + net.a + " / " + net.b;
-            assertThat(seenA).as(why).containsExactly(
-                    "checksum=emu,copy=sw,crypto=sw", "checksum=rtl-ffm,copy=sw,crypto=sw",
-                    "checksum=sw,copy=sw,crypto=sw");
+            assertThat(seenA).as(why).containsExactly(mixText(stage, "emu"), mixText(stage, "rtl-ffm"), mixText(stage, "sw"));
             check(why + " plain", expectedPlain, gotPlain);
             check(why + " psp", expectedPsp, gotPsp);
             assertThat(net.a.counters().droppedTotal()).as(why).isZero();
@@ -67,6 +70,15 @@ class StageSwapUnderTrafficTest {
             assertThat(net.a.pool().available() + net.b.pool().available()).as(why + ": no buffer leaked")
                     .isEqualTo(net.a.pool().capacity() + net.b.pool().capacity());
         }
+    }
+
+    /** The canonical mix text written out by hand: every stage sw but {@code stage}. */
+    private static String mixText(String stage, String impl) {
+        StringBuilder b = new StringBuilder();
+        for (String s : List.of("checksum", "copy", "crypto")) {
+            b.append(b.isEmpty() ? "" : ",").append(s).append('=').append(s.equals(stage) ? impl : "sw");
+        }
+        return b.toString();
     }
 
     private static void send(TwoHosts net, Random r, int n, List<byte[]> plain, List<byte[]> psp) {
