@@ -123,6 +123,11 @@ abstract class OffloadJobsCommand<J, S extends OffloadStage> implements Callable
 
     @Override
     public final Integer call() {
+        // Before any work: a bad output path must not cost the whole run (issue 15).
+        if (!out.equals("-")) {
+            OutputPaths.checkFile(spec, Path.of(out));
+        }
+        OutputPaths.checkFile(spec, wave);
         if (batchSize < 1) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--batch must be at least 1");
         }
