@@ -69,6 +69,23 @@ class CliTripUpsTest {
     }
 
     @Test
+    void offloadInNamesADirectoryAndAcceptsAUtf8ByteOrderMark(@TempDir Path tmp) throws Exception {
+        int[] code = {-1};
+        String out = tb(code, "offload", "checksum", "--impl", "sw", "--in", tmp.toString());
+        assertThat(code[0]).as(out + err).isNotZero();
+        assertThat(err.toString().lines().findFirst().orElse("")).isEqualTo("tb: --in " + tmp + ": is a directory");
+
+        err.getBuffer().setLength(0);
+        // RFC 1071 oracle by hand: the one's-complement sum of the words 0x0001 and 0x0203 is 0x0204, so 0xfdfb.
+        Path in = Files.write(tmp.resolve("bom.jsonl"), ("\uFEFF{\"id\":\"j0\",\"data\":\"00010203\"}\n")
+                .getBytes(StandardCharsets.UTF_8));
+        Path res = tmp.resolve("res.jsonl");
+        tb(code, "offload", "checksum", "--impl", "sw", "--in", in.toString(), "--out", res.toString());
+        assertThat(code[0]).as(err.toString()).isZero();
+        assertThat(Files.readString(res)).contains("\"id\":\"j0\"", "\"csum\":" + 0xfdfb);
+    }
+
+    @Test
     void noWarmupSkipsTheWarmUpAndTheDefaultWarmsUp() {
         assertThat(warmupAfter("demo", "--no-warmup")).as("--no-warmup").isFalse();
         assertThat(warmupAfter("demo")).as("default").isTrue();
