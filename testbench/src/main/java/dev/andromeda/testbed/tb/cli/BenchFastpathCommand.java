@@ -39,8 +39,13 @@ public final class BenchFastpathCommand implements Callable<Integer> {
     @Option(names = "--json", paramLabel = "FILE", description = "Also write the results as JSON.")
     Path json;
 
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Override
     public Integer call() throws Exception {
+        // Before any work: a bad output path must not cost the whole run (issue 15).
+        OutputPaths.checkFile(spec, json);
         String cls = FastpathBenchmark.class.getName();
         Collection<RunResult> main = run(cls + "\\.(egress|egressPsp1500|ingress)$", new String[] {"1000"});
         Collection<RunResult> sweep = run(cls + "\\.egress$", quick

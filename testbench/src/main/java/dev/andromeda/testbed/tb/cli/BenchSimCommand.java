@@ -52,6 +52,8 @@ public final class BenchSimCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        // Before any work: a bad output path must not cost the whole run (issue 15).
+        OutputPaths.checkFile(spec, json);
         // JMH would take an unknown name as a parameter value and fail inside its fork, with a stack
         // trace and exit status 0: refuse it here, before anything starts.
         refuseUnknown("--backends", backends, "backend");

@@ -124,6 +124,8 @@ public final class CompareCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        // Before any work: a bad output path must not cost the whole run (issue 15).
+        OutputPaths.checkFile(spec, json);
         int n = jobs != null ? jobs : quick ? QUICK_JOBS : DEFAULT_JOBS;
         if (n < 1) {
             throw usage("--jobs must be at least 1, was " + n);

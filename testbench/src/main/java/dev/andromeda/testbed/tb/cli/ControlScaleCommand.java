@@ -57,6 +57,8 @@ public final class ControlScaleCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        // Before any work: a bad output path must not cost the whole run (issue 15).
+        OutputPaths.checkFile(spec, json);
         ProgrammingModel m = switch (model) {
             case "preprogrammed", "pre-programmed" -> new PreProgrammedModel();
             case "hoverboard" -> new HoverboardModel();

@@ -87,6 +87,10 @@ public final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        // Before any work: a bad output path must not cost the whole run (issue 15).
+        OutputPaths.checkFile(spec, json);
+        OutputPaths.checkFile(spec, pcap);
+        OutputPaths.checkDir(spec, report);
         CONTROL_LOG.setLevel(java.util.logging.Level.WARNING);
         Scenario s;
         try {

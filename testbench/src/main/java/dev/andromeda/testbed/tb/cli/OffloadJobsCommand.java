@@ -123,6 +123,15 @@ abstract class OffloadJobsCommand<J, S extends OffloadStage> implements Callable
 
     @Override
     public final Integer call() {
+        // Before any work: a bad output path must not cost the whole run (issue 15).
+        if (!out.equals("-")) {
+            OutputPaths.checkFile(spec, Path.of(out));
+        }
+        OutputPaths.checkFile(spec, wave);
+        if (!in.equals("-") && Files.isDirectory(Path.of(in))) {
+            // The JDK's own message ("Is a directory") names neither the option nor the path.
+            throw new CommandLine.ParameterException(spec.commandLine(), "--in " + in + ": is a directory");
+        }
         if (batchSize < 1) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--batch must be at least 1");
         }
@@ -147,6 +156,10 @@ abstract class OffloadJobsCommand<J, S extends OffloadStage> implements Callable
             int lineNo = 0;
             while ((text = reader.readLine()) != null) {
                 lineNo++;
+                if (lineNo == 1 && text.startsWith("\uFEFF")) {
+                    // Windows editors save UTF-8 with a byte-order mark; Java's decoder keeps it as a character.
+                    text = text.substring(1);
+                }
                 if (text.isBlank()) {
                     continue;
                 }

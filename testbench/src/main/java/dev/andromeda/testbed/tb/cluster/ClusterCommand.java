@@ -166,11 +166,16 @@ public final class ClusterCommand implements Runnable {
         @Option(names = "--json", description = "Also write the results here.")
         Path json;
 
+        @picocli.CommandLine.Spec
+        picocli.CommandLine.Model.CommandSpec spec;
+
         @Option(names = "--only", split = ",", description = "Run only these faults, in this order.")
         List<String> only;
 
         @Override
         public Integer call() throws Exception {
+            // Before any work: a bad output path must not cost the whole run (issue 15).
+            dev.andromeda.testbed.tb.cli.OutputPaths.checkFile(spec, json);
             List<String> plan = only != null ? only : FaultPlan.ALL;
             for (String f : plan) {
                 if (!FaultPlan.ALL.contains(f)) {

@@ -3,12 +3,15 @@ package dev.andromeda.testbed.tb.cli;
 import dev.andromeda.testbed.tb.Tb;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -37,6 +40,49 @@ class CliTripUpsTest {
     private static boolean warmupAfter(String... args) {
         picocli.CommandLine.ParseResult r = Tb.commandLine().parseArgs(args);
         return ((DemoCommand) r.subcommand().commandSpec().userObject()).noWarmup == false;
+    }
+
+    @Test
+    void outputPathsAreRefusedWithTheReasonBeforeAnythingRuns(@TempDir Path tmp) throws Exception {
+        Path aFile = Files.writeString(tmp.resolve("plain.txt"), "x");
+        // /proc refuses mkdir even for root, so the parent can neither exist nor be created.
+        String[][] cases = {
+                {"cannot write /proc/nope/x.json: no such directory", "demo", "--json", "/proc/nope/x.json"},
+                {"cannot write /proc/nope/x.pcap: no such directory", "demo", "--pcap", "/proc/nope/x.pcap"},
+                {"cannot write " + aFile + ": not a directory", "demo", "--report", aFile.toString()},
+                {"cannot write " + tmp + ": is a directory", "demo", "--json", tmp.toString()},
+                {"cannot write /proc/nope/x.json: no such directory", "bench", "sim", "--quick", "--json", "/proc/nope/x.json"},
+                {"cannot write /proc/nope/x.json: no such directory", "compare", "--quick", "--json", "/proc/nope/x.json"},
+                {"cannot write " + aFile + "/x.json: " + aFile + " is not a directory",
+                        "control-scale", "--json", aFile + "/x.json"}};
+        for (String[] c : cases) {
+            err.getBuffer().setLength(0);
+            int[] code = {-1};
+            String[] args = java.util.Arrays.copyOfRange(c, 1, c.length);
+            String out = tb(code, args);
+            String why = String.join(" ", args) + "\n" + out + err;
+            assertThat(code[0]).as(why).isNotZero();
+            assertThat(err.toString().lines().findFirst().orElse("")).as(why).isEqualTo("tb: " + c[0]);
+            assertThat(err.toString()).as(why).doesNotContain("Exception", "\tat ");
+            assertThat(out).as("nothing ran: " + why).isEmpty();
+        }
+    }
+
+    @Test
+    void offloadInNamesADirectoryAndAcceptsAUtf8ByteOrderMark(@TempDir Path tmp) throws Exception {
+        int[] code = {-1};
+        String out = tb(code, "offload", "checksum", "--impl", "sw", "--in", tmp.toString());
+        assertThat(code[0]).as(out + err).isNotZero();
+        assertThat(err.toString().lines().findFirst().orElse("")).isEqualTo("tb: --in " + tmp + ": is a directory");
+
+        err.getBuffer().setLength(0);
+        // RFC 1071 oracle by hand: the one's-complement sum of the words 0x0001 and 0x0203 is 0x0204, so 0xfdfb.
+        Path in = Files.write(tmp.resolve("bom.jsonl"), ("\uFEFF{\"id\":\"j0\",\"data\":\"00010203\"}\n")
+                .getBytes(StandardCharsets.UTF_8));
+        Path res = tmp.resolve("res.jsonl");
+        tb(code, "offload", "checksum", "--impl", "sw", "--in", in.toString(), "--out", res.toString());
+        assertThat(code[0]).as(err.toString()).isZero();
+        assertThat(Files.readString(res)).contains("\"id\":\"j0\"", "\"csum\":" + 0xfdfb);
     }
 
     @Test
