@@ -5,9 +5,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -22,19 +19,7 @@ class CliTripUpsTest {
 
     /** Runs tb with the arguments; returns what it printed on stdout, the exit code in code[0]. */
     private String tb(int[] code, String... args) {
-        PrintStream old = System.out;
-        ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
-        try {
-            picocli.CommandLine cl = Tb.commandLine();
-            StringWriter out = new StringWriter();
-            cl.setOut(new PrintWriter(out, true));
-            cl.setErr(new PrintWriter(err, true));
-            code[0] = cl.execute(args);
-            return buf.toString(StandardCharsets.UTF_8) + out;
-        } finally {
-            System.setOut(old);
-        }
+        return InProcessTb.run(err, code, args);
     }
 
     private static boolean warmupAfter(String... args) {

@@ -10,12 +10,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
-import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -33,17 +30,7 @@ class CompareCommandTest {
 
     /** Runs tb with the arguments; returns what it printed on stdout, the exit code in code[0]. */
     private String tb(int[] code, String... args) {
-        PrintStream old = System.out;
-        ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
-        try {
-            picocli.CommandLine cl = Tb.commandLine();
-            cl.setErr(new PrintWriter(err, true));
-            code[0] = cl.execute(args);
-        } finally {
-            System.setOut(old);
-        }
-        return buf.toString(StandardCharsets.UTF_8);
+        return InProcessTb.run(err, code, args);
     }
 
     @ParameterizedTest
