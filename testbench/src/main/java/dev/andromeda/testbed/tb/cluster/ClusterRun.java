@@ -593,8 +593,8 @@ public final class ClusterRun {
         dev.andromeda.testbed.tb.demo.TrafficPlan plan = dev.andromeda.testbed.tb.demo.TrafficPlan.draw(topology);
         for (int i = 0; i < topology.scenario().control().intervals(); i++) {
             for (var k : plan.interval(i)) {
-                if (up.contains(k.flow().src().vm().hostId()) && up.contains(k.flow().dst().vm().hostId())
-                        && k.flow().src().vm().id() != round.exceptVm()) {
+                if (up.contains(k.sender().vm().hostId()) && up.contains(k.receiver().vm().hostId())
+                        && k.sender().vm().id() != round.exceptVm()) {
                     expected++;
                 }
             }

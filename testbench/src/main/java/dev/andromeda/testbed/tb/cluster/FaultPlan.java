@@ -230,7 +230,7 @@ public final class FaultPlan {
         var plan = dev.andromeda.testbed.tb.demo.TrafficPlan.draw(c.topology());
         long toVm = 0;
         for (int i = 0; i < plan.intervals(); i++) {
-            toVm += plan.interval(i).stream().filter(p -> p.flow().dst().vm().id() == vm.id()).count();
+            toVm += plan.interval(i).stream().filter(p -> p.receiver().vm().id() == vm.id()).count();
         }
         String oldHost = "host-" + from;
         long hairpinnedBefore = c.metrics(oldHost).getOrDefault("andromeda_host_hairpinned_total", 0L);

@@ -83,8 +83,8 @@ final class Traffic {
         DemoTopology t = topology;
         for (int i = 0; i < t.scenario().control().intervals(); i++) {
             if (interval < 0 || interval == i) {
-                n += plan.interval(i).stream().filter(p -> p.flow().src().vm().hostId() == hostId
-                        && p.flow().src().vm().id() != exceptVm).count();
+                n += plan.interval(i).stream().filter(p -> p.sender().vm().hostId() == hostId
+                        && p.sender().vm().id() != exceptVm).count();
             }
         }
         rounds.computeIfAbsent(round, r -> new Tally());
@@ -99,9 +99,8 @@ final class Traffic {
             for (int i = 0; i < topology.scenario().control().intervals(); i++) {
                 if (r.interval() < 0 || r.interval() == i) {
                     for (TrafficPlan.Packet p : plan.interval(i)) {
-                        if (p.flow().src().vm().hostId() == hostId && p.flow().src().vm().id() != r.exceptVm()) {
-                            pending.add(new TrafficPlan.Packet(r.round() * ROUND + p.id(), p.flow(), p.frameBytes(),
-                                    p.interval()));
+                        if (p.sender().vm().hostId() == hostId && p.sender().vm().id() != r.exceptVm()) {
+                            pending.add(p.withId(r.round() * ROUND + p.id()));
                         }
                     }
                 }
@@ -113,7 +112,7 @@ final class Traffic {
             nextSendNanos = now + 1_000_000L;
             for (int k = 0; k < PER_MS && !pending.isEmpty(); k++) {
                 TrafficPlan.Packet p = pending.peek();
-                VirtioNic nic = nics.get(p.flow().src().vm().id());
+                VirtioNic nic = nics.get(p.sender().vm().id());
                 Tally t = rounds.computeIfAbsent((int) (p.id() / ROUND), x -> new Tally());
                 if (nic == null) { // moved away meanwhile: its new host sends it
                     pending.poll();
@@ -146,13 +145,13 @@ final class Traffic {
         synchronized (byId) {
             base = byId.get(id % ROUND);
         }
-        if (base == null || base.flow().dst().vm().id() != vmId) {
+        if (base == null || base.receiver().vm().id() != vmId) {
             synchronized (t) {
                 t.misdelivered++;
             }
             return;
         }
-        TrafficPlan.Packet sent = new TrafficPlan.Packet(id, base.flow(), base.frameBytes(), base.interval());
+        TrafficPlan.Packet sent = base.withId(id);
         byte[] want = GuestFrames.completed(GuestFrames.frame(sent), base.flow().tcp());
         synchronized (t) {
             if (!Arrays.equals(want, frame)) {
@@ -176,7 +175,7 @@ final class Traffic {
         DemoTopology topo = topology;
         long expected = 0;
         for (int i = 0; i < topo.scenario().control().intervals(); i++) {
-            expected += plan.interval(i).stream().filter(p -> p.flow().dst().vm().hostId() == hostId).count();
+            expected += plan.interval(i).stream().filter(p -> p.receiver().vm().hostId() == hostId).count();
         }
         if (t == null) {
             return "{\"round\":" + round + ",\"expected\":" + expected + ",\"sent\":0,\"delivered\":0,"

@@ -1,7 +1,7 @@
 package dev.andromeda.testbed.tb.demo;
 
 import dev.andromeda.testbed.control.election.EmbeddedZooKeeper;
-import dev.andromeda.testbed.fastpath.dataplane.FrameTap;
+import dev.andromeda.testbed.tb.pcap.PcapTap;
 import dev.andromeda.testbed.fastpath.offload.OffloadOptions;
 import dev.andromeda.testbed.fastpath.offload.OffloadProvider;
 import dev.andromeda.testbed.fastpath.offload.Offloads;
@@ -48,7 +48,7 @@ public final class Demo {
      *                      on {@link #SW_WARMUP_PACKETS} (it is cheap, and its code is every mix's)
      * @param pcapTap       sees the reference run's frames on the wire (null: no capture)
      */
-    public static Report run(Scenario scenario, Path workDir, int warmupPackets, FrameTap pcapTap, Progress progress)
+    public static Report run(Scenario scenario, Path workDir, int warmupPackets, PcapTap pcapTap, Progress progress)
             throws IOException, InterruptedException {
         DemoTopology topology = new DemoTopology(scenario);
         TrafficPlan plan = TrafficPlan.draw(topology);

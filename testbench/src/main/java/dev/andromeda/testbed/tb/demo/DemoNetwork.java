@@ -19,6 +19,8 @@ import dev.andromeda.testbed.fastpath.dataplane.MemorySwitch;
 import dev.andromeda.testbed.fastpath.dataplane.VirtioNic;
 import dev.andromeda.testbed.fastpath.dataplane.VmPort;
 import dev.andromeda.testbed.fastpath.offload.OffloadOptions;
+import dev.andromeda.testbed.fastpath.packet.Ethernet;
+import dev.andromeda.testbed.fastpath.packet.Ipv4;
 import dev.andromeda.testbed.fastpath.pipeline.StageMix;
 import dev.andromeda.testbed.tb.demo.DemoTopology.DemoVm;
 import dev.andromeda.testbed.tb.scenario.ControllerModel;
@@ -30,9 +32,11 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
@@ -87,7 +91,7 @@ final class DemoNetwork implements AutoCloseable {
                 hosts.put(id, h);
                 h.connect(wire.attach(DemoTopology.hostIp(id)));
             }
-            wire.tap(tap);
+            wire.tap(tap == null ? null : uplinks(tap));
             for (Host h : hosts.values()) {
                 PspKeys.configure(s, topology.hostCount(), h);
             }
@@ -186,5 +190,27 @@ final class DemoNetwork implements AutoCloseable {
             h.close();
         }
         wire.close();
+    }
+
+    /**
+     * The capture point: the frames the VM hosts put on the wire, not the
+     * hoverboards' forwarded copies. A hoverboard's copy carries the same inner
+     * segment a host sent to it a moment before, so a capture of both legs shows
+     * every hoverboard-routed TCP segment twice, which Wireshark reads as
+     * retransmissions and out-of-order segments.
+     */
+    private FrameTap uplinks(FrameTap tap) {
+        Set<Integer> hoverboards = new HashSet<>();
+        for (int id = 1; id <= topology.hostCount(); id++) {
+            if (topology.isHoverboard(id)) {
+                hoverboards.add(DemoTopology.hostIp(id));
+            }
+        }
+        return (memory, offset, length) -> {
+            if (length < Ethernet.HEADER_BYTES + Ipv4.MIN_HEADER_BYTES
+                    || !hoverboards.contains(Ipv4.src(memory, offset + Ethernet.HEADER_BYTES))) {
+                tap.frame(memory, offset, length);
+            }
+        };
     }
 }

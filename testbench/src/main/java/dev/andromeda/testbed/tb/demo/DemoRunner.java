@@ -7,7 +7,6 @@ import dev.andromeda.testbed.control.programming.OffloadPlanner;
 import dev.andromeda.testbed.control.vmc.VmcNode;
 import dev.andromeda.testbed.coprocessor.host.HostCoprocessors;
 import dev.andromeda.testbed.fastpath.dataplane.Drop;
-import dev.andromeda.testbed.fastpath.dataplane.FrameTap;
 import dev.andromeda.testbed.fastpath.dataplane.Host;
 import dev.andromeda.testbed.fastpath.dataplane.HostBatch;
 import dev.andromeda.testbed.fastpath.dataplane.VirtioNic;
@@ -15,6 +14,7 @@ import dev.andromeda.testbed.fastpath.offload.OffloadOptions;
 import dev.andromeda.testbed.fastpath.pipeline.Pipeline;
 import dev.andromeda.testbed.fastpath.pipeline.StageMix;
 import dev.andromeda.testbed.tb.demo.TrafficPlan.Packet;
+import dev.andromeda.testbed.tb.pcap.PcapTap;
 import dev.andromeda.testbed.tb.scenario.Scenario;
 
 import java.io.IOException;
@@ -57,11 +57,15 @@ public final class DemoRunner {
      * @param tap       sees every frame on the wire, or null
      * @param progress  told the packets sent so far
      */
-    public Outcome run(int index, StageMix mix, Map<Long, byte[]> reference, FrameTap tap, LongConsumer progress)
+    public Outcome run(int index, StageMix mix, Map<Long, byte[]> reference, PcapTap tap, LongConsumer progress)
             throws IOException, InterruptedException {
         Scenario s = topology.scenario();
         long[] clock = {0};
+        long[] wireNs = {0};
         long intervalNs = (long) (s.control().intervalSeconds() * 1e9);
+        if (tap != null) {
+            tap.clock(() -> wireNs[0]);
+        }
         Scoreboard board = new Scoreboard(reference);
         long t0 = System.nanoTime();
         try (DemoNetwork net = new DemoNetwork(topology, mix, options, zk, workDir.resolve("run-" + index),
@@ -75,10 +79,20 @@ public final class DemoRunner {
                 long hb0 = hoverboardForwarded(net);
                 int inBurst = 0;
                 int burst = 32 * net.nics.size();
-                for (Packet p : plan.interval(i)) {
+                List<Packet> packets = plan.interval(i);
+                TrafficPlan.Segment phase = null;
+                for (int k = 0; k < packets.size(); k++) {
+                    Packet p = packets.get(k);
+                    if (phase != p.segment() && (phase == TrafficPlan.Segment.SYN
+                            || phase == TrafficPlan.Segment.SYN_ACK)) {
+                        pump(net, board); // the handshake's each phase is delivered before the next is sent
+                    }
+                    phase = p.segment();
+                    // The capture's time: the interval's packets spread evenly over the interval.
+                    wireNs[0] = clock[0] + intervalNs * k / packets.size();
                     byte[] frame = GuestFrames.frame(p);
-                    board.expect(p.id(), p.flow().dst().key(), GuestFrames.completed(frame, p.flow().tcp()));
-                    VirtioNic nic = net.nics.get(p.flow().src().key());
+                    board.expect(p.id(), p.receiver().key(), GuestFrames.completed(frame, p.flow().tcp()));
+                    VirtioNic nic = net.nics.get(p.sender().key());
                     while (!nic.send(frame, GuestFrames.csumStart(), GuestFrames.csumOffset(p.flow().tcp()))) {
                         pump(net, board);   // ring or pool full: let the hosts move packets, then try again
                     }

@@ -22,8 +22,40 @@ public final class TrafficPlan {
     public record Flow(int id, DemoVm src, DemoVm dst, boolean tcp, int srcPort, int dstPort, int packets) {
     }
 
-    /** One packet: its unique id (carried in its payload), its flow, its frame size and interval. */
-    public record Packet(long id, Flow flow, int frameBytes, int interval) {
+    /**
+     * What a packet is in its flow's conversation: a UDP datagram, or for TCP the
+     * two handshake segments a client and a server send first (each carrying the
+     * packet id as 8 bytes of data, which a SYN may), then the client's data.
+     */
+    public enum Segment { UDP, SYN, SYN_ACK, DATA }
+
+    /**
+     * One packet: its unique id (carried in its payload), its flow, its frame size
+     * and interval, what it is in the flow and, for TCP, its sequence and
+     * acknowledgement numbers (in send order, so a capture reads as one consistent
+     * connection per flow). A {@code SYN_ACK} goes the flow's way back.
+     */
+    public record Packet(long id, Flow flow, int frameBytes, int interval, Segment segment, int seq, int ack) {
+        /** The same packet under another id (the cluster's rounds send the plan again). */
+        public Packet withId(long newId) {
+            return new Packet(newId, flow, frameBytes, interval, segment, seq, ack);
+        }
+
+        public DemoVm sender() {
+            return segment == Segment.SYN_ACK ? flow.dst() : flow.src();
+        }
+
+        public DemoVm receiver() {
+            return segment == Segment.SYN_ACK ? flow.src() : flow.dst();
+        }
+
+        public int senderPort() {
+            return segment == Segment.SYN_ACK ? flow.dstPort() : flow.srcPort();
+        }
+
+        public int receiverPort() {
+            return segment == Segment.SYN_ACK ? flow.srcPort() : flow.dstPort();
+        }
     }
 
     private final List<Flow> flows;
@@ -52,17 +84,78 @@ public final class TrafficPlan {
             byInterval.add(new ArrayList<>());
         }
         long id = 1;
+        // TCP flows open in interval 0 before any data: every SYN, then every SYN-ACK
+        // (the runner lets the network deliver each phase before the next), drawn from
+        // the flow's own packets so the scenario's packet count is what is sent.
+        List<Packet> syns = new ArrayList<>();
+        List<Packet> synAcks = new ArrayList<>();
+        int[] remaining = new int[flows.size()];
         for (Flow f : flows) {
-            for (int k = 0; k < f.packets(); k++) {
+            remaining[f.id()] = f.packets();
+            if (f.tcp()) {
+                syns.add(new Packet(id++, f, GuestFrames.handshakeFrame(), 0, Segment.SYN, 0, 0));
+                remaining[f.id()]--;
+                if (remaining[f.id()] > 0) {
+                    synAcks.add(new Packet(id++, f, GuestFrames.handshakeFrame(), 0, Segment.SYN_ACK, 0, 0));
+                    remaining[f.id()]--;
+                }
+            }
+        }
+        for (Flow f : flows) {
+            for (int k = 0; k < remaining[f.id()]; k++) {
                 // A flow of at least `intervals` packets sends in every interval; a small one at random.
-                int interval = f.packets() >= intervals ? k % intervals : r.nextInt(intervals);
-                byInterval.get(interval).add(new Packet(id++, f, frameSize(r, t), interval));
+                int interval = remaining[f.id()] >= intervals ? k % intervals : r.nextInt(intervals);
+                byInterval.get(interval).add(new Packet(id++, f, frameSize(r, t), interval,
+                        f.tcp() ? Segment.DATA : Segment.UDP, 0, 0));
             }
         }
         for (List<Packet> l : byInterval) {
             Collections.shuffle(l, r);
         }
+        byInterval.get(0).addAll(0, synAcks);
+        byInterval.get(0).addAll(0, syns);
+        numberSegments(r, flows, byInterval);
         return new TrafficPlan(flows, byInterval);
+    }
+
+    /**
+     * TCP sequence and acknowledgement numbers in send order: each side starts at a
+     * random initial sequence number, a SYN takes one number and its data, data
+     * advances by its payload, and the client acknowledges the server's SYN-ACK.
+     */
+    private static void numberSegments(Random r, List<Flow> flows, List<List<Packet>> byInterval) {
+        int[] clientNext = new int[flows.size()];
+        int[] serverNext = new int[flows.size()];
+        for (Flow f : flows) {
+            clientNext[f.id()] = r.nextInt();
+            serverNext[f.id()] = r.nextInt();
+        }
+        for (List<Packet> l : byInterval) {
+            for (int i = 0; i < l.size(); i++) {
+                Packet p = l.get(i);
+                int f = p.flow().id();
+                int data = GuestFrames.payloadBytes(p);
+                switch (p.segment()) {
+                    case SYN -> {
+                        l.set(i, new Packet(p.id(), p.flow(), p.frameBytes(), p.interval(), p.segment(),
+                                clientNext[f], 0));
+                        clientNext[f] += 1 + data;
+                    }
+                    case SYN_ACK -> {
+                        l.set(i, new Packet(p.id(), p.flow(), p.frameBytes(), p.interval(), p.segment(),
+                                serverNext[f], clientNext[f]));
+                        serverNext[f] += 1 + data;
+                    }
+                    case DATA -> {
+                        l.set(i, new Packet(p.id(), p.flow(), p.frameBytes(), p.interval(), p.segment(),
+                                clientNext[f], serverNext[f]));
+                        clientNext[f] += data;
+                    }
+                    case UDP -> {
+                    }
+                }
+            }
+        }
     }
 
     /** Packets per flow: Pareto weights, every flow at least one packet, summing to {@code packets}. */
