@@ -99,6 +99,34 @@ public final class StageMix {
         return threshold.get(s);
     }
 
+    /**
+     * A short name for charts and narrow tables: {@code all sw}, {@code all rtl-ffm}
+     * when every stage runs one implementation (no thresholds), otherwise only the
+     * stages not in plain software, e.g. {@code copy=rtl-ffm@1024}.
+     */
+    public String shortName() {
+        String first = impl.get(Stage.values()[0]);
+        boolean uniform = impl.values().stream().allMatch(first::equals)
+                && threshold.values().stream().allMatch(t -> t == 0);
+        if (uniform) {
+            return "all " + first;
+        }
+        StringBuilder b = new StringBuilder();
+        for (Stage s : Stage.values()) {
+            if (impl.get(s).equals("sw") && threshold.get(s) == 0) {
+                continue;
+            }
+            if (!b.isEmpty()) {
+                b.append(',');
+            }
+            b.append(s.label()).append('=').append(impl.get(s));
+            if (threshold.get(s) > 0) {
+                b.append('@').append(threshold.get(s));
+            }
+        }
+        return b.toString();
+    }
+
     /** The canonical text, e.g. {@code checksum=sw,copy=rtl-ffm@1024,crypto=sw}. */
     @Override
     public String toString() {

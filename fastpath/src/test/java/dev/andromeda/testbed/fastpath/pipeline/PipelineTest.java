@@ -102,4 +102,14 @@ class PipelineTest {
         assertThatThrownBy(() -> StageMix.parse("copy=sw@-3")).hasMessageContaining("threshold");
         assertThatThrownBy(() -> StageMix.parse("copy")).hasMessageContaining("expected stage=impl");
     }
+
+    @Test
+    void aMixHasAShortNameForChartsAndNarrowTables() {
+        assertThat(StageMix.software().shortName()).isEqualTo("all sw");
+        assertThat(StageMix.all("rtl-ffm").shortName()).isEqualTo("all rtl-ffm");
+        assertThat(StageMix.parse("checksum=sw,copy=rtl-ffm,crypto=sw").shortName()).isEqualTo("copy=rtl-ffm");
+        assertThat(StageMix.parse("copy=sw@512").shortName()).isEqualTo("copy=sw@512");
+        assertThat(StageMix.parse("checksum=emu,copy=emu,crypto=emu@64").shortName())
+                .isEqualTo("checksum=emu,copy=emu,crypto=emu@64");
+    }
 }

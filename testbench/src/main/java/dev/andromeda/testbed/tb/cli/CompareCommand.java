@@ -177,7 +177,8 @@ public final class CompareCommand implements Callable<Integer> {
             List<StageCost> costs = e.getValue();
             wrong |= costs.stream().anyMatch(c -> c.ran() && !c.correct());
             verdicts.put(stage, printStage(stage, costs, n));
-            charts.put(stage, CompareChart.write(stage, costs, clockMHz, chartFile(stage, chosenStages.size())));
+            charts.put(stage, CompareChart.write(stage, costs, clockMHz, verdicts.get(stage),
+                    chartFile(stage, chosenStages.size())));
         }
         System.out.println("CPU ns/pkt: for sw the stage's work; for hardware the host's share (reading descriptors,");
         System.out.println("writing completions). Simulation wall time is the simulator's cost, never counted as CPU.");

@@ -1,6 +1,8 @@
 package dev.andromeda.testbed.tb.compare;
 
 import dev.andromeda.testbed.fastpath.offload.Stage;
+import org.knowm.xchart.AnnotationLine;
+import org.knowm.xchart.AnnotationText;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
@@ -19,6 +21,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * The chart of one stage's costs, drawn by XChart: CPU ns per packet against
@@ -52,8 +56,9 @@ public final class CompareChart {
      * @param file  where the PNG goes (parent directories are made)
      * @return the file written
      */
-    public static Path write(Stage stage, List<StageCost> costs, double clockMHz, Path file) throws IOException {
-        XYChart chart = chart(stage, costs, clockMHz);
+    public static Path write(Stage stage, List<StageCost> costs, double clockMHz,
+                             Map<String, BreakEven.Verdict> breakEvens, Path file) throws IOException {
+        XYChart chart = chart(stage, costs, clockMHz, breakEvens);
         Path absolute = file.toAbsolutePath();
         if (absolute.getParent() != null) {
             Files.createDirectories(absolute.getParent());
@@ -65,8 +70,14 @@ public final class CompareChart {
         return absolute;
     }
 
-    /** The chart itself, for callers that want to show or save it otherwise. */
-    public static XYChart chart(Stage stage, List<StageCost> costs, double clockMHz) {
+    /**
+     * The chart itself, for callers that want to show or save it otherwise.
+     *
+     * @param breakEvens each hardware implementation's verdict (by implementation name); those with a
+     *                   break-even size are drawn as a vertical line
+     */
+    public static XYChart chart(Stage stage, List<StageCost> costs, double clockMHz,
+                                Map<String, BreakEven.Verdict> breakEvens) {
         XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT)
                 .title("tb compare: " + stage.label() + " stage (" + stage.block() + " in hardware)")
                 .xAxisTitle("packet size (bytes)")
@@ -78,6 +89,9 @@ public final class CompareChart {
         chart.getStyler().setChartTitleVisible(true);
         chart.getStyler().setMarkerSize(7);
         chart.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
+        // Plain numbers on both axes ("10,000", not "1E4" beside "1000").
+        chart.getStyler().setXAxisDecimalPattern("#,###");
+        chart.getStyler().setYAxisDecimalPattern("#,###");
 
         Map<String, List<StageCost>> byImpl = new LinkedHashMap<>();
         for (StageCost c : costs) {
@@ -118,7 +132,64 @@ public final class CompareChart {
             hw.setMarker(SeriesMarkers.DIAMOND);
             hw.setLineStyle(SeriesLines.DASH_DASH);
         }
+        label(chart, breakEvens);
         return chart;
+    }
+
+    /**
+     * Fixes the axes' ranges (so that labels placed in chart coordinates land
+     * inside the plot) and adds the labels XChart's log axes leave out.
+     */
+    private static void label(XYChart chart, Map<String, BreakEven.Verdict> breakEvens) {
+        double xMin = Double.MAX_VALUE;
+        double xMax = 0;
+        double yMin = Double.MAX_VALUE;
+        double yMax = 0;
+        TreeSet<Double> sizes = new TreeSet<>();
+        for (XYSeries s : chart.getSeriesMap().values()) {
+            for (double x : s.getXData()) {
+                xMin = Math.min(xMin, x);
+                xMax = Math.max(xMax, x);
+                sizes.add(x);
+            }
+            for (double y : s.getYData()) {
+                yMin = Math.min(yMin, y);
+                yMax = Math.max(yMax, y);
+            }
+        }
+        if (sizes.isEmpty()) {
+            return;
+        }
+        // Room below the lowest point for the size labels, left of the smallest size for the y labels.
+        double bottom = yMin / 2.2;
+        double top = yMax * 1.6;
+        double left = xMin / 1.6;
+        chart.getStyler().setXAxisMin(left).setXAxisMax(xMax * 1.3).setYAxisMin(bottom).setYAxisMax(top);
+        for (double x : sizes) {
+            chart.addAnnotation(new AnnotationText(String.format(Locale.ROOT, "%,.0f B", x), x, yMin / 1.6, false));
+        }
+        for (double decade = Math.pow(10, Math.floor(Math.log10(bottom))); decade < top; decade *= 10) {
+            for (int k : new int[] {2, 5}) {
+                double y = k * decade;
+                if (y > bottom * 1.15 && y < top / 1.15) {
+                    chart.addAnnotation(new AnnotationText(String.format(Locale.ROOT, "%,.0f", y), left * 1.12, y,
+                            false));
+                }
+            }
+        }
+        Map<Double, List<String>> lines = new TreeMap<>();
+        breakEvens.forEach((impl, v) -> {
+            if (v.kind() == BreakEven.Kind.AT) {
+                lines.computeIfAbsent(v.size(), k -> new ArrayList<>()).add(impl);
+            }
+        });
+        double y = top / 1.25;
+        for (Map.Entry<Double, List<String>> e : lines.entrySet()) {
+            chart.addAnnotation(new AnnotationLine(e.getKey(), true, false));
+            chart.addAnnotation(new AnnotationText(String.format(Locale.ROOT, "%s pays from ~%,.0f B",
+                    String.join(" = ", e.getValue()), e.getKey()), e.getKey(), y, false));
+            y /= 1.35; // several break-evens: their labels one under another
+        }
     }
 
     /** Distinct, colour-blind-friendly colours (Okabe and Ito), one per implementation. */

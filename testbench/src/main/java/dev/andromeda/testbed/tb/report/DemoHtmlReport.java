@@ -1,5 +1,6 @@
 package dev.andromeda.testbed.tb.report;
 
+import dev.andromeda.testbed.fastpath.pipeline.StageMix;
 import dev.andromeda.testbed.tb.demo.Demo;
 import dev.andromeda.testbed.tb.demo.RunResult;
 import dev.andromeda.testbed.tb.demo.Scoreboard;
@@ -114,8 +115,9 @@ public final class DemoHtmlReport {
     private static CategoryChart stageChart(List<RunResult> ran, String yTitle, ToDoubleFunction<StageCost> value) {
         CategoryChart c = new CategoryChartBuilder().width(1100).height(420).title(yTitle + " by stage mix")
                 .xAxisTitle("stage mix").yAxisTitle(yTitle).build();
-        c.getStyler().setXAxisLabelRotation(20);
-        List<String> mixes = ran.stream().map(RunResult::mix).toList();
+        // Short mix names, level: a rotated label's end sits at its group's centre, so a long
+        // rotated name reads as the group to its left.
+        List<String> mixes = ran.stream().map(x -> StageMix.parse(x.mix()).shortName()).toList();
         for (String stage : List.of("checksum", "copy", "crypto")) {
             List<Double> ys = new ArrayList<>();
             for (RunResult x : ran) {
