@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.andromeda.testbed.fastpath.offload.Offloads;
 import dev.andromeda.testbed.fastpath.offload.Stage;
+import dev.andromeda.testbed.hw.BlockClocks;
 import dev.andromeda.testbed.hw.HardwareBackends;
 import dev.andromeda.testbed.tb.Tb;
 import dev.andromeda.testbed.tb.compare.BreakEven;
@@ -99,9 +100,10 @@ public final class CompareCommand implements Callable<Integer> {
                     + " s with --quick).")
     Integer warmup;
 
-    @Option(names = "--clock-mhz", defaultValue = "250", paramLabel = "MHZ",
-            description = "Clock at which hardware cycles become modelled time (default ${DEFAULT-VALUE}).")
-    double clockMHz;
+    @Option(names = "--clock-mhz", paramLabel = "MHZ",
+            description = "One clock for every block's cycles (default: each block's own, from its synthesis:"
+                    + " BlockClocks, as tb demo models them).")
+    Double clockMHz;
 
     @Option(names = "--latency-weight", defaultValue = "1.0", paramLabel = "W",
             description = "CPU ns one ns of added latency is worth in the break-even (default ${DEFAULT-VALUE};"
@@ -135,7 +137,7 @@ public final class CompareCommand implements Callable<Integer> {
             throw usage("--warmup must be at least 0, was " + warmupBatches);
         }
         long warmupMillis = quick ? QUICK_WARMUP_MILLIS : DEFAULT_WARMUP_MILLIS;
-        if (!(clockMHz > 0) || Double.isInfinite(clockMHz)) {
+        if (clockMHz != null && (!(clockMHz > 0) || Double.isInfinite(clockMHz))) {
             throw usage("--clock-mhz must be a positive number of MHz, was " + clockMHz);
         }
         if (!(latencyWeight >= 0) || Double.isInfinite(latencyWeight)) {
@@ -145,18 +147,20 @@ public final class CompareCommand implements Callable<Integer> {
         List<Integer> chosenSizes = chosenSizes();
         List<String> chosenImpls = chosenImpls(chosenStages);
 
-        System.out.printf(Locale.ROOT, "tb compare: %s; %s; sizes %s B; hardware at %.0f MHz%n"
+        System.out.printf(Locale.ROOT, "tb compare: %s; %s; sizes %s B; hardware at %s%n"
                         + "%,d jobs per size in batches of %d (seed %d), after up to %,d warm-up batches (%,d ms)"
                         + " per stage and implementation%n%n",
                 String.join(", ", chosenStages.stream().map(Stage::label).toList()), String.join(", ", chosenImpls),
-                String.join(", ", chosenSizes.stream().map(z -> fmt(z, 0)).toList()), clockMHz, n,
+                String.join(", ", chosenSizes.stream().map(z -> fmt(z, 0)).toList()),
+                String.join(", ", chosenStages.stream().map(st -> String.format(Locale.ROOT, "%.0f MHz (%s)",
+                        clock(st), st.block())).toList()), n,
                 StageCostMeter.BATCH, seed, warmupBatches, warmupMillis);
 
         boolean required = HardwareBackends.rtlRequired();
         if (required) {
             requireAvailable(chosenStages, chosenImpls);
         }
-        StageCostMeter meter = new StageCostMeter(clockMHz, seed, warmupBatches, warmupMillis, required);
+        StageCostMeter meter = new StageCostMeter(this::clock, seed, warmupBatches, warmupMillis, required);
         Progress progress = new Progress();
         Map<Stage, List<StageCost>> results = new LinkedHashMap<>();
         for (Stage stage : chosenStages) {
@@ -177,7 +181,7 @@ public final class CompareCommand implements Callable<Integer> {
             List<StageCost> costs = e.getValue();
             wrong |= costs.stream().anyMatch(c -> c.ran() && !c.correct());
             verdicts.put(stage, printStage(stage, costs, n));
-            charts.put(stage, CompareChart.write(stage, costs, clockMHz, verdicts.get(stage),
+            charts.put(stage, CompareChart.write(stage, costs, clock(stage), verdicts.get(stage),
                     chartFile(stage, chosenStages.size())));
         }
         System.out.println("CPU ns/pkt: for sw the stage's work; for hardware the host's share (reading descriptors,");
@@ -200,12 +204,17 @@ public final class CompareCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** The clock the stage's block is modelled at: --clock-mhz, or the block's own. */
+    private double clock(Stage stage) {
+        return clockMHz != null ? clockMHz : BlockClocks.mhz(stage.block());
+    }
+
     /** Prints the stage's table and break-even lines; returns the verdict of each hardware implementation. */
     private Map<String, BreakEven.Verdict> printStage(Stage stage, List<StageCost> costs, int n) {
         System.out.printf(Locale.ROOT, "%s stage (%s in hardware), %,d jobs per size%n", stage.label(), stage.block(), n);
         Map<Integer, StageCost> sw = software(costs);
         TextTable t = new TextTable("size B", "impl", "CPU ns/pkt", "hw cycles/pkt",
-                String.format(Locale.ROOT, "hw ns/pkt @%.0fMHz", clockMHz), "sim wall us/pkt",
+                String.format(Locale.ROOT, "hw ns/pkt @%.0fMHz", clock(stage)), "sim wall us/pkt",
                 "offload gain ns/pkt", "correct");
         List<StageCost> ran = costs.stream().filter(StageCost::ran)
                 .sorted(Comparator.comparingInt(StageCost::size)).toList();
@@ -362,7 +371,9 @@ public final class CompareCommand implements Callable<Integer> {
         root.put("warmupBatches", warmupBatches);
         root.put("warmupMillis", warmupMillis);
         root.put("seed", seed);
-        root.put("clockMHz", clockMHz);
+        if (clockMHz != null) {
+            root.put("clockMHz", clockMHz); // one clock for all, as asked; each stage says its own below
+        }
         root.put("latencyWeight", latencyWeight);
         root.put("model", "offloading size s pays when cpuSw(s) - cpuHw(s) > latencyWeight * hwNs(s)");
         ArrayNode stagesNode = root.putArray("stages");
@@ -371,6 +382,7 @@ public final class CompareCommand implements Callable<Integer> {
             ObjectNode s = stagesNode.addObject();
             s.put("stage", stage.label());
             s.put("block", stage.block());
+            s.put("clockMHz", clock(stage));
             s.put("chart", charts.get(stage).toString());
             Map<Integer, StageCost> sw = software(e.getValue());
             ArrayNode costs = s.putArray("costs");

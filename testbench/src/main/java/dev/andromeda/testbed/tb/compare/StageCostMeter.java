@@ -11,10 +11,13 @@ import dev.andromeda.testbed.fastpath.offload.Stage;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.TreeSet;
+import java.util.function.ToDoubleFunction;
 
 /**
  * Measures what packet sizes cost on one implementation of one stage: per
@@ -67,27 +70,29 @@ public final class StageCostMeter {
         void progress(String phase, long done, long total);
     }
 
-    private final OffloadOptions options;
+    private final Map<Stage, OffloadOptions> options = new EnumMap<>(Stage.class);
     private final long seed;
     private final int warmupBatches;
     private final long warmupNanos;
     private final boolean requireAvailable;
 
     /**
-     * @param clockMHz         clock at which hardware cycles become modelled time
+     * @param clockMHz         each stage's clock, at which its block's cycles become modelled time
      * @param seed             seed of the jobs' data and of the hardware's bus traffic
      * @param warmupBatches    batches of the warm-up across sizes, per stage and implementation (0: none)
      * @param warmupMillis     wall time after which that warm-up stops short
      * @param requireAvailable whether an implementation that cannot run here is an error
      *                         (CI) rather than a result saying so
      */
-    public StageCostMeter(double clockMHz, long seed, int warmupBatches, long warmupMillis,
+    public StageCostMeter(ToDoubleFunction<Stage> clockMHz, long seed, int warmupBatches, long warmupMillis,
                           boolean requireAvailable) {
         if (warmupBatches < 0 || warmupMillis < 0) {
             throw new IllegalArgumentException("warm-up batches and time must be at least 0: " + warmupBatches
                     + ", " + warmupMillis + " ms");
         }
-        this.options = new OffloadOptions(seed, 0, 0, null, clockMHz);
+        for (Stage s : Stage.values()) {
+            options.put(s, new OffloadOptions(seed, 0, 0, null, clockMHz.applyAsDouble(s)));
+        }
         this.seed = seed;
         this.warmupBatches = warmupBatches;
         this.warmupNanos = warmupMillis * 1_000_000;
@@ -127,7 +132,7 @@ public final class StageCostMeter {
             return List.of(StageCost.unavailable(impl, stage, bySize.getFirst(), reason));
         }
         SplittableRandom setup = new SplittableRandom(seed ^ (stage.ordinal() + 1) * 0x9E3779B97F4A7C15L);
-        try (StageWorkload w = StageWorkload.open(stage, impl, options, bySize.getLast(), BATCH, setup)) {
+        try (StageWorkload w = StageWorkload.open(stage, impl, options.get(stage), bySize.getLast(), BATCH, setup)) {
             int warmed = warmUp(w, stage, bySize, listener);
             List<StageCost> costs = new ArrayList<>();
             for (int i = 0; i < bySize.size(); i++) {
@@ -183,7 +188,7 @@ public final class StageCostMeter {
             listener.progress(phase, done, jobs);
         }
         return new StageCost(impl, stage, size, warmupJobs, jobs, median(cpuPerJob), (double) c.hwCycles() / jobs,
-                c.modelledHwNs(options.clockMHz()) / jobs, (double) c.simWallNs() / jobs, wrong, firstWrong, null);
+                c.modelledHwNs(options.get(stage).clockMHz()) / jobs, (double) c.simWallNs() / jobs, wrong, firstWrong, null);
     }
 
     /** Fills, runs and checks one batch; returns what is wrong with each job (null: right). */
