@@ -76,7 +76,7 @@ public abstract class GcmFaultContract {
     }
 
     /** Whether a refused seal had let some ciphertext out (so its frame is closed with tuser). */
-    static boolean sealBegunBeforeRefusal(AesGcmDriver.Job j) {
+    public static boolean sealBegunBeforeRefusal(AesGcmDriver.Job j) {
         Framing f = j.framing();
         return !j.open() && firstBadBeat(j.commandAadLength(), j.aad().length, f.aadShortBeat()) < 0
                 && firstBadBeat(j.commandTextLength(), j.text().length, f.textShortBeat()) > 0;
@@ -96,11 +96,11 @@ public abstract class GcmFaultContract {
     }
 
     /** A job and what the JDK says it must give when it is not refused. */
-    record Case(AesGcmDriver.Job job, byte[] text, byte[] tag) {
+    public record Case(AesGcmDriver.Job job, byte[] text, byte[] tag) {
     }
 
     /** A good seal or open (good tag, or one bit of it flipped) with the JDK's answer. */
-    static Case good(Random r) throws Exception {
+    public static Case good(Random r) throws Exception {
         byte[] key = bytes(r, r.nextBoolean() ? 16 : 32);
         byte[] iv = bytes(r, 12);
         byte[] aad = bytes(r, r.nextInt(3) == 0 ? 0 : 1 + r.nextInt(40));
@@ -124,7 +124,7 @@ public abstract class GcmFaultContract {
      * random, and the stream a fault is on is never empty (a zero-length stream has no beats, so
      * an extra or missing frame could not be told from the next command's).
      */
-    static AesGcmDriver.Job bad(Random r, int kind) {
+    public static AesGcmDriver.Job bad(Random r, int kind) {
         boolean open = r.nextBoolean();
         byte[] key = bytes(r, r.nextBoolean() ? 16 : 32);
         byte[] iv = bytes(r, 12);
