@@ -15,6 +15,21 @@
 //         the buffered plaintext: no m_text beats at all for that command.
 //         The plaintext drains while the next command already runs.
 //
+// What the block cannot do it refuses rather than stalls, with a status on
+// m_res (as verilog-axis flags a bad frame on tuser), and counts on err_count:
+//   TOO_LONG    an open whose text_len exceeds MAX_TEXT_BYTES (it could never
+//               be buffered): refused when the command is taken;
+//   BAD_FRAMING an AAD or text beat whose tlast or tkeep disagrees with the
+//               command's length: tlast early or late, a partial beat before
+//               the last, a last beat whose tkeep is not the length's.
+// A refused command takes the rest of its beats (key, IV, tag by count; AAD
+// and text to their tlast) without using them, then offers its result: ok = 0,
+// tag fields zero, the status. No plaintext of a refused open leaves; a
+// refused seal's ciphertext frame, if some of it already left (seal streams),
+// is closed by one empty beat (tkeep == 0, tlast == 1) with m_text_tuser set,
+// and its bad beat is never encrypted out. The next command runs as if
+// nothing happened.
+//
 // Datapath: an iterative AES core that applies ROUNDS_PER_CYCLE rounds a cycle
 // (block 0 = E_K(0) = H, block 1 = E_K(J0), blocks 2.. = keystream for
 // counters 2..), a one-entry keystream slot, and a GHASH unit that multiplies
@@ -24,10 +39,10 @@
 // Every output is a register or a function of registers only (no input-to-output
 // combinational path), so a driver may read ready/valid before it sets inputs.
 //
-// Byte order: lane 0 (tdata[7:0]) carries a stream's first byte. Beat counts
-// and keeps come from the command's lengths: tkeep and tlast of s_aad and
-// s_text are not checked. m_text_tkeep is contiguous from lane 0 and only the
-// last beat of a command may be partial.
+// Byte order: lane 0 (tdata[7:0]) carries a stream's first byte. A stream of
+// n > 0 bytes is ceil(n / 8) beats, tkeep full but on the last, tlast on the
+// last; a zero-length AAD or text is no beats at all. m_text_tkeep is
+// contiguous from lane 0 and only the last beat of a command may be partial.
 //
 // See rtl/aes_gcm/README.md (the datasheet) for latency and throughput.
 
@@ -89,13 +104,21 @@ module aes_gcm #(
     output wire logic        m_text_tvalid,
     input  wire logic        m_text_tready,
     output wire logic        m_text_tlast,
+    // 1 on the empty beat that closes a refused seal's ciphertext frame.
+    output wire logic        m_text_tuser,
 
     // One result per command.
     output wire logic        m_res_valid,
     input  wire logic        m_res_ready,
     output wire logic        m_res_ok,
     output wire logic [63:0] m_res_tag_lo,
-    output wire logic [63:0] m_res_tag_hi
+    output wire logic [63:0] m_res_tag_hi,
+    // 0 ok (m_res_ok says whether an open's tag matched), 1 too long,
+    // 2 bad framing (see ST_*).
+    output wire logic [1:0]  m_res_status,
+
+    // Commands refused since reset (wraps at 2^32); a failed tag is not a refusal.
+    output wire logic [31:0] err_count
 );
 
     // Text buffer: two largest texts, so an open's plaintext can wait for its
@@ -118,6 +141,12 @@ module aes_gcm #(
     localparam logic [2:0] S_EXPAND = 3'd2;  // expanding the key, one round key a cycle
     localparam logic [2:0] S_RUN = 3'd3;     // H, E(J0), AAD, text, length block, tag
     localparam logic [2:0] S_RES = 3'd4;     // result offered on m_res
+    localparam logic [2:0] S_DRAIN = 3'd5;   // refused: taking the rest of its beats
+
+    // Result statuses, the codes csum_offload uses for the same faults.
+    localparam logic [1:0] ST_OK = 2'd0;
+    localparam logic [1:0] ST_TOO_LONG = 2'd1;
+    localparam logic [1:0] ST_BAD_FRAMING = 2'd2;
 
     // AES S-box as a case statement: an unpacked-array localparam with '{...}
     // does not parse in Icarus 11 or yosys 0.23; a case does in every tool.
@@ -274,7 +303,9 @@ module aes_gcm #(
     logic [15:0]  aad_len_reg, text_len_reg;
     logic [15:0]  aad_rem_reg, text_rem_reg;     // bytes still to take
     logic [255:0] key_reg;
-    logic [1:0]   key_cnt_reg;
+    logic [2:0]   key_cnt_reg;
+    logic [1:0]   status_reg;                     // the command's status (ST_*)
+    logic         aad_end_reg, text_end_reg;      // the command's AAD / text frame is over (tlast taken, or none)
     logic [95:0]  iv_reg;
     logic [1:0]   iv_cnt_reg;
     logic [127:0] tag_in_reg;
@@ -321,33 +352,42 @@ module aes_gcm #(
     logic         out_last_reg;
     logic         res_ok_reg;
     logic [127:0] res_tag_reg;
+    logic [31:0]  err_count_reg;
 
     // ---------------------------------------------------------- flags (state only)
     wire buf_empty = buf_wr_ptr_reg == buf_rd_ptr_reg;
     wire buf_full = buf_wr_ptr_reg == {~buf_rd_ptr_reg[ADDR_WIDTH], buf_rd_ptr_reg[ADDR_WIDTH-1:0]};
     wire [3:0] nr = aes256_reg ? 4'd14 : 4'd10;
     wire running = state_reg == S_RUN;
+    wire draining = state_reg == S_DRAIN;
+    wire [2:0] key_beats = aes256_reg ? 3'd4 : 3'd2;
+    // An open must fit the buffer whole before its tag is known.
+    wire cmd_too_long = s_cmd_open && {1'b0, s_cmd_text_len} > 17'(MAX_TEXT_BYTES);
     wire [12:0] core_end = 13'((({1'b0, text_len_reg} + 17'd15) >> 4) + 17'd2);
 
     assign s_cmd_ready = state_reg == S_IDLE;
-    assign s_key_tready = state_reg == S_KEY;
-    assign s_iv_tready = (state_reg == S_KEY || state_reg == S_EXPAND) && iv_cnt_reg != 2'd2;
+    assign s_key_tready = state_reg == S_KEY || (draining && key_cnt_reg != key_beats);
+    assign s_iv_tready = (state_reg == S_KEY || state_reg == S_EXPAND || draining) && iv_cnt_reg != 2'd2;
     assign s_tag_tready = open_reg && tag_cnt_reg != 2'd2
-                       && (state_reg == S_KEY || state_reg == S_EXPAND || running);
-    assign s_aad_tready = running && h_valid_reg && aad_rem_reg != 16'd0;
-    assign s_text_tready = running && aad_rem_reg == 16'd0 && text_rem_reg != 16'd0 && ks_valid_reg && !buf_full;
+                       && (state_reg == S_KEY || state_reg == S_EXPAND || running || draining);
+    assign s_aad_tready = (running && h_valid_reg && aad_rem_reg != 16'd0) || (draining && !aad_end_reg);
+    assign s_text_tready = (running && aad_rem_reg == 16'd0 && text_rem_reg != 16'd0 && ks_valid_reg && !buf_full)
+                        || (draining && !text_end_reg);
     assign m_text_tdata = out_data_reg;
     assign m_text_tkeep = out_keep_reg;
     assign m_text_tvalid = out_valid_reg;
     assign m_text_tlast = out_last_reg;
+    // Only a refused seal's closing beat is empty.
+    assign m_text_tuser = out_valid_reg && out_keep_reg == 8'd0;
     assign m_res_valid = state_reg == S_RES;
     assign m_res_ok = res_ok_reg;
     assign m_res_tag_lo = res_tag_reg[63:0];
     assign m_res_tag_hi = res_tag_reg[127:64];
+    assign m_res_status = status_reg;
+    assign err_count = err_count_reg;
 
-    // tkeep/tlast of the input streams and the IV's upper beat bits are not used:
-    // lengths come from the command.
-    wire unused_ok = &{1'b0, s_aad_tkeep, s_aad_tlast, s_text_tkeep, s_text_tlast, s_iv_tdata[63:32]};
+    // The IV's upper beat bits are not used.
+    wire unused_ok = &{1'b0, s_iv_tdata[63:32]};
 
     // ---------------------------------------------------------- handshakes
     wire cmd_fire = s_cmd_valid && s_cmd_ready;
@@ -366,6 +406,10 @@ module aes_gcm #(
     logic         last_beat;
     logic         block_done;
     logic [127:0] blk;
+    logic         beat_bad;
+    logic         aad_take;
+    logic         text_take;
+    logic         close_frame;
     logic         data_load;
     logic         len_load;
     logic         gh_load;
@@ -383,9 +427,18 @@ module aes_gcm #(
             g_word = text_out;
         end
         last_beat = rem <= 16'd8;
+        // A running command's beat must be framed as its length says: tlast on
+        // the last beat only, tkeep full but on the last, there exactly the rest.
+        beat_bad = running && (aad_fire || text_fire)
+                && ((aad_fire ? s_aad_tlast : s_text_tlast) != last_beat
+                    || (aad_fire ? s_aad_tkeep : s_text_tkeep) != 8'hff >> (4'd8 - beat_bytes));
+        aad_take = aad_fire && running && !beat_bad;
+        text_take = text_fire && running && !beat_bad;
+        // A seal whose ciphertext already began to leave ends its frame with an empty beat.
+        close_frame = text_fire && running && beat_bad && !open_reg && text_rem_reg != text_len_reg;
         block_done = half_reg || last_beat;
         blk = half_reg ? {g_word, hold_reg} : {64'd0, g_word};
-        data_load = (aad_fire || text_fire) && block_done;
+        data_load = (aad_take || text_take) && block_done;
         len_load = running && h_valid_reg && aad_rem_reg == 16'd0 && text_rem_reg == 16'd0 && !len_done_reg;
         gh_load = data_load || len_load;
         gh_load_val = len_load ? {45'd0, aad_len_reg, 3'd0, 45'd0, text_len_reg, 3'd0} : bswap128(blk);
@@ -456,7 +509,7 @@ module aes_gcm #(
         core_active = core_busy_reg || core_start;
         core_r0 = core_busy_reg ? {1'b0, core_rnd_reg} : 5'd1;
         core_finish = core_active && (core_r0 + 5'(ROUNDS_PER_CYCLE - 1) >= {1'b0, nr});
-        core_dest_ok = core_k_reg < 13'd2 || !ks_valid_reg || (text_fire && block_done);
+        core_dest_ok = core_k_reg < 13'd2 || !ks_valid_reg || (text_take && block_done);
         core_adv = core_active && (!core_finish || core_dest_ok);
         core_x = core_st_reg;
         if (core_active) begin
@@ -477,6 +530,9 @@ module aes_gcm #(
     wire [127:0] tag = bswap128(gh_y_reg) ^ ej0_reg;
     wire final_ready = running && len_done_reg && !gh_pend_reg && ej0_valid_reg
                     && (open_reg ? tag_cnt_reg == 2'd2 : (buf_empty && !out_valid_reg));
+    // A refused command has taken all its beats (and a seal's closed frame has left).
+    wire drained = key_cnt_reg == key_beats && iv_cnt_reg == 2'd2 && (!open_reg || tag_cnt_reg == 2'd2)
+                && aad_end_reg && text_end_reg && (open_reg || (buf_empty && !out_valid_reg));
 
     // ---------------------------------------------------------- output side
     // Beats up to buf_rel_ptr_reg are released: a seal's as they are written,
@@ -490,14 +546,17 @@ module aes_gcm #(
         case (state_reg)
             S_IDLE: begin
                 if (cmd_fire) begin
-                    state_reg <= S_KEY;
+                    state_reg <= cmd_too_long ? S_DRAIN : S_KEY;
+                    status_reg <= cmd_too_long ? ST_TOO_LONG : ST_OK;
+                    aad_end_reg <= s_cmd_aad_len == 16'd0;
+                    text_end_reg <= s_cmd_text_len == 16'd0;
                     open_reg <= s_cmd_open;
                     aes256_reg <= s_cmd_aes256;
                     aad_len_reg <= s_cmd_aad_len;
                     text_len_reg <= s_cmd_text_len;
                     aad_rem_reg <= s_cmd_aad_len;
                     text_rem_reg <= s_cmd_text_len;
-                    key_cnt_reg <= 2'd0;
+                    key_cnt_reg <= 3'd0;
                     iv_cnt_reg <= 2'd0;
                     tag_cnt_reg <= 2'd0;
                     exp_r_reg <= 4'd0;
@@ -513,7 +572,7 @@ module aes_gcm #(
                 end
             end
             S_KEY: begin
-                if (key_fire && key_cnt_reg == (aes256_reg ? 2'd3 : 2'd1)) begin
+                if (key_fire && key_cnt_reg == key_beats - 3'd1) begin
                     state_reg <= S_EXPAND;
                 end
             end
@@ -523,12 +582,23 @@ module aes_gcm #(
                 end
             end
             S_RUN: begin
-                if (final_ready) begin
+                if (beat_bad) begin
+                    state_reg <= S_DRAIN;
+                    status_reg <= ST_BAD_FRAMING;
+                end else if (final_ready) begin
                     state_reg <= S_RES;
                     res_ok_reg <= !open_reg || tag == tag_in_reg;
                     // An open's result says pass or fail only: a tag computed over a forged
                     // packet, if it left the block, would be the tag that makes it pass.
                     res_tag_reg <= open_reg ? 128'd0 : tag;
+                end
+            end
+            S_DRAIN: begin
+                if (drained) begin
+                    state_reg <= S_RES;
+                    res_ok_reg <= 1'b0;
+                    res_tag_reg <= 128'd0;
+                    err_count_reg <= err_count_reg + 1'b1;
                 end
             end
             S_RES: begin
@@ -537,7 +607,7 @@ module aes_gcm #(
                     if (open_reg && res_ok_reg) begin
                         buf_rel_ptr_reg <= buf_wr_ptr_reg;  // release the plaintext
                     end else if (open_reg) begin
-                        buf_wr_ptr_reg <= buf_rel_ptr_reg;  // drop it
+                        buf_wr_ptr_reg <= buf_rel_ptr_reg;  // drop it (failed tag or refused)
                     end
                 end
             end
@@ -545,8 +615,8 @@ module aes_gcm #(
         endcase
 
         if (key_fire) begin
-            key_reg[64 * key_cnt_reg +: 64] <= s_key_tdata;
-            key_cnt_reg <= key_cnt_reg + 2'd1;
+            key_reg[64 * key_cnt_reg[1:0] +: 64] <= s_key_tdata;
+            key_cnt_reg <= key_cnt_reg + 3'd1;
         end
         if (iv_fire) begin
             if (iv_cnt_reg == 2'd0) begin
@@ -589,24 +659,33 @@ module aes_gcm #(
         end
         if (core_adv && core_finish && core_k_reg >= 13'd2) begin
             ks_valid_reg <= 1'b1;
-        end else if (text_fire && block_done) begin
+        end else if (text_take && block_done) begin
             ks_valid_reg <= 1'b0;
         end
 
-        if (aad_fire) begin
+        if (aad_take) begin
             aad_rem_reg <= aad_rem_reg - 16'(beat_bytes);
         end
-        if (text_fire) begin
+        if (text_take) begin
             text_rem_reg <= text_rem_reg - 16'(beat_bytes);
-            buf_data_mem[buf_wr_ptr_reg[ADDR_WIDTH-1:0]] <= text_out;
-            buf_keep_mem[buf_wr_ptr_reg[ADDR_WIDTH-1:0]] <= 8'hff >> (4'd8 - beat_bytes);
-            buf_last_mem[buf_wr_ptr_reg[ADDR_WIDTH-1:0]] <= last_beat;
+        end
+        if (text_take || close_frame) begin
+            buf_data_mem[buf_wr_ptr_reg[ADDR_WIDTH-1:0]] <= close_frame ? 64'd0 : text_out;
+            buf_keep_mem[buf_wr_ptr_reg[ADDR_WIDTH-1:0]] <= close_frame ? 8'd0 : 8'hff >> (4'd8 - beat_bytes);
+            buf_last_mem[buf_wr_ptr_reg[ADDR_WIDTH-1:0]] <= close_frame || last_beat;
             buf_wr_ptr_reg <= buf_wr_ptr_reg + 1'b1;
             if (!open_reg) begin
                 buf_rel_ptr_reg <= buf_wr_ptr_reg + 1'b1;
             end
         end
-        if (aad_fire || text_fire) begin
+        // A frame is over at its tlast, good or bad, running or draining.
+        if (aad_fire && s_aad_tlast) begin
+            aad_end_reg <= 1'b1;
+        end
+        if (text_fire && s_text_tlast) begin
+            text_end_reg <= 1'b1;
+        end
+        if (aad_take || text_take) begin
             half_reg <= !block_done;
             if (!block_done) begin
                 hold_reg <= g_word;
@@ -642,7 +721,10 @@ module aes_gcm #(
             text_len_reg <= 16'd0;
             aad_rem_reg <= 16'd0;
             text_rem_reg <= 16'd0;
-            key_cnt_reg <= 2'd0;
+            key_cnt_reg <= 3'd0;
+            status_reg <= ST_OK;
+            aad_end_reg <= 1'b1;
+            text_end_reg <= 1'b1;
             iv_cnt_reg <= 2'd0;
             tag_cnt_reg <= 2'd0;
             exp_r_reg <= 4'd0;
@@ -665,6 +747,7 @@ module aes_gcm #(
             out_last_reg <= 1'b0;
             res_ok_reg <= 1'b0;
             res_tag_reg <= 128'd0;
+            err_count_reg <= 32'd0;
         end
     end
 

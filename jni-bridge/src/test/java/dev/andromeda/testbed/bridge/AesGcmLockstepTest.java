@@ -5,6 +5,7 @@ import dev.andromeda.testbed.hw.HardwareModel;
 import dev.andromeda.testbed.hw.blocks.gcm.AesGcmDriver;
 import dev.andromeda.testbed.hw.blocks.gcm.AesGcmModule;
 import dev.andromeda.testbed.hw.contract.Backends;
+import dev.andromeda.testbed.hw.contract.GcmFaultContract;
 import dev.andromeda.testbed.hw.kit.KitModel;
 import dev.andromeda.testbed.hw.lockstep.DivergenceException;
 import dev.andromeda.testbed.hw.lockstep.LockstepModel;
@@ -97,6 +98,47 @@ class AesGcmLockstepTest {
                 assertThat(res.ok()[i]).as("seed %d job %d ok", seed, i).isEqualTo(expectOk[i]);
                 assertThat(res.text()[i]).as("seed %d job %d text", seed, i).isEqualTo(expectText[i]);
             }
+        }
+    }
+
+    /**
+     * The same through refusals: every kind of bad command (an over-long open, tlast early and
+     * late, partial tkeeps, a last tkeep for another length, on AAD and on text) between good
+     * ones, so the drain path, the statuses, err_count and a refused seal's tuser beat are
+     * compared on every cycle too.
+     */
+    @ParameterizedTest(name = "emu vs {0}, seed {1}")
+    @CsvSource({"rtl-ffm, 204", "rtl-jni, 205"})
+    void javaModelAndRtlAgreeThroughRefusals(String rtl, long seed, @TempDir Path waves) throws Exception {
+        HardwareBackend dut = Backends.require(rtl);
+        Random r = new Random(seed);
+        java.util.List<AesGcmDriver.Job> jobs = new java.util.ArrayList<>();
+        java.util.List<GcmFaultContract.Case> goods = new java.util.ArrayList<>();
+        for (int round = 0; round < 2; round++) {
+            for (int kind = 0; kind <= 8; kind++) {
+                jobs.add(GcmFaultContract.bad(r, kind));
+                GcmFaultContract.Case c = GcmFaultContract.good(r);
+                jobs.add(c.job());
+                goods.add(c);
+            }
+        }
+        try (LockstepModel model = new LockstepModel(AesGcmLockstepTest::emu,
+                () -> dut.open(AesGcmModule.BLOCK), waves, 200)) {
+            AesGcmDriver.Result res = new AesGcmDriver(model).run(jobs.toArray(AesGcmDriver.Job[]::new), seed,
+                    0.25, 0.35);
+            int refused = 0;
+            int g = 0;
+            for (int i = 0; i < jobs.size(); i++) {
+                int want = GcmFaultContract.expectedStatus(jobs.get(i));
+                assertThat(res.status()[i]).as("seed %d job %d status", seed, i).isEqualTo(want);
+                if (want != AesGcmModule.STATUS_OK) {
+                    refused++;
+                    continue;
+                }
+                GcmFaultContract.Case c = goods.get(g++);
+                assertThat(res.text()[i]).as("seed %d job %d text", seed, i).isEqualTo(c.text());
+            }
+            assertThat(res.errCount()).isEqualTo(refused);
         }
     }
 

@@ -200,10 +200,24 @@ class IcarusReplayTest {
                 want[i] = Arrays.copyOf(sealed, pt.length);
             }
         }
-        AesGcmDriver.Result res = new AesGcmDriver(m).run(jobs, seed, 0.2, 0.2);
+        // Two refused commands in the middle, so the replay covers the drain path and the
+        // statuses: an open longer than MAX_TEXT_BYTES, and a seal whose text tlast comes 3 beats
+        // early (its begun ciphertext frame closed by a tuser beat).
+        AesGcmDriver.Job[] all = new AesGcmDriver.Job[n + 2];
+        System.arraycopy(jobs, 0, all, 0, 3);
+        all[3] = new AesGcmDriver.Job(true, new byte[16], new byte[12], new byte[8],
+                new byte[AesGcmModule.DEFAULT_MAX_TEXT_BYTES + 1], new byte[16]);
+        all[4] = new AesGcmDriver.Job(false, new byte[32], new byte[12], new byte[0], new byte[40], null,
+                new AesGcmDriver.Framing(-1, 64, -1, -1));
+        System.arraycopy(jobs, 3, all, 5, n - 3);
+        AesGcmDriver.Result res = new AesGcmDriver(m).run(all, seed, 0.2, 0.2);
         for (int i = 0; i < n; i++) {
-            assertThat(res.ok()[i]).as("seed %d job %d ok", seed, i).isTrue();
-            assertThat(res.text()[i]).as("seed %d job %d text", seed, i).isEqualTo(want[i]);
+            int at = i < 3 ? i : i + 2;
+            assertThat(res.ok()[at]).as("seed %d job %d ok", seed, i).isTrue();
+            assertThat(res.text()[at]).as("seed %d job %d text", seed, i).isEqualTo(want[i]);
         }
+        assertThat(res.status()[3]).as("seed %d: an over-long open", seed).isEqualTo(AesGcmModule.STATUS_TOO_LONG);
+        assertThat(res.status()[4]).as("seed %d: tlast early", seed).isEqualTo(AesGcmModule.STATUS_BAD_FRAMING);
+        assertThat(res.errCount()).isEqualTo(2);
     }
 }

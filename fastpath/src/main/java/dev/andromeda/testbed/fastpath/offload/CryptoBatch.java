@@ -204,7 +204,8 @@ public final class CryptoBatch extends DescriptorRing {
             return "AAD length " + aadLength(i) + " outside 0.." + MAX_AAD;
         }
         if (textLength(i) < 0 || textLength(i) > MAX_TEXT) {
-            return "text length " + textLength(i) + " outside 0.." + MAX_TEXT;
+            // The crypto block's name for it (aes_gcm's TOO_LONG): every engine refuses it alike.
+            return "TOO_LONG: text length " + textLength(i) + " outside 0.." + MAX_TEXT;
         }
         long size = hostMemory().byteSize();
         if (aadOffset(i) < 0 || aadOffset(i) + aadLength(i) > size) {

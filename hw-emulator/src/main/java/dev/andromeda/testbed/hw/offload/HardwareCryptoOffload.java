@@ -5,6 +5,7 @@ import dev.andromeda.testbed.fastpath.offload.CryptoOffload;
 import dev.andromeda.testbed.fastpath.offload.OffloadOptions;
 import dev.andromeda.testbed.hw.HardwareModel;
 import dev.andromeda.testbed.hw.blocks.gcm.AesGcmDriver;
+import dev.andromeda.testbed.hw.blocks.gcm.AesGcmModule;
 
 /**
  * The crypto stage on an {@code aes_gcm} block behind any
@@ -49,6 +50,13 @@ public final class HardwareCryptoOffload extends HardwareStage<CryptoBatch, AesG
 
     @Override
     protected boolean complete(CryptoBatch batch, int i, AesGcmDriver.Job job, int k, AesGcmDriver.Result r) {
+        // A block refusal (TOO_LONG: an open longer than the block's MAX_TEXT_BYTES, which may be
+        // smaller than the SPI's limit; BAD_FRAMING: the driver and the block disagree on a frame)
+        // rejects the descriptor -- counted here, dropped by the fast path as PSP's
+        // CRYPTO_REJECTED -- and is never completed as a seal or an authentication failure.
+        if (r.status()[k] != AesGcmModule.STATUS_OK) {
+            return false;
+        }
         if (job.open()) {
             batch.completeOpen(i, r.ok()[k] ? r.text()[k] : null, r.latencyCycles()[k]);
         } else {

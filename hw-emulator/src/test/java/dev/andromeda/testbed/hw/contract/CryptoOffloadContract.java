@@ -78,6 +78,8 @@ public abstract class CryptoOffloadContract {
     /** Host memory and descriptor ring as the stage left them after the last {@link #run}. */
     private byte[] memoryAfter;
     private byte[] ringAfter;
+    /** The stage's rejected counter after the last {@link #run}. */
+    private long rejectedAfter;
 
     private void run(List<Op> ops, OffloadOptions options) {
         run(ops, options, 0);
@@ -109,6 +111,7 @@ public abstract class CryptoOffloadContract {
                 at = tag[i] + CryptoBatch.TAG_BYTES;
             }
             stage.process(batch);
+            rejectedAfter = stage.counters().rejected();
             memoryAfter = memory.toArray(ValueLayout.JAVA_BYTE);
             ringAfter = batch.ring().toArray(ValueLayout.JAVA_BYTE);
             for (int i = 0; i < ops.size(); i++) {
@@ -197,6 +200,52 @@ public abstract class CryptoOffloadContract {
                 assertThat(o.outTag).as(what).isEqualTo(Arrays.copyOfRange(sealed, o.text.length, sealed.length));
             }
         }
+    }
+
+    /**
+     * A text longer than the engine takes (16,384 bytes: what the crypto block buffers for an
+     * open, its TOO_LONG) is refused by every implementation alike -- the software stage as the
+     * block -- counted as rejected, its memory untouched, and the operations around it run.
+     */
+    @Test
+    void refusesATextLongerThanTheEngineTakesAndRunsTheRest() throws Exception {
+        Random r = new Random(1627);
+        List<Op> ops = new ArrayList<>();
+        int[] lengths = {200, CryptoBatch.MAX_TEXT + 1, 300, CryptoBatch.MAX_TEXT + 1, CryptoBatch.MAX_TEXT};
+        for (int i = 0; i < lengths.length; i++) {
+            byte[] key = bytes(r, i % 2 == 0 ? 16 : 32);
+            byte[] iv = bytes(r, 12);
+            byte[] aad = bytes(r, 16);
+            byte[] pt = bytes(r, lengths[i]);
+            if (i % 4 == 0 || i == 1) {
+                ops.add(new Op(false, key, iv, aad, pt, null));
+            } else {
+                byte[] sealed = jdk(true, key, iv, aad, pt);
+                ops.add(new Op(true, key, iv, aad, Arrays.copyOf(sealed, pt.length),
+                        Arrays.copyOfRange(sealed, pt.length, sealed.length)));
+            }
+        }
+        run(ops, OffloadOptions.defaults().withTraffic(1627, 0.1, 0.1));
+        for (int i = 0; i < ops.size(); i++) {
+            Op o = ops.get(i);
+            String what = implementation() + " op " + i + " " + o;
+            if (o.text.length > CryptoBatch.MAX_TEXT) {
+                assertThat(o.status).as(what).isEqualTo(CryptoBatch.STATUS_REJECTED);
+                assertThat(o.outText).as(what + ": untouched").isEqualTo(o.text);
+                continue;
+            }
+            assertThat(o.status).as(what).isEqualTo(CryptoBatch.STATUS_DONE);
+            if (o.open) {
+                byte[] both = Arrays.copyOf(o.text, o.text.length + 16);
+                System.arraycopy(o.tag, 0, both, o.text.length, 16);
+                assertThat(o.outText).as(what).isEqualTo(jdk(false, o.key, o.iv, o.aad, both));
+            } else {
+                byte[] sealed = jdk(true, o.key, o.iv, o.aad, o.text);
+                assertThat(o.outText).as(what).isEqualTo(Arrays.copyOf(sealed, o.text.length));
+                assertThat(o.outTag).as(what).isEqualTo(Arrays.copyOfRange(sealed, o.text.length, sealed.length));
+            }
+        }
+        assertThat(rejectedAfter).as(implementation() + ": rejected counter").isEqualTo(2);
     }
 
     @Test

@@ -14,31 +14,72 @@ import dev.andromeda.testbed.hw.driver.ValidReadySource;
  * once, takes the text and results back, under seeded random idle cycles and
  * back-pressure, with protocol checkers on every channel. It also checks the
  * block's ordering promises: for a seal no ciphertext after its result, for an
- * open no plaintext before its result and none at all when the tag failed.
+ * open no plaintext before its result and none at all when the tag failed or
+ * the command was refused; a refused seal's ciphertext, if any left, closed by
+ * an empty beat with tuser set before its result.
+ *
+ * <p>A job may carry a {@link Framing} fault: its command claims other lengths
+ * than its AAD and text streams have, or a beat goes in with a partial tkeep.
+ * The block must refuse such a job with {@link AesGcmModule#STATUS_BAD_FRAMING}
+ * and run the next; an open longer than the block's MAX_TEXT_BYTES it must
+ * refuse with {@link AesGcmModule#STATUS_TOO_LONG}. The driver sends what the
+ * job says and reports the statuses; it never hides a refusal.
  *
  * <p>Beats carry byte 0 in lane 0 (tdata[7:0]): a full beat is 8 bytes read
  * as a little-endian long.
  */
 public final class AesGcmDriver {
-    /** Largest text an open can buffer (the RTL's MAX_TEXT_BYTES). */
-    public static final int MAX_TEXT_BYTES = 16384;
-    /** Largest AAD (16-bit length). */
-    public static final int MAX_AAD_BYTES = 65535;
+    /** Largest text or AAD a command can name (16-bit lengths); an open's limit is the block's MAX_TEXT_BYTES. */
+    public static final int MAX_COMMAND_BYTES = 65535;
 
-    /** One operation: seal (encrypt + tag) or open (decrypt + check tag; {@code tag} null for seal). */
-    public record Job(boolean open, byte[] key, byte[] iv, byte[] aad, byte[] text, byte[] tag) {
+    /**
+     * Fault injection on a job's streams: what its command claims and how its beats are kept.
+     *
+     * @param aadLength     the AAD length the command names, or -1 for the AAD's own
+     * @param textLength    the text length the command names, or -1 for the text's own
+     * @param aadShortBeat  an AAD beat sent with its top kept lane cleared (a partial tkeep), or -1
+     * @param textShortBeat the same on the text stream, or -1
+     */
+    public record Framing(int aadLength, int textLength, int aadShortBeat, int textShortBeat) {
+        /** Well-framed: the command's lengths are the streams' own, every tkeep as it should be. */
+        public static final Framing NONE = new Framing(-1, -1, -1, -1);
+    }
+
+    /**
+     * One operation: seal (encrypt + tag) or open (decrypt + check tag; {@code tag} null for seal).
+     *
+     * @param framing {@link Framing#NONE}, or a fault the block must refuse
+     */
+    public record Job(boolean open, byte[] key, byte[] iv, byte[] aad, byte[] text, byte[] tag, Framing framing) {
+        /** A well-framed job. */
+        public Job(boolean open, byte[] key, byte[] iv, byte[] aad, byte[] text, byte[] tag) {
+            this(open, key, iv, aad, text, tag, Framing.NONE);
+        }
+
+        /** The AAD length the command names. */
+        public int commandAadLength() {
+            return framing.aadLength() >= 0 ? framing.aadLength() : aad.length;
+        }
+
+        /** The text length the command names. */
+        public int commandTextLength() {
+            return framing.textLength() >= 0 ? framing.textLength() : text.length;
+        }
     }
 
     /**
      * What the block returned, by job index.
      *
-     * @param text          ciphertext (seal) or plaintext (open; null when the tag failed)
-     * @param tag           the computed tag, 16 bytes
-     * @param ok            seal: true; open: the tag matched
+     * @param text          ciphertext (seal) or plaintext (open); null when the tag failed or the job was refused
+     * @param tag           seal: the computed tag; open and refused: the block's tag fields (zero), 16 bytes
+     * @param ok            seal: true; open: the tag matched; refused: false
      * @param latencyCycles cycles from the job's command offered to its result taken
      * @param cycles        cycles the whole run took
+     * @param status        the block's m_res_status per job ({@link AesGcmModule#STATUS_OK} ...)
+     * @param errCount      the block's err_count at the end of the run
      */
-    public record Result(byte[][] text, byte[][] tag, boolean[] ok, long[] latencyCycles, long cycles) {
+    public record Result(byte[][] text, byte[][] tag, boolean[] ok, long[] latencyCycles, long cycles, int[] status,
+                         long errCount) {
     }
 
     private final HardwareModel model;
@@ -50,6 +91,7 @@ public final class AesGcmDriver {
     private final Channel tagIn;
     private final Channel textOut;
     private final Channel res;
+    private final int errCountPort;
 
     public AesGcmDriver(HardwareModel model) {
         this.model = model;
@@ -60,9 +102,11 @@ public final class AesGcmDriver {
         this.aad = Channel.axiStream(model, "s_aad");
         this.textIn = Channel.axiStream(model, "s_text");
         this.tagIn = Channel.of(model, "s_tag", "s_tag_tvalid", "s_tag_tready", "s_tag_tdata");
-        this.textOut = Channel.axiStream(model, "m_text");
+        this.textOut = Channel.of(model, "m_text", "m_text_tvalid", "m_text_tready",
+                "m_text_tdata", "m_text_tkeep", "m_text_tlast", "m_text_tuser");
         this.res = Channel.of(model, "m_res", "m_res_valid", "m_res_ready", "m_res_ok", "m_res_tag_lo",
-                "m_res_tag_hi");
+                "m_res_tag_hi", "m_res_status");
+        this.errCountPort = model.port("err_count");
     }
 
     public HardwareModel model() {
@@ -82,13 +126,18 @@ public final class AesGcmDriver {
             throw new IllegalArgumentException("open needs a 16-byte tag, was "
                     + (j.tag() == null ? "null" : j.tag().length));
         }
-        if (j.text() == null || j.text().length > MAX_TEXT_BYTES) {
-            throw new IllegalArgumentException("text must be 0.." + MAX_TEXT_BYTES + " bytes, was "
+        if (j.text() == null || j.text().length > MAX_COMMAND_BYTES) {
+            throw new IllegalArgumentException("text must be 0.." + MAX_COMMAND_BYTES + " bytes, was "
                     + (j.text() == null ? "null" : j.text().length));
         }
-        if (j.aad() == null || j.aad().length > MAX_AAD_BYTES) {
-            throw new IllegalArgumentException("AAD must be 0.." + MAX_AAD_BYTES + " bytes, was "
+        if (j.aad() == null || j.aad().length > MAX_COMMAND_BYTES) {
+            throw new IllegalArgumentException("AAD must be 0.." + MAX_COMMAND_BYTES + " bytes, was "
                     + (j.aad() == null ? "null" : j.aad().length));
+        }
+        if (j.framing() == null || j.commandAadLength() > MAX_COMMAND_BYTES
+                || j.commandTextLength() > MAX_COMMAND_BYTES) {
+            throw new IllegalArgumentException("the command's lengths must be 0.." + MAX_COMMAND_BYTES
+                    + ", framing was " + j.framing());
         }
     }
 
@@ -118,6 +167,8 @@ public final class AesGcmDriver {
         final byte[][] text = new byte[n][];
         final byte[][] tag = new byte[n][];
         final boolean[] ok = new boolean[n];
+        final int[] status = new int[n];
+        final boolean[] closed = new boolean[n];
         final boolean[] resDone = new boolean[n];
         final long[] cmdOffered = new long[n];
         final long[] latency = new long[n];
@@ -132,30 +183,33 @@ public final class AesGcmDriver {
             cmdOffered[i] = model.cycle();
             f[0] = j.open() ? 1 : 0;
             f[1] = j.key().length == 32 ? 1 : 0;
-            f[2] = j.aad().length;
-            f[3] = j.text().length;
+            f[2] = j.commandAadLength();
+            f[3] = j.commandTextLength();
             return true;
         }, seed * 8 + 1, idleProbability);
 
         ValidReadySource keySource = new ValidReadySource(model, key,
-                beatsOf(jobs, Job::key, false), seed * 8 + 2, idleProbability);
+                beatsOf(jobs, Job::key, null), seed * 8 + 2, idleProbability);
         ValidReadySource ivSource = new ValidReadySource(model, iv,
-                beatsOf(jobs, Job::iv, false), seed * 8 + 3, idleProbability);
+                beatsOf(jobs, Job::iv, null), seed * 8 + 3, idleProbability);
         ValidReadySource aadSource = new ValidReadySource(model, aad,
-                beatsOf(jobs, Job::aad, true), seed * 8 + 4, idleProbability);
+                beatsOf(jobs, Job::aad, j -> j.framing().aadShortBeat()), seed * 8 + 4, idleProbability);
         ValidReadySource textSource = new ValidReadySource(model, textIn,
-                beatsOf(jobs, Job::text, true), seed * 8 + 5, idleProbability);
+                beatsOf(jobs, Job::text, j -> j.framing().textShortBeat()), seed * 8 + 5, idleProbability);
         ValidReadySource tagSource = new ValidReadySource(model, tagIn,
-                beatsOf(jobs, j -> j.open() ? j.tag() : null, false), seed * 8 + 6, idleProbability);
+                beatsOf(jobs, j -> j.open() ? j.tag() : null, null), seed * 8 + 6, idleProbability);
 
-        // Text out: jobs in order, skipping those that send none.
+        // Text out: jobs in order, skipping those that send none -- no text, a failed or refused
+        // open, a refused seal none of whose ciphertext had left (its result tells).
         int[] outJob = {0};
         int[] outPos = {0};
         Runnable skip = () -> {
-            while (outJob[0] < n) {
-                Job j = jobs[outJob[0]];
-                boolean none = j.text().length == 0 || (j.open() && resDone[outJob[0]] && !ok[outJob[0]]);
-                if (!none || outPos[0] != 0) {
+            while (outJob[0] < n && outPos[0] == 0) {
+                int i = outJob[0];
+                Job j = jobs[i];
+                boolean none = j.commandTextLength() == 0
+                        || (resDone[i] && (j.open() ? !ok[i] : status[i] != AesGcmModule.STATUS_OK));
+                if (!none) {
                     break;
                 }
                 outJob[0]++;
@@ -177,7 +231,19 @@ public final class AesGcmDriver {
                         + " after its result (cycle " + cycle + ")");
             }
             if (text[i] == null) {
-                text[i] = new byte[j.text().length];
+                text[i] = new byte[j.commandTextLength()];
+            }
+            if (f[3] != 0) {
+                // tuser: the empty beat that closes a refused seal's frame, after at least one beat.
+                if (j.open() || f[1] != 0 || f[2] == 0 || outPos[0] == 0) {
+                    throw new IllegalStateException("aes_gcm: tuser on a beat that does not close a begun seal frame"
+                            + " (job " + i + ", tkeep 0x" + Long.toHexString(f[1]) + ", tlast " + f[2] + ", cycle "
+                            + cycle + ")");
+                }
+                closed[i] = true;
+                outJob[0]++;
+                outPos[0] = 0;
+                return;
             }
             int bytes = Long.bitCount(f[1]);
             if (outPos[0] + bytes > text[i].length) {
@@ -200,6 +266,13 @@ public final class AesGcmDriver {
         }, seed * 8 + 7, backpressure);
 
         int[] resJob = {0};
+        StreamProtocolChecker textOutCheck = StreamProtocolChecker.axiStream(model, textOut);
+        boolean aadShort = false;
+        boolean textShort = false;
+        for (Job j : jobs) {
+            aadShort |= j.framing().aadShortBeat() >= 0;
+            textShort |= j.framing().textShortBeat() >= 0;
+        }
         ValidReadySink resSink = new ValidReadySink(model, res, (f, cycle) -> {
             skip.run();
             int i = resJob[0];
@@ -207,9 +280,15 @@ public final class AesGcmDriver {
                 throw new IllegalStateException("aes_gcm sent a result with no job pending (cycle " + cycle + ")");
             }
             Job j = jobs[i];
-            if (!j.open() && j.text().length > 0 && (text[i] == null || outJob[0] <= i)) {
+            status[i] = (int) f[3];
+            boolean refused = status[i] != AesGcmModule.STATUS_OK;
+            if (!j.open() && !refused && j.commandTextLength() > 0 && (text[i] == null || outJob[0] <= i)) {
                 throw new IllegalStateException("aes_gcm sent the result of seal " + i
                         + " before its last ciphertext beat (cycle " + cycle + ")");
+            }
+            if (refused && text[i] != null && !closed[i]) {
+                throw new IllegalStateException("aes_gcm sent the result of refused job " + i
+                        + " before it closed its text frame (cycle " + cycle + ")");
             }
             ok[i] = f[0] != 0;
             byte[] t = new byte[16];
@@ -229,10 +308,13 @@ public final class AesGcmDriver {
                 .add(new StreamProtocolChecker(model, cmd))
                 .add(new StreamProtocolChecker(model, key))
                 .add(new StreamProtocolChecker(model, iv))
-                .add(StreamProtocolChecker.axiStream(model, aad))
-                .add(StreamProtocolChecker.axiStream(model, textIn))
+                // A partial tkeep injected on purpose breaks that input's tkeep rules: then only its
+                // handshake is checked.
+                .add(aadShort ? new StreamProtocolChecker(model, aad, -1, 2) : StreamProtocolChecker.axiStream(model, aad))
+                .add(textShort ? new StreamProtocolChecker(model, textIn, -1, 2)
+                        : StreamProtocolChecker.axiStream(model, textIn))
                 .add(new StreamProtocolChecker(model, tagIn))
-                .add(StreamProtocolChecker.axiStream(model, textOut))
+                .add(textOutCheck)
                 .add(new StreamProtocolChecker(model, res));
         for (BusAgent o : observers) {
             tb.add(o);
@@ -244,20 +326,25 @@ public final class AesGcmDriver {
             return resJob[0] == n && outJob[0] == n;
         }, limit);
         for (int i = 0; i < n; i++) {
-            if (text[i] == null && (!jobs[i].open() || ok[i])) {
+            if (status[i] != AesGcmModule.STATUS_OK) {
+                text[i] = null; // a refused seal's ciphertext that left is flagged, not a result
+            } else if (text[i] == null && (!jobs[i].open() || ok[i])) {
                 text[i] = new byte[0];
             }
         }
-        return new Result(text, tag, ok, latency, cycles);
+        return new Result(text, tag, ok, latency, cycles, status, model.get(errCountPort));
     }
 
     private static int beats(int bytes) {
         return (bytes + 7) / 8;
     }
 
-    /** Beats of one byte field of every job, job after job; {@code stream} adds tkeep and tlast. */
+    /**
+     * Beats of one byte field of every job, job after job; {@code shortBeat} (null for a channel
+     * without tkeep and tlast) adds them, with the named beat's top kept lane cleared.
+     */
     private static dev.andromeda.testbed.hw.driver.BeatSource beatsOf(Job[] jobs,
-            java.util.function.Function<Job, byte[]> field, boolean stream) {
+            java.util.function.Function<Job, byte[]> field, java.util.function.ToIntFunction<Job> shortBeat) {
         int[] job = {0};
         int[] pos = {0};
         return f -> {
@@ -270,9 +357,13 @@ public final class AesGcmDriver {
                         v |= (b[pos[0] + i] & 0xFFL) << (8 * i);
                     }
                     f[0] = v;
+                    int beat = pos[0] / 8;
                     pos[0] += bytes;
-                    if (stream) {
+                    if (shortBeat != null) {
                         f[1] = (1L << bytes) - 1;
+                        if (beat == shortBeat.applyAsInt(jobs[job[0]])) {
+                            f[1] >>>= 1;
+                        }
                         f[2] = pos[0] == b.length ? 1 : 0;
                     }
                     if (pos[0] == b.length) {

@@ -24,8 +24,19 @@ public final class AesGcmModule extends Module {
     static final int S_EXPAND = 2;
     static final int S_RUN = 3;
     static final int S_RES = 4;
+    static final int S_DRAIN = 5;
+
+    /** m_res_status: the command ran (seal done, or open checked: m_res_ok says whether its tag matched). */
+    public static final int STATUS_OK = 0;
+    /** m_res_status: an open whose text is longer than MAX_TEXT_BYTES, refused when its command was taken. */
+    public static final int STATUS_TOO_LONG = 1;
+    /** m_res_status: an AAD or text beat whose tlast or tkeep disagreed with the command's length. */
+    public static final int STATUS_BAD_FRAMING = 2;
+    /** The RTL's default MAX_TEXT_BYTES. */
+    public static final int DEFAULT_MAX_TEXT_BYTES = 16384;
 
     private final int roundsPerCycle;
+    private final int maxTextBytes;
     private final int depth;
     private final int ptrMask;
 
@@ -44,9 +55,13 @@ public final class AesGcmModule extends Module {
     private final Input sIvTvalid;
     private final Output sIvTready;
     private final Input sAadTdata;
+    private final Input sAadTkeep;
+    private final Input sAadTlast;
     private final Input sAadTvalid;
     private final Output sAadTready;
     private final Input sTextTdata;
+    private final Input sTextTkeep;
+    private final Input sTextTlast;
     private final Input sTextTvalid;
     private final Output sTextTready;
     private final Input sTagTdata;
@@ -57,11 +72,14 @@ public final class AesGcmModule extends Module {
     private final Output mTextTvalid;
     private final Input mTextTready;
     private final Output mTextTlast;
+    private final Output mTextTuser;
     private final Output mResValid;
     private final Input mResReady;
     private final Output mResOk;
     private final Output mResTagLo;
     private final Output mResTagHi;
+    private final Output mResStatus;
+    private final Output errCount;
 
     // State (names as in the Verilog).
     private final Reg state;
@@ -73,6 +91,9 @@ public final class AesGcmModule extends Module {
     private final Reg textRem;
     private final Reg[] key = new Reg[4];
     private final Reg keyCnt;
+    private final Reg status;
+    private final Reg aadEnd;
+    private final Reg textEnd;
     private final Reg ivLo;
     private final Reg ivHi;
     private final Reg ivCnt;
@@ -121,13 +142,14 @@ public final class AesGcmModule extends Module {
     private final Reg resOk;
     private final Reg resTagLo;
     private final Reg resTagHi;
+    private final Reg errCountReg;
 
     private final long[] core = new long[2];
     private final long[] gf = new long[2];
 
     /** The RTL's default parameters: ROUNDS_PER_CYCLE = 5, MAX_TEXT_BYTES = 16384. */
     public AesGcmModule() {
-        this(5, 16384);
+        this(5, DEFAULT_MAX_TEXT_BYTES);
     }
 
     public AesGcmModule(int roundsPerCycle, int maxTextBytes) {
@@ -140,6 +162,7 @@ public final class AesGcmModule extends Module {
                     + maxTextBytes);
         }
         this.roundsPerCycle = roundsPerCycle;
+        this.maxTextBytes = maxTextBytes;
         this.depth = maxTextBytes / 4;
         this.ptrMask = 2 * depth - 1;
         int ptrWidth = Integer.numberOfTrailingZeros(depth) + 1;
@@ -158,15 +181,15 @@ public final class AesGcmModule extends Module {
         sIvTvalid = input("s_iv_tvalid", 1);
         sIvTready = output("s_iv_tready", 1);
         sAadTdata = input("s_aad_tdata", 64);
-        input("s_aad_tkeep", 8);
+        sAadTkeep = input("s_aad_tkeep", 8);
         sAadTvalid = input("s_aad_tvalid", 1);
         sAadTready = output("s_aad_tready", 1);
-        input("s_aad_tlast", 1);
+        sAadTlast = input("s_aad_tlast", 1);
         sTextTdata = input("s_text_tdata", 64);
-        input("s_text_tkeep", 8);
+        sTextTkeep = input("s_text_tkeep", 8);
         sTextTvalid = input("s_text_tvalid", 1);
         sTextTready = output("s_text_tready", 1);
-        input("s_text_tlast", 1);
+        sTextTlast = input("s_text_tlast", 1);
         sTagTdata = input("s_tag_tdata", 64);
         sTagTvalid = input("s_tag_tvalid", 1);
         sTagTready = output("s_tag_tready", 1);
@@ -175,11 +198,14 @@ public final class AesGcmModule extends Module {
         mTextTvalid = output("m_text_tvalid", 1);
         mTextTready = input("m_text_tready", 1);
         mTextTlast = output("m_text_tlast", 1);
+        mTextTuser = output("m_text_tuser", 1);
         mResValid = output("m_res_valid", 1);
         mResReady = input("m_res_ready", 1);
         mResOk = output("m_res_ok", 1);
         mResTagLo = output("m_res_tag_lo", 64);
         mResTagHi = output("m_res_tag_hi", 64);
+        mResStatus = output("m_res_status", 2);
+        errCount = output("err_count", 32);
 
         state = reg("state_reg", 3);
         open = reg("open_reg", 1);
@@ -191,7 +217,10 @@ public final class AesGcmModule extends Module {
         for (int i = 0; i < 4; i++) {
             key[i] = reg("key_reg_" + i, 64);
         }
-        keyCnt = reg("key_cnt_reg", 2);
+        keyCnt = reg("key_cnt_reg", 3);
+        status = reg("status_reg", 2);
+        aadEnd = reg("aad_end_reg", 1);
+        textEnd = reg("text_end_reg", 1);
         ivLo = reg("iv_reg_lo", 64);
         ivHi = reg("iv_reg_hi", 32);
         ivCnt = reg("iv_cnt_reg", 2);
@@ -240,6 +269,7 @@ public final class AesGcmModule extends Module {
         resOk = reg("res_ok_reg", 1);
         resTagLo = reg("res_tag_reg_lo", 64);
         resTagHi = reg("res_tag_reg_hi", 64);
+        errCountReg = reg("err_count_reg", 32);
     }
 
     // ---- flags: functions of state only (the Verilog's wires)
@@ -259,6 +289,14 @@ public final class AesGcmModule extends Module {
         return state.get() == S_RUN;
     }
 
+    private boolean draining() {
+        return state.get() == S_DRAIN;
+    }
+
+    private int keyBeats() {
+        return aes256.isHigh() ? 4 : 2;
+    }
+
     private long coreEnd() {
         return ((textLen.get() + 15) >>> 4) + 2;
     }
@@ -268,25 +306,26 @@ public final class AesGcmModule extends Module {
     }
 
     private boolean keyReady() {
-        return state.get() == S_KEY;
+        return state.get() == S_KEY || (draining() && keyCnt.get() != keyBeats());
     }
 
     private boolean ivReady() {
         long s = state.get();
-        return (s == S_KEY || s == S_EXPAND) && ivCnt.get() != 2;
+        return (s == S_KEY || s == S_EXPAND || s == S_DRAIN) && ivCnt.get() != 2;
     }
 
     private boolean tagReady() {
         long s = state.get();
-        return open.isHigh() && tagCnt.get() != 2 && (s == S_KEY || s == S_EXPAND || s == S_RUN);
+        return open.isHigh() && tagCnt.get() != 2 && (s == S_KEY || s == S_EXPAND || s == S_RUN || s == S_DRAIN);
     }
 
     private boolean aadReady() {
-        return running() && hValid.isHigh() && aadRem.get() != 0;
+        return (running() && hValid.isHigh() && aadRem.get() != 0) || (draining() && !aadEnd.isHigh());
     }
 
     private boolean textReady() {
-        return running() && aadRem.get() == 0 && textRem.get() != 0 && ksValid.isHigh() && !bufFull();
+        return (running() && aadRem.get() == 0 && textRem.get() != 0 && ksValid.isHigh() && !bufFull())
+                || (draining() && !textEnd.isHigh());
     }
 
     @Override
@@ -301,10 +340,14 @@ public final class AesGcmModule extends Module {
         mTextTkeep.set(outKeep.get());
         mTextTvalid.set(outValid.get());
         mTextTlast.set(outLast.get());
+        // Only a refused seal's closing beat is empty.
+        mTextTuser.set(outValid.isHigh() && outKeep.get() == 0);
         mResValid.set(state.get() == S_RES);
         mResOk.set(resOk.get());
         mResTagLo.set(resTagLo.get());
         mResTagHi.set(resTagHi.get());
+        mResStatus.set(status.get());
+        errCount.set(errCountReg.get());
     }
 
     @Override
@@ -335,10 +378,19 @@ public final class AesGcmModule extends Module {
             gWord = textOut;
         }
         final boolean lastBeat = rem <= 8;
+        // A running command's beat must be framed as its length says (tlast on the last only,
+        // tkeep full but on the last, there exactly the rest).
+        final boolean beatBad = running && (aadFire || textFire)
+                && ((aadFire ? sAadTlast.isHigh() : sTextTlast.isHigh()) != lastBeat
+                    || (aadFire ? sAadTkeep.get() : sTextTkeep.get()) != (0xFF >>> (8 - beatBytes)));
+        final boolean aadTake = aadFire && running && !beatBad;
+        final boolean textTake = textFire && running && !beatBad;
+        // A seal whose ciphertext already began to leave ends its frame with an empty beat.
+        final boolean closeFrame = textFire && running && beatBad && !open.isHigh() && textRem.get() != textLen.get();
         final boolean blockDone = half.isHigh() || lastBeat;
         final long blkLo = half.isHigh() ? hold.get() : gWord;
         final long blkHi = half.isHigh() ? gWord : 0;
-        final boolean dataLoad = (aadFire || textFire) && blockDone;
+        final boolean dataLoad = (aadTake || textTake) && blockDone;
         final boolean lenLoad = running && hValid.isHigh() && aadRem.get() == 0 && textRem.get() == 0
                 && !lenDone.isHigh();
         final boolean ghLoad = dataLoad || lenLoad;
@@ -381,7 +433,7 @@ public final class AesGcmModule extends Module {
         final boolean coreActive = coreBusy.isHigh() || coreStart;
         final int coreR0 = coreBusy.isHigh() ? (int) coreRnd.get() : 1;
         final boolean coreFinish = coreActive && coreR0 + roundsPerCycle - 1 >= nr;
-        final boolean coreDestOk = k < 2 || !ksValid.isHigh() || (textFire && blockDone);
+        final boolean coreDestOk = k < 2 || !ksValid.isHigh() || (textTake && blockDone);
         final boolean coreAdv = coreActive && (!coreFinish || coreDestOk);
         core[0] = coreStLo.get();
         core[1] = coreStHi.get();
@@ -406,6 +458,9 @@ public final class AesGcmModule extends Module {
         final long tagHi = Long.reverseBytes(ghYLo.get()) ^ ej0Hi.get();
         final boolean finalReady = running && lenDone.isHigh() && !ghPend.isHigh() && ej0Valid.isHigh()
                 && (open.isHigh() ? tagCnt.get() == 2 : (bufEmpty() && !outValid.isHigh()));
+        // A refused command has taken all its beats (and a seal's closed frame has left).
+        final boolean drained = keyCnt.get() == keyBeats() && ivCnt.get() == 2 && (!open.isHigh() || tagCnt.get() == 2)
+                && aadEnd.isHigh() && textEnd.isHigh() && (open.isHigh() || (bufEmpty() && !outValid.isHigh()));
 
         // ---- output side
         // Beats up to buf_rel_ptr_reg are released (a seal's at once, an open's when its result is taken).
@@ -416,7 +471,12 @@ public final class AesGcmModule extends Module {
         switch ((int) st) {
             case S_IDLE -> {
                 if (cmdFire) {
-                    state.next(S_KEY);
+                    // An open must fit the buffer whole before its tag is known.
+                    boolean tooLong = sCmdOpen.isHigh() && sCmdTextLen.get() > maxTextBytes;
+                    state.next(tooLong ? S_DRAIN : S_KEY);
+                    status.next(tooLong ? STATUS_TOO_LONG : STATUS_OK);
+                    aadEnd.next(sCmdAadLen.get() == 0);
+                    textEnd.next(sCmdTextLen.get() == 0);
                     open.next(sCmdOpen.get());
                     aes256.next(sCmdAes256.get());
                     aadLen.next(sCmdAadLen.get());
@@ -440,7 +500,7 @@ public final class AesGcmModule extends Module {
                 }
             }
             case S_KEY -> {
-                if (keyFire && keyCnt.get() == (aes256.isHigh() ? 3 : 1)) {
+                if (keyFire && keyCnt.get() == keyBeats() - 1) {
                     state.next(S_EXPAND);
                 }
             }
@@ -450,12 +510,24 @@ public final class AesGcmModule extends Module {
                 }
             }
             case S_RUN -> {
-                if (finalReady) {
+                if (beatBad) {
+                    state.next(S_DRAIN);
+                    status.next(STATUS_BAD_FRAMING);
+                } else if (finalReady) {
                     state.next(S_RES);
                     resOk.next(!open.isHigh() || (tagLo == tagInLo.get() && tagHi == tagInHi.get()));
                     // An open's result says pass or fail only (no tag oracle), as the RTL.
                     resTagLo.next(open.isHigh() ? 0 : tagLo);
                     resTagHi.next(open.isHigh() ? 0 : tagHi);
+                }
+            }
+            case S_DRAIN -> {
+                if (drained) {
+                    state.next(S_RES);
+                    resOk.next(0);
+                    resTagLo.next(0);
+                    resTagHi.next(0);
+                    errCountReg.next(errCountReg.get() + 1);
                 }
             }
             case S_RES -> {
@@ -472,7 +544,7 @@ public final class AesGcmModule extends Module {
         }
 
         if (keyFire) {
-            key[(int) keyCnt.get()].next(sKeyTdata.get());
+            key[(int) keyCnt.get() & 3].next(sKeyTdata.get());
             keyCnt.next(keyCnt.get() + 1);
         }
         if (ivFire) {
@@ -527,25 +599,34 @@ public final class AesGcmModule extends Module {
         }
         if (coreAdv && coreFinish && k >= 2) {
             ksValid.next(1);
-        } else if (textFire && blockDone) {
+        } else if (textTake && blockDone) {
             ksValid.next(0);
         }
 
-        if (aadFire) {
+        if (aadTake) {
             aadRem.next(aadRem.get() - beatBytes);
         }
-        if (textFire) {
-            int at = (int) bufWrPtr.get() & (depth - 1);
+        if (textTake) {
             textRem.next(textRem.get() - beatBytes);
-            bufDataMem.write(at, textOut);
-            bufKeepMem.write(at, 0xFF >>> (8 - beatBytes));
-            bufLastMem.write(at, lastBeat ? 1 : 0);
+        }
+        if (textTake || closeFrame) {
+            int at = (int) bufWrPtr.get() & (depth - 1);
+            bufDataMem.write(at, closeFrame ? 0 : textOut);
+            bufKeepMem.write(at, closeFrame ? 0 : 0xFF >>> (8 - beatBytes));
+            bufLastMem.write(at, closeFrame || lastBeat ? 1 : 0);
             bufWrPtr.next(bufWrPtr.get() + 1);
             if (!open.isHigh()) {
                 bufRelPtr.next(bufWrPtr.get() + 1);
             }
         }
-        if (aadFire || textFire) {
+        // A frame is over at its tlast, good or bad, running or draining.
+        if (aadFire && sAadTlast.isHigh()) {
+            aadEnd.next(1);
+        }
+        if (textFire && sTextTlast.isHigh()) {
+            textEnd.next(1);
+        }
+        if (aadTake || textTake) {
             half.next(!blockDone);
             if (!blockDone) {
                 hold.next(gWord);
@@ -585,6 +666,9 @@ public final class AesGcmModule extends Module {
             aadRem.next(0);
             textRem.next(0);
             keyCnt.next(0);
+            status.next(STATUS_OK);
+            aadEnd.next(1);
+            textEnd.next(1);
             ivCnt.next(0);
             tagCnt.next(0);
             expR.next(0);
@@ -609,6 +693,7 @@ public final class AesGcmModule extends Module {
             resOk.next(0);
             resTagLo.next(0);
             resTagHi.next(0);
+            errCountReg.next(0);
         }
     }
 }

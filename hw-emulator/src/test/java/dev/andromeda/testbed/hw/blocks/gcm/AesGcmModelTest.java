@@ -273,7 +273,7 @@ class AesGcmModelTest {
             new AesGcmDriver.Job(false, new byte[16], new byte[16], new byte[0], new byte[0], null),
             new AesGcmDriver.Job(true, new byte[16], new byte[12], new byte[0], new byte[0], new byte[12]),
             new AesGcmDriver.Job(true, new byte[16], new byte[12], new byte[0], new byte[0], null),
-            new AesGcmDriver.Job(false, new byte[16], new byte[12], new byte[0], new byte[16385], null),
+            new AesGcmDriver.Job(false, new byte[16], new byte[12], new byte[0], new byte[65536], null),
             new AesGcmDriver.Job(false, new byte[32], new byte[12], new byte[65536], new byte[0], null),
         };
         try (KitModel m = emu()) {
