@@ -44,6 +44,18 @@ class YosysCheckTest {
                 o.depth());
     }
 
+    /**
+     * csum_offload stays pipelined: its structural depth (this check's techmap, no ABC) is 21 for
+     * the pipelined block and was 101 before it was pipelined (full synth: 16 and 78, the figure
+     * its modelled clock comes from). A change that puts two adds back in one stage fails here.
+     */
+    @Test
+    void csumOffloadStaysPipelined(@TempDir Path work) throws Exception {
+        YosysCheck.Outcome o = YosysCheck.run("csum_offload", sources("csum_offload"), work);
+        assertThat(o.passed()).as("yosys on csum_offload:\n%s", tail(o.log())).isTrue();
+        assertThat(o.depth()).as("csum_offload structural logic depth").isBetween(1, 24);
+    }
+
     /** The check can fail: a latch (an always_comb that does not assign on every path) is refused. */
     @Test
     void refusesALatch(@TempDir Path work) throws Exception {
