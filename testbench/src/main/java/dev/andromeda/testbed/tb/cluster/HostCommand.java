@@ -15,7 +15,7 @@ import dev.andromeda.testbed.fastpath.dataplane.Drop;
 import dev.andromeda.testbed.fastpath.dataplane.Host;
 import dev.andromeda.testbed.fastpath.dataplane.VirtioNic;
 import dev.andromeda.testbed.fastpath.dataplane.VmPort;
-import dev.andromeda.testbed.fastpath.dataplane.net.NettyUdpPort;
+import dev.andromeda.testbed.transport.netty.NettyUdpPort;
 import dev.andromeda.testbed.fastpath.offload.OffloadOptions;
 import dev.andromeda.testbed.fastpath.offload.sw.SoftwareGcm;
 import dev.andromeda.testbed.fastpath.pipeline.StageMix;

@@ -1,4 +1,4 @@
-package dev.andromeda.testbed.fastpath.dataplane.net;
+package dev.andromeda.testbed.transport.netty;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PoolArenaMetric;

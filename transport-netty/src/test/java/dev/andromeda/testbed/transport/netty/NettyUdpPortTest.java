@@ -1,9 +1,9 @@
-package dev.andromeda.testbed.fastpath.dataplane.net;
+package dev.andromeda.testbed.transport.netty;
 
 import dev.andromeda.testbed.fastpath.dataplane.HostBatch;
 import dev.andromeda.testbed.fastpath.dataplane.TwoHosts;
 import dev.andromeda.testbed.fastpath.dataplane.VirtioNic;
-import dev.andromeda.testbed.fastpath.dataplane.net.NettyUdpPort.Transport;
+import dev.andromeda.testbed.transport.netty.NettyUdpPort.Transport;
 import dev.andromeda.testbed.fastpath.offload.OffloadOptions;
 import dev.andromeda.testbed.fastpath.packet.PacketPool;
 import dev.andromeda.testbed.fastpath.pipeline.StageMix;

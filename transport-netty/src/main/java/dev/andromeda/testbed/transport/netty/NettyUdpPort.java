@@ -1,4 +1,4 @@
-package dev.andromeda.testbed.fastpath.dataplane.net;
+package dev.andromeda.testbed.transport.netty;
 
 import dev.andromeda.testbed.fastpath.dataplane.HostBatch;
 import dev.andromeda.testbed.fastpath.dataplane.PhysicalPort;
