@@ -298,6 +298,11 @@ public final class VmcCommand implements Callable<Integer> {
             }
         }
 
+        /** The program version partition 0's node serves, or -1 before the first desired state. */
+        long programVersion() { // read as metrics() reads the nodes: the run thread only adds
+            return nodes.isEmpty() ? -1 : nodes.getFirst().programVersion();
+        }
+
         String health() {
             CuratorFramework c = client;
             if (c == null || !c.getZookeeperClient().isConnected()) {
