@@ -100,7 +100,7 @@ class FencingTest {
 
         // A new master is published with epoch 2 (the host's MasterFollower raises the floor from it)
         // before the host has moved its stream: the old master, resumed, writes on the open stream.
-        agent.raiseEpochFloor(2);
+        agent.raiseEpochFloor(2, "vmc-published");
         old.setProgram(HOST, ConvergeTest.program(2, 3));
         await("the old master's write to be refused", () -> old.lastReject(HOST).isPresent());
         assertThat(old.lastReject(HOST).get().reason()).isEqualTo("DEPOSED_EPOCH");
@@ -112,7 +112,7 @@ class FencingTest {
     @Test
     void aFenceBelowTheHostsFloorIsAnsweredWithTheFloorAndNothingIsSent() throws Exception {
         HostAgent agent = agent(dir.resolve("state"));
-        agent.raiseEpochFloor(7);
+        agent.raiseEpochFloor(7, "vmc-newer");
         VmController behind = track(new VmController("vmc-behind", 3));
         List<String> ahead = new java.util.concurrent.CopyOnWriteArrayList<>();
         behind.onReports(new VmController.HostReports() {
@@ -136,8 +136,8 @@ class FencingTest {
     void theEpochFloorSurvivesARestart() throws Exception {
         Path state = dir.resolve("state");
         HostAgent first = agent(state);
-        assertThat(first.raiseEpochFloor(5)).isEqualTo(5);
-        assertThat(first.raiseEpochFloor(3)).as("a lower fence changes nothing").isEqualTo(5);
+        assertThat(first.raiseEpochFloor(5, "vmc-5")).isEqualTo(5);
+        assertThat(first.raiseEpochFloor(3, "vmc-3")).as("a lower fence changes nothing").isEqualTo(5);
 
         HostAgent restarted = agent(state);
         assertThat(restarted.epoch()).isEqualTo(5);
@@ -152,7 +152,7 @@ class FencingTest {
         Path state = dir.resolve("state");
         HostAgent first = agent(state);
         first.apply(ConvergeTest.program(1, 0).withVersion(1, 2));
-        first.raiseEpochFloor(6);
+        first.raiseEpochFloor(6, "vmc-6");
         java.nio.file.Files.writeString(state.resolve(dev.andromeda.testbed.control.agent.Checkpoints.EPOCH_FLOOR),
                 "andromeda-epoch-floor 1 9 0\n"); // checksum wrong
         HostAgent restarted = agent(state);
