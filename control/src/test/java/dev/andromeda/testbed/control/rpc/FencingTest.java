@@ -141,10 +141,27 @@ class FencingTest {
 
         HostAgent restarted = agent(state);
         assertThat(restarted.epoch()).isEqualTo(5);
+        assertThat(restarted.epochOwner()).as("who fenced it, kept with the floor").isEqualTo("vmc-5");
+        assertThat(restarted.raiseEpochFloor(5, "vmc-other")).isEqualTo(5);
+        assertThat(restarted.epochOwner()).as("an equal fence keeps the first owner").isEqualTo("vmc-5");
         assertThat(restarted.apply(ConvergeTest.program(1, 0).withVersion(1, 4)))
                 .isInstanceOf(dev.andromeda.testbed.control.agent.ApplyResult.Reject.class);
         assertThat(restarted.apply(ConvergeTest.program(1, 0).withVersion(1, 5)))
                 .isInstanceOf(dev.andromeda.testbed.control.agent.ApplyResult.Ack.class);
+    }
+
+    @Test
+    void anEpochFloorFileOfFormatOneIsStillReadWithNoOwner() throws Exception {
+        Path state = dir.resolve("state");
+        java.nio.file.Files.createDirectories(state);
+        java.util.zip.CRC32C crc = new java.util.zip.CRC32C(); // computed here, apart from Checkpoints
+        crc.update("9".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        java.nio.file.Files.writeString(state.resolve(dev.andromeda.testbed.control.agent.Checkpoints.EPOCH_FLOOR),
+                "andromeda-epoch-floor 1 9 " + Long.toHexString(crc.getValue()) + "\n");
+        HostAgent restarted = agent(state);
+        assertThat(restarted.epoch()).isEqualTo(9);
+        assertThat(restarted.epochOwner()).isEmpty();
+        assertThat(restarted.checkpoints().badCheckpoints()).isZero();
     }
 
     @Test
