@@ -101,6 +101,7 @@ public final class HostCommand implements Callable<Integer> {
         Log log = new Log(name);
         HostProcess p = new HostProcess(log, zk, name, id, dataDir, udpAt,
                 advertise != null ? advertise : udpAt.getHostString(), partitions, hoverboard, timeouts);
+        Addresses.requireFree(httpAt, "--http");
         p.bind(); // a port in use is refused now, not after ZooKeeper has answered
         CountDownLatch stop = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -73,6 +73,7 @@ public final class VmcCommand implements Callable<Integer> {
         PartitionElection.Timeouts timeouts = new PartitionElection.Timeouts(Durations.parse("--session-timeout",
                 sessionTimeout), Durations.parse("--connection-timeout", connectionTimeout));
         checkFree(base, partitions); // a port in use is refused now, not when the first desired state arrives
+        Addresses.requireFree(httpAt, "--http");
         String adv = advertise != null ? advertise : base.getHostString();
         Log log = new Log("vmc " + name);
         try (VmcProcess p = new VmcProcess(log, zk, name, partitions, base, adv, timeouts)) {
@@ -96,14 +97,8 @@ public final class VmcCommand implements Callable<Integer> {
             return;
         }
         for (int p = 0; p < partitions; p++) {
-            InetSocketAddress at = new InetSocketAddress(base.getHostString(), base.getPort() + p);
-            try (java.net.ServerSocket probe = new java.net.ServerSocket()) {
-                probe.setReuseAddress(true);
-                probe.bind(at);
-            } catch (java.io.IOException e) {
-                throw new IllegalArgumentException("cannot listen on " + ClusterZk.hostPort(at) + " (partition " + p
-                        + "): " + e.getMessage());
-            }
+            Addresses.requireFree(new InetSocketAddress(base.getHostString(), base.getPort() + p),
+                    "--listen, partition " + p);
         }
     }
 
