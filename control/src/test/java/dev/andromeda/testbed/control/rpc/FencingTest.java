@@ -1,26 +1,21 @@
 package dev.andromeda.testbed.control.rpc;
 
+import dev.andromeda.testbed.control.AgentFixture;
 import dev.andromeda.testbed.control.agent.HostAgent;
 import dev.andromeda.testbed.control.rpc.proto.ControllerMessage;
 import dev.andromeda.testbed.control.rpc.proto.Hello;
 import dev.andromeda.testbed.control.rpc.proto.HostMessage;
 import dev.andromeda.testbed.control.rpc.proto.HostProgrammingGrpc;
-import dev.andromeda.testbed.fastpath.dataplane.Host;
-import dev.andromeda.testbed.fastpath.dataplane.TwoHosts;
-import dev.andromeda.testbed.fastpath.offload.OffloadOptions;
-import dev.andromeda.testbed.fastpath.pipeline.StageMix;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.StreamObserver;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -39,29 +34,19 @@ class FencingTest {
 
     @TempDir
     Path dir;
-    final List<AutoCloseable> open = new ArrayList<>();
-
-    @AfterEach
-    void closeAll() throws Exception {
-        for (int i = open.size() - 1; i >= 0; i--) {
-            open.get(i).close();
-        }
-    }
+    @RegisterExtension
+    final AgentFixture fx = new AgentFixture(HOST);
 
     <T extends AutoCloseable> T track(T c) {
-        open.add(c);
-        return c;
+        return fx.track(c);
     }
 
     HostAgent agent(Path state) throws java.io.IOException {
-        Host h = new Host(HOST, TwoHosts.A_IP, TwoHosts.A_MAC, 64, 2048, StageMix.software(), OffloadOptions.defaults());
-        track(h::close);
-        return new HostAgent(h, state);
+        return fx.agent(state);
     }
 
     HostAgentClient client(HostAgent agent, VmController c) {
-        return track(new HostAgentClient(agent, HOST, c.address(), Duration.ofMillis(20), Duration.ofMillis(200)))
-                .start();
+        return fx.client(agent, c.address());
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.andromeda.testbed.control.vmc;
 
+import dev.andromeda.testbed.control.AgentFixture;
 import dev.andromeda.testbed.control.agent.HostAgent;
 import dev.andromeda.testbed.control.election.EmbeddedZooKeeper;
 import dev.andromeda.testbed.control.model.NetworkChange;
@@ -11,18 +12,14 @@ import dev.andromeda.testbed.control.programming.PreProgrammedModel;
 import dev.andromeda.testbed.control.rpc.HostAgentClient;
 import dev.andromeda.testbed.fastpath.dataplane.Host;
 import dev.andromeda.testbed.fastpath.dataplane.TwoHosts;
-import dev.andromeda.testbed.fastpath.offload.OffloadOptions;
-import dev.andromeda.testbed.fastpath.pipeline.StageMix;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
@@ -44,18 +41,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ZooKeeperDataLossTest {
     @TempDir
     Path dir;
-    final List<AutoCloseable> open = new ArrayList<>();
-
-    @AfterEach
-    void closeAll() throws Exception {
-        for (int i = open.size() - 1; i >= 0; i--) {
-            open.get(i).close();
-        }
-    }
+    @RegisterExtension
+    final AgentFixture fx = new AgentFixture(VmcNode.hostName(1));
 
     <T extends AutoCloseable> T track(T c) {
-        open.add(c);
-        return c;
+        return fx.track(c);
     }
 
     static final NetworkState S1 = NetworkState.builder()
@@ -70,11 +60,8 @@ class ZooKeeperDataLossTest {
 
     /** Host 1's agent, programmed by whoever masters the partition (it follows the published master). */
     HostAgent followingHost(String zk, VmcNode firstMaster) throws IOException {
-        Host h = new Host("h1", TwoHosts.A_IP, TwoHosts.A_MAC, 64, 2048, StageMix.software(), OffloadOptions.defaults());
-        track(h::close);
-        HostAgent agent = new HostAgent(h, dir.resolve("h1"));
-        HostAgentClient c = track(new HostAgentClient(agent, VmcNode.hostName(1), firstMaster.controller().address(),
-                Duration.ofMillis(20), Duration.ofMillis(200)).start());
+        HostAgent agent = fx.agent(dir.resolve("h1"));
+        HostAgentClient c = fx.client(agent, firstMaster.controller().address());
         track(MasterFollower.follow(zk, PARTITION, List.of(c), 50));
         return agent;
     }
