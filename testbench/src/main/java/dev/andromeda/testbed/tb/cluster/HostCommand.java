@@ -43,6 +43,10 @@ import java.util.concurrent.CountDownLatch;
  * other host at the endpoint it published in ZooKeeper, and its agent, programmed over gRPC by
  * whichever controller masters its partition and checkpointing into {@code --data-dir}. Restarted,
  * it forwards on its last checkpoint before any controller speaks (fail static).
+ *
+ * <p>Two threads per host: the dataplane's busy loop (packets, traffic, usage reports) and a
+ * control thread that alone talks to ZooKeeper and hands the dataplane what changed, so a slow
+ * ZooKeeper never holds a packet up.
  */
 @Command(name = "host", mixinStandardHelpOptions = true,
         description = {"Run a host (or with --hoverboard a hoverboard gateway): its dataplane on a UDP port,",
@@ -284,8 +288,10 @@ public final class HostCommand implements Callable<Integer> {
                 }
             }
             long nextPeers = 0;
+            long nextDesired = 0;
             boolean zkUp = true;
             Set<Integer> published = null;
+            String lastError = null;
             while (stop.getCount() > 0 && !closed) {
                 try {
                     stop.await(50, java.util.concurrent.TimeUnit.MILLISECONDS);
@@ -312,17 +318,21 @@ public final class HostCommand implements Callable<Integer> {
                     if (!up) {
                         continue;
                     }
-                    int v = ClusterZk.desiredNodeVersion(zkClient);
+                    long now = System.nanoTime();
+                    int v = seenNode;
+                    if (now >= nextDesired) {
+                        nextDesired = now + 200_000_000L;
+                        v = ClusterZk.desiredNodeVersion(zkClient);
+                    }
                     if (v != seenNode && v >= 0) {
                         DesiredState d = ClusterZk.readDesired(zkClient).state();
                         CachedState.write(dataDir, d);
                         seenNode = v;
                         handOver(d.topology());
                     } else if (movesPending) {
-                        handOver(placed);
+                        handOver(placed); // every 50 ms while a VM waits for its new host
                     }
                     Set<Integer> here = plugged;
-                    long now = System.nanoTime();
                     if (here != published || now >= nextPeers) {
                         ClusterZk.publishPlugged(zkClient, name, here); // again every 500 ms: after a lost session
                         published = here;
@@ -334,11 +344,14 @@ public final class HostCommand implements Callable<Integer> {
                     if (client == null) {
                         followMaster(topo);
                     }
+                    lastError = null;
                 } catch (org.apache.zookeeper.KeeperException e) {
                     // ZooKeeper went away between the check and the read: next round.
                 } catch (Exception e) {
-                    if (!closed) { // closing closes the client under us
+                    // Closing closes the client under us; the same error again is said once.
+                    if (!closed && !e.toString().equals(lastError)) {
                         log.say("ERROR following ZooKeeper: " + e);
+                        lastError = e.toString();
                     }
                 }
             }
