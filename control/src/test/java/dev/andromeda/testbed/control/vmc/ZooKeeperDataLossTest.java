@@ -91,6 +91,27 @@ class ZooKeeperDataLossTest {
         await("the host at v1, fenced at epoch 1", () -> host.runningVersion() == S1.version() && host.epoch() == 1);
 
         a.close(); // the old master is gone (dead or paused: its epoch 1 must not be written at again)
+        List<String> errors = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.logging.Logger controllerLog = java.util.logging.Logger.getLogger(
+                dev.andromeda.testbed.control.rpc.VmController.class.getName());
+        java.util.logging.Handler handler = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord r) {
+                if (r.getLevel().intValue() >= java.util.logging.Level.SEVERE.intValue()) {
+                    errors.add(new java.util.logging.SimpleFormatter().formatMessage(r));
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        controllerLog.addHandler(handler);
+        track(() -> controllerLog.removeHandler(handler));
         EmbeddedZooKeeper empty = loseData(zk);
         VmcNode b = track(VmcNode.start("vmc-b", empty.connectString(), PARTITION, RING, new PreProgrammedModel()));
         b.setState(S1);
@@ -99,6 +120,8 @@ class ZooKeeperDataLossTest {
         await("vmc-b to go above the host's floor and fence it there (b at " + b.epoch() + ", host at "
                 + host.epoch() + ")", () -> b.epoch() > 1 && host.epoch() == b.epoch() && b.controller().master());
         assertThat(host.epochOwner()).isEqualTo(b.controller().incarnation());
+        assertThat(errors).as("said as an error").anySatisfy(e -> assertThat(e)
+                .contains("vmc-b: host host-1 was fenced at our epoch 1 by vmc-a").contains("counter went back"));
 
         NetworkState s2 = S1.apply(new NetworkChange.AddVm(new Vm(30, VNI, NET + 3, 0x0A03L, 2), ALLOW));
         b.setState(s2);
