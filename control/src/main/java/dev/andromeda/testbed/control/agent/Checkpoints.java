@@ -44,8 +44,33 @@ public final class Checkpoints {
     /** The host's epoch floor, apart from the programs: a master may fence a host without programming it. */
     public static final String EPOCH_FLOOR = "epoch-floor";
     static final String EPOCH_FLOOR_TEMP = "epoch-floor.tmp";
-    /** The floor file's only line: {@code andromeda-epoch-floor 1 <epoch> <crc32c of the epoch's digits>}. */
-    static final String EPOCH_FLOOR_HEAD = "andromeda-epoch-floor 1 ";
+    /**
+     * The floor file's only line: {@code andromeda-epoch-floor 2 <epoch> <owner> <crc32c of "epoch owner">},
+     * the owner being the master whose fence set the floor ({@code -}: not known). Format 1 (no owner)
+     * is still read.
+     */
+    static final String EPOCH_FLOOR_HEAD = "andromeda-epoch-floor 2 ";
+    static final String EPOCH_FLOOR_HEAD_1 = "andromeda-epoch-floor 1 ";
+
+    /**
+     * A host's epoch floor and who set it: the incarnation of the master whose fence raised it ("" when
+     * not known: raised by a program, or read from a format-1 file). A master that finds a host's floor
+     * equal to its own epoch but set by another incarnation knows two masters were given the same
+     * epoch (ZooKeeper's counter went back).
+     */
+    public record Floor(long epoch, String owner) {
+        public static final Floor NONE = new Floor(0, "");
+
+        public Floor {
+            if (owner.isEmpty() || owner.equals("-")) {
+                owner = "";
+            } else if (!owner.matches("[!-~]+")) { // one token of printable ASCII: the file is one line
+                throw new IllegalArgumentException("epoch floor owner must be printable ASCII without spaces: '"
+                        + owner + "'");
+            }
+        }
+    }
+
     static final int MAGIC = 0x414E4350; // "ANCP"
     static final int FORMAT = 1;
     static final int HEADER_BYTES = 16;
@@ -70,12 +95,12 @@ public final class Checkpoints {
      * Writes the host's epoch floor (temp file, forced, renamed), so a restarted host keeps refusing
      * the masters it refused before, even those whose epoch is above its last program's.
      */
-    public void writeEpochFloor(long epoch) throws IOException {
-        String digits = Long.toString(epoch);
+    public void writeEpochFloor(Floor floor) throws IOException {
+        String body = floor.epoch() + " " + (floor.owner().isEmpty() ? "-" : floor.owner());
         CRC32C crc = new CRC32C();
-        crc.update(digits.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        crc.update(body.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
         Path tmp = dir.resolve(EPOCH_FLOOR_TEMP);
-        ByteBuffer bytes = ByteBuffer.wrap((EPOCH_FLOOR_HEAD + digits + " " + Long.toHexString(crc.getValue()) + "\n")
+        ByteBuffer bytes = ByteBuffer.wrap((EPOCH_FLOOR_HEAD + body + " " + Long.toHexString(crc.getValue()) + "\n")
                 .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
         try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
@@ -89,30 +114,38 @@ public final class Checkpoints {
     }
 
     /**
-     * The epoch floor last written, or 0 when there is none. A damaged or foreign file is reported
-     * (logged, counted in {@link #badCheckpoints()}) and read as 0: the programs' own epochs still fence.
+     * The epoch floor last written, or {@link Floor#NONE} when there is none. A damaged or foreign
+     * file is reported (logged, counted in {@link #badCheckpoints()}) and read as none: the programs'
+     * own epochs still fence.
      */
-    public long readEpochFloor() {
+    public Floor readEpochFloor() {
         Path f = dir.resolve(EPOCH_FLOOR);
         if (!Files.exists(f)) {
-            return 0;
+            return Floor.NONE;
         }
         try {
             String line = Files.readString(f, java.nio.charset.StandardCharsets.US_ASCII).strip();
-            if (!line.startsWith(EPOCH_FLOOR_HEAD)) {
-                throw new IOException("not an epoch floor of format 1: " + line.substring(0, Math.min(40, line.length())));
+            boolean v1 = line.startsWith(EPOCH_FLOOR_HEAD_1);
+            if (!v1 && !line.startsWith(EPOCH_FLOOR_HEAD)) {
+                throw new IOException("not an epoch floor of format 1 or 2: "
+                        + line.substring(0, Math.min(40, line.length())));
             }
             String[] parts = line.substring(EPOCH_FLOOR_HEAD.length()).split(" ");
+            int fields = v1 ? 1 : 2;
+            if (parts.length != fields + 1) {
+                throw new IOException("expected " + (fields + 1) + " fields after the format, found " + parts.length);
+            }
+            String body = String.join(" ", java.util.Arrays.copyOf(parts, fields));
             CRC32C crc = new CRC32C();
-            crc.update(parts[0].getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-            if (parts.length != 2 || !Long.toHexString(crc.getValue()).equals(parts[1])) {
+            crc.update(body.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            if (!Long.toHexString(crc.getValue()).equals(parts[fields])) {
                 throw new IOException("checksum does not match");
             }
-            return Long.parseLong(parts[0]);
+            return new Floor(Long.parseLong(parts[0]), v1 ? "" : parts[1]);
         } catch (IOException | RuntimeException e) {
             badCheckpoints.incrementAndGet();
             LOG.log(Level.WARNING, "epoch floor {0} unreadable, ignored: {1}", f, e.getMessage());
-            return 0;
+            return Floor.NONE;
         }
     }
 

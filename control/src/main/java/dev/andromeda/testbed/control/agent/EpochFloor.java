@@ -10,9 +10,11 @@ package dev.andromeda.testbed.control.agent;
  */
 final class EpochFloor {
     private long highest;
+    private String owner;
 
-    EpochFloor(long highest) {
-        this.highest = highest;
+    EpochFloor(Checkpoints.Floor start) {
+        this.highest = start.epoch();
+        this.owner = start.owner();
     }
 
     /** Whether a controller of {@code epoch} may still write: not older than the newest seen. */
@@ -20,14 +22,27 @@ final class EpochFloor {
         return epoch >= highest;
     }
 
-    /** Records an epoch a program was accepted from. */
-    void advance(long epoch) {
+    /**
+     * Records an epoch a fence or a program came with. Only a higher epoch changes the owner: an
+     * equal one keeps the master that set it first, so a second master given the same epoch sees it.
+     */
+    void advance(long epoch, String by) {
         if (epoch > highest) {
             highest = epoch;
+            owner = by;
         }
     }
 
     long highest() {
         return highest;
+    }
+
+    /** The incarnation of the master that set the floor, "" when not known. */
+    String owner() {
+        return owner;
+    }
+
+    Checkpoints.Floor floor() {
+        return new Checkpoints.Floor(highest, owner);
     }
 }

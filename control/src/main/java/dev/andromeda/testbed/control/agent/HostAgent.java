@@ -56,7 +56,9 @@ public final class HostAgent {
         this.checkpoints = Objects.requireNonNull(checkpoints, "checkpoints");
         this.restoreReport = checkpoints.restore();
         FlowProgram restored = restoreReport.program();
-        this.fence = new EpochFloor(Math.max(restored.epoch(), checkpoints.readEpochFloor()));
+        Checkpoints.Floor kept = checkpoints.readEpochFloor();
+        // A program newer than the floor file raised the floor itself; who fenced at its epoch is not known.
+        this.fence = new EpochFloor(restored.epoch() > kept.epoch() ? new Checkpoints.Floor(restored.epoch(), "") : kept);
         this.program = restored;
         if (restoreReport.restored()) {
             host.flows().publish(restored.toFlowTable()); // validated by the restore
@@ -95,7 +97,7 @@ public final class HostAgent {
             checkpointFailures.incrementAndGet();
             LOG.log(Level.ERROR, host.name() + ": checkpoint of version " + update.version() + " failed", e);
         }
-        fence.advance(update.epoch());
+        fence.advance(update.epoch(), ""); // a program carries no owner: a master fences before it programs
         if (accepted.size() == HISTORY) {
             accepted.removeFirst();
         }
@@ -108,23 +110,37 @@ public final class HostAgent {
 
     /**
      * A master's fence: from now on nothing below {@code epoch} is accepted, and the floor is kept
-     * on disk first, so a restart does not lower it. A fence below the floor changes nothing.
+     * on disk first, so a restart does not lower it. A fence below the floor changes nothing; one
+     * equal to it keeps the floor's owner (see {@link #epochOwner()}).
      *
+     * @param owner the fencing master's incarnation ({@code VmController.incarnation()}), "" if not known
      * @return the floor now held (at least {@code epoch}; above it when a newer master already fenced)
      */
-    public synchronized long raiseEpochFloor(long epoch) {
+    public synchronized long raiseEpochFloor(long epoch, String owner) {
         if (epoch > fence.highest()) {
+            Checkpoints.Floor next = new Checkpoints.Floor(epoch, owner);
             try {
-                checkpoints.writeEpochFloor(epoch);
+                checkpoints.writeEpochFloor(next);
             } catch (IOException e) {
                 // Refusing the fence would only keep the deposed master's door open: raise it in memory.
                 checkpointFailures.incrementAndGet();
                 LOG.log(Level.ERROR, host.name() + ": epoch floor " + epoch + " not written to disk", e);
             }
-            fence.advance(epoch);
-            LOG.log(Level.INFO, "{0}: fenced at epoch {1}", host.name(), epoch);
+            fence.advance(epoch, next.owner());
+            LOG.log(Level.INFO, "{0}: fenced at epoch {1} by {2}", host.name(), epoch,
+                    next.owner().isEmpty() ? "an unnamed master" : next.owner());
         }
         return fence.highest();
+    }
+
+    /** The epoch floor and its owner, read together (what a hello and a fence answer report). */
+    public synchronized Checkpoints.Floor epochFloor() {
+        return fence.floor();
+    }
+
+    /** The incarnation of the master whose fence set the epoch floor; "" when not known. */
+    public synchronized String epochOwner() {
+        return fence.owner();
     }
 
     /** The versions and epochs of the last programs accepted since start, oldest first (at most 256). */

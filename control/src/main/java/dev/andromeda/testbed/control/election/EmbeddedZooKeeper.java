@@ -47,6 +47,14 @@ public final class EmbeddedZooKeeper implements ZooKeeperEndpoint {
      * @throws IllegalStateException if it cannot start within 10 s on any of a few free ports
      */
     public static EmbeddedZooKeeper start(Path baseDir) {
+        return start(baseDir, 0);
+    }
+
+    /**
+     * As {@link #start(Path)}, on client port {@code port} (0: a free one) -- to start a server again
+     * where its clients look for it, e.g. after wiping its data directory (ZooKeeper losing its data).
+     */
+    public static EmbeddedZooKeeper start(Path baseDir, int port) {
         Path base = baseDir.toAbsolutePath();
         Path data = base.resolve("data");
         try {
@@ -56,9 +64,17 @@ public final class EmbeddedZooKeeper implements ZooKeeperEndpoint {
         }
         Exception last = null;
         for (int attempt = 0; attempt < PORT_ATTEMPTS; attempt++) {
-            int port = freeLoopbackPort();
+            if (attempt > 0 && port > 0) {
+                try {
+                    Thread.sleep(200); // the given port: its last server's socket may still be closing
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+            int clientPort = port > 0 ? port : freeLoopbackPort();
             Properties cfg = new Properties();
-            cfg.setProperty("clientPort", Integer.toString(port));
+            cfg.setProperty("clientPort", Integer.toString(clientPort));
             cfg.setProperty("clientPortAddress", "127.0.0.1");
             cfg.setProperty("dataDir", data.toString());
             cfg.setProperty("tickTime", Integer.toString(TICK_MS));
@@ -77,7 +93,7 @@ public final class EmbeddedZooKeeper implements ZooKeeperEndpoint {
                         .exitHandler(ExitHandler.LOG_ONLY)
                         .build();
                 server.start(START_TIMEOUT_MS);
-                return new EmbeddedZooKeeper(server, base, port, t0);
+                return new EmbeddedZooKeeper(server, base, clientPort, t0);
             } catch (Exception e) {
                 last = e; // most likely the port was taken between probe and bind: try another
                 if (server != null) {

@@ -265,9 +265,10 @@ public final class PartitionElection implements AutoCloseable {
     }
 
     /**
-     * Takes a new epoch above {@code floor} while still master: hosts report an epoch floor above
-     * ours, so the counter in ZooKeeper went back (its data was lost or restored from an old
-     * snapshot) or a newer master exists. In the first case this master continues above every host's
+     * Takes a new epoch above {@code floor} while still master: hosts report an epoch floor at or
+     * above ours that another master set (or this controller held {@code floor} itself before), so
+     * the counter in ZooKeeper went back (its data was lost or restored from an old snapshot) or a
+     * newer master exists. In the first case this master continues above every host's
      * floor; in the second our latch node is gone, the transaction fails and we are not master.
      *
      * @return the new epoch, or -1 when this candidate is not master (its latch node is gone)
@@ -293,8 +294,9 @@ public final class PartitionElection implements AutoCloseable {
         if (e < 0 || !l.hasLeadership()) {
             return -1;
         }
-        LOG.error("p{} {}: hosts hold epoch {} but ZooKeeper's counter gave this master {}: the counter went back "
-                + "(ZooKeeper's data lost or restored?); continuing at epoch {}", partition, candidateId, floor, epoch, e);
+        LOG.error("p{} {}: epoch {} was already held (a host's floor, or this controller's own) but ZooKeeper's "
+                + "counter gave this master {}: the counter went back (ZooKeeper's data lost or restored?); "
+                + "continuing at epoch {}", partition, candidateId, floor, epoch, e);
         epoch = e;
         return e;
     }

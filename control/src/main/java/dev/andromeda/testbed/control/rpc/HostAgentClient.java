@@ -210,8 +210,9 @@ public final class HostAgentClient implements AutoCloseable {
         StreamObserver<HostMessage> o = HostProgrammingGrpc.newStub(channel).converge(new Inbound(gen));
         out = o;
         FlowProgram running = agent.program();
+        dev.andromeda.testbed.control.agent.Checkpoints.Floor floor = agent.epochFloor();
         o.onNext(HostMessage.newBuilder().setHello(Hello.newBuilder().setHostId(hostId).setFormat(HELLO_FORMAT)
-                .setRunningVersion(running.version()).setAcceptedEpoch(agent.epoch())
+                .setRunningVersion(running.version()).setAcceptedEpoch(floor.epoch()).setEpochOwner(floor.owner())
                 .setProgramDigest(ByteString.copyFrom(running.contentDigest()))).build());
     }
 
@@ -269,8 +270,10 @@ public final class HostAgentClient implements AutoCloseable {
                 }
                 backoffMillis = minBackoff.toMillis(); // this stream works
                 if (m.hasFence()) {
-                    long floor = agent.raiseEpochFloor(m.getFence().getEpoch());
-                    answer = HostMessage.newBuilder().setFenced(Fenced.newBuilder().setEpochFloor(floor)).build();
+                    agent.raiseEpochFloor(m.getFence().getEpoch(), m.getFence().getOwner());
+                    dev.andromeda.testbed.control.agent.Checkpoints.Floor floor = agent.epochFloor();
+                    answer = HostMessage.newBuilder().setFenced(Fenced.newBuilder().setEpochFloor(floor.epoch())
+                            .setFloorOwner(floor.owner())).build();
                 } else {
                     programsReceived.incrementAndGet();
                     answer = apply(m.getProgram());

@@ -58,6 +58,13 @@ public final class VmController implements AutoCloseable {
     }
 
     private final String name;
+    /**
+     * This controller object's name in fences, unique across processes and restarts: a host keeps it
+     * with its epoch floor, so a master meeting a host fenced at its own epoch by someone else knows
+     * the epoch was handed out twice (ZooKeeper's counter went back) instead of writing beside them.
+     */
+    private final String incarnation;
+    private static final java.util.concurrent.atomic.AtomicLong INCARNATIONS = new java.util.concurrent.atomic.AtomicLong();
     private final InetSocketAddress listen;
     private final Server server;
     private final Object lock = new Object();
@@ -82,6 +89,7 @@ public final class VmController implements AutoCloseable {
         long hellos;
         long usageSequence; // the last usage report handed to the listener
         long acceptedEpoch; // the epoch floor the host reported (hello, fenced)
+        String floorOwner = ""; // the incarnation that set that floor, as the host reported it
         long fencedEpoch = -1; // the epoch the host confirmed it is fenced at, on the current stream
         long misses;
         FlowProgram sentProgram; // as stamped and sent on the current stream
@@ -156,17 +164,22 @@ public final class VmController implements AutoCloseable {
                             return;
                         }
                         report = hello(this, m.getHello().getHostId(), m.getHello().getRunningVersion(),
-                                m.getHello().getAcceptedEpoch(), m.getHello().getProgramDigest().toByteArray());
+                                m.getHello().getAcceptedEpoch(), m.getHello().getEpochOwner(),
+                                m.getHello().getProgramDigest().toByteArray());
                     }
                     case FENCED -> {
                         HostState h = stateOf(this);
                         if (h != null) {
                             long floor = m.getFenced().getEpochFloor();
-                            h.acceptedEpoch = Math.max(h.acceptedEpoch, floor);
+                            if (floor >= h.acceptedEpoch) {
+                                h.acceptedEpoch = floor;
+                                h.floorOwner = m.getFenced().getFloorOwner();
+                            }
                             h.fencedEpoch = floor;
-                            if (floor > epoch) {
+                            if (shutOut(h)) {
                                 deposed = true;
                                 String id = hostId;
+                                sayShutOut(id, h);
                                 report = () -> reports.hostEpochAhead(id, floor);
                             } else {
                                 converge(h);
@@ -266,6 +279,8 @@ public final class VmController implements AutoCloseable {
      */
     public VmController(String name, InetSocketAddress listen) throws IOException {
         this.name = Objects.requireNonNull(name, "name");
+        this.incarnation = name.replaceAll("[^!-~]", "_") + "@" + ProcessHandle.current().pid() + "-"
+                + Long.toHexString(System.currentTimeMillis()) + "-" + INCARNATIONS.incrementAndGet();
         this.listen = Objects.requireNonNull(listen, "listen");
         this.server = NettyServerBuilder.forAddress(listen)
                 .addService(new HostProgrammingGrpc.HostProgrammingImplBase() {
@@ -285,6 +300,11 @@ public final class VmController implements AutoCloseable {
 
     public String name() {
         return name;
+    }
+
+    /** This controller's name in the fences it sends (and in the master address it publishes). */
+    public String incarnation() {
+        return incarnation;
     }
 
     /** Starts mastering with {@code newEpoch}; every connected host whose version differs is sent its program. */
@@ -491,13 +511,35 @@ public final class VmController implements AutoCloseable {
         }
         try {
             h.session.out.onNext(ControllerMessage.newBuilder()
-                    .setFence(dev.andromeda.testbed.control.rpc.proto.Fence.newBuilder().setEpoch(epoch)).build());
+                    .setFence(dev.andromeda.testbed.control.rpc.proto.Fence.newBuilder().setEpoch(epoch)
+                            .setOwner(incarnation)).build());
         } catch (RuntimeException e) { // cancelled under us; its end clears the session
             LOG.log(System.Logger.Level.DEBUG, "{0}: fence failed: {1}", name, e);
         }
     }
 
-    private Runnable hello(Session s, String hostId, long runningVersion, long acceptedEpoch, byte[] runningDigest) {
+    /**
+     * Whether the host's floor shuts this master out: above its epoch (a newer master, or a counter
+     * that went back), or equal to it but set by another incarnation (two masters were given the same
+     * epoch: the counter went back). Only a higher epoch lets it write again.
+     */
+    private boolean shutOut(HostState h) {
+        return h.acceptedEpoch > epoch || h.acceptedEpoch == epoch && !h.floorOwner.equals(incarnation);
+    }
+
+    private void sayShutOut(String hostId, HostState h) {
+        if (h.acceptedEpoch > epoch) {
+            LOG.log(System.Logger.Level.WARNING, "{0}: host {1} holds epoch {2} above ours ({3}): not writing",
+                    name, hostId, h.acceptedEpoch, epoch);
+        } else {
+            LOG.log(System.Logger.Level.ERROR, "{0}: host {1} was fenced at our epoch {2} by {3}, not by us ({4}): "
+                    + "the epoch was handed out twice (ZooKeeper''s counter went back?); not writing", name, hostId,
+                    epoch, h.floorOwner.isEmpty() ? "an unnamed master" : h.floorOwner, incarnation);
+        }
+    }
+
+    private Runnable hello(Session s, String hostId, long runningVersion, long acceptedEpoch, String floorOwner,
+                           byte[] runningDigest) {
         if (s.hostId != null || hostId.isEmpty()) {
             LOG.log(System.Logger.Level.WARNING, "{0}: repeated or empty hello ({1})", name, hostId);
             return null;
@@ -523,12 +565,12 @@ public final class VmController implements AutoCloseable {
         h.sentEpoch = -1;
         h.fencedEpoch = -1;
         h.acceptedEpoch = acceptedEpoch;
-        if (epoch > 0 && acceptedEpoch > epoch) {
+        h.floorOwner = floorOwner;
+        if (epoch > 0 && shutOut(h)) {
             // Fenced by a newer master, or our epoch came from a counter that went back: stop writing
             // anywhere and say so; only a new, higher epoch (becomeMaster) lets this controller write again.
             deposed = true;
-            LOG.log(System.Logger.Level.WARNING, "{0}: host {1} holds epoch {2} above ours ({3}): not writing",
-                    name, hostId, acceptedEpoch, epoch);
+            sayShutOut(hostId, h);
             return () -> reports.hostEpochAhead(hostId, acceptedEpoch);
         }
         fence(h);
@@ -577,7 +619,7 @@ public final class VmController implements AutoCloseable {
 
     /** Sends the desired program if the host is connected, runs another version, and it was not sent or refused already. */
     private void converge(HostState h) {
-        if (h.session == null || h.desired == null || epoch <= 0 || deposed || h.acceptedEpoch > epoch) {
+        if (h.session == null || h.desired == null || epoch <= 0 || deposed || shutOut(h)) {
             return;
         }
         long v = h.desired.version();

@@ -41,7 +41,7 @@ public final class MasterFollower implements AutoCloseable {
                 // The published epoch fences the hosts before the new master reaches them: a deposed
                 // master still connected to a host is refused from here on.
                 for (HostAgentClient c : clients) {
-                    c.agent().raiseEpochFloor(published.epoch());
+                    c.agent().raiseEpochFloor(published.epoch(), published.owner());
                 }
                 if (!m.equals(current)) {
                     current = m;

@@ -85,9 +85,21 @@ public final class VmcNode implements AutoCloseable {
         this.election = PartitionElection.join(client, partition, name, new PartitionElection.Listener() {
             @Override
             public void onMaster(int p, long epoch) {
-                controller.becomeMaster(epoch);
-                publishAddress();
-                reprogram();
+                synchronized (VmcNode.this) {
+                    long e = epoch;
+                    if (e <= controller.epoch()) {
+                        // Elected again with an epoch this controller already held or passed: the counter
+                        // went back (ZooKeeper lost its data). Writing at it would sit beside our own older
+                        // fences and programs, so take one above it (logged as an error by the election).
+                        e = election.takeEpochAbove(controller.epoch());
+                        if (e < 0) {
+                            return; // lost the mastership meanwhile
+                        }
+                    }
+                    controller.becomeMaster(e);
+                    publishAddress();
+                    reprogram();
+                }
             }
 
             @Override
@@ -307,9 +319,10 @@ public final class VmcNode implements AutoCloseable {
     }
 
     private void publishAddress() {
-        // "host:port epoch": hosts follow the address and raise their epoch floor to the epoch at once.
-        byte[] address = (advertise + ":" + controller.address().getPort() + " " + controller.epoch())
-                .getBytes(StandardCharsets.UTF_8);
+        // "host:port epoch incarnation": hosts follow the address and raise their epoch floor to the
+        // epoch at once, in this master's name (a host fenced at the same epoch by another keeps that one).
+        byte[] address = (advertise + ":" + controller.address().getPort() + " " + controller.epoch() + " "
+                + controller.incarnation()).getBytes(StandardCharsets.UTF_8);
         String path = masterPath(partition);
         // The previous master's node may still be there (its session not yet closed): remove it and
         // create ours, as often as the two race.
@@ -334,8 +347,8 @@ public final class VmcNode implements AutoCloseable {
         throw new IllegalStateException(name + ": could not publish the master address of partition " + partition);
     }
 
-    /** A partition's master as published: where hosts reach it, and its epoch. */
-    public record Master(InetSocketAddress address, long epoch) {
+    /** A partition's master as published: where hosts reach it, its epoch, and its incarnation ("" not given). */
+    public record Master(InetSocketAddress address, long epoch, String owner) {
     }
 
     /** The current master's address for a partition, or null while there is none. */
@@ -347,13 +360,13 @@ public final class VmcNode implements AutoCloseable {
     /** The current master of a partition as published, or null while there is none. */
     public static Master publishedMaster(CuratorFramework client, int partition) {
         try {
-            String s = new String(client.getData().forPath(masterPath(partition)), StandardCharsets.UTF_8).strip();
-            int space = s.indexOf(' ');
-            String hostPort = space < 0 ? s : s.substring(0, space);
-            long epoch = space < 0 ? 0 : Long.parseLong(s.substring(space + 1).strip());
+            String[] f = new String(client.getData().forPath(masterPath(partition)), StandardCharsets.UTF_8).strip()
+                    .split(" +");
+            String hostPort = f[0];
+            long epoch = f.length > 1 ? Long.parseLong(f[1]) : 0;
             int colon = hostPort.lastIndexOf(':');
             return new Master(new InetSocketAddress(hostPort.substring(0, colon),
-                    Integer.parseInt(hostPort.substring(colon + 1))), epoch);
+                    Integer.parseInt(hostPort.substring(colon + 1))), epoch, f.length > 2 ? f[2] : "");
         } catch (KeeperException.NoNodeException none) {
             return null;
         } catch (Exception e) {

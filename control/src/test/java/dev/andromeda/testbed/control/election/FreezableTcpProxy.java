@@ -13,9 +13,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /**
  * A loopback TCP proxy for tests that can be frozen: once frozen it forwards nothing more and
  * holds new connections open without serving them, so a client behind it sees a silent network
- * partition (no reset), as a hung or cut-off controller would.
+ * partition (no reset), as a hung or cut-off controller (or ZooKeeper server) would. Public for
+ * testbench's host-process tests (control's test-jar).
  */
-final class FreezableTcpProxy implements AutoCloseable {
+public final class FreezableTcpProxy implements AutoCloseable {
     private final ServerSocket server;
     private final int targetPort;
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
@@ -24,18 +25,18 @@ final class FreezableTcpProxy implements AutoCloseable {
     private volatile boolean frozen;
     private volatile boolean closed;
 
-    FreezableTcpProxy(int targetPort) throws IOException {
+    public FreezableTcpProxy(int targetPort) throws IOException {
         this.targetPort = targetPort;
         this.server = new ServerSocket();
         server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
         start("proxy-accept", this::acceptLoop);
     }
 
-    String connectString() {
+    public String connectString() {
         return "127.0.0.1:" + server.getLocalPort();
     }
 
-    void freeze() {
+    public void freeze() {
         frozen = true;
     }
 

@@ -1,23 +1,20 @@
 package dev.andromeda.testbed.control.rpc;
 
+import dev.andromeda.testbed.control.AgentFixture;
 import dev.andromeda.testbed.control.agent.FlowProgram;
 import dev.andromeda.testbed.control.agent.HostAgent;
 import dev.andromeda.testbed.fastpath.dataplane.Host;
 import dev.andromeda.testbed.fastpath.dataplane.TwoHosts;
 import dev.andromeda.testbed.fastpath.flow.FirewallPolicy;
 import dev.andromeda.testbed.fastpath.flow.FlowAction;
-import dev.andromeda.testbed.fastpath.offload.OffloadOptions;
-import dev.andromeda.testbed.fastpath.pipeline.StageMix;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.function.BooleanSupplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -32,20 +29,8 @@ class ConvergeTest {
 
     @TempDir
     Path dir;
-    final List<AutoCloseable> open = new ArrayList<>();
-    final java.util.Set<Host> closedHosts = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
-
-    @AfterEach
-    void closeAll() throws Exception {
-        for (int i = open.size() - 1; i >= 0; i--) {
-            open.get(i).close();
-        }
-    }
-
-    <T extends AutoCloseable> T track(T c) {
-        open.add(c);
-        return c;
-    }
+    @RegisterExtension
+    final AgentFixture fx = new AgentFixture(HOST);
 
     /** Host list [a, b]; {@code extraFlows} flows from VM_A to distinct destinations, encapsulated to b. */
     static FlowProgram program(long version, int extraFlows) {
@@ -59,27 +44,16 @@ class ConvergeTest {
         return b.build();
     }
 
-    Host newHost() {
-        Host h = new Host(HOST, TwoHosts.A_IP, TwoHosts.A_MAC, 64, 2048, StageMix.software(),
-                OffloadOptions.defaults());
-        track(() -> closeHost(h));
-        return h;
-    }
-
-    /** Host.close is not idempotent: close each once. */
-    void closeHost(Host h) {
-        if (closedHosts.add(h)) {
-            h.close();
-        }
+    <T extends AutoCloseable> T track(T c) {
+        return fx.track(c);
     }
 
     HostAgent newAgent() throws IOException {
-        return new HostAgent(newHost(), dir.resolve("state"));
+        return fx.agent(dir.resolve("state"));
     }
 
     HostAgentClient client(HostAgent agent, VmController c) {
-        return track(new HostAgentClient(agent, HOST, c.address(), Duration.ofMillis(20), Duration.ofMillis(200)))
-                .start();
+        return fx.client(agent, c.address());
     }
 
     static void await(String what, BooleanSupplier cond) throws InterruptedException {
@@ -234,7 +208,7 @@ class ConvergeTest {
         HostAgentClient c1 = client(first, vmc);
         await("v7", () -> vmc.convergedVersion(HOST) == 7);
         c1.close();
-        closeHost(first.host());
+        fx.closeHost(first.host());
         await("old stream gone", () -> !vmc.connected(HOST));
 
         // Restart: same checkpoint directory, controller unchanged -> nothing is sent.
@@ -249,7 +223,7 @@ class ConvergeTest {
         assertThat(second.acks()).isZero();
         assertThat(c2.programsReceived()).isZero();
         c2.close();
-        closeHost(second.host());
+        fx.closeHost(second.host());
         await("old stream gone", () -> !vmc.connected(HOST));
 
         // Restart again while the controller moved on: only the new program is sent.

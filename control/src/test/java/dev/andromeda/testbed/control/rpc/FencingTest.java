@@ -1,26 +1,21 @@
 package dev.andromeda.testbed.control.rpc;
 
+import dev.andromeda.testbed.control.AgentFixture;
 import dev.andromeda.testbed.control.agent.HostAgent;
 import dev.andromeda.testbed.control.rpc.proto.ControllerMessage;
 import dev.andromeda.testbed.control.rpc.proto.Hello;
 import dev.andromeda.testbed.control.rpc.proto.HostMessage;
 import dev.andromeda.testbed.control.rpc.proto.HostProgrammingGrpc;
-import dev.andromeda.testbed.fastpath.dataplane.Host;
-import dev.andromeda.testbed.fastpath.dataplane.TwoHosts;
-import dev.andromeda.testbed.fastpath.offload.OffloadOptions;
-import dev.andromeda.testbed.fastpath.pipeline.StageMix;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.StreamObserver;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -39,29 +34,19 @@ class FencingTest {
 
     @TempDir
     Path dir;
-    final List<AutoCloseable> open = new ArrayList<>();
-
-    @AfterEach
-    void closeAll() throws Exception {
-        for (int i = open.size() - 1; i >= 0; i--) {
-            open.get(i).close();
-        }
-    }
+    @RegisterExtension
+    final AgentFixture fx = new AgentFixture(HOST);
 
     <T extends AutoCloseable> T track(T c) {
-        open.add(c);
-        return c;
+        return fx.track(c);
     }
 
     HostAgent agent(Path state) throws java.io.IOException {
-        Host h = new Host(HOST, TwoHosts.A_IP, TwoHosts.A_MAC, 64, 2048, StageMix.software(), OffloadOptions.defaults());
-        track(h::close);
-        return new HostAgent(h, state);
+        return fx.agent(state);
     }
 
     HostAgentClient client(HostAgent agent, VmController c) {
-        return track(new HostAgentClient(agent, HOST, c.address(), Duration.ofMillis(20), Duration.ofMillis(200)))
-                .start();
+        return fx.client(agent, c.address());
     }
 
     @Test
@@ -100,7 +85,7 @@ class FencingTest {
 
         // A new master is published with epoch 2 (the host's MasterFollower raises the floor from it)
         // before the host has moved its stream: the old master, resumed, writes on the open stream.
-        agent.raiseEpochFloor(2);
+        agent.raiseEpochFloor(2, "vmc-published");
         old.setProgram(HOST, ConvergeTest.program(2, 3));
         await("the old master's write to be refused", () -> old.lastReject(HOST).isPresent());
         assertThat(old.lastReject(HOST).get().reason()).isEqualTo("DEPOSED_EPOCH");
@@ -112,7 +97,7 @@ class FencingTest {
     @Test
     void aFenceBelowTheHostsFloorIsAnsweredWithTheFloorAndNothingIsSent() throws Exception {
         HostAgent agent = agent(dir.resolve("state"));
-        agent.raiseEpochFloor(7);
+        agent.raiseEpochFloor(7, "vmc-newer");
         VmController behind = track(new VmController("vmc-behind", 3));
         List<String> ahead = new java.util.concurrent.CopyOnWriteArrayList<>();
         behind.onReports(new VmController.HostReports() {
@@ -136,11 +121,14 @@ class FencingTest {
     void theEpochFloorSurvivesARestart() throws Exception {
         Path state = dir.resolve("state");
         HostAgent first = agent(state);
-        assertThat(first.raiseEpochFloor(5)).isEqualTo(5);
-        assertThat(first.raiseEpochFloor(3)).as("a lower fence changes nothing").isEqualTo(5);
+        assertThat(first.raiseEpochFloor(5, "vmc-5")).isEqualTo(5);
+        assertThat(first.raiseEpochFloor(3, "vmc-3")).as("a lower fence changes nothing").isEqualTo(5);
 
         HostAgent restarted = agent(state);
         assertThat(restarted.epoch()).isEqualTo(5);
+        assertThat(restarted.epochOwner()).as("who fenced it, kept with the floor").isEqualTo("vmc-5");
+        assertThat(restarted.raiseEpochFloor(5, "vmc-other")).isEqualTo(5);
+        assertThat(restarted.epochOwner()).as("an equal fence keeps the first owner").isEqualTo("vmc-5");
         assertThat(restarted.apply(ConvergeTest.program(1, 0).withVersion(1, 4)))
                 .isInstanceOf(dev.andromeda.testbed.control.agent.ApplyResult.Reject.class);
         assertThat(restarted.apply(ConvergeTest.program(1, 0).withVersion(1, 5)))
@@ -148,11 +136,25 @@ class FencingTest {
     }
 
     @Test
+    void anEpochFloorFileOfFormatOneIsStillReadWithNoOwner() throws Exception {
+        Path state = dir.resolve("state");
+        java.nio.file.Files.createDirectories(state);
+        java.util.zip.CRC32C crc = new java.util.zip.CRC32C(); // computed here, apart from Checkpoints
+        crc.update("9".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        java.nio.file.Files.writeString(state.resolve(dev.andromeda.testbed.control.agent.Checkpoints.EPOCH_FLOOR),
+                "andromeda-epoch-floor 1 9 " + Long.toHexString(crc.getValue()) + "\n");
+        HostAgent restarted = agent(state);
+        assertThat(restarted.epoch()).isEqualTo(9);
+        assertThat(restarted.epochOwner()).isEmpty();
+        assertThat(restarted.checkpoints().badCheckpoints()).isZero();
+    }
+
+    @Test
     void aDamagedEpochFloorFileIsReportedAndTheProgramsEpochStillFences() throws Exception {
         Path state = dir.resolve("state");
         HostAgent first = agent(state);
         first.apply(ConvergeTest.program(1, 0).withVersion(1, 2));
-        first.raiseEpochFloor(6);
+        first.raiseEpochFloor(6, "vmc-6");
         java.nio.file.Files.writeString(state.resolve(dev.andromeda.testbed.control.agent.Checkpoints.EPOCH_FLOOR),
                 "andromeda-epoch-floor 1 9 0\n"); // checksum wrong
         HostAgent restarted = agent(state);

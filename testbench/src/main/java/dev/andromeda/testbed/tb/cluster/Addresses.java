@@ -28,4 +28,22 @@ public final class Addresses {
         }
         return new InetSocketAddress(text.substring(0, colon), port);
     }
+
+    /**
+     * Refuses, on one line naming the address and {@code what} asks for it, a TCP address that is in
+     * use or not local -- checked before a process starts its long work (ZooKeeper, a server).
+     * Port 0 (any free port) always passes.
+     */
+    public static void requireFree(InetSocketAddress at, String what) {
+        if (at.getPort() == 0) {
+            return;
+        }
+        try (java.net.ServerSocket probe = new java.net.ServerSocket()) {
+            probe.setReuseAddress(true); // a port in TIME_WAIT is free; one in LISTEN is not
+            probe.bind(at);
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException("cannot listen on " + at.getHostString() + ":" + at.getPort() + " ("
+                    + what + "): " + e.getMessage());
+        }
+    }
 }

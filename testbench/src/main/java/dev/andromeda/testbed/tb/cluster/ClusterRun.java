@@ -602,7 +602,7 @@ public final class ClusterRun {
         return new Score(sent, expected, delivered, dup, mis, mm);
     }
 
-    private static long field(String json, String name) {
+    static long field(String json, String name) {
         int at = json.indexOf("\"" + name + "\":");
         if (at < 0) {
             return 0;

@@ -43,6 +43,10 @@ import java.util.concurrent.CountDownLatch;
  * other host at the endpoint it published in ZooKeeper, and its agent, programmed over gRPC by
  * whichever controller masters its partition and checkpointing into {@code --data-dir}. Restarted,
  * it forwards on its last checkpoint before any controller speaks (fail static).
+ *
+ * <p>Two threads per host: the dataplane's busy loop (packets, traffic, usage reports) and a
+ * control thread that alone talks to ZooKeeper and hands the dataplane what changed, so a slow
+ * ZooKeeper never holds a packet up.
  */
 @Command(name = "host", mixinStandardHelpOptions = true,
         description = {"Run a host (or with --hoverboard a hoverboard gateway): its dataplane on a UDP port,",
@@ -101,6 +105,7 @@ public final class HostCommand implements Callable<Integer> {
         Log log = new Log(name);
         HostProcess p = new HostProcess(log, zk, name, id, dataDir, udpAt,
                 advertise != null ? advertise : udpAt.getHostString(), partitions, hoverboard, timeouts);
+        Addresses.requireFree(httpAt, "--http");
         p.bind(); // a port in use is refused now, not after ZooKeeper has answered
         CountDownLatch stop = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -232,32 +237,76 @@ public final class HostCommand implements Callable<Integer> {
             if (cached != null) {
                 log.say("forwarding on the cached desired state v" + cached.version() + " and " + knownPeers.size()
                         + " cached peers while ZooKeeper is joined");
-            } else {
-                joinZk(topo);
             }
             int seenNode = stored != null ? stored.nodeVersion() : -2;
+            java.util.concurrent.CompletableFuture<CuratorFramework> joining = connecting;
+            control = Thread.ofPlatform().name(name + "-control").daemon().start(() -> control(stop, topo, seenNode,
+                    joining));
             long nextUsage = System.nanoTime();
-            long nextPeers = 0;
-            long nextMoveCheck = 0;
             BackoffIdleStrategy idle = new BackoffIdleStrategy(50, 10, 1_000, 200_000);
-            boolean zkUp = true;
-            long nextZk = 0;
             while (stop.getCount() > 0 && !closed) {
-                int work = host.doWork();
+                int work = 0;
+                for (Runnable r; (r = toDataplane.poll()) != null; ) {
+                    r.run();
+                    work++;
+                }
+                work += host.doWork();
                 work += traffic.doWork();
                 long now = System.nanoTime();
-                if (now >= nextUsage && client != null) {
-                    usage.report();
+                UsageReporter u = usage;
+                if (now >= nextUsage && u != null) {
+                    u.report();
                     nextUsage = now + (long) (topo.scenario().control().intervalSeconds() * 1e9 / 2);
                 }
-                if (now >= nextZk) {
-                    nextZk = now + 200_000_000L;
+                idle.idle(work);
+            }
+        }
+
+        /**
+         * What the control thread hands the dataplane thread: plugging VMs in and out changes the
+         * host's NIC list, which only the dataplane touches. A lock-free queue, polled between
+         * turns of the loop: the packet path takes no lock and never waits for ZooKeeper.
+         */
+        private final java.util.concurrent.ConcurrentLinkedQueue<Runnable> toDataplane =
+                new java.util.concurrent.ConcurrentLinkedQueue<>();
+        private Thread control;
+
+        /**
+         * The host's ZooKeeper side, on a thread of its own so a slow or hung ZooKeeper stalls only
+         * this: joins ZooKeeper (after a restart on the cache), polls the desired state and hands
+         * each new one to the dataplane, checks every 50 ms whether VMs waiting to move are plugged
+         * in at their new host, refreshes the peers and republishes the VMs plugged in here every
+         * 500 ms, and follows the partition's master.
+         */
+        private void control(CountDownLatch stop, DemoTopology topo, int seenNode,
+                             java.util.concurrent.CompletableFuture<CuratorFramework> connecting) {
+            if (zkClient != null) {
+                try {
+                    joinZk(topo);
+                } catch (Exception e) {
+                    log.say("ZooKeeper: registering failed (" + e.getMessage() + "); again in 500 ms");
+                }
+            }
+            long nextPeers = 0;
+            long nextDesired = 0;
+            boolean zkUp = true;
+            Set<Integer> published = null;
+            String lastError = null;
+            while (stop.getCount() > 0 && !closed) {
+                try {
+                    stop.await(50, java.util.concurrent.TimeUnit.MILLISECONDS);
+                } catch (InterruptedException stopping) {
+                    return;
+                }
+                if (closed) {
+                    return;
+                }
+                try {
                     if (zkClient == null) {
-                        if (connecting.isDone() && !connecting.isCompletedExceptionally()) {
+                        if (connecting.isDone() && !connecting.isCompletedExceptionally() && !connecting.isCancelled()) {
                             zkClient = connecting.join();
                             joinZk(topo);
                         }
-                        idle.idle(work);
                         continue;
                     }
                     boolean up = zkClient.getZookeeperClient().isConnected();
@@ -266,37 +315,70 @@ public final class HostCommand implements Callable<Integer> {
                                 + agent.runningVersion());
                         zkUp = up;
                     }
-                    if (up) {
-                        try {
-                            int v = ClusterZk.desiredNodeVersion(zkClient);
-                            if (v != seenNode && v >= 0) {
-                                seenNode = v;
-                                DesiredState d = ClusterZk.readDesired(zkClient).state();
-                                CachedState.write(dataDir, d);
-                                replug(d.topology());
-                            }
-                            if (movesPending && now >= nextMoveCheck) {
-                                nextMoveCheck = now + 50_000_000L;
-                                replug(placed);
-                            }
-                            if (now >= nextPeers) {
-                                nextPeers = now + 500_000_000L;
-                                refreshPeers();
-                                ClusterZk.publishPlugged(zkClient, name, nics.keySet()); // again after a lost session
-                            }
-                            if (client == null) {
-                                followMaster(topo);
-                            }
-                        } catch (org.apache.zookeeper.KeeperException e) {
-                            // ZooKeeper went away between the check and the read: next round.
-                        } catch (Exception e) {
-                            // Anything else is ours (a state this host cannot take): said, never swallowed.
-                            log.say("ERROR applying desired state: " + e);
-                        }
+                    if (!up) {
+                        continue;
+                    }
+                    long now = System.nanoTime();
+                    int v = seenNode;
+                    if (now >= nextDesired) {
+                        nextDesired = now + 200_000_000L;
+                        v = ClusterZk.desiredNodeVersion(zkClient);
+                    }
+                    if (v != seenNode && v >= 0) {
+                        DesiredState d = ClusterZk.readDesired(zkClient).state();
+                        CachedState.write(dataDir, d);
+                        seenNode = v;
+                        handOver(d.topology());
+                    } else if (movesPending) {
+                        handOver(placed); // every 50 ms while a VM waits for its new host
+                    }
+                    Set<Integer> here = plugged;
+                    if (here != published || now >= nextPeers) {
+                        ClusterZk.publishPlugged(zkClient, name, here); // again every 500 ms: after a lost session
+                        published = here;
+                    }
+                    if (now >= nextPeers) {
+                        nextPeers = now + 500_000_000L;
+                        refreshPeers();
+                    }
+                    if (client == null) {
+                        followMaster(topo);
+                    }
+                    lastError = null;
+                } catch (org.apache.zookeeper.KeeperException e) {
+                    // ZooKeeper went away between the check and the read: next round.
+                } catch (Exception e) {
+                    // Closing closes the client under us; the same error again is said once.
+                    if (!closed && !e.toString().equals(lastError)) {
+                        log.say("ERROR following ZooKeeper: " + e);
+                        lastError = e.toString();
                     }
                 }
-                idle.idle(work);
             }
+        }
+
+        /**
+         * Asks ZooKeeper which of the VMs that {@code topo} moves away from here are plugged in at
+         * their new host, then hands the topology to the dataplane to replug against. Control thread.
+         */
+        private void handOver(DemoTopology topo) throws Exception {
+            Set<Integer> ready = new HashSet<>();
+            Set<Integer> here = plugged;
+            for (DemoTopology.DemoVm v : topo.vms()) {
+                if (v.vm().hostId() != id && here.contains(v.vm().id())
+                        && ClusterZk.plugged(zkClient, "host-" + v.vm().hostId()).contains(v.vm().id())) {
+                    ready.add(v.vm().id());
+                }
+            }
+            movesPending = false; // set again by the replug if a VM still waits
+            toDataplane.add(() -> {
+                try {
+                    replug(topo, ready);
+                } catch (RuntimeException e) {
+                    // A state this host cannot take: said, never swallowed; the host forwards on.
+                    log.say("ERROR applying desired state v" + topo.state().version() + ": " + e);
+                }
+            });
         }
 
         private Thread connector;
@@ -319,7 +401,7 @@ public final class HostCommand implements Callable<Integer> {
             return f;
         }
 
-        private UsageReporter usage;
+        private volatile UsageReporter usage; // made by the control thread, used by the dataplane's
 
         private void start(DemoTopology topo) throws Exception {
             Host h = new Host(name, DemoTopology.hostIp(id), DemoTopology.hostMac(id), BUFFERS, BUFFER_BYTES,
@@ -331,7 +413,7 @@ public final class HostCommand implements Callable<Integer> {
             if (!knownPeers.isEmpty()) {
                 p.peers(knownPeers);
             }
-            replug(topo);
+            replug(topo, Set.of()); // nothing handed over before ZooKeeper says the new host has it
             coprocessors = HostCoprocessors.attach(h, COPROCESSORS, 256);
             HostAgent a = new HostAgent(h, dataDir.resolve("agent"));
             var report = a.restoreReport();
@@ -373,27 +455,29 @@ public final class HostCommand implements Callable<Integer> {
         }
 
         /** The topology last replugged against, and whether a VM of it still waits to leave. */
-        private DemoTopology placed;
-        private boolean movesPending;
-        private final Set<Integer> waitingSaid = new HashSet<>();
+        private volatile DemoTopology placed;
+        private volatile boolean movesPending;
+        /** The VMs plugged in here, as the dataplane last left them (an immutable snapshot, for the control thread). */
+        private volatile Set<Integer> plugged = Set.of();
+        private final Set<Integer> waitingSaid = new HashSet<>(); // dataplane thread
 
         /**
          * Plugs in the VMs the state places here, and hands over those moved away -- each only once
-         * its new host has it plugged in (published in ZooKeeper): until then it stays here and
-         * its packets are delivered here, so none reaches a host without the VM. Handed over, its
-         * packets are hairpinned to the new host until every sender is reprogrammed. Dataplane thread.
+         * its new host has it plugged in ({@code ready}: the control thread read that from
+         * ZooKeeper): until then it stays here and its packets are delivered here, so none reaches a
+         * host without the VM. Handed over, its packets are hairpinned to the new host until every
+         * sender is reprogrammed. Dataplane thread; asks ZooKeeper nothing.
          */
-        private void replug(DemoTopology topo) throws Exception {
-            placed = topo;
-            movesPending = false;
+        private void replug(DemoTopology topo, Set<Integer> ready) {
+            boolean pending = false;
             for (DemoTopology.DemoVm v : topo.vms()) {
                 boolean here = v.vm().hostId() == id;
                 if (here && !nics.containsKey(v.vm().id())) {
                     nics.put(v.vm().id(), host.addVm(new VmPort(v.port(), v.vm().vni(), v.vm().ipv4(), v.vm().mac())));
                 } else if (!here && nics.containsKey(v.vm().id())) {
                     String to = "host-" + v.vm().hostId();
-                    if (zkClient == null || !ClusterZk.plugged(zkClient, to).contains(v.vm().id())) {
-                        movesPending = true;
+                    if (!ready.contains(v.vm().id())) {
+                        pending = true;
                         if (waitingSaid.add(v.vm().id())) {
                             log.say("VM " + v.vm().id() + " moves to " + to + ": kept here until " + to + " has it");
                         }
@@ -407,9 +491,9 @@ public final class HostCommand implements Callable<Integer> {
                     log.say("VM " + v.vm().id() + " moved to " + to + ": hairpinning its packets there");
                 }
             }
-            if (zkClient != null) {
-                ClusterZk.publishPlugged(zkClient, name, nics.keySet());
-            }
+            plugged = Set.copyOf(nics.keySet());
+            placed = topo;
+            movesPending = pending; // last: the control thread reads placed once it sees this
             if (traffic != null) {
                 traffic.topology(topo);
             }
@@ -432,6 +516,21 @@ public final class HostCommand implements Callable<Integer> {
                 peersSeen = String.join(" ", registered.keySet());
                 log.say("peers: " + peersSeen);
             }
+        }
+
+        /** The host's share of the cluster's traffic (null until the dataplane is up). */
+        Traffic traffic() {
+            return traffic;
+        }
+
+        /** The host's agent (null until the dataplane is up). */
+        HostAgent agent() {
+            return agent;
+        }
+
+        /** The registered hosts last seen in ZooKeeper, by name, space-separated. */
+        String peersSeen() {
+            return peersSeen;
         }
 
         String health() {
@@ -520,6 +619,9 @@ public final class HostCommand implements Callable<Integer> {
             if (connector != null) {
                 connector.interrupt();
             }
+            if (control != null) {
+                control.interrupt(); // out of its 50 ms wait; a ZooKeeper call ends when the client closes below
+            }
             if (follower != null) {
                 follower.close();
             }
@@ -528,6 +630,13 @@ public final class HostCommand implements Callable<Integer> {
             }
             if (zkClient != null) {
                 zkClient.close();
+            }
+            if (control != null && control != Thread.currentThread()) {
+                try {
+                    control.join(5_000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
             }
             if (coprocessors != null) {
                 coprocessors.close();

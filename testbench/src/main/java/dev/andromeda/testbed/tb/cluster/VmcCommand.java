@@ -73,6 +73,7 @@ public final class VmcCommand implements Callable<Integer> {
         PartitionElection.Timeouts timeouts = new PartitionElection.Timeouts(Durations.parse("--session-timeout",
                 sessionTimeout), Durations.parse("--connection-timeout", connectionTimeout));
         checkFree(base, partitions); // a port in use is refused now, not when the first desired state arrives
+        Addresses.requireFree(httpAt, "--http");
         String adv = advertise != null ? advertise : base.getHostString();
         Log log = new Log("vmc " + name);
         try (VmcProcess p = new VmcProcess(log, zk, name, partitions, base, adv, timeouts)) {
@@ -96,14 +97,8 @@ public final class VmcCommand implements Callable<Integer> {
             return;
         }
         for (int p = 0; p < partitions; p++) {
-            InetSocketAddress at = new InetSocketAddress(base.getHostString(), base.getPort() + p);
-            try (java.net.ServerSocket probe = new java.net.ServerSocket()) {
-                probe.setReuseAddress(true);
-                probe.bind(at);
-            } catch (java.io.IOException e) {
-                throw new IllegalArgumentException("cannot listen on " + ClusterZk.hostPort(at) + " (partition " + p
-                        + "): " + e.getMessage());
-            }
+            Addresses.requireFree(new InetSocketAddress(base.getHostString(), base.getPort() + p),
+                    "--listen, partition " + p);
         }
     }
 
@@ -296,6 +291,11 @@ public final class VmcCommand implements Callable<Integer> {
                     }
                 }
             }
+        }
+
+        /** The program version partition 0's node serves, or -1 before the first desired state. */
+        long programVersion() { // read as metrics() reads the nodes: the run thread only adds
+            return nodes.isEmpty() ? -1 : nodes.getFirst().programVersion();
         }
 
         String health() {

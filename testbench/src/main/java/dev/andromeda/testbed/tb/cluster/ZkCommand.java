@@ -49,6 +49,7 @@ public final class ZkCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         var address = Addresses.parse(client);
+        Addresses.requireFree(address, "--client"); // ZooKeeper's own bind error names no address
         if ((id == null) != peers.isEmpty()) {
             throw new IllegalArgumentException("--id and --peers go together (an ensemble member), or neither (standalone)");
         }

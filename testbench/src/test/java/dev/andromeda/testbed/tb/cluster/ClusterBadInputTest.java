@@ -18,6 +18,9 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -86,6 +89,116 @@ class ClusterBadInputTest {
     }
 
     @Test
+    void aControllerWhoseHttpPortIsTakenSaysSoBeforeTryingZooKeeper() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            int port = taken.getLocalPort();
+            Run r = tb("vmc", "--zk", NO_ZK, "--name", "vmc1", "--http", "127.0.0.1:" + port);
+            assertThat(r.code()).as("%s", r).isNotZero();
+            assertThat(r.oneLine()).contains("cannot listen on 127.0.0.1:" + port + " (--http)").contains("in use");
+        }
+    }
+
+    @Test
+    void aHostWhoseHttpPortIsTakenSaysSoBeforeTryingZooKeeper(@TempDir Path dir) throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            int port = taken.getLocalPort();
+            Run r = tb("host", "--zk", NO_ZK, "--name", "host-1", "--data-dir", dir.resolve("h1").toString(),
+                    "--udp", "127.0.0.1:0", "--http", "127.0.0.1:" + port);
+            assertThat(r.code()).as("%s", r).isNotZero();
+            assertThat(r.oneLine()).contains("cannot listen on 127.0.0.1:" + port + " (--http)").contains("in use");
+        }
+    }
+
+    @Test
+    void aZooKeeperServerWhoseClientPortIsTakenSaysSo(@TempDir Path dir) throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            int port = taken.getLocalPort();
+            Run r = tb("zk", "--data-dir", dir.resolve("zk1").toString(), "--client", "127.0.0.1:" + port);
+            assertThat(r.code()).as("%s", r).isNotZero();
+            assertThat(r.oneLine()).contains("cannot listen on 127.0.0.1:" + port + " (--client)").contains("in use");
+        }
+    }
+
+    @Test
+    void aStateFileThatIsNotYamlIsRefusedWithFileAndLineBeforeZooKeeper(@TempDir Path dir) throws Exception {
+        Path bad = dir.resolve("broken.yaml");
+        Files.writeString(bad, "name: broken\nhosts: [2\nvmsPerHost: 2\n");
+        Run r = tb("netctl", "--zk", NO_ZK, "apply", bad.toString());
+        assertThat(r.code()).isNotZero();
+        assertThat(r.oneLine()).contains("broken.yaml:").doesNotContain("ZooKeeper");
+    }
+
+    @Test
+    void aMissingStateFileIsRefusedInOneLineBeforeZooKeeper(@TempDir Path dir) {
+        Path none = dir.resolve("none.yaml");
+        Run r = tb("netctl", "--zk", NO_ZK, "apply", none.toString());
+        assertThat(r.code()).isNotZero();
+        assertThat(r.oneLine()).contains("none.yaml").doesNotContain("ZooKeeper");
+    }
+
+    @Test
+    void aControllerAndAHostWithoutZooKeeperSayItOnOneLineAndKeepRetryingUntilStopped(@TempDir Path dir)
+            throws Exception {
+        // Real processes, as an operator starts them: the line must come within the connection timeout
+        // (3 s) and a JVM start, with no stack trace; SIGTERM (by pid) then stops each.
+        List<List<String>> commands = List.of(
+                List.of("vmc", "--zk", NO_ZK, "--name", "vmc-1"),
+                List.of("host", "--zk", NO_ZK, "--name", "host-1", "--data-dir", dir.resolve("h1").toString(),
+                        "--udp", "127.0.0.1:0"));
+        List<Process> started = new ArrayList<>();
+        List<List<String>> outputs = new ArrayList<>();
+        try {
+            for (List<String> args : commands) {
+                List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                        .toString(), "-XX:TieredStopAtLevel=1", "--enable-native-access=ALL-UNNAMED",
+                        "--sun-misc-unsafe-memory-access=allow", "-cp", System.getProperty("java.class.path"),
+                        "dev.andromeda.testbed.tb.Tb"));
+                cmd.addAll(args);
+                Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
+                        .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+                started.add(p);
+                List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
+                outputs.add(lines);
+                Thread.ofPlatform().daemon().start(() -> {
+                    try (var in = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(),
+                            StandardCharsets.UTF_8))) {
+                        for (String l; (l = in.readLine()) != null; ) {
+                            lines.add(l);
+                        }
+                    } catch (java.io.IOException ended) {
+                        // the process is gone
+                    }
+                });
+            }
+            for (int i = 0; i < started.size(); i++) {
+                List<String> lines = outputs.get(i);
+                ClusterRun.await(commands.get(i).getFirst() + " to say ZooKeeper is not reachable (said: " + lines + ")",
+                        Duration.ofSeconds(30), () -> lines.stream().anyMatch(
+                                l -> l.contains("ZooKeeper at " + NO_ZK + " not reachable within 3 s; retrying")));
+                assertThat(started.get(i).isAlive()).as("%s retries: %s", commands.get(i), lines).isTrue();
+            }
+            for (int i = 0; i < started.size(); i++) {
+                Process p = started.get(i);
+                ProcessHandle.of(p.pid()).orElseThrow().destroy(); // SIGTERM
+                assertThat(p.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)).as("%s stopped", commands.get(i))
+                        .isTrue();
+                List<String> lines = outputs.get(i);
+                assertThat(lines).as("%s", commands.get(i)).noneMatch(l -> l.contains("Exception") || l.startsWith("\tat "));
+                assertThat(lines.stream().filter(l -> l.contains("not reachable")).count())
+                        .as("one line, not one per attempt: %s", lines).isEqualTo(1);
+                assertThat(lines).as("%s", commands.get(i)).anyMatch(l -> l.contains("SIGTERM"));
+            }
+        } finally {
+            for (Process p : started) {
+                if (p.isAlive()) {
+                    p.destroyForcibly();
+                    p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
+                }
+            }
+        }
+    }
+
+    @Test
     void aMalformedStateFileIsRefusedWithFileAndLineBeforeZooKeeper(@TempDir Path dir) throws Exception {
         Path bad = dir.resolve("bad.yaml");
         Files.writeString(bad, "name: broken\nhosts: 2\npackts: 5\n");
@@ -127,6 +240,9 @@ class ClusterBadInputTest {
             Run same = tb("netctl", "--zk", at, "migrate", id, "host-" + first.hostId());
             assertThat(same.code()).isNotZero();
             assertThat(same.oneLine()).contains("already runs on host-" + first.hostId());
+            Run notANumber = tb("netctl", "--zk", at, "migrate", "vm-one", "host-2");
+            assertThat(notANumber.code()).isNotZero();
+            assertThat(notANumber.oneLine()).contains("vm-one");
             Run word = tb("netctl", "--zk", at, "migrate", id, "gateway");
             assertThat(word.code()).isNotZero();
             assertThat(word.err()).doesNotContain("Exception");
