@@ -7,6 +7,7 @@ import dev.andromeda.testbed.tb.cli.CosimCommand;
 import dev.andromeda.testbed.tb.cli.DemoCommand;
 import dev.andromeda.testbed.tb.cli.ImplsCommand;
 import dev.andromeda.testbed.tb.cli.OffloadCommand;
+import dev.andromeda.testbed.tb.cli.UserDir;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -61,6 +62,7 @@ public final class Tb implements Runnable {
         // default of 80 they would be wrapped a second time, mid-sentence.
         cl.setUsageHelpWidth(100);
         TbHelpCommand.install(cl);
+        UserDir.install(cl);
         cl.setExitCodeExceptionMapper(e -> EXIT_USAGE);
         cl.setParameterExceptionHandler((ex, args) -> {
             CommandLine c = ex.getCommandLine();

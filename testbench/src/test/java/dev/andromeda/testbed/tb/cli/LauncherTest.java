@@ -1,0 +1,95 @@
+package dev.andromeda.testbed.tb.cli;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.jar.Attributes;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The real {@code ./tb} script, run as a user runs it: from a folder outside the clone.
+ *
+ * <p>The tests run before Maven packages testbench.jar, so the script runs from a copy of the
+ * clone's layout: the script itself, copied unchanged, and a testbench/target/testbench.jar
+ * whose manifest class path names the classes and jars this test runs with. TB_NO_BUILD=1
+ * keeps the script from building that copy.
+ */
+@Timeout(180)
+class LauncherTest {
+    /** Surefire runs with the module directory (testbench/) as working directory. */
+    private static final Path REPO_ROOT = Path.of("").toAbsolutePath().getParent();
+
+    record Run(int code, String out, String err) {
+    }
+
+    /** Lays out a clone at {@code clone}: the tb script and a testbench.jar pointing at this test's class path. */
+    private static Path cloneAt(Path clone) throws IOException {
+        Path script = Files.copy(REPO_ROOT.resolve("tb"), Files.createDirectories(clone).resolve("tb"));
+        assertThat(script.toFile().setExecutable(true)).isTrue();
+        StringBuilder classPath = new StringBuilder();
+        for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+            if (!entry.isEmpty()) {
+                // A directory's URI ends in '/', which the manifest needs to read it as a directory.
+                classPath.append(Path.of(entry).toAbsolutePath().toUri()).append(' ');
+            }
+        }
+        assertThat(classPath).as("this test's class path").contains("picocli");
+        Manifest m = new Manifest();
+        m.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        m.getMainAttributes().put(Attributes.Name.CLASS_PATH, classPath.toString().strip());
+        Path jar = Files.createDirectories(clone.resolve("testbench/target")).resolve("testbench.jar");
+        try (OutputStream o = Files.newOutputStream(jar); JarOutputStream j = new JarOutputStream(o, m)) {
+            j.flush();
+        }
+        return script;
+    }
+
+    private static Run run(Path script, Path from, Map<String, String> env, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(script.toString()));
+        cmd.addAll(List.of(args));
+        ProcessBuilder b = new ProcessBuilder(cmd).directory(from.toFile());
+        b.environment().put("TB_NO_BUILD", "1");
+        b.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        b.environment().remove("JAVA_OPTS");
+        b.environment().putAll(env);
+        Path out = Files.createTempFile("launcher-out", ".txt");
+        Path err = Files.createTempFile("launcher-err", ".txt");
+        Process p = b.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        try {
+            assertThat(p.waitFor(150, TimeUnit.SECONDS)).as("tb %s finished", String.join(" ", args)).isTrue();
+            return new Run(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+                    Files.readString(err, StandardCharsets.UTF_8));
+        } finally {
+            p.destroyForcibly();
+            Files.deleteIfExists(out);
+            Files.deleteIfExists(err);
+        }
+    }
+
+    @Test
+    void aRelativeJsonLandsInTheFolderTbWasRunFrom(@TempDir Path tmp) throws Exception {
+        cloneAt(tmp.resolve("clone"));
+        Path user = Files.createDirectories(tmp.resolve("user"));
+        // Run as ../clone/tb, the relative form a user types too.
+        Run r = run(Path.of("..", "clone", "tb"), user, Map.of(), "control-scale", "--vms", "200", "--hosts", "10",
+                "--program-latency", "0", "--json", "out/scale.json");
+        assertThat(r.code()).as(r.out() + r.err()).isZero();
+        assertThat(user.resolve("out/scale.json")).isNotEmptyFile();
+        assertThat(tmp.resolve("clone/out")).as("nothing written in the clone").doesNotExist();
+        assertThat(r.out()).contains("JSON written to " + user.toRealPath().resolve("out/scale.json"));
+    }
+}
