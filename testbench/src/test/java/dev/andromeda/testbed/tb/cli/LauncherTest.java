@@ -92,4 +92,34 @@ class LauncherTest {
         assertThat(tmp.resolve("clone/out")).as("nothing written in the clone").doesNotExist();
         assertThat(r.out()).contains("JSON written to " + user.toRealPath().resolve("out/scale.json"));
     }
+
+    /**
+     * JAVA_OPTS reaches the JVM, and control-scale's heap estimate holds against a real heap: a
+     * run just inside what it accepts under -Xmx256m completes (an estimate too low would end in
+     * an OutOfMemoryError), one beyond it is refused with the flag to raise, and with that flag it runs.
+     */
+    @Test
+    void controlScaleSizesAreCheckedAgainstTheHeapJavaOptsGives(@TempDir Path tmp) throws Exception {
+        Path script = cloneAt(tmp.resolve("clone"));
+        Map<String, String> small = Map.of("JAVA_OPTS", "-Xmx256m");
+        // 256 MB over (a VM + a tenth of a host), less 5 %: the largest network of ten VMs a host accepted.
+        int inside = (int) (0.95 * (256L << 20) / (dev.andromeda.testbed.control.programming.ScaleRun.BYTES_PER_VM
+                + dev.andromeda.testbed.control.programming.ScaleRun.BYTES_PER_HOST / 10.0));
+        Run ok = run(script, tmp, small, "control-scale", "--vms", "" + inside, "--hosts", "" + inside / 10,
+                "--program-latency", "0");
+        assertThat(ok.code()).as(ok.out() + ok.err()).isZero();
+        assertThat(ok.out()).contains(String.format("hoverboard: %,d VMs", inside));
+
+        Run refused = run(script, tmp, small, "control-scale", "--vms", "400000", "--hosts", "40000",
+                "--program-latency", "0");
+        assertThat(refused.code()).as(refused.out() + refused.err()).isEqualTo(1);
+        assertThat(refused.err().lines().toList()).as(refused.err()).hasSize(1);
+        assertThat(refused.err()).contains("this JVM has 256 MB", "JAVA_OPTS=-Xmx1g").doesNotContain("Exception");
+        assertThat(refused.out()).isEmpty();
+
+        Run raised = run(script, tmp, Map.of("JAVA_OPTS", "-Xmx1g"), "control-scale", "--vms", "400000",
+                "--hosts", "40000", "--program-latency", "0");
+        assertThat(raised.code()).as(raised.out() + raised.err()).isZero();
+        assertThat(raised.out()).contains("hoverboard: 400,000 VMs");
+    }
 }
