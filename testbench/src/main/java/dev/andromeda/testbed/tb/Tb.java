@@ -58,9 +58,9 @@ public final class Tb implements Runnable {
 
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Tb());
-        // The commands' descriptions are written in lines of up to 100 columns: at picocli's
-        // default of 80 they would be wrapped a second time, mid-sentence.
-        cl.setUsageHelpWidth(100);
+        // The terminal's width (COLUMNS, from the launcher), 80 without one; the descriptions,
+        // written in lines of up to 100 columns, are reflowed to it (TbHelpCommand.install).
+        cl.setUsageHelpWidth(dev.andromeda.testbed.tb.report.TerminalWidth.get());
         TbHelpCommand.install(cl);
         UserDir.install(cl);
         cl.setExitCodeExceptionMapper(e -> EXIT_USAGE);

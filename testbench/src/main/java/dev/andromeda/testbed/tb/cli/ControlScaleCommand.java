@@ -15,6 +15,7 @@ import picocli.CommandLine.Option;
 
 import dev.andromeda.testbed.tb.Tb;
 import dev.andromeda.testbed.tb.report.Progress;
+import dev.andromeda.testbed.tb.report.TerminalWidth;
 
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
@@ -107,19 +108,21 @@ public final class ControlScaleCommand implements Callable<Integer> {
         } finally {
             bar.done();
         }
-        System.out.println(r.statement());
+        // Sentences of up to 400 characters, wrapped to the terminal (issue 15); --json has them whole.
+        int width = TerminalWidth.get();
+        print(r.statement(), width);
         if (r.completed()) {
-            System.out.printf("flows per partition (host flows): %s%n", r.perPartition());
+            print("flows per partition (host flows): " + r.perPartition(), width);
         }
-        System.out.println("How flows are counted: " + r.counting());
+        print("How flows are counted: " + r.counting(), width);
         ProgrammingLatency.Result latency = null;
         if (latencyVms > 0) {
             Path state = Files.createTempDirectory("tb-control-latency");
             latency = ProgrammingLatency.measure(latencyVms, state);
-            System.out.printf(java.util.Locale.ROOT, "time to program a new VM: median %.2f ms, p99 %.2f ms, max %.2f ms"
-                            + " (%d VMs one by one: controller -> gRPC -> host agent -> checkpoint -> fast path -> ack;"
-                            + " the paper: median 184 ms, p99 576 ms)%n", latency.medianMs(), latency.p99Ms(),
-                    latency.maxMs(), latency.vms());
+            print(String.format(java.util.Locale.ROOT, "time to program a new VM: median %.2f ms, p99 %.2f ms, max"
+                            + " %.2f ms (%d VMs one by one: controller -> gRPC -> host agent -> checkpoint -> fast path"
+                            + " -> ack; the paper: median 184 ms, p99 576 ms)", latency.medianMs(), latency.p99Ms(),
+                    latency.maxMs(), latency.vms()), width);
         }
         if (json != null) {
             ObjectMapper o = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -134,6 +137,10 @@ public final class ControlScaleCommand implements Callable<Integer> {
             System.out.println("JSON written to " + json.toAbsolutePath());
         }
         return r.completed() ? 0 : 1;
+    }
+
+    private static void print(String text, int width) {
+        TerminalWidth.wrap(text, width, 2).forEach(System.out::println);
     }
 
     /** What the run would need against what this JVM and this machine have, and what to do about it. */

@@ -101,7 +101,7 @@ class LauncherTest {
     @Test
     void controlScaleSizesAreCheckedAgainstTheHeapJavaOptsGives(@TempDir Path tmp) throws Exception {
         Path script = cloneAt(tmp.resolve("clone"));
-        Map<String, String> small = Map.of("JAVA_OPTS", "-Xmx256m");
+        Map<String, String> small = Map.of("JAVA_OPTS", "-Xmx256m", "COLUMNS", "80");
         // 256 MB over (a VM + a tenth of a host), less 5 %: the largest network of ten VMs a host accepted.
         int inside = (int) (0.95 * (256L << 20) / (dev.andromeda.testbed.control.programming.ScaleRun.BYTES_PER_VM
                 + dev.andromeda.testbed.control.programming.ScaleRun.BYTES_PER_HOST / 10.0));
@@ -109,6 +109,9 @@ class LauncherTest {
                 "--program-latency", "0");
         assertThat(ok.code()).as(ok.out() + ok.err()).isZero();
         assertThat(ok.out()).contains(String.format("hoverboard: %,d VMs", inside));
+        for (String line : ok.out().lines().toList()) {
+            assertThat(line.length()).as("COLUMNS=80: %s", line).isLessThanOrEqualTo(80);
+        }
 
         Run refused = run(script, tmp, small, "control-scale", "--vms", "400000", "--hosts", "40000",
                 "--program-latency", "0");
@@ -121,5 +124,30 @@ class LauncherTest {
                 "--hosts", "40000", "--program-latency", "0");
         assertThat(raised.code()).as(raised.out() + raised.err()).isZero();
         assertThat(raised.out()).contains("hoverboard: 400,000 VMs");
+    }
+
+    @Test
+    void helpFollowsColumnsAndIsEightyWideWithout(@TempDir Path tmp) throws Exception {
+        Path script = cloneAt(tmp.resolve("clone"));
+        // Not a terminal here: without COLUMNS the launcher asks nobody, and tb takes 80.
+        for (String columns : new String[] {null, "80", "132"}) {
+            Map<String, String> env = new java.util.HashMap<>();
+            if (columns != null) {
+                env.put("COLUMNS", columns);
+            }
+            Run r = runWithout(script, tmp, env, "control-scale", "--help");
+            assertThat(r.code()).as(r.err()).isZero();
+            int widest = r.out().lines().mapToInt(String::length).max().orElse(0);
+            int width = columns == null ? 80 : Integer.parseInt(columns);
+            assertThat(widest).as("COLUMNS=%s:%n%s", columns, r.out()).isLessThanOrEqualTo(width)
+                    .isGreaterThan(width - 15);
+        }
+    }
+
+    /** As {@link #run}, with COLUMNS removed from the environment unless {@code env} sets it. */
+    private static Run runWithout(Path script, Path from, Map<String, String> env, String... args) throws Exception {
+        Map<String, String> all = new java.util.HashMap<>(env);
+        all.putIfAbsent("COLUMNS", "");
+        return run(script, from, all, args);
     }
 }
