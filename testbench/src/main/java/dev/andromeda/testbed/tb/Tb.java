@@ -7,6 +7,7 @@ import dev.andromeda.testbed.tb.cli.CosimCommand;
 import dev.andromeda.testbed.tb.cli.DemoCommand;
 import dev.andromeda.testbed.tb.cli.ImplsCommand;
 import dev.andromeda.testbed.tb.cli.OffloadCommand;
+import dev.andromeda.testbed.tb.cli.UserDir;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -57,10 +58,11 @@ public final class Tb implements Runnable {
 
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Tb());
-        // The commands' descriptions are written in lines of up to 100 columns: at picocli's
-        // default of 80 they would be wrapped a second time, mid-sentence.
-        cl.setUsageHelpWidth(100);
+        // The terminal's width (COLUMNS, from the launcher), 80 without one; the descriptions,
+        // written in lines of up to 100 columns, are reflowed to it (TbHelpCommand.install).
+        cl.setUsageHelpWidth(dev.andromeda.testbed.tb.report.TerminalWidth.get());
         TbHelpCommand.install(cl);
+        UserDir.install(cl);
         cl.setExitCodeExceptionMapper(e -> EXIT_USAGE);
         cl.setParameterExceptionHandler((ex, args) -> {
             CommandLine c = ex.getCommandLine();

@@ -116,9 +116,28 @@ final class TbHelpCommand implements CommandLine.IHelpCommandInitializable2, Run
         return b.toString();
     }
 
-    /** Puts {@link #COMMAND_LIST} on the command and every command under it. */
+    /**
+     * The description and the footer reflowed to the usage width: written in lines of up to 100
+     * columns, picocli would wrap each line by itself and leave a ragged stub after every one.
+     */
+    static final CommandLine.IHelpSectionRenderer DESCRIPTION =
+            help -> reflowed(help.commandSpec().usageMessage().description(), help.commandSpec().usageMessage().width());
+    static final CommandLine.IHelpSectionRenderer FOOTER =
+            help -> reflowed(help.commandSpec().usageMessage().footer(), help.commandSpec().usageMessage().width());
+
+    private static String reflowed(String[] lines, int width) {
+        StringBuilder b = new StringBuilder();
+        for (String line : dev.andromeda.testbed.tb.report.TerminalWidth.reflow(lines, width)) {
+            b.append(line).append(System.lineSeparator());
+        }
+        return b.toString();
+    }
+
+    /** Puts {@link #COMMAND_LIST}, {@link #DESCRIPTION} and {@link #FOOTER} on the command and every command under it. */
     static void install(CommandLine cl) {
         cl.getHelpSectionMap().put(CommandLine.Model.UsageMessageSpec.SECTION_KEY_COMMAND_LIST, COMMAND_LIST);
+        cl.getHelpSectionMap().put(CommandLine.Model.UsageMessageSpec.SECTION_KEY_DESCRIPTION, DESCRIPTION);
+        cl.getHelpSectionMap().put(CommandLine.Model.UsageMessageSpec.SECTION_KEY_FOOTER, FOOTER);
         for (CommandLine sub : cl.getSubcommands().values()) {
             install(sub);
         }

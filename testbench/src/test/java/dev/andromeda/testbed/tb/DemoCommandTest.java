@@ -248,6 +248,21 @@ class DemoCommandTest {
         assertThat(err.toString()).contains("bad.yaml:14:", "duplicate vni 100 (also network 'blue' at line 11)");
     }
 
+    /** Issue 15 point 9: the tables fit the terminal (80 columns without COLUMNS), mixes named short. */
+    @Test
+    void theTablesFitTheTerminalWithShortMixNamesAndALegend() {
+        int width = dev.andromeda.testbed.tb.report.TerminalWidth.get();
+        for (String line : out.lines().toList()) {
+            // A path or a command to copy stays whole on its line.
+            if (!line.contains(dir.toString())) {
+                assertThat(line.length()).as("at %d columns: %s", width, line).isLessThanOrEqualTo(width);
+            }
+        }
+        assertThat(out).contains("all sw ", "all emu ", "(mix: 'all X' = every stage on X;");
+        assertThat(out.lines().filter(l -> l.startsWith("all sw ")).count()).as("scoreboard and cost rows")
+                .isEqualTo(2);
+    }
+
     @Test
     void helpListsTheCommands() {
         StringWriter s = new StringWriter();

@@ -6,6 +6,7 @@ import dev.andromeda.testbed.control.model.NetworkState;
 import dev.andromeda.testbed.control.model.VirtualNetwork;
 import dev.andromeda.testbed.control.model.Vm;
 import dev.andromeda.testbed.control.partition.ConsistentHashRing;
+import dev.andromeda.testbed.fastpath.flow.FirewallPolicy;
 import dev.andromeda.testbed.fastpath.flow.FirewallRule;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
@@ -39,6 +40,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * (sum over networks of n(n-1) per protocol) and, if the flow tables they
  * need ({@value #BYTES_PER_FLOW} B a flow in a {@code FlowTable}) exceed the memory
  * budget, the run stops and says what it would need.
+ *
+ * <p>The network itself must fit the heap too: {@link #networkBytes} estimates it from
+ * measured costs, and a run whose network would not fit is refused before anything is built,
+ * instead of ending in an {@code OutOfMemoryError} after minutes (issue 15).
  */
 public final class ScaleRun {
     /** A flow in a built FlowTable: 2-4 hash slots of 16 B, 7 ints and a byte of fields, 2 long counters. */
@@ -48,6 +53,15 @@ public final class ScaleRun {
     public static final long DEFAULT_SEED = 20180409L;
     /** Hoverboards in the network; each holds every route, and each of its entries counts as a flow. */
     public static final int HOVERBOARDS = 4;
+    /**
+     * Heap a VM of the network takes at the run's peak, when {@code NetworkState.Builder.build()}
+     * copies the builder's maps: measured as the smallest {@code -Xmx} (JDK 25, G1) in steps of
+     * 100 MB under which a hoverboard run of 1,000,000 VMs over 1,000 hosts completes (600 MB;
+     * 500 MB ran out), with a margin for other collectors.
+     */
+    public static final long BYTES_PER_VM = 700;
+    /** As {@link #BYTES_PER_VM}, per host: 1,000,000 VMs over 1,000,000 hosts needed 800 MB (700 MB ran out). */
+    public static final long BYTES_PER_HOST = 300;
 
     public static final String COUNTING = "flows = host flows (one per (host, VNI, protocol, source VM, destination VM)"
             + " entry a host's FlowTable would hold; default routes are not flows) + hoverboard entries (one route per"
@@ -65,7 +79,24 @@ public final class ScaleRun {
                          List<Long> perPartition, String counting, String statement) {
     }
 
+    /** Where a long run says how far it is; called often from the running thread, so the receiver rate-limits. */
+    @FunctionalInterface
+    public interface Progress {
+        Progress NONE = (phase, done, total) -> {
+        };
+
+        void update(String phase, long done, long total);
+    }
+
+    /** Progress is reported every this many VMs, hosts or hoverboard routes: a mask, so a bit test per item. */
+    private static final int PROGRESS_EVERY = (1 << 16) - 1;
+
     private ScaleRun() {
+    }
+
+    /** The heap the network of {@code vms} VMs over {@code hosts} hosts needs at its peak (see {@link #BYTES_PER_VM}). */
+    public static long networkBytes(int vms, int hosts) {
+        return vms * BYTES_PER_VM + hosts * BYTES_PER_HOST;
     }
 
     public static Result run(int vms, int hosts, ProgrammingModel model, int partitions) {
@@ -74,12 +105,25 @@ public final class ScaleRun {
 
     public static Result run(int vms, int hosts, ProgrammingModel model, int partitions, int networkSize, long seed,
                              long memoryBudgetBytes) {
+        return run(vms, hosts, model, partitions, networkSize, seed, memoryBudgetBytes, Progress.NONE);
+    }
+
+    /**
+     * @throws IllegalArgumentException for sizes out of range, or a network that would not fit
+     *                                  {@code memoryBudgetBytes} ({@link #networkBytes})
+     */
+    public static Result run(int vms, int hosts, ProgrammingModel model, int partitions, int networkSize, long seed,
+                             long memoryBudgetBytes, Progress progress) {
         if (vms < 1 || hosts < 2 || partitions < 1 || networkSize < 1) {
             throw new IllegalArgumentException("vms >= 1, hosts >= 2, partitions >= 1, network size >= 1");
         }
+        if (networkBytes(vms, hosts) > memoryBudgetBytes) {
+            throw new IllegalArgumentException(String.format("%,d VMs over %,d hosts need about %,d MB of heap,"
+                    + " over the budget of %,d MB", vms, hosts, networkBytes(vms, hosts) >> 20, memoryBudgetBytes >> 20));
+        }
         MemoryMXBean mem = ManagementFactory.getMemoryMXBean();
         long t0 = System.nanoTime();
-        NetworkState state = network(vms, hosts, networkSize, seed, model.protocols());
+        NetworkState state = network(vms, hosts, networkSize, seed, model.protocols(), progress);
         double buildSeconds = (System.nanoTime() - t0) / 1e9;
         int hb = state.hoverboards().size();
         int networks = state.networks().size();
@@ -116,9 +160,10 @@ public final class ScaleRun {
             }
         });
         CountingSink sink = new CountingSink(hosts - 1);
+        ProgressSink watched = new ProgressSink(sink, progress, hosts, vms);
         long t1 = System.nanoTime();
         try {
-            model.program(state, sink);
+            model.program(state, watched);
         } finally {
             sampler.interrupt();
         }
@@ -154,9 +199,17 @@ public final class ScaleRun {
 
     /** The seeded network a run programs (public so tests can program a host of it into real tables). */
     public static NetworkState network(int vms, int hosts, int networkSize, long seed, int[] protocols) {
+        return network(vms, hosts, networkSize, seed, protocols, Progress.NONE);
+    }
+
+    private static NetworkState network(int vms, int hosts, int networkSize, long seed, int[] protocols,
+                                        Progress progress) {
         Random rnd = new Random(seed);
         NetworkState.Builder b = NetworkState.builder();
         for (int h = 0; h < hosts; h++) {
+            if ((h & PROGRESS_EVERY) == 0) {
+                progress.update("building the network: hosts", h, hosts);
+            }
             b.host(new Host(h, 0xAC100000 + h, 0x040000000000L | h));
         }
         int hb = Math.min(hosts - 1, HOVERBOARDS);
@@ -187,10 +240,69 @@ public final class ScaleRun {
             b.network(new VirtualNetwork(vni, new VirtualNetwork.Prefix(prefix, 16)));
             List<FirewallRule> rules = n % 10 == 9 ? web : open;
             for (int k = 0; k < networkSize && vm < vms; k++, vm++) {
+                if ((vm & PROGRESS_EVERY) == 0) {
+                    progress.update("building the network: VMs", vm, vms);
+                }
                 int host = vmHosts[rnd.nextInt(vmHosts.length)];
                 b.vm(new Vm(vm, vni, prefix + k + 1, 0x020000000000L | vm, host), rules);
             }
         }
-        return b.build();
+        progress.update("building the network: indexes", 0, 1);
+        NetworkState state = b.build();
+        progress.update("building the network: indexes", 1, 1);
+        return state;
+    }
+
+    /**
+     * Passes everything on to the counting sink and reports the hosts programmed so far (models
+     * program one host after another, in host order) and then the hoverboard routes (one per VM).
+     * One comparison per flow on the measured path; a report every 256 hosts or 65,536 routes.
+     */
+    private static final class ProgressSink implements FlowSink {
+        private final FlowSink sink;
+        private final Progress progress;
+        private final int hosts;
+        private final int vms;
+        private int lastHost = -1;
+        private int hostsSeen;
+        private long routes;
+
+        ProgressSink(FlowSink sink, Progress progress, int hosts, int vms) {
+            this.sink = sink;
+            this.progress = progress;
+            this.hosts = hosts;
+            this.vms = vms;
+        }
+
+        private void host(int hostId) {
+            if (hostId != lastHost) {
+                lastHost = hostId;
+                // Every 256 hosts: a run of few hosts spends long on each (pre-programmed, big networks).
+                if ((hostsSeen++ & 0xFF) == 0) {
+                    progress.update("programming hosts", Math.min(hostsSeen, hosts), hosts);
+                }
+            }
+        }
+
+        @Override
+        public void flow(int hostId, int vni, int proto, int src, int dst, int actionKind, int argument,
+                         FirewallPolicy policy) {
+            host(hostId);
+            sink.flow(hostId, vni, proto, src, dst, actionKind, argument, policy);
+        }
+
+        @Override
+        public void defaultRoute(int hostId, int[] hoverboardHostIds) {
+            host(hostId);
+            sink.defaultRoute(hostId, hoverboardHostIds);
+        }
+
+        @Override
+        public void hoverboardRoute(int vni, int dst, int dstHostId) {
+            if ((routes++ & PROGRESS_EVERY) == 0) {
+                progress.update("programming hoverboard routes", Math.min(routes, vms), vms);
+            }
+            sink.hoverboardRoute(vni, dst, dstHostId);
+        }
     }
 }

@@ -13,6 +13,11 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import dev.andromeda.testbed.tb.Tb;
+import dev.andromeda.testbed.tb.report.Progress;
+import dev.andromeda.testbed.tb.report.TerminalWidth;
+
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -55,6 +60,9 @@ public final class ControlScaleCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    /** Networks from this size on show progress: about 150,000 VMs, a second or more of building here. */
+    static final long LONG_RUN_BYTES = 100L << 20;
+
     @Override
     public Integer call() throws Exception {
         // Before any work: a bad output path must not cost the whole run (issue 15).
@@ -67,27 +75,54 @@ public final class ControlScaleCommand implements Callable<Integer> {
             default -> throw new CommandLine.ParameterException(spec.commandLine(),
                     "--model takes preprogrammed, hoverboard, gateway or on-demand, not '" + model + "'");
         };
+        if (hosts > vms) {
+            throw new CommandLine.ParameterException(spec.commandLine(), String.format("--hosts %,d is above --vms %,d:"
+                    + " hosts without VMs program nothing; give at least as many VMs as hosts", hosts, vms));
+        }
+        // The network, then the pre-programmed flow tables, must fit this JVM's heap (by default a
+        // quarter of the machine's memory): refused now, not after minutes in an OutOfMemoryError.
+        long heap = Runtime.getRuntime().maxMemory();
+        if (vms >= 1 && hosts >= 2 && ScaleRun.networkBytes(vms, hosts) > heap) {
+            spec.commandLine().getErr().println("tb: control-scale: " + heapAdvice(ScaleRun.networkBytes(vms, hosts), heap));
+            return Tb.EXIT_USAGE;
+        }
         ScaleRun.Result r;
+        Progress bar = new Progress();
+        // Quick runs (the defaults take a fraction of a second) print nothing; long ones say where they are.
+        // Decided by size, not by a timer, so the same command prints the same lines on any machine.
+        ScaleRun.Progress progress = ScaleRun.networkBytes(vms, hosts) >= LONG_RUN_BYTES ? bar::update
+                : ScaleRun.Progress.NONE;
         try {
-            // Pre-programmed flow tables must fit this JVM's heap (by default a quarter of the machine's memory).
-            r = ScaleRun.run(vms, hosts, m, partitions, ScaleRun.DEFAULT_NETWORK_SIZE, ScaleRun.DEFAULT_SEED,
-                    Runtime.getRuntime().maxMemory());
+            r = ScaleRun.run(vms, hosts, m, partitions, ScaleRun.DEFAULT_NETWORK_SIZE, ScaleRun.DEFAULT_SEED, heap,
+                    progress);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        } catch (OutOfMemoryError e) {
+            // The estimate is measured, not a bound for every JVM: should it fall short, one line, no stack trace.
+            // What the run built is garbage once unwound, so there is heap again to say so.
+            bar.done();
+            spec.commandLine().getErr().printf("tb: control-scale ran out of heap at %,d VMs over %,d hosts: this JVM"
+                    + " has %,d MB; raise it with JAVA_OPTS=-Xmx%dg ./tb control-scale ...%n", vms, hosts, heap >> 20,
+                    suggestedGb(2 * ScaleRun.networkBytes(vms, hosts)));
+            return Tb.EXIT_USAGE;
+        } finally {
+            bar.done();
         }
-        System.out.println(r.statement());
+        // Sentences of up to 400 characters, wrapped to the terminal (issue 15); --json has them whole.
+        int width = TerminalWidth.get();
+        print(r.statement(), width);
         if (r.completed()) {
-            System.out.printf("flows per partition (host flows): %s%n", r.perPartition());
+            print("flows per partition (host flows): " + r.perPartition(), width);
         }
-        System.out.println("How flows are counted: " + r.counting());
+        print("How flows are counted: " + r.counting(), width);
         ProgrammingLatency.Result latency = null;
         if (latencyVms > 0) {
             Path state = Files.createTempDirectory("tb-control-latency");
             latency = ProgrammingLatency.measure(latencyVms, state);
-            System.out.printf(java.util.Locale.ROOT, "time to program a new VM: median %.2f ms, p99 %.2f ms, max %.2f ms"
-                            + " (%d VMs one by one: controller -> gRPC -> host agent -> checkpoint -> fast path -> ack;"
-                            + " the paper: median 184 ms, p99 576 ms)%n", latency.medianMs(), latency.p99Ms(),
-                    latency.maxMs(), latency.vms());
+            print(String.format(java.util.Locale.ROOT, "time to program a new VM: median %.2f ms, p99 %.2f ms, max"
+                            + " %.2f ms (%d VMs one by one: controller -> gRPC -> host agent -> checkpoint -> fast path"
+                            + " -> ack; the paper: median 184 ms, p99 576 ms)", latency.medianMs(), latency.p99Ms(),
+                    latency.maxMs(), latency.vms()), width);
         }
         if (json != null) {
             ObjectMapper o = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -102,5 +137,28 @@ public final class ControlScaleCommand implements Callable<Integer> {
             System.out.println("JSON written to " + json.toAbsolutePath());
         }
         return r.completed() ? 0 : 1;
+    }
+
+    private static void print(String text, int width) {
+        TerminalWidth.wrap(text, width, 2).forEach(System.out::println);
+    }
+
+    /** What the run would need against what this JVM and this machine have, and what to do about it. */
+    private String heapAdvice(long need, long heap) {
+        long machine = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getTotalMemorySize();
+        String sizes = String.format("%,d VMs over %,d hosts need about %,d MB of heap", vms, hosts, need >> 20);
+        long gb = suggestedGb(need);
+        if (gb << 30 > machine) {
+            return String.format("%s, more than this machine's %,d MB of memory (this JVM has %,d MB):"
+                    + " choose fewer VMs or hosts", sizes, machine >> 20, heap >> 20);
+        }
+        return String.format("%s and this JVM has %,d MB; raise it with JAVA_OPTS=-Xmx%dg ./tb control-scale ...",
+                sizes, heap >> 20, gb);
+    }
+
+    /** Whole gigabytes above {@code bytes}, with room for the JVM's own use of the heap. */
+    private static long suggestedGb(long bytes) {
+        return (bytes + (bytes >> 3)) / (1L << 30) + 1;
     }
 }

@@ -57,8 +57,8 @@ public final class CosimCommand implements Callable<Integer> {
     @Option(names = "--jobs", defaultValue = "48", paramLabel = "N", description = "Jobs per seed (default ${DEFAULT-VALUE}).")
     int jobs;
 
-    @Option(names = "--wave-dir", defaultValue = "target/cosim-waves", paramLabel = "DIR",
-            description = "Where waveforms of failing seeds go (default ${DEFAULT-VALUE}).")
+    @Option(names = "--wave-dir", paramLabel = "DIR",
+            description = "Where waveforms of failing seeds go (default target/cosim-waves in the clone).")
     Path waveDir;
 
 
@@ -70,6 +70,8 @@ public final class CosimCommand implements Callable<Integer> {
         if (seeds < 1 || jobs < 1) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--seeds and --jobs must be at least 1");
         }
+        // Not defaultValue: picocli would resolve it against the user's folder (UserDir.install).
+        waveDir = waveDir != null ? waveDir : UserDir.scratch("target/cosim-waves");
         List<CosimCase> cases = selectCases();
         List<String> chosenImpls = impls == null ? List.of("emu", "rtl-jni", "rtl-ffm") : impls;
         for (String impl : chosenImpls) {

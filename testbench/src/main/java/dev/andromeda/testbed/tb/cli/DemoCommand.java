@@ -61,12 +61,12 @@ public final class DemoCommand implements Callable<Integer> {
             + "as a pcap file, with psp.lua beside it (a PSP dissector: tshark -X lua_script:psp.lua -r FILE).")
     Path pcap;
 
-    @Option(names = "--report", paramLabel = "DIR", defaultValue = "target/tb-demo/report",
-            description = "Write an HTML report with charts here (default ${DEFAULT-VALUE}).")
+    @Option(names = "--report", paramLabel = "DIR",
+            description = "Write an HTML report with charts here (default target/tb-demo/report in the clone).")
     Path report;
 
-    @Option(names = "--work-dir", paramLabel = "DIR", defaultValue = "target/tb-demo",
-            description = "ZooKeeper data and host checkpoints (default ${DEFAULT-VALUE}).")
+    @Option(names = "--work-dir", paramLabel = "DIR",
+            description = "ZooKeeper data and host checkpoints (default target/tb-demo in the clone).")
     Path workDir;
 
     // A plain flag, not picocli's negatable --[no-]warmup: with a default of true that one toggles
@@ -87,6 +87,9 @@ public final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        // Not defaultValue: picocli would resolve those against the user's folder (UserDir.install).
+        report = report != null ? report : UserDir.scratch("target/tb-demo/report");
+        workDir = workDir != null ? workDir : UserDir.scratch("target/tb-demo");
         // Before any work: a bad output path must not cost the whole run (issue 15).
         OutputPaths.checkFile(spec, json);
         OutputPaths.checkFile(spec, pcap);

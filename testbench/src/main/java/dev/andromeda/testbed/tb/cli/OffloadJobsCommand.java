@@ -125,12 +125,12 @@ abstract class OffloadJobsCommand<J, S extends OffloadStage> implements Callable
     public final Integer call() {
         // Before any work: a bad output path must not cost the whole run (issue 15).
         if (!out.equals("-")) {
-            OutputPaths.checkFile(spec, Path.of(out));
+            OutputPaths.checkFile(spec, UserDir.resolve(out));
         }
         OutputPaths.checkFile(spec, wave);
-        if (!in.equals("-") && Files.isDirectory(Path.of(in))) {
+        if (!in.equals("-") && Files.isDirectory(UserDir.resolve(in))) {
             // The JDK's own message ("Is a directory") names neither the option nor the path.
-            throw new CommandLine.ParameterException(spec.commandLine(), "--in " + in + ": is a directory");
+            throw new CommandLine.ParameterException(spec.commandLine(), "--in " + UserDir.resolve(in) + ": is a directory");
         }
         if (batchSize < 1) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--batch must be at least 1");
@@ -240,14 +240,14 @@ abstract class OffloadJobsCommand<J, S extends OffloadStage> implements Callable
         if (in.equals("-")) {
             return new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         }
-        return Files.newBufferedReader(Path.of(in), StandardCharsets.UTF_8);
+        return Files.newBufferedReader(UserDir.resolve(in), StandardCharsets.UTF_8);
     }
 
     private PrintWriter openOut() throws IOException {
         if (out.equals("-")) {
             return new PrintWriter(new BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8)));
         }
-        Path p = Path.of(out);
+        Path p = UserDir.resolve(out);
         if (p.toAbsolutePath().getParent() != null) {
             Files.createDirectories(p.toAbsolutePath().getParent());
         }

@@ -1,5 +1,6 @@
 package dev.andromeda.testbed.tb.demo;
 
+import dev.andromeda.testbed.tb.report.TerminalWidth;
 import dev.andromeda.testbed.tb.report.TextTable;
 import dev.andromeda.testbed.tb.scenario.Scenario;
 
@@ -18,7 +19,7 @@ public final class DemoTables {
         String nets = s.networks().stream()
                 .map(n -> String.format("%s (VNI %d, %s)", n.name(), n.vni(), n.psp() ? "PSP" : "GENEVE"))
                 .collect(Collectors.joining(", "));
-        return String.format(Locale.ROOT, """
+        String text = String.format(Locale.ROOT, """
                 tb demo: scenario '%s' (seed %d)
                   %d hosts + %d hoverboard(s), %d VMs per host per network; networks: %s
                   %,d packets in %,d flows over %d intervals; programming model %s; %d stage mixes
@@ -26,43 +27,89 @@ public final class DemoTables {
                 """, s.name(), s.seed(), s.hosts(), s.hoverboards(), s.vmsPerHost(), nets, s.traffic().packets(),
                 s.traffic().flows(), s.control().intervals(), s.control().model(), s.mixes().size(),
                 workDir.resolve("zookeeper").toAbsolutePath());
+        return fit(text);
     }
+
+    /** Prose lines wrapped to the terminal (issue 15); an indented line continues two columns deeper. */
+    private static String fit(String text) {
+        int width = TerminalWidth.get();
+        StringBuilder b = new StringBuilder();
+        for (String line : text.split("\n", -1)) {
+            int indent = line.length() - line.stripLeading().length();
+            b.append(String.join("\n", TerminalWidth.wrap(line, width, indent + 2))).append('\n');
+        }
+        return b.substring(0, b.length() - 1);
+    }
+
+    /**
+     * A mix as the tables name it, short enough for 80 columns: {@code all rtl-ffm} when every
+     * stage runs on one implementation, else the stages not on sw ({@code checksum=rtl-ffm}, the
+     * others sw). The JSON and the report keep the whole name.
+     */
+    static String shortMix(String mix) {
+        String[] parts = mix.split(",");
+        java.util.Set<String> impls = new java.util.LinkedHashSet<>();
+        List<String> offSw = new java.util.ArrayList<>();
+        for (String p : parts) {
+            String impl = p.substring(p.indexOf('=') + 1);
+            impls.add(impl);
+            if (!impl.equals("sw")) {
+                offSw.add(p);
+            }
+        }
+        if (impls.size() == 1 && parts.length > 1) {
+            return "all " + impls.iterator().next();
+        }
+        return String.join(",", offSw);
+    }
+
+    private static final String MIX_LEGEND = "(mix: 'all X' = every stage on X; 'stage=X' = that stage on X, the rest"
+            + " on sw)";
 
     public static String render(Demo.Report r) {
         StringBuilder b = new StringBuilder();
         b.append(String.format(Locale.ROOT, "%n%,d packets (%,d bytes of guest frames) in %,d flows, per run.%n%n",
                 r.packets(), r.frameBytes(), r.flows()));
-        b.append("Scoreboard: every packet delivered exactly once, to its VM, byte-identical to the all-sw run\n");
+        b.append(fit("Scoreboard: every packet delivered exactly once, to its VM, byte-identical to the all-sw run"))
+                .append('\n');
+        // Two tables of under 80 columns rather than one of 160 (issue 15): the verdict, then the cost.
         TextTable t = new TextTable("mix", "sent", "delivered", "lost", "dup", "misdelivered", "mismatches",
-                "verdict", "wall s", "dataplane CPU ns/pkt", "coprocessor CPU ns/pkt");
+                "verdict");
+        TextTable cost = new TextTable("mix", "wall s", "dataplane CPU ns/pkt", "coprocessor CPU ns/pkt");
         for (RunResult x : r.runs()) {
             if (!x.ran()) {
-                t.row(x.mix(), "unavailable: " + x.unavailable());
+                t.section(fit(shortMix(x.mix()) + "  unavailable: " + x.unavailable()));
                 continue;
             }
             Scoreboard.Verdict v = x.verdict();
-            t.row(x.mix(), v.sent(), v.delivered(), v.lost(), v.duplicates(), v.misdelivered(), v.mismatches(),
-                    v.clean() ? "ok" : "FAIL", fmt(x.wallNs() / 1e9, 2),
+            t.row(shortMix(x.mix()), v.sent(), v.delivered(), v.lost(), v.duplicates(), v.misdelivered(),
+                    v.mismatches(), v.clean() ? "ok" : "FAIL");
+            cost.row(shortMix(x.mix()), fmt(x.wallNs() / 1e9, 2),
                     fmt(v.sent() == 0 ? 0 : (double) x.dataplaneCpuNs() / v.sent(), 0),
                     fmt(v.sent() == 0 ? 0 : (double) x.coprocessorCpuNs() / v.sent(), 0));
         }
-        b.append(t.render()).append('\n');
+        b.append(t.render()).append(fit(MIX_LEGEND)).append("\n\n");
+        b.append(cost.render()).append('\n');
         for (RunResult x : r.runs()) {
             if (x.ran() && !x.verdict().examples().isEmpty()) {
                 b.append(x.mix()).append(":\n");
                 x.verdict().examples().forEach(e -> b.append("  ").append(e).append('\n'));
             }
         }
-        b.append(String.format(Locale.ROOT, "%nStage costs per packet through the stage, all hosts, both directions;"
-                + "%nhw ns modelled at %s;%nsim = simulator wall time, not CPU;"
+        b.append(fit(String.format(Locale.ROOT, "%nStage costs per packet through the stage, all hosts, both"
+                + " directions;%nhw ns modelled at %s;%nsim = simulator wall time, not CPU;"
                 + " crypto=sw runs on the hosts' coprocessor threads, whose CPU is counted in its row%n",
-                r.scenario().clocksText()));
-        TextTable c = new TextTable("mix", "stage", "impl", "packets", "CPU ns/pkt", "hw cycles/pkt", "hw ns/pkt",
+                r.scenario().clocksText())));
+        // The mix as a line above its stages, not a column: 72 columns instead of 133 (issue 15).
+        TextTable c = new TextTable("  stage", "impl", "packets", "CPU ns/pkt", "hw cycles/pkt", "hw ns/pkt",
                 "sim ms");
         for (RunResult x : r.runs()) {
+            if (!x.stages().isEmpty()) {
+                c.section(shortMix(x.mix()));
+            }
             for (StageCost s : x.stages()) {
                 boolean hw = s.hwCycles() > 0 || !s.impl().equals("sw");
-                c.row(x.mix(), s.stage(), s.impl(), s.packets(), fmt(s.cpuNsPerPacket(), 1),
+                c.row("  " + s.stage(), s.impl(), s.packets(), fmt(s.cpuNsPerPacket(), 1),
                         hw ? fmt(s.hwCyclesPerPacket(), 1) : "-", hw ? fmt(s.hwNsPerPacket(), 1) : "-",
                         hw ? fmt(s.simNs() / 1e6, 1) : "-");
             }
@@ -70,8 +117,8 @@ public final class DemoTables {
         b.append(c.render()).append('\n');
         RunResult ref = r.runs().stream().filter(RunResult::ran).findFirst().orElse(null);
         if (ref != null && !ref.intervals().isEmpty()) {
-            b.append(String.format(Locale.ROOT, "%nShare of inter-host traffic through the hoverboards, per interval"
-                    + " (%s run; the same in every run):%n", ref.mix()));
+            b.append(fit(String.format(Locale.ROOT, "%nShare of inter-host traffic through the hoverboards, per"
+                    + " interval (%s run; the same in every run):%n", shortMix(ref.mix()))));
             TextTable h = new TextTable("interval", "inter-host pkts", "via hoverboard", "share", "offload flows");
             for (RunResult.Interval i : ref.intervals()) {
                 h.row(i.index(), i.interHostPackets(), i.viaHoverboard(),

@@ -12,6 +12,18 @@ public final class TextTable {
         this.header = List.of(header);
     }
 
+    /**
+     * A line of its own between rows (a group's name), printed as is; it does not widen the
+     * columns, so a long name does not push every row past the terminal's width.
+     */
+    public TextTable section(String text) {
+        rows.add(List.of(SECTION + text));
+        return this;
+    }
+
+    /** Marks a section row: no cell of a table starts with a NUL. */
+    private static final String SECTION = "\0";
+
     public TextTable row(Object... cells) {
         List<String> r = new ArrayList<>();
         for (Object c : cells) {
@@ -28,6 +40,9 @@ public final class TextTable {
             w[i] = header.get(i).length();
         }
         for (List<String> r : rows) {
+            if (isSection(r)) {
+                continue;
+            }
             for (int i = 0; i < Math.min(n, r.size()); i++) {
                 w[i] = Math.max(w[i], r.get(i).length());
             }
@@ -38,9 +53,17 @@ public final class TextTable {
             b.append("-".repeat(w[i])).append(i + 1 < n ? "  " : "\n");
         }
         for (List<String> r : rows) {
-            line(b, r, w, true);
+            if (isSection(r)) {
+                b.append(r.get(0).substring(SECTION.length())).append('\n');
+            } else {
+                line(b, r, w, true);
+            }
         }
         return b.toString();
+    }
+
+    private static boolean isSection(List<String> r) {
+        return r.size() == 1 && r.get(0).startsWith(SECTION);
     }
 
     private static void line(StringBuilder b, List<String> cells, int[] w, boolean alignNumbers) {

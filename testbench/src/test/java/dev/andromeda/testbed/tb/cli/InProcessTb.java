@@ -18,6 +18,18 @@ final class InProcessTb {
      * writer), the exit code in {@code code[0]}; what it printed on stderr goes to {@code err}.
      */
     static String run(StringWriter err, int[] code, String... args) {
+        return runIn(null, err, code, args);
+    }
+
+    /**
+     * As {@link #run}, with the user's folder (what the ./tb launcher passes as {@code
+     * -Dtb.user.dir}) set to {@code userDir} for the run; null leaves it unset.
+     */
+    static String runIn(java.nio.file.Path userDir, StringWriter err, int[] code, String... args) {
+        String oldDir = System.getProperty(UserDir.PROPERTY);
+        if (userDir != null) {
+            System.setProperty(UserDir.PROPERTY, userDir.toString());
+        }
         PrintStream old = System.out;
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
         System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
@@ -30,6 +42,11 @@ final class InProcessTb {
             return buf.toString(StandardCharsets.UTF_8) + out;
         } finally {
             System.setOut(old);
+            if (oldDir == null) {
+                System.clearProperty(UserDir.PROPERTY);
+            } else {
+                System.setProperty(UserDir.PROPERTY, oldDir);
+            }
         }
     }
 }
