@@ -33,7 +33,8 @@
 // Datapath: an iterative AES core that applies ROUNDS_PER_CYCLE rounds a cycle
 // (block 0 = E_K(0) = H, block 1 = E_K(J0), blocks 2.. = keystream for
 // counters 2..), a one-entry keystream slot, and a GHASH unit that multiplies
-// one 128-bit block by H in GF(2^128) per cycle. The round keys are expanded
+// one 128-bit block by H in GF(2^128) digit-serially, GHASH_DIGIT_BITS of the
+// operand a cycle (2 cycles a block at 64). The round keys are expanded
 // once per command, one round key a cycle, into a 15-entry round-key memory.
 //
 // Every output is a register or a function of registers only (no input-to-output
@@ -54,6 +55,10 @@ module aes_gcm #(
     // AES rounds the core applies per cycle, 1..14. At 5 a block takes 2
     // cycles under AES-128 (10 rounds) and 3 under AES-256 (14 rounds).
     parameter int ROUNDS_PER_CYCLE = 5,
+    // Bits of the GHASH operand the digit-serial GF(2^128) multiplier takes per
+    // cycle: 8, 16, 32 or 64; a 16-byte block takes 128 / GHASH_DIGIT_BITS
+    // cycles. At 64 that is 2 cycles, the rate the 64-bit streams deliver blocks.
+    parameter int GHASH_DIGIT_BITS = 64,
     // Largest text an open can buffer, in bytes: a power of two, 16..65536.
     // Seal streams and is not limited by it (text_len is 16 bits).
     parameter int MAX_TEXT_BYTES = 16384
@@ -129,6 +134,9 @@ module aes_gcm #(
     initial begin
         if (ROUNDS_PER_CYCLE < 1 || ROUNDS_PER_CYCLE > 14) begin
             $error("aes_gcm: ROUNDS_PER_CYCLE must be 1..14");
+        end
+        if (GHASH_DIGIT_BITS != 8 && GHASH_DIGIT_BITS != 16 && GHASH_DIGIT_BITS != 32 && GHASH_DIGIT_BITS != 64) begin
+            $error("aes_gcm: GHASH_DIGIT_BITS must be 8, 16, 32 or 64");
         end
         if (MAX_TEXT_BYTES < 16 || MAX_TEXT_BYTES > 65536 || (MAX_TEXT_BYTES & (MAX_TEXT_BYTES - 1)) != 0) begin
             $error("aes_gcm: MAX_TEXT_BYTES must be a power of two from 16 to 65536");
@@ -259,20 +267,15 @@ module aes_gcm #(
         aes_round = m ^ rk;
     endfunction
 
-    // GF(2^128) product in GCM's bit order: bit 127 is the first bit of the
-    // block (the top bit of its byte 0); R = 11100001 || 0^120.
-    function automatic logic [127:0] gf_mul(input logic [127:0] x, input logic [127:0] y);
-        logic [127:0] z;
-        logic [127:0] v;
-        z = '0;
-        v = y;
-        for (int i = 127; i >= 0; i--) begin
-            if (x[i]) begin
-                z = z ^ v;
-            end
-            v = v[0] ? ((v >> 1) ^ {8'he1, 120'd0}) : (v >> 1);
-        end
-        gf_mul = z;
+    // v * x^k in GF(2^128), GCM's bit order (bit 127 is the coefficient of x^0,
+    // the first bit of the block; R = 11100001 || 0^120), for 0 <= k <= 120: the
+    // k bits shifted out (x^128 .. x^(127+k)) are reduced in one pass, as
+    // x^128 = 1 + x + x^2 + x^7, so each result bit is an XOR of at most five
+    // bits of v -- not the k-step chain a bit-serial reduction would be.
+    function automatic logic [127:0] gf_mulx(input logic [127:0] v, input int k);
+        logic [255:0] w;
+        w = {v, 128'd0} >> k;  // w[127:0]: the bits shifted out, v[j] at 128 - k + j
+        gf_mulx = w[255:128] ^ w[127:0] ^ (w[127:0] >> 1) ^ (w[127:0] >> 2) ^ (w[127:0] >> 7);
     endfunction
 
     function automatic logic [63:0] bswap64(input logic [63:0] w);
@@ -333,10 +336,15 @@ module aes_gcm #(
     logic         half_reg;                       // 1: the next beat is a block's second
     logic [63:0]  hold_reg;                       // the block's first beat (masked)
 
-    // GHASH.
+    // GHASH: a one-entry input slot and a digit-serial multiplier that
+    // computes gh_y = (gh_y ^ gh_x) * H over GH_STEPS cycles.
     logic         gh_pend_reg;                    // gh_x_reg waits to be absorbed
     logic [127:0] gh_x_reg;                       // big-endian integer
-    logic [127:0] gh_y_reg;                       // big-endian integer
+    logic [127:0] gh_y_reg;                       // big-endian integer; the partial product while busy
+    logic         gh_busy_reg;                    // a multiply is past its first step
+    logic [3:0]   gh_cnt_reg;                     // its next step
+    logic [127:0] gh_a_reg;                       // the operand's digits still to take, next at the top
+    logic [127:0] gh_v_reg;                       // H * x^(GHASH_DIGIT_BITS * gh_cnt_reg)
     logic         len_done_reg;                   // length block loaded
 
     // Text out buffer.
@@ -364,14 +372,19 @@ module aes_gcm #(
     // An open must fit the buffer whole before its tag is known.
     wire cmd_too_long = s_cmd_open && {1'b0, s_cmd_text_len} > 17'(MAX_TEXT_BYTES);
     wire [12:0] core_end = 13'((({1'b0, text_len_reg} + 17'd15) >> 4) + 17'd2);
+    localparam int GH_STEPS = 128 / GHASH_DIGIT_BITS;
+    // The GHASH slot can take a block this cycle: it is empty, or its block
+    // starts its multiply now (the multiplier is idle).
+    wire gh_free = !gh_pend_reg || !gh_busy_reg;
 
     assign s_cmd_ready = state_reg == S_IDLE;
     assign s_key_tready = state_reg == S_KEY || (draining && key_cnt_reg != key_beats);
     assign s_iv_tready = (state_reg == S_KEY || state_reg == S_EXPAND || draining) && iv_cnt_reg != 2'd2;
     assign s_tag_tready = open_reg && tag_cnt_reg != 2'd2
                        && (state_reg == S_KEY || state_reg == S_EXPAND || running || draining);
-    assign s_aad_tready = (running && h_valid_reg && aad_rem_reg != 16'd0) || (draining && !aad_end_reg);
-    assign s_text_tready = (running && aad_rem_reg == 16'd0 && text_rem_reg != 16'd0 && ks_valid_reg && !buf_full)
+    assign s_aad_tready = (running && h_valid_reg && aad_rem_reg != 16'd0 && gh_free) || (draining && !aad_end_reg);
+    assign s_text_tready = (running && aad_rem_reg == 16'd0 && text_rem_reg != 16'd0 && ks_valid_reg && !buf_full
+                            && gh_free)
                         || (draining && !text_end_reg);
     assign m_text_tdata = out_data_reg;
     assign m_text_tkeep = out_keep_reg;
@@ -439,18 +452,49 @@ module aes_gcm #(
         block_done = half_reg || last_beat;
         blk = half_reg ? {g_word, hold_reg} : {64'd0, g_word};
         data_load = (aad_take || text_take) && block_done;
-        len_load = running && h_valid_reg && aad_rem_reg == 16'd0 && text_rem_reg == 16'd0 && !len_done_reg;
+        len_load = running && h_valid_reg && aad_rem_reg == 16'd0 && text_rem_reg == 16'd0 && !len_done_reg
+                && gh_free;
         gh_load = data_load || len_load;
         gh_load_val = len_load ? {45'd0, aad_len_reg, 3'd0, 45'd0, text_len_reg, 3'd0} : bswap128(blk);
     end
 
     // ---------------------------------------------------------- GHASH
-    logic [127:0] gh_next;
+    // Step i of a multiply adds digit i of the operand (its bits 127 - D*i down,
+    // D = GHASH_DIGIT_BITS) times H * x^(D*i): bit 127 - D*i - k contributes
+    // H * x^(D*i + k). The D partial products are summed by a balanced XOR tree,
+    // so a step is ~3 + log2(D) + 2 gate levels, not the 128-step chain of a
+    // one-cycle multiply. The first step reads gh_y ^ gh_x and H directly, so a
+    // block takes GH_STEPS cycles and blocks follow back to back.
+    logic         gh_start;
+    logic         gh_step;
+    logic         gh_last;
+    logic [3:0]   gh_idx;
+    logic [127:0] gh_op;
+    logic [127:0] gh_v;
+    logic [127:0] gh_z_next;
+    logic [127:0] gh_v_next;
+    logic [128*GHASH_DIGIT_BITS-1:0] gh_terms;
     always_comb begin
-        gh_next = gh_y_reg;
-        if (gh_pend_reg) begin
-            gh_next = gf_mul(gh_y_reg ^ gh_x_reg, h_reg);
+        gh_start = running && gh_pend_reg && !gh_busy_reg;
+        gh_step = running && (gh_busy_reg || gh_pend_reg);
+        gh_idx = gh_busy_reg ? gh_cnt_reg : 4'd0;
+        gh_last = gh_idx == 4'(GH_STEPS - 1);
+        gh_op = gh_busy_reg ? gh_a_reg : (gh_y_reg ^ gh_x_reg);
+        gh_v = gh_busy_reg ? gh_v_reg : h_reg;
+        for (int k = 0; k < GHASH_DIGIT_BITS; k++) begin
+            gh_terms[128 * k +: 128] = gh_op[127 - k] ? gf_mulx(gh_v, k) : 128'd0;
         end
+        // Pairwise sums, level by level: term i of a level is terms 2i and 2i+1 of the last.
+        // (Constant loop bounds and a +1 step: what Icarus 11 synthesizes in an always_comb.)
+        for (int lvl = 0; lvl < $clog2(GHASH_DIGIT_BITS); lvl++) begin
+            for (int i = 0; i < GHASH_DIGIT_BITS / 2; i++) begin
+                if (i < (GHASH_DIGIT_BITS >> (lvl + 1))) begin
+                    gh_terms[128 * i +: 128] = gh_terms[256 * i +: 128] ^ gh_terms[256 * i + 128 +: 128];
+                end
+            end
+        end
+        gh_z_next = (gh_busy_reg ? gh_y_reg : 128'd0) ^ gh_terms[127:0];
+        gh_v_next = gf_mulx(gh_v, GHASH_DIGIT_BITS);
     end
 
     // ---------------------------------------------------------- key expansion
@@ -528,7 +572,7 @@ module aes_gcm #(
 
     // ---------------------------------------------------------- result
     wire [127:0] tag = bswap128(gh_y_reg) ^ ej0_reg;
-    wire final_ready = running && len_done_reg && !gh_pend_reg && ej0_valid_reg
+    wire final_ready = running && len_done_reg && !gh_pend_reg && !gh_busy_reg && ej0_valid_reg
                     && (open_reg ? tag_cnt_reg == 2'd2 : (buf_empty && !out_valid_reg));
     // A refused command has taken all its beats (and a seal's closed frame has left).
     wire drained = key_cnt_reg == key_beats && iv_cnt_reg == 2'd2 && (!open_reg || tag_cnt_reg == 2'd2)
@@ -566,8 +610,6 @@ module aes_gcm #(
                     ej0_valid_reg <= 1'b0;
                     ks_valid_reg <= 1'b0;
                     half_reg <= 1'b0;
-                    gh_pend_reg <= 1'b0;
-                    gh_y_reg <= 128'd0;
                     len_done_reg <= 1'b0;
                 end
             end
@@ -692,12 +734,25 @@ module aes_gcm #(
             end
         end
 
-        if (gh_pend_reg) begin
-            gh_y_reg <= gh_next;
+        // The multiplier steps only while running: a refused command's half-done
+        // multiply stops, and the next command starts from a clean GHASH.
+        if (gh_step) begin
+            gh_y_reg <= gh_z_next;
+            gh_busy_reg <= !gh_last;
+            gh_cnt_reg <= gh_idx + 4'd1;
+            gh_a_reg <= gh_op << GHASH_DIGIT_BITS;
+            gh_v_reg <= gh_v_next;
         end
-        gh_pend_reg <= gh_load;
         if (gh_load) begin
+            gh_pend_reg <= 1'b1;
             gh_x_reg <= gh_load_val;
+        end else if (gh_start) begin
+            gh_pend_reg <= 1'b0;
+        end
+        if (cmd_fire) begin
+            gh_pend_reg <= 1'b0;
+            gh_busy_reg <= 1'b0;
+            gh_y_reg <= 128'd0;
         end
         if (len_load) begin
             len_done_reg <= 1'b1;
@@ -736,6 +791,8 @@ module aes_gcm #(
             ks_valid_reg <= 1'b0;
             half_reg <= 1'b0;
             gh_pend_reg <= 1'b0;
+            gh_busy_reg <= 1'b0;
+            gh_cnt_reg <= 4'd0;
             gh_y_reg <= 128'd0;
             len_done_reg <= 1'b0;
             buf_wr_ptr_reg <= '0;

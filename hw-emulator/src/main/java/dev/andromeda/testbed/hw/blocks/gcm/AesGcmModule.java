@@ -35,7 +35,12 @@ public final class AesGcmModule extends Module {
     /** The RTL's default MAX_TEXT_BYTES. */
     public static final int DEFAULT_MAX_TEXT_BYTES = 16384;
 
+    /** The RTL's default GHASH_DIGIT_BITS: a 16-byte block in two cycles. */
+    public static final int DEFAULT_GHASH_DIGIT_BITS = 64;
+
     private final int roundsPerCycle;
+    private final int ghashDigitBits;
+    private final int ghSteps;
     private final int maxTextBytes;
     private final int depth;
     private final int ptrMask;
@@ -129,6 +134,12 @@ public final class AesGcmModule extends Module {
     private final Reg ghYHi;
     private final Reg ghYLo;
     private final Reg lenDone;
+    private final Reg ghBusy;
+    private final Reg ghCnt;
+    private final Reg ghAHi;
+    private final Reg ghALo;
+    private final Reg ghVHi;
+    private final Reg ghVLo;
     private final Mem bufDataMem;
     private final Mem bufKeepMem;
     private final Mem bufLastMem;
@@ -145,18 +156,28 @@ public final class AesGcmModule extends Module {
     private final Reg errCountReg;
 
     private final long[] core = new long[2];
-    private final long[] gf = new long[2];
+    private final long[] gf = new long[4];
 
-    /** The RTL's default parameters: ROUNDS_PER_CYCLE = 5, MAX_TEXT_BYTES = 16384. */
+    /** The RTL's default parameters: ROUNDS_PER_CYCLE = 5, GHASH_DIGIT_BITS = 64, MAX_TEXT_BYTES = 16384. */
     public AesGcmModule() {
-        this(5, DEFAULT_MAX_TEXT_BYTES);
+        this(5, DEFAULT_GHASH_DIGIT_BITS, DEFAULT_MAX_TEXT_BYTES);
     }
 
+    /** The RTL's default GHASH_DIGIT_BITS. */
     public AesGcmModule(int roundsPerCycle, int maxTextBytes) {
+        this(roundsPerCycle, DEFAULT_GHASH_DIGIT_BITS, maxTextBytes);
+    }
+
+    public AesGcmModule(int roundsPerCycle, int ghashDigitBits, int maxTextBytes) {
         super(BLOCK);
         if (roundsPerCycle < 1 || roundsPerCycle > 14) {
             throw new IllegalArgumentException("ROUNDS_PER_CYCLE must be 1..14: " + roundsPerCycle);
         }
+        if (ghashDigitBits != 8 && ghashDigitBits != 16 && ghashDigitBits != 32 && ghashDigitBits != 64) {
+            throw new IllegalArgumentException("GHASH_DIGIT_BITS must be 8, 16, 32 or 64: " + ghashDigitBits);
+        }
+        this.ghashDigitBits = ghashDigitBits;
+        this.ghSteps = 128 / ghashDigitBits;
         if (maxTextBytes < 16 || maxTextBytes > 65536 || Integer.bitCount(maxTextBytes) != 1) {
             throw new IllegalArgumentException("MAX_TEXT_BYTES must be a power of two from 16 to 65536: "
                     + maxTextBytes);
@@ -256,6 +277,12 @@ public final class AesGcmModule extends Module {
         ghYHi = reg("gh_y_reg_hi", 64);
         ghYLo = reg("gh_y_reg_lo", 64);
         lenDone = reg("len_done_reg", 1);
+        ghBusy = reg("gh_busy_reg", 1);
+        ghCnt = reg("gh_cnt_reg", 4);
+        ghAHi = reg("gh_a_reg_hi", 64);
+        ghALo = reg("gh_a_reg_lo", 64);
+        ghVHi = reg("gh_v_reg_hi", 64);
+        ghVLo = reg("gh_v_reg_lo", 64);
         bufDataMem = mem("buf_data_mem", 64, depth);
         bufKeepMem = mem("buf_keep_mem", 8, depth);
         bufLastMem = mem("buf_last_mem", 1, depth);
@@ -297,6 +324,11 @@ public final class AesGcmModule extends Module {
         return aes256.isHigh() ? 4 : 2;
     }
 
+    /** The GHASH slot can take a block this cycle: empty, or its block starts its multiply now. */
+    private boolean ghFree() {
+        return !ghPend.isHigh() || !ghBusy.isHigh();
+    }
+
     private long coreEnd() {
         return ((textLen.get() + 15) >>> 4) + 2;
     }
@@ -320,11 +352,11 @@ public final class AesGcmModule extends Module {
     }
 
     private boolean aadReady() {
-        return (running() && hValid.isHigh() && aadRem.get() != 0) || (draining() && !aadEnd.isHigh());
+        return (running() && hValid.isHigh() && aadRem.get() != 0 && ghFree()) || (draining() && !aadEnd.isHigh());
     }
 
     private boolean textReady() {
-        return (running() && aadRem.get() == 0 && textRem.get() != 0 && ksValid.isHigh() && !bufFull())
+        return (running() && aadRem.get() == 0 && textRem.get() != 0 && ksValid.isHigh() && !bufFull() && ghFree())
                 || (draining() && !textEnd.isHigh());
     }
 
@@ -392,10 +424,23 @@ public final class AesGcmModule extends Module {
         final long blkHi = half.isHigh() ? gWord : 0;
         final boolean dataLoad = (aadTake || textTake) && blockDone;
         final boolean lenLoad = running && hValid.isHigh() && aadRem.get() == 0 && textRem.get() == 0
-                && !lenDone.isHigh();
+                && !lenDone.isHigh() && ghFree();
         final boolean ghLoad = dataLoad || lenLoad;
         final long ghLoadHi = lenLoad ? aadLen.get() << 3 : Long.reverseBytes(blkLo);
         final long ghLoadLo = lenLoad ? textLen.get() << 3 : Long.reverseBytes(blkHi);
+
+        // ---- GHASH: digit-serial, step i adds digit i of (gh_y ^ gh_x) times H * x^(D*i)
+        final boolean ghStart = running && ghPend.isHigh() && !ghBusy.isHigh();
+        final boolean ghStep = running && (ghBusy.isHigh() || ghPend.isHigh());
+        final long ghIdx = ghBusy.isHigh() ? ghCnt.get() : 0;
+        final boolean ghLast = ghIdx == ghSteps - 1;
+        final long ghOpHi = ghBusy.isHigh() ? ghAHi.get() : ghYHi.get() ^ ghXHi.get();
+        final long ghOpLo = ghBusy.isHigh() ? ghALo.get() : ghYLo.get() ^ ghXLo.get();
+        if (ghStep) {
+            AesGcmMath.gfDigitStep(ghOpHi, ghBusy.isHigh() ? ghYHi.get() : 0, ghBusy.isHigh() ? ghYLo.get() : 0,
+                    ghBusy.isHigh() ? ghVHi.get() : hHi.get(), ghBusy.isHigh() ? ghVLo.get() : hLo.get(),
+                    ghashDigitBits, gf);
+        }
 
         // ---- key expansion
         final boolean expActive = st == S_EXPAND && expR.get() <= nr;
@@ -456,7 +501,8 @@ public final class AesGcmModule extends Module {
         // ---- result
         final long tagLo = Long.reverseBytes(ghYHi.get()) ^ ej0Lo.get();
         final long tagHi = Long.reverseBytes(ghYLo.get()) ^ ej0Hi.get();
-        final boolean finalReady = running && lenDone.isHigh() && !ghPend.isHigh() && ej0Valid.isHigh()
+        final boolean finalReady = running && lenDone.isHigh() && !ghPend.isHigh() && !ghBusy.isHigh()
+                && ej0Valid.isHigh()
                 && (open.isHigh() ? tagCnt.get() == 2 : (bufEmpty() && !outValid.isHigh()));
         // A refused command has taken all its beats (and a seal's closed frame has left).
         final boolean drained = keyCnt.get() == keyBeats() && ivCnt.get() == 2 && (!open.isHigh() || tagCnt.get() == 2)
@@ -493,9 +539,6 @@ public final class AesGcmModule extends Module {
                     ej0Valid.next(0);
                     ksValid.next(0);
                     half.next(0);
-                    ghPend.next(0);
-                    ghYHi.next(0);
-                    ghYLo.next(0);
                     lenDone.next(0);
                 }
             }
@@ -633,15 +676,30 @@ public final class AesGcmModule extends Module {
             }
         }
 
-        if (ghPend.isHigh()) {
-            AesGcmMath.gfMul(ghYHi.get() ^ ghXHi.get(), ghYLo.get() ^ ghXLo.get(), hHi.get(), hLo.get(), gf);
+        // The multiplier steps only while running (a refused command's multiply stops there).
+        if (ghStep) {
             ghYHi.next(gf[0]);
             ghYLo.next(gf[1]);
+            ghBusy.next(ghLast ? 0 : 1);
+            ghCnt.next(ghIdx + 1);
+            // gh_op << GHASH_DIGIT_BITS (at most 64)
+            ghAHi.next(ghashDigitBits == 64 ? ghOpLo : ghOpHi << ghashDigitBits | ghOpLo >>> (64 - ghashDigitBits));
+            ghALo.next(ghashDigitBits == 64 ? 0 : ghOpLo << ghashDigitBits);
+            ghVHi.next(gf[2]);
+            ghVLo.next(gf[3]);
         }
-        ghPend.next(ghLoad);
         if (ghLoad) {
+            ghPend.next(1);
             ghXHi.next(ghLoadHi);
             ghXLo.next(ghLoadLo);
+        } else if (ghStart) {
+            ghPend.next(0);
+        }
+        if (cmdFire) {
+            ghPend.next(0);
+            ghBusy.next(0);
+            ghYHi.next(0);
+            ghYLo.next(0);
         }
         if (lenLoad) {
             lenDone.next(1);
@@ -680,6 +738,8 @@ public final class AesGcmModule extends Module {
             ksValid.next(0);
             half.next(0);
             ghPend.next(0);
+            ghBusy.next(0);
+            ghCnt.next(0);
             ghYHi.next(0);
             ghYLo.next(0);
             lenDone.next(0);
