@@ -30,9 +30,12 @@
 // and its bad beat is never encrypted out. The next command runs as if
 // nothing happened.
 //
-// Datapath: an iterative AES core that applies ROUNDS_PER_CYCLE rounds a cycle
-// (block 0 = E_K(0) = H, block 1 = E_K(J0), blocks 2.. = keystream for
-// counters 2..), a one-entry keystream slot, and a GHASH unit that multiplies
+// Datapath: an AES pipeline of one round per stage (10 stages for AES-128,
+// 14 for AES-256), each stage's round key a fixed entry of the round-key
+// memory, that takes a block a cycle (block 0 = E_K(0) = H, block 1 = E_K(J0),
+// blocks 2.. = keystream for counters 2..) into a KS_DEPTH-entry keystream
+// FIFO it never overfills (a block is issued only with a free entry for it),
+// and a GHASH unit that multiplies
 // one 128-bit block by H in GF(2^128) digit-serially, GHASH_DIGIT_BITS of the
 // operand a cycle (2 cycles a block at 64). The round keys are expanded
 // once per command, one round key a cycle, into a 15-entry round-key memory.
@@ -52,9 +55,6 @@
 `default_nettype none
 
 module aes_gcm #(
-    // AES rounds the core applies per cycle, 1..14. At 5 a block takes 2
-    // cycles under AES-128 (10 rounds) and 3 under AES-256 (14 rounds).
-    parameter int ROUNDS_PER_CYCLE = 5,
     // Bits of the GHASH operand the digit-serial GF(2^128) multiplier takes per
     // cycle: 8, 16, 32 or 64; a 16-byte block takes 128 / GHASH_DIGIT_BITS
     // cycles. At 64 that is 2 cycles, the rate the 64-bit streams deliver blocks.
@@ -130,11 +130,17 @@ module aes_gcm #(
     // tag while the previous command's text still drains.
     localparam int DEPTH = MAX_TEXT_BYTES / 4;
     localparam int ADDR_WIDTH = $clog2(DEPTH);
+    // Keystream FIFO entries: blocks in the pipeline plus blocks waiting. The
+    // text takes a block every 2 cycles and a freed entry's next block arrives
+    // 15 cycles (AES-256) after its issue, so 8 would lose a cycle in 17; 16
+    // keeps the stream fed.
+    localparam int KS_DEPTH = 16;
+    // What a pipeline stage carries.
+    localparam logic [1:0] KIND_H = 2'd0;    // E_K(0) = H
+    localparam logic [1:0] KIND_J0 = 2'd1;   // E_K(J0), for the tag
+    localparam logic [1:0] KIND_KS = 2'd2;   // keystream for a counter block
 
     initial begin
-        if (ROUNDS_PER_CYCLE < 1 || ROUNDS_PER_CYCLE > 14) begin
-            $error("aes_gcm: ROUNDS_PER_CYCLE must be 1..14");
-        end
         if (GHASH_DIGIT_BITS != 8 && GHASH_DIGIT_BITS != 16 && GHASH_DIGIT_BITS != 32 && GHASH_DIGIT_BITS != 64) begin
             $error("aes_gcm: GHASH_DIGIT_BITS must be 8, 16, 32 or 64");
         end
@@ -319,18 +325,20 @@ module aes_gcm #(
     logic [3:0]   exp_r_reg;                      // next round key to write
     logic [127:0] exp_prev_reg, exp_prev2_reg;    // round keys r-1 and r-2
 
-    // AES core.
-    logic         core_busy_reg;
-    logic [3:0]   core_rnd_reg;                   // next round to apply
-    logic [127:0] core_st_reg;
-    logic [12:0]  core_k_reg;                     // block index: 0 = H, 1 = J0, k = counter k
+    // AES pipeline: stage i (1..14) holds a block after round i, in
+    // pipe_st_reg[128*(i-1) +: 128] (flat, as every tool reads a flat vector).
+    logic [128*14-1:0] pipe_st_reg;
+    logic [13:0]  pipe_v_reg;                     // stage i holds a block: bit i-1
+    logic [2*14-1:0] pipe_kind_reg;               // its KIND_*
+    logic [12:0]  core_k_reg;                     // next block to issue: 0 = H, 1 = J0, k = counter k
 
     logic [127:0] h_reg;                          // H, big-endian integer
     logic         h_valid_reg;
     logic [127:0] ej0_reg;                        // E_K(J0), stream order
     logic         ej0_valid_reg;
-    logic [127:0] ks_reg;                         // keystream block for the text
-    logic         ks_valid_reg;
+    logic [127:0] ks_mem [KS_DEPTH];              // keystream FIFO
+    logic [4:0]   ks_wr_ptr_reg, ks_rd_ptr_reg;
+    logic [4:0]   ks_used_reg;                    // entries taken: in the pipeline or in the FIFO
 
     // Beat pairing into 16-byte blocks (AAD, then text).
     logic         half_reg;                       // 1: the next beat is a block's second
@@ -372,6 +380,8 @@ module aes_gcm #(
     // An open must fit the buffer whole before its tag is known.
     wire cmd_too_long = s_cmd_open && {1'b0, s_cmd_text_len} > 17'(MAX_TEXT_BYTES);
     wire [12:0] core_end = 13'((({1'b0, text_len_reg} + 17'd15) >> 4) + 17'd2);
+    wire ks_valid = ks_wr_ptr_reg != ks_rd_ptr_reg;
+    wire [127:0] ks_head = ks_mem[ks_rd_ptr_reg[3:0]];
     localparam int GH_STEPS = 128 / GHASH_DIGIT_BITS;
     // The GHASH slot can take a block this cycle: it is empty, or its block
     // starts its multiply now (the multiplier is idle).
@@ -383,7 +393,7 @@ module aes_gcm #(
     assign s_tag_tready = open_reg && tag_cnt_reg != 2'd2
                        && (state_reg == S_KEY || state_reg == S_EXPAND || running || draining);
     assign s_aad_tready = (running && h_valid_reg && aad_rem_reg != 16'd0 && gh_free) || (draining && !aad_end_reg);
-    assign s_text_tready = (running && aad_rem_reg == 16'd0 && text_rem_reg != 16'd0 && ks_valid_reg && !buf_full
+    assign s_text_tready = (running && aad_rem_reg == 16'd0 && text_rem_reg != 16'd0 && ks_valid && !buf_full
                             && gh_free)
                         || (draining && !text_end_reg);
     assign m_text_tdata = out_data_reg;
@@ -431,7 +441,7 @@ module aes_gcm #(
         rem = aad_fire ? aad_rem_reg : text_rem_reg;
         beat_bytes = rem >= 16'd8 ? 4'd8 : rem[3:0];
         mask = lane_mask(beat_bytes);
-        text_out = (s_text_tdata ^ (half_reg ? ks_reg[127:64] : ks_reg[63:0])) & mask;
+        text_out = (s_text_tdata ^ (half_reg ? ks_head[127:64] : ks_head[63:0])) & mask;
         if (aad_fire) begin
             g_word = s_aad_tdata & mask;
         end else if (open_reg) begin
@@ -540,34 +550,34 @@ module aes_gcm #(
         end
     end
 
-    // ---------------------------------------------------------- AES core
-    logic         core_start;
-    logic         core_active;
-    logic [4:0]   core_r0;
-    logic         core_finish;
-    logic         core_dest_ok;
-    logic         core_adv;
-    logic [127:0] core_x;
+    // ---------------------------------------------------------- AES pipeline
+    // One round per stage, stage i with round key i (a fixed register, no
+    // round-key mux in the path); the initial AddRoundKey is folded into
+    // stage 1. Stage 10 is AES-128's last round (no MixColumns), stage 14
+    // AES-256's; a block leaves from stage 10 or 14. H and E_K(J0) go to their
+    // registers, keystream blocks into the FIFO, whose entry was taken at issue.
+    logic         core_issue;
+    logic [127:0] core_in;
+    logic [1:0]   core_in_kind;
+    logic [128*14-1:0] pipe_next;
+    logic         pipe_out_v;
+    logic [1:0]   pipe_out_kind;
+    logic [127:0] pipe_out_x;
+    logic         ks_pop;
     always_comb begin
-        core_start = running && !core_busy_reg && core_k_reg < core_end;
-        core_active = core_busy_reg || core_start;
-        core_r0 = core_busy_reg ? {1'b0, core_rnd_reg} : 5'd1;
-        core_finish = core_active && (core_r0 + 5'(ROUNDS_PER_CYCLE - 1) >= {1'b0, nr});
-        core_dest_ok = core_k_reg < 13'd2 || !ks_valid_reg || (text_take && block_done);
-        core_adv = core_active && (!core_finish || core_dest_ok);
-        core_x = core_st_reg;
-        if (core_active) begin
-            if (!core_busy_reg) begin
-                // Block 0 is the zero block; block k > 0 is IV || [k]32.
-                core_x = (core_k_reg == 13'd0 ? 128'd0
-                          : {8'(core_k_reg), 3'd0, core_k_reg[12:8], 16'd0, iv_reg}) ^ rk_mem[0];
-            end
-            for (int i = 0; i < ROUNDS_PER_CYCLE; i++) begin
-                if (core_r0 + 5'(i) <= {1'b0, nr}) begin
-                    core_x = aes_round(core_x, rk_mem[4'(core_r0 + 5'(i))], core_r0 + 5'(i) == {1'b0, nr});
-                end
-            end
+        core_issue = running && core_k_reg < core_end && (core_k_reg < 13'd2 || ks_used_reg < 5'(KS_DEPTH));
+        // Block 0 is the zero block; block k > 0 is IV || [k]32.
+        core_in = (core_k_reg == 13'd0 ? 128'd0 : {8'(core_k_reg), 3'd0, core_k_reg[12:8], 16'd0, iv_reg}) ^ rk_mem[0];
+        core_in_kind = core_k_reg == 13'd0 ? KIND_H : (core_k_reg == 13'd1 ? KIND_J0 : KIND_KS);
+        pipe_next[127:0] = aes_round(core_in, rk_mem[1], 1'b0);
+        for (int i = 1; i < 14; i++) begin
+            pipe_next[128 * i +: 128] = aes_round(pipe_st_reg[128 * (i - 1) +: 128], rk_mem[i + 1],
+                                                  i == 9 ? !aes256_reg : i == 13);
         end
+        pipe_out_v = aes256_reg ? pipe_v_reg[13] : pipe_v_reg[9];
+        pipe_out_kind = aes256_reg ? pipe_kind_reg[27:26] : pipe_kind_reg[19:18];
+        pipe_out_x = aes256_reg ? pipe_st_reg[128 * 13 +: 128] : pipe_st_reg[128 * 9 +: 128];
+        ks_pop = text_take && block_done;
     end
 
     // ---------------------------------------------------------- result
@@ -604,11 +614,14 @@ module aes_gcm #(
                     iv_cnt_reg <= 2'd0;
                     tag_cnt_reg <= 2'd0;
                     exp_r_reg <= 4'd0;
-                    core_busy_reg <= 1'b0;
                     core_k_reg <= 13'd0;
                     h_valid_reg <= 1'b0;
                     ej0_valid_reg <= 1'b0;
-                    ks_valid_reg <= 1'b0;
+                    // A refused command's blocks still in flight are dropped.
+                    pipe_v_reg <= 14'd0;
+                    ks_wr_ptr_reg <= 5'd0;
+                    ks_rd_ptr_reg <= 5'd0;
+                    ks_used_reg <= 5'd0;
                     half_reg <= 1'b0;
                     len_done_reg <= 1'b0;
                 end
@@ -680,29 +693,38 @@ module aes_gcm #(
             exp_r_reg <= exp_r_reg + 4'd1;
         end
 
-        if (core_adv) begin
-            if (core_finish) begin
-                core_busy_reg <= 1'b0;
-                core_k_reg <= core_k_reg + 13'd1;
-                if (core_k_reg == 13'd0) begin
-                    h_reg <= bswap128(core_x);
-                    h_valid_reg <= 1'b1;
-                end else if (core_k_reg == 13'd1) begin
-                    ej0_reg <= core_x;
-                    ej0_valid_reg <= 1'b1;
-                end else begin
-                    ks_reg <= core_x;
-                end
-            end else begin
-                core_busy_reg <= 1'b1;
-                core_st_reg <= core_x;
-                core_rnd_reg <= 4'(core_r0 + 5'(ROUNDS_PER_CYCLE));
-            end
+        // A command's clears (S_IDLE above) win: the shift and the writes skip that cycle.
+        if (!cmd_fire) begin
+            pipe_v_reg <= {pipe_v_reg[12:0], core_issue};
         end
-        if (core_adv && core_finish && core_k_reg >= 13'd2) begin
-            ks_valid_reg <= 1'b1;
-        end else if (text_take && block_done) begin
-            ks_valid_reg <= 1'b0;
+        pipe_kind_reg <= {pipe_kind_reg[2*13-1:0], core_in_kind};
+        pipe_st_reg <= pipe_next;
+        if (core_issue) begin
+            core_k_reg <= core_k_reg + 13'd1;
+        end
+        if (pipe_out_v && !cmd_fire) begin
+            case (pipe_out_kind)
+                KIND_H: begin
+                    h_reg <= bswap128(pipe_out_x);
+                    h_valid_reg <= 1'b1;
+                end
+                KIND_J0: begin
+                    ej0_reg <= pipe_out_x;
+                    ej0_valid_reg <= 1'b1;
+                end
+                default: begin
+                    ks_mem[ks_wr_ptr_reg[3:0]] <= pipe_out_x;
+                    ks_wr_ptr_reg <= ks_wr_ptr_reg + 5'd1;
+                end
+            endcase
+        end
+        if (ks_pop) begin
+            ks_rd_ptr_reg <= ks_rd_ptr_reg + 5'd1;
+        end
+        if (core_issue && core_k_reg >= 13'd2 && !ks_pop) begin
+            ks_used_reg <= ks_used_reg + 5'd1;
+        end else if (ks_pop && !(core_issue && core_k_reg >= 13'd2)) begin
+            ks_used_reg <= ks_used_reg - 5'd1;
         end
 
         if (aad_take) begin
@@ -783,12 +805,13 @@ module aes_gcm #(
             iv_cnt_reg <= 2'd0;
             tag_cnt_reg <= 2'd0;
             exp_r_reg <= 4'd0;
-            core_busy_reg <= 1'b0;
-            core_rnd_reg <= 4'd0;
             core_k_reg <= 13'd0;
             h_valid_reg <= 1'b0;
             ej0_valid_reg <= 1'b0;
-            ks_valid_reg <= 1'b0;
+            pipe_v_reg <= 14'd0;
+            ks_wr_ptr_reg <= 5'd0;
+            ks_rd_ptr_reg <= 5'd0;
+            ks_used_reg <= 5'd0;
             half_reg <= 1'b0;
             gh_pend_reg <= 1'b0;
             gh_busy_reg <= 1'b0;

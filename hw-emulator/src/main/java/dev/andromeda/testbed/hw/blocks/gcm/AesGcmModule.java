@@ -38,7 +38,14 @@ public final class AesGcmModule extends Module {
     /** The RTL's default GHASH_DIGIT_BITS: a 16-byte block in two cycles. */
     public static final int DEFAULT_GHASH_DIGIT_BITS = 64;
 
-    private final int roundsPerCycle;
+    /** AES pipeline stages: one round each, AES-256's 14. */
+    static final int STAGES = 14;
+    /** Keystream FIFO entries (the RTL's KS_DEPTH). */
+    static final int KS_DEPTH = 16;
+    static final int KIND_H = 0;
+    static final int KIND_J0 = 1;
+    static final int KIND_KS = 2;
+
     private final int ghashDigitBits;
     private final int ghSteps;
     private final int maxTextBytes;
@@ -112,10 +119,10 @@ public final class AesGcmModule extends Module {
     private final Reg expPrevHi;
     private final Reg expPrev2Lo;
     private final Reg expPrev2Hi;
-    private final Reg coreBusy;
-    private final Reg coreRnd;
-    private final Reg coreStLo;
-    private final Reg coreStHi;
+    private final Reg[] pipeStLo = new Reg[STAGES];
+    private final Reg[] pipeStHi = new Reg[STAGES];
+    private final Reg pipeV;
+    private final Reg[] pipeKind = new Reg[STAGES];
     private final Reg coreK;
     private final Reg hHi;
     private final Reg hLo;
@@ -123,9 +130,11 @@ public final class AesGcmModule extends Module {
     private final Reg ej0Lo;
     private final Reg ej0Hi;
     private final Reg ej0Valid;
-    private final Reg ksLo;
-    private final Reg ksHi;
-    private final Reg ksValid;
+    private final Mem ksMemLo;
+    private final Mem ksMemHi;
+    private final Reg ksWrPtr;
+    private final Reg ksRdPtr;
+    private final Reg ksUsed;
     private final Reg half;
     private final Reg hold;
     private final Reg ghPend;
@@ -158,21 +167,13 @@ public final class AesGcmModule extends Module {
     private final long[] core = new long[2];
     private final long[] gf = new long[4];
 
-    /** The RTL's default parameters: ROUNDS_PER_CYCLE = 5, GHASH_DIGIT_BITS = 64, MAX_TEXT_BYTES = 16384. */
+    /** The RTL's default parameters: GHASH_DIGIT_BITS = 64, MAX_TEXT_BYTES = 16384. */
     public AesGcmModule() {
-        this(5, DEFAULT_GHASH_DIGIT_BITS, DEFAULT_MAX_TEXT_BYTES);
+        this(DEFAULT_GHASH_DIGIT_BITS, DEFAULT_MAX_TEXT_BYTES);
     }
 
-    /** The RTL's default GHASH_DIGIT_BITS. */
-    public AesGcmModule(int roundsPerCycle, int maxTextBytes) {
-        this(roundsPerCycle, DEFAULT_GHASH_DIGIT_BITS, maxTextBytes);
-    }
-
-    public AesGcmModule(int roundsPerCycle, int ghashDigitBits, int maxTextBytes) {
+    public AesGcmModule(int ghashDigitBits, int maxTextBytes) {
         super(BLOCK);
-        if (roundsPerCycle < 1 || roundsPerCycle > 14) {
-            throw new IllegalArgumentException("ROUNDS_PER_CYCLE must be 1..14: " + roundsPerCycle);
-        }
         if (ghashDigitBits != 8 && ghashDigitBits != 16 && ghashDigitBits != 32 && ghashDigitBits != 64) {
             throw new IllegalArgumentException("GHASH_DIGIT_BITS must be 8, 16, 32 or 64: " + ghashDigitBits);
         }
@@ -182,7 +183,6 @@ public final class AesGcmModule extends Module {
             throw new IllegalArgumentException("MAX_TEXT_BYTES must be a power of two from 16 to 65536: "
                     + maxTextBytes);
         }
-        this.roundsPerCycle = roundsPerCycle;
         this.maxTextBytes = maxTextBytes;
         this.depth = maxTextBytes / 4;
         this.ptrMask = 2 * depth - 1;
@@ -255,10 +255,12 @@ public final class AesGcmModule extends Module {
         expPrevHi = reg("exp_prev_reg_hi", 64);
         expPrev2Lo = reg("exp_prev2_reg_lo", 64);
         expPrev2Hi = reg("exp_prev2_reg_hi", 64);
-        coreBusy = reg("core_busy_reg", 1);
-        coreRnd = reg("core_rnd_reg", 4);
-        coreStLo = reg("core_st_reg_lo", 64);
-        coreStHi = reg("core_st_reg_hi", 64);
+        for (int i = 0; i < STAGES; i++) {
+            pipeStLo[i] = reg("pipe_st_reg_" + (i + 1) + "_lo", 64);
+            pipeStHi[i] = reg("pipe_st_reg_" + (i + 1) + "_hi", 64);
+            pipeKind[i] = reg("pipe_kind_reg_" + (i + 1), 2);
+        }
+        pipeV = reg("pipe_v_reg", STAGES);
         coreK = reg("core_k_reg", 13);
         hHi = reg("h_reg_hi", 64);
         hLo = reg("h_reg_lo", 64);
@@ -266,9 +268,11 @@ public final class AesGcmModule extends Module {
         ej0Lo = reg("ej0_reg_lo", 64);
         ej0Hi = reg("ej0_reg_hi", 64);
         ej0Valid = reg("ej0_valid_reg", 1);
-        ksLo = reg("ks_reg_lo", 64);
-        ksHi = reg("ks_reg_hi", 64);
-        ksValid = reg("ks_valid_reg", 1);
+        ksMemLo = mem("ks_mem_lo", 64, KS_DEPTH);
+        ksMemHi = mem("ks_mem_hi", 64, KS_DEPTH);
+        ksWrPtr = reg("ks_wr_ptr_reg", 5);
+        ksRdPtr = reg("ks_rd_ptr_reg", 5);
+        ksUsed = reg("ks_used_reg", 5);
         half = reg("half_reg", 1);
         hold = reg("hold_reg", 64);
         ghPend = reg("gh_pend_reg", 1);
@@ -333,6 +337,10 @@ public final class AesGcmModule extends Module {
         return ((textLen.get() + 15) >>> 4) + 2;
     }
 
+    private boolean ksValid() {
+        return ksWrPtr.get() != ksRdPtr.get();
+    }
+
     private boolean cmdReady() {
         return state.get() == S_IDLE;
     }
@@ -356,7 +364,7 @@ public final class AesGcmModule extends Module {
     }
 
     private boolean textReady() {
-        return (running() && aadRem.get() == 0 && textRem.get() != 0 && ksValid.isHigh() && !bufFull() && ghFree())
+        return (running() && aadRem.get() == 0 && textRem.get() != 0 && ksValid() && !bufFull() && ghFree())
                 || (draining() && !textEnd.isHigh());
     }
 
@@ -400,7 +408,8 @@ public final class AesGcmModule extends Module {
         final long rem = aadFire ? aadRem.get() : textRem.get();
         final int beatBytes = rem >= 8 ? 8 : (int) rem;
         final long mask = AesGcmMath.laneMask(beatBytes);
-        final long textOut = (sTextTdata.get() ^ (half.isHigh() ? ksHi.get() : ksLo.get())) & mask;
+        final int ksHead = (int) ksRdPtr.get() & (KS_DEPTH - 1);
+        final long textOut = (sTextTdata.get() ^ (half.isHigh() ? ksMemHi.read(ksHead) : ksMemLo.read(ksHead))) & mask;
         final long gWord;
         if (aadFire) {
             gWord = sAadTdata.get() & mask;
@@ -472,31 +481,18 @@ public final class AesGcmModule extends Module {
             expNewHi = (w2 & 0xFFFFFFFFL) | ((long) w3 << 32);
         }
 
-        // ---- AES core
+        // ---- AES pipeline: one round a stage, stage i with round key i; a block leaves from
+        // stage 10 (AES-128) or 14 (AES-256). A keystream block takes its FIFO entry at issue.
         final long k = coreK.get();
-        final boolean coreStart = running && !coreBusy.isHigh() && k < coreEnd();
-        final boolean coreActive = coreBusy.isHigh() || coreStart;
-        final int coreR0 = coreBusy.isHigh() ? (int) coreRnd.get() : 1;
-        final boolean coreFinish = coreActive && coreR0 + roundsPerCycle - 1 >= nr;
-        final boolean coreDestOk = k < 2 || !ksValid.isHigh() || (textTake && blockDone);
-        final boolean coreAdv = coreActive && (!coreFinish || coreDestOk);
-        core[0] = coreStLo.get();
-        core[1] = coreStHi.get();
-        if (coreActive && coreAdv) {
-            // (When the core stalls the Verilog computes the same rounds and throws them away.)
-            if (!coreBusy.isHigh()) {
-                long inLo = k == 0 ? 0 : ivLo.get();
-                long inHi = k == 0 ? 0 : ivHi.get() | (Integer.reverseBytes((int) k) & 0xFFFFFFFFL) << 32;
-                core[0] = inLo ^ rkLo.read(0);
-                core[1] = inHi ^ rkHi.read(0);
-            }
-            for (int i = 0; i < roundsPerCycle; i++) {
-                int rr = coreR0 + i;
-                if (rr <= nr) {
-                    AesGcmMath.round(core, rkLo.read(rr), rkHi.read(rr), rr == nr);
-                }
-            }
-        }
+        final boolean coreIssue = running && k < coreEnd() && (k < 2 || ksUsed.get() < KS_DEPTH);
+        final int coreInKind = k == 0 ? KIND_H : k == 1 ? KIND_J0 : KIND_KS;
+        final long pv = pipeV.get();
+        final int outStage = nr - 1;
+        final boolean pipeOutV = ((pv >>> outStage) & 1) != 0;
+        final int pipeOutKind = (int) pipeKind[outStage].get();
+        final long pipeOutLo = pipeStLo[outStage].get();
+        final long pipeOutHi = pipeStHi[outStage].get();
+        final boolean ksPop = textTake && blockDone;
 
         // ---- result
         final long tagLo = Long.reverseBytes(ghYHi.get()) ^ ej0Lo.get();
@@ -533,11 +529,14 @@ public final class AesGcmModule extends Module {
                     ivCnt.next(0);
                     tagCnt.next(0);
                     expR.next(0);
-                    coreBusy.next(0);
                     coreK.next(0);
                     hValid.next(0);
                     ej0Valid.next(0);
-                    ksValid.next(0);
+                    // A refused command's blocks still in flight are dropped.
+                    pipeV.next(0);
+                    ksWrPtr.next(0);
+                    ksRdPtr.next(0);
+                    ksUsed.next(0);
                     half.next(0);
                     lenDone.next(0);
                 }
@@ -617,33 +616,63 @@ public final class AesGcmModule extends Module {
             expR.next(r + 1);
         }
 
-        if (coreAdv) {
-            if (coreFinish) {
-                coreBusy.next(0);
-                coreK.next(k + 1);
-                if (k == 0) {
-                    hHi.next(Long.reverseBytes(core[0]));
-                    hLo.next(Long.reverseBytes(core[1]));
-                    hValid.next(1);
-                } else if (k == 1) {
-                    ej0Lo.next(core[0]);
-                    ej0Hi.next(core[1]);
-                    ej0Valid.next(1);
-                } else {
-                    ksLo.next(core[0]);
-                    ksHi.next(core[1]);
-                }
-            } else {
-                coreBusy.next(1);
-                coreStLo.next(core[0]);
-                coreStHi.next(core[1]);
-                coreRnd.next(coreR0 + roundsPerCycle);
+        // A command's clears (S_IDLE above) win: the shift and the writes skip that cycle.
+        if (!cmdFire) {
+            pipeV.next(pv << 1 | (coreIssue ? 1 : 0));
+        }
+        // Stage i+1 takes round i+1 of stage i's block; a stage without a block is not
+        // computed (the Verilog computes it and no output ever reads it).
+        for (int i = STAGES - 1; i >= 1; i--) {
+            pipeKind[i].next(pipeKind[i - 1].get());
+            int round = i + 1;
+            if (((pv >>> (i - 1)) & 1) != 0 && round <= nr) {
+                core[0] = pipeStLo[i - 1].get();
+                core[1] = pipeStHi[i - 1].get();
+                AesGcmMath.round(core, rkLo.read(round), rkHi.read(round), round == nr);
+                pipeStLo[i].next(core[0]);
+                pipeStHi[i].next(core[1]);
             }
         }
-        if (coreAdv && coreFinish && k >= 2) {
-            ksValid.next(1);
-        } else if (textTake && blockDone) {
-            ksValid.next(0);
+        pipeKind[0].next(coreInKind);
+        if (coreIssue) {
+            // Block 0 is the zero block; block k > 0 is IV || [k]32; AddRoundKey 0, round 1.
+            long inLo = k == 0 ? 0 : ivLo.get();
+            long inHi = k == 0 ? 0 : ivHi.get() | (Integer.reverseBytes((int) k) & 0xFFFFFFFFL) << 32;
+            core[0] = inLo ^ rkLo.read(0);
+            core[1] = inHi ^ rkHi.read(0);
+            AesGcmMath.round(core, rkLo.read(1), rkHi.read(1), false);
+            pipeStLo[0].next(core[0]);
+            pipeStHi[0].next(core[1]);
+            coreK.next(k + 1);
+        }
+        if (pipeOutV && !cmdFire) {
+            switch (pipeOutKind) {
+                case KIND_H -> {
+                    hHi.next(Long.reverseBytes(pipeOutLo));
+                    hLo.next(Long.reverseBytes(pipeOutHi));
+                    hValid.next(1);
+                }
+                case KIND_J0 -> {
+                    ej0Lo.next(pipeOutLo);
+                    ej0Hi.next(pipeOutHi);
+                    ej0Valid.next(1);
+                }
+                default -> {
+                    int at = (int) ksWrPtr.get() & (KS_DEPTH - 1);
+                    ksMemLo.write(at, pipeOutLo);
+                    ksMemHi.write(at, pipeOutHi);
+                    ksWrPtr.next(ksWrPtr.get() + 1);
+                }
+            }
+        }
+        if (ksPop) {
+            ksRdPtr.next(ksRdPtr.get() + 1);
+        }
+        final boolean ksTake = coreIssue && k >= 2;
+        if (ksTake && !ksPop) {
+            ksUsed.next(ksUsed.get() + 1);
+        } else if (ksPop && !ksTake) {
+            ksUsed.next(ksUsed.get() - 1);
         }
 
         if (aadTake) {
@@ -730,12 +759,13 @@ public final class AesGcmModule extends Module {
             ivCnt.next(0);
             tagCnt.next(0);
             expR.next(0);
-            coreBusy.next(0);
-            coreRnd.next(0);
             coreK.next(0);
             hValid.next(0);
             ej0Valid.next(0);
-            ksValid.next(0);
+            pipeV.next(0);
+            ksWrPtr.next(0);
+            ksRdPtr.next(0);
+            ksUsed.next(0);
             half.next(0);
             ghPend.next(0);
             ghBusy.next(0);
