@@ -30,10 +30,14 @@
 // and its bad beat is never encrypted out. The next command runs as if
 // nothing happened.
 //
-// Datapath: an iterative AES core that applies ROUNDS_PER_CYCLE rounds a cycle
-// (block 0 = E_K(0) = H, block 1 = E_K(J0), blocks 2.. = keystream for
-// counters 2..), a one-entry keystream slot, and a GHASH unit that multiplies
-// one 128-bit block by H in GF(2^128) per cycle. The round keys are expanded
+// Datapath: an AES pipeline of one round per stage (10 stages for AES-128,
+// 14 for AES-256), each stage's round key a fixed entry of the round-key
+// memory, that takes a block a cycle (block 0 = E_K(0) = H, block 1 = E_K(J0),
+// blocks 2.. = keystream for counters 2..) into a KS_DEPTH-entry keystream
+// FIFO it never overfills (a block is issued only with a free entry for it),
+// and a GHASH unit that multiplies
+// one 128-bit block by H in GF(2^128) digit-serially, GHASH_DIGIT_BITS of the
+// operand a cycle (2 cycles a block at 64). The round keys are expanded
 // once per command, one round key a cycle, into a 15-entry round-key memory.
 //
 // Every output is a register or a function of registers only (no input-to-output
@@ -51,9 +55,10 @@
 `default_nettype none
 
 module aes_gcm #(
-    // AES rounds the core applies per cycle, 1..14. At 5 a block takes 2
-    // cycles under AES-128 (10 rounds) and 3 under AES-256 (14 rounds).
-    parameter int ROUNDS_PER_CYCLE = 5,
+    // Bits of the GHASH operand the digit-serial GF(2^128) multiplier takes per
+    // cycle: 8, 16, 32 or 64; a 16-byte block takes 128 / GHASH_DIGIT_BITS
+    // cycles. At 64 that is 2 cycles, the rate the 64-bit streams deliver blocks.
+    parameter int GHASH_DIGIT_BITS = 64,
     // Largest text an open can buffer, in bytes: a power of two, 16..65536.
     // Seal streams and is not limited by it (text_len is 16 bits).
     parameter int MAX_TEXT_BYTES = 16384
@@ -125,10 +130,19 @@ module aes_gcm #(
     // tag while the previous command's text still drains.
     localparam int DEPTH = MAX_TEXT_BYTES / 4;
     localparam int ADDR_WIDTH = $clog2(DEPTH);
+    // Keystream FIFO entries: blocks in the pipeline plus blocks waiting. The
+    // text takes a block every 2 cycles and a freed entry's next block arrives
+    // 15 cycles (AES-256) after its issue, so 8 would lose a cycle in 17; 16
+    // keeps the stream fed.
+    localparam int KS_DEPTH = 16;
+    // What a pipeline stage carries.
+    localparam logic [1:0] KIND_H = 2'd0;    // E_K(0) = H
+    localparam logic [1:0] KIND_J0 = 2'd1;   // E_K(J0), for the tag
+    localparam logic [1:0] KIND_KS = 2'd2;   // keystream for a counter block
 
     initial begin
-        if (ROUNDS_PER_CYCLE < 1 || ROUNDS_PER_CYCLE > 14) begin
-            $error("aes_gcm: ROUNDS_PER_CYCLE must be 1..14");
+        if (GHASH_DIGIT_BITS != 8 && GHASH_DIGIT_BITS != 16 && GHASH_DIGIT_BITS != 32 && GHASH_DIGIT_BITS != 64) begin
+            $error("aes_gcm: GHASH_DIGIT_BITS must be 8, 16, 32 or 64");
         end
         if (MAX_TEXT_BYTES < 16 || MAX_TEXT_BYTES > 65536 || (MAX_TEXT_BYTES & (MAX_TEXT_BYTES - 1)) != 0) begin
             $error("aes_gcm: MAX_TEXT_BYTES must be a power of two from 16 to 65536");
@@ -259,20 +273,15 @@ module aes_gcm #(
         aes_round = m ^ rk;
     endfunction
 
-    // GF(2^128) product in GCM's bit order: bit 127 is the first bit of the
-    // block (the top bit of its byte 0); R = 11100001 || 0^120.
-    function automatic logic [127:0] gf_mul(input logic [127:0] x, input logic [127:0] y);
-        logic [127:0] z;
-        logic [127:0] v;
-        z = '0;
-        v = y;
-        for (int i = 127; i >= 0; i--) begin
-            if (x[i]) begin
-                z = z ^ v;
-            end
-            v = v[0] ? ((v >> 1) ^ {8'he1, 120'd0}) : (v >> 1);
-        end
-        gf_mul = z;
+    // v * x^k in GF(2^128), GCM's bit order (bit 127 is the coefficient of x^0,
+    // the first bit of the block; R = 11100001 || 0^120), for 0 <= k <= 120: the
+    // k bits shifted out (x^128 .. x^(127+k)) are reduced in one pass, as
+    // x^128 = 1 + x + x^2 + x^7, so each result bit is an XOR of at most five
+    // bits of v -- not the k-step chain a bit-serial reduction would be.
+    function automatic logic [127:0] gf_mulx(input logic [127:0] v, input int k);
+        logic [255:0] w;
+        w = {v, 128'd0} >> k;  // w[127:0]: the bits shifted out, v[j] at 128 - k + j
+        gf_mulx = w[255:128] ^ w[127:0] ^ (w[127:0] >> 1) ^ (w[127:0] >> 2) ^ (w[127:0] >> 7);
     endfunction
 
     function automatic logic [63:0] bswap64(input logic [63:0] w);
@@ -316,27 +325,34 @@ module aes_gcm #(
     logic [3:0]   exp_r_reg;                      // next round key to write
     logic [127:0] exp_prev_reg, exp_prev2_reg;    // round keys r-1 and r-2
 
-    // AES core.
-    logic         core_busy_reg;
-    logic [3:0]   core_rnd_reg;                   // next round to apply
-    logic [127:0] core_st_reg;
-    logic [12:0]  core_k_reg;                     // block index: 0 = H, 1 = J0, k = counter k
+    // AES pipeline: stage i (1..14) holds a block after round i, in
+    // pipe_st_reg[128*(i-1) +: 128] (flat, as every tool reads a flat vector).
+    logic [128*14-1:0] pipe_st_reg;
+    logic [13:0]  pipe_v_reg;                     // stage i holds a block: bit i-1
+    logic [2*14-1:0] pipe_kind_reg;               // its KIND_*
+    logic [12:0]  core_k_reg;                     // next block to issue: 0 = H, 1 = J0, k = counter k
 
     logic [127:0] h_reg;                          // H, big-endian integer
     logic         h_valid_reg;
     logic [127:0] ej0_reg;                        // E_K(J0), stream order
     logic         ej0_valid_reg;
-    logic [127:0] ks_reg;                         // keystream block for the text
-    logic         ks_valid_reg;
+    logic [127:0] ks_mem [KS_DEPTH];              // keystream FIFO
+    logic [4:0]   ks_wr_ptr_reg, ks_rd_ptr_reg;
+    logic [4:0]   ks_used_reg;                    // entries taken: in the pipeline or in the FIFO
 
     // Beat pairing into 16-byte blocks (AAD, then text).
     logic         half_reg;                       // 1: the next beat is a block's second
     logic [63:0]  hold_reg;                       // the block's first beat (masked)
 
-    // GHASH.
+    // GHASH: a one-entry input slot and a digit-serial multiplier that
+    // computes gh_y = (gh_y ^ gh_x) * H over GH_STEPS cycles.
     logic         gh_pend_reg;                    // gh_x_reg waits to be absorbed
     logic [127:0] gh_x_reg;                       // big-endian integer
-    logic [127:0] gh_y_reg;                       // big-endian integer
+    logic [127:0] gh_y_reg;                       // big-endian integer; the partial product while busy
+    logic         gh_busy_reg;                    // a multiply is past its first step
+    logic [3:0]   gh_cnt_reg;                     // its next step
+    logic [127:0] gh_a_reg;                       // the operand's digits still to take, next at the top
+    logic [127:0] gh_v_reg;                       // H * x^(GHASH_DIGIT_BITS * gh_cnt_reg)
     logic         len_done_reg;                   // length block loaded
 
     // Text out buffer.
@@ -364,14 +380,21 @@ module aes_gcm #(
     // An open must fit the buffer whole before its tag is known.
     wire cmd_too_long = s_cmd_open && {1'b0, s_cmd_text_len} > 17'(MAX_TEXT_BYTES);
     wire [12:0] core_end = 13'((({1'b0, text_len_reg} + 17'd15) >> 4) + 17'd2);
+    wire ks_valid = ks_wr_ptr_reg != ks_rd_ptr_reg;
+    wire [127:0] ks_head = ks_mem[ks_rd_ptr_reg[3:0]];
+    localparam int GH_STEPS = 128 / GHASH_DIGIT_BITS;
+    // The GHASH slot can take a block this cycle: it is empty, or its block
+    // starts its multiply now (the multiplier is idle).
+    wire gh_free = !gh_pend_reg || !gh_busy_reg;
 
     assign s_cmd_ready = state_reg == S_IDLE;
     assign s_key_tready = state_reg == S_KEY || (draining && key_cnt_reg != key_beats);
     assign s_iv_tready = (state_reg == S_KEY || state_reg == S_EXPAND || draining) && iv_cnt_reg != 2'd2;
     assign s_tag_tready = open_reg && tag_cnt_reg != 2'd2
                        && (state_reg == S_KEY || state_reg == S_EXPAND || running || draining);
-    assign s_aad_tready = (running && h_valid_reg && aad_rem_reg != 16'd0) || (draining && !aad_end_reg);
-    assign s_text_tready = (running && aad_rem_reg == 16'd0 && text_rem_reg != 16'd0 && ks_valid_reg && !buf_full)
+    assign s_aad_tready = (running && h_valid_reg && aad_rem_reg != 16'd0 && gh_free) || (draining && !aad_end_reg);
+    assign s_text_tready = (running && aad_rem_reg == 16'd0 && text_rem_reg != 16'd0 && ks_valid && !buf_full
+                            && gh_free)
                         || (draining && !text_end_reg);
     assign m_text_tdata = out_data_reg;
     assign m_text_tkeep = out_keep_reg;
@@ -418,7 +441,7 @@ module aes_gcm #(
         rem = aad_fire ? aad_rem_reg : text_rem_reg;
         beat_bytes = rem >= 16'd8 ? 4'd8 : rem[3:0];
         mask = lane_mask(beat_bytes);
-        text_out = (s_text_tdata ^ (half_reg ? ks_reg[127:64] : ks_reg[63:0])) & mask;
+        text_out = (s_text_tdata ^ (half_reg ? ks_head[127:64] : ks_head[63:0])) & mask;
         if (aad_fire) begin
             g_word = s_aad_tdata & mask;
         end else if (open_reg) begin
@@ -439,18 +462,49 @@ module aes_gcm #(
         block_done = half_reg || last_beat;
         blk = half_reg ? {g_word, hold_reg} : {64'd0, g_word};
         data_load = (aad_take || text_take) && block_done;
-        len_load = running && h_valid_reg && aad_rem_reg == 16'd0 && text_rem_reg == 16'd0 && !len_done_reg;
+        len_load = running && h_valid_reg && aad_rem_reg == 16'd0 && text_rem_reg == 16'd0 && !len_done_reg
+                && gh_free;
         gh_load = data_load || len_load;
         gh_load_val = len_load ? {45'd0, aad_len_reg, 3'd0, 45'd0, text_len_reg, 3'd0} : bswap128(blk);
     end
 
     // ---------------------------------------------------------- GHASH
-    logic [127:0] gh_next;
+    // Step i of a multiply adds digit i of the operand (its bits 127 - D*i down,
+    // D = GHASH_DIGIT_BITS) times H * x^(D*i): bit 127 - D*i - k contributes
+    // H * x^(D*i + k). The D partial products are summed by a balanced XOR tree,
+    // so a step is ~3 + log2(D) + 2 gate levels, not the 128-step chain of a
+    // one-cycle multiply. The first step reads gh_y ^ gh_x and H directly, so a
+    // block takes GH_STEPS cycles and blocks follow back to back.
+    logic         gh_start;
+    logic         gh_step;
+    logic         gh_last;
+    logic [3:0]   gh_idx;
+    logic [127:0] gh_op;
+    logic [127:0] gh_v;
+    logic [127:0] gh_z_next;
+    logic [127:0] gh_v_next;
+    logic [128*GHASH_DIGIT_BITS-1:0] gh_terms;
     always_comb begin
-        gh_next = gh_y_reg;
-        if (gh_pend_reg) begin
-            gh_next = gf_mul(gh_y_reg ^ gh_x_reg, h_reg);
+        gh_start = running && gh_pend_reg && !gh_busy_reg;
+        gh_step = running && (gh_busy_reg || gh_pend_reg);
+        gh_idx = gh_busy_reg ? gh_cnt_reg : 4'd0;
+        gh_last = gh_idx == 4'(GH_STEPS - 1);
+        gh_op = gh_busy_reg ? gh_a_reg : (gh_y_reg ^ gh_x_reg);
+        gh_v = gh_busy_reg ? gh_v_reg : h_reg;
+        for (int k = 0; k < GHASH_DIGIT_BITS; k++) begin
+            gh_terms[128 * k +: 128] = gh_op[127 - k] ? gf_mulx(gh_v, k) : 128'd0;
         end
+        // Pairwise sums, level by level: term i of a level is terms 2i and 2i+1 of the last.
+        // (Constant loop bounds and a +1 step: what Icarus 11 synthesizes in an always_comb.)
+        for (int lvl = 0; lvl < $clog2(GHASH_DIGIT_BITS); lvl++) begin
+            for (int i = 0; i < GHASH_DIGIT_BITS / 2; i++) begin
+                if (i < (GHASH_DIGIT_BITS >> (lvl + 1))) begin
+                    gh_terms[128 * i +: 128] = gh_terms[256 * i +: 128] ^ gh_terms[256 * i + 128 +: 128];
+                end
+            end
+        end
+        gh_z_next = (gh_busy_reg ? gh_y_reg : 128'd0) ^ gh_terms[127:0];
+        gh_v_next = gf_mulx(gh_v, GHASH_DIGIT_BITS);
     end
 
     // ---------------------------------------------------------- key expansion
@@ -496,39 +550,39 @@ module aes_gcm #(
         end
     end
 
-    // ---------------------------------------------------------- AES core
-    logic         core_start;
-    logic         core_active;
-    logic [4:0]   core_r0;
-    logic         core_finish;
-    logic         core_dest_ok;
-    logic         core_adv;
-    logic [127:0] core_x;
+    // ---------------------------------------------------------- AES pipeline
+    // One round per stage, stage i with round key i (a fixed register, no
+    // round-key mux in the path); the initial AddRoundKey is folded into
+    // stage 1. Stage 10 is AES-128's last round (no MixColumns), stage 14
+    // AES-256's; a block leaves from stage 10 or 14. H and E_K(J0) go to their
+    // registers, keystream blocks into the FIFO, whose entry was taken at issue.
+    logic         core_issue;
+    logic [127:0] core_in;
+    logic [1:0]   core_in_kind;
+    logic [128*14-1:0] pipe_next;
+    logic         pipe_out_v;
+    logic [1:0]   pipe_out_kind;
+    logic [127:0] pipe_out_x;
+    logic         ks_pop;
     always_comb begin
-        core_start = running && !core_busy_reg && core_k_reg < core_end;
-        core_active = core_busy_reg || core_start;
-        core_r0 = core_busy_reg ? {1'b0, core_rnd_reg} : 5'd1;
-        core_finish = core_active && (core_r0 + 5'(ROUNDS_PER_CYCLE - 1) >= {1'b0, nr});
-        core_dest_ok = core_k_reg < 13'd2 || !ks_valid_reg || (text_take && block_done);
-        core_adv = core_active && (!core_finish || core_dest_ok);
-        core_x = core_st_reg;
-        if (core_active) begin
-            if (!core_busy_reg) begin
-                // Block 0 is the zero block; block k > 0 is IV || [k]32.
-                core_x = (core_k_reg == 13'd0 ? 128'd0
-                          : {8'(core_k_reg), 3'd0, core_k_reg[12:8], 16'd0, iv_reg}) ^ rk_mem[0];
-            end
-            for (int i = 0; i < ROUNDS_PER_CYCLE; i++) begin
-                if (core_r0 + 5'(i) <= {1'b0, nr}) begin
-                    core_x = aes_round(core_x, rk_mem[4'(core_r0 + 5'(i))], core_r0 + 5'(i) == {1'b0, nr});
-                end
-            end
+        core_issue = running && core_k_reg < core_end && (core_k_reg < 13'd2 || ks_used_reg < 5'(KS_DEPTH));
+        // Block 0 is the zero block; block k > 0 is IV || [k]32.
+        core_in = (core_k_reg == 13'd0 ? 128'd0 : {8'(core_k_reg), 3'd0, core_k_reg[12:8], 16'd0, iv_reg}) ^ rk_mem[0];
+        core_in_kind = core_k_reg == 13'd0 ? KIND_H : (core_k_reg == 13'd1 ? KIND_J0 : KIND_KS);
+        pipe_next[127:0] = aes_round(core_in, rk_mem[1], 1'b0);
+        for (int i = 1; i < 14; i++) begin
+            pipe_next[128 * i +: 128] = aes_round(pipe_st_reg[128 * (i - 1) +: 128], rk_mem[i + 1],
+                                                  i == 9 ? !aes256_reg : i == 13);
         end
+        pipe_out_v = aes256_reg ? pipe_v_reg[13] : pipe_v_reg[9];
+        pipe_out_kind = aes256_reg ? pipe_kind_reg[27:26] : pipe_kind_reg[19:18];
+        pipe_out_x = aes256_reg ? pipe_st_reg[128 * 13 +: 128] : pipe_st_reg[128 * 9 +: 128];
+        ks_pop = text_take && block_done;
     end
 
     // ---------------------------------------------------------- result
     wire [127:0] tag = bswap128(gh_y_reg) ^ ej0_reg;
-    wire final_ready = running && len_done_reg && !gh_pend_reg && ej0_valid_reg
+    wire final_ready = running && len_done_reg && !gh_pend_reg && !gh_busy_reg && ej0_valid_reg
                     && (open_reg ? tag_cnt_reg == 2'd2 : (buf_empty && !out_valid_reg));
     // A refused command has taken all its beats (and a seal's closed frame has left).
     wire drained = key_cnt_reg == key_beats && iv_cnt_reg == 2'd2 && (!open_reg || tag_cnt_reg == 2'd2)
@@ -560,14 +614,15 @@ module aes_gcm #(
                     iv_cnt_reg <= 2'd0;
                     tag_cnt_reg <= 2'd0;
                     exp_r_reg <= 4'd0;
-                    core_busy_reg <= 1'b0;
                     core_k_reg <= 13'd0;
                     h_valid_reg <= 1'b0;
                     ej0_valid_reg <= 1'b0;
-                    ks_valid_reg <= 1'b0;
+                    // A refused command's blocks still in flight are dropped.
+                    pipe_v_reg <= 14'd0;
+                    ks_wr_ptr_reg <= 5'd0;
+                    ks_rd_ptr_reg <= 5'd0;
+                    ks_used_reg <= 5'd0;
                     half_reg <= 1'b0;
-                    gh_pend_reg <= 1'b0;
-                    gh_y_reg <= 128'd0;
                     len_done_reg <= 1'b0;
                 end
             end
@@ -638,29 +693,38 @@ module aes_gcm #(
             exp_r_reg <= exp_r_reg + 4'd1;
         end
 
-        if (core_adv) begin
-            if (core_finish) begin
-                core_busy_reg <= 1'b0;
-                core_k_reg <= core_k_reg + 13'd1;
-                if (core_k_reg == 13'd0) begin
-                    h_reg <= bswap128(core_x);
-                    h_valid_reg <= 1'b1;
-                end else if (core_k_reg == 13'd1) begin
-                    ej0_reg <= core_x;
-                    ej0_valid_reg <= 1'b1;
-                end else begin
-                    ks_reg <= core_x;
-                end
-            end else begin
-                core_busy_reg <= 1'b1;
-                core_st_reg <= core_x;
-                core_rnd_reg <= 4'(core_r0 + 5'(ROUNDS_PER_CYCLE));
-            end
+        // A command's clears (S_IDLE above) win: the shift and the writes skip that cycle.
+        if (!cmd_fire) begin
+            pipe_v_reg <= {pipe_v_reg[12:0], core_issue};
         end
-        if (core_adv && core_finish && core_k_reg >= 13'd2) begin
-            ks_valid_reg <= 1'b1;
-        end else if (text_take && block_done) begin
-            ks_valid_reg <= 1'b0;
+        pipe_kind_reg <= {pipe_kind_reg[2*13-1:0], core_in_kind};
+        pipe_st_reg <= pipe_next;
+        if (core_issue) begin
+            core_k_reg <= core_k_reg + 13'd1;
+        end
+        if (pipe_out_v && !cmd_fire) begin
+            case (pipe_out_kind)
+                KIND_H: begin
+                    h_reg <= bswap128(pipe_out_x);
+                    h_valid_reg <= 1'b1;
+                end
+                KIND_J0: begin
+                    ej0_reg <= pipe_out_x;
+                    ej0_valid_reg <= 1'b1;
+                end
+                default: begin
+                    ks_mem[ks_wr_ptr_reg[3:0]] <= pipe_out_x;
+                    ks_wr_ptr_reg <= ks_wr_ptr_reg + 5'd1;
+                end
+            endcase
+        end
+        if (ks_pop) begin
+            ks_rd_ptr_reg <= ks_rd_ptr_reg + 5'd1;
+        end
+        if (core_issue && core_k_reg >= 13'd2 && !ks_pop) begin
+            ks_used_reg <= ks_used_reg + 5'd1;
+        end else if (ks_pop && !(core_issue && core_k_reg >= 13'd2)) begin
+            ks_used_reg <= ks_used_reg - 5'd1;
         end
 
         if (aad_take) begin
@@ -692,12 +756,25 @@ module aes_gcm #(
             end
         end
 
-        if (gh_pend_reg) begin
-            gh_y_reg <= gh_next;
+        // The multiplier steps only while running: a refused command's half-done
+        // multiply stops, and the next command starts from a clean GHASH.
+        if (gh_step) begin
+            gh_y_reg <= gh_z_next;
+            gh_busy_reg <= !gh_last;
+            gh_cnt_reg <= gh_idx + 4'd1;
+            gh_a_reg <= gh_op << GHASH_DIGIT_BITS;
+            gh_v_reg <= gh_v_next;
         end
-        gh_pend_reg <= gh_load;
         if (gh_load) begin
+            gh_pend_reg <= 1'b1;
             gh_x_reg <= gh_load_val;
+        end else if (gh_start) begin
+            gh_pend_reg <= 1'b0;
+        end
+        if (cmd_fire) begin
+            gh_pend_reg <= 1'b0;
+            gh_busy_reg <= 1'b0;
+            gh_y_reg <= 128'd0;
         end
         if (len_load) begin
             len_done_reg <= 1'b1;
@@ -728,14 +805,17 @@ module aes_gcm #(
             iv_cnt_reg <= 2'd0;
             tag_cnt_reg <= 2'd0;
             exp_r_reg <= 4'd0;
-            core_busy_reg <= 1'b0;
-            core_rnd_reg <= 4'd0;
             core_k_reg <= 13'd0;
             h_valid_reg <= 1'b0;
             ej0_valid_reg <= 1'b0;
-            ks_valid_reg <= 1'b0;
+            pipe_v_reg <= 14'd0;
+            ks_wr_ptr_reg <= 5'd0;
+            ks_rd_ptr_reg <= 5'd0;
+            ks_used_reg <= 5'd0;
             half_reg <= 1'b0;
             gh_pend_reg <= 1'b0;
+            gh_busy_reg <= 1'b0;
+            gh_cnt_reg <= 4'd0;
             gh_y_reg <= 128'd0;
             len_done_reg <= 1'b0;
             buf_wr_ptr_reg <= '0;

@@ -48,7 +48,7 @@ class HardwareCryptoRefusalTest {
         byte[][] sealed = new byte[4][];
         byte[] aad = new byte[16];
         r.nextBytes(aad);
-        KitModel model = new KitModel(new AesGcmModule(5, 1024));
+        KitModel model = new KitModel(new AesGcmModule(AesGcmModule.DEFAULT_GHASH_DIGIT_BITS, 1024));
         model.reset(EmuBackend.RESET_CYCLES);
         try (Arena arena = Arena.ofConfined();
              HardwareCryptoOffload stage = new HardwareCryptoOffload(model, OffloadOptions.defaults())) {

@@ -99,15 +99,16 @@ final class AesGcmMath {
         };
     }
 
-    /** GCM's product in GF(2^128) of big-endian integers; returns {hi, lo} in out. */
-    static void gfMul(long xHi, long xLo, long yHi, long yLo, long[] out) {
-        long zHi = 0;
-        long zLo = 0;
-        long vHi = yHi;
-        long vLo = yLo;
-        for (int i = 127; i >= 0; i--) {
-            long bit = i >= 64 ? (xHi >>> (i - 64)) & 1 : (xLo >>> i) & 1;
-            if (bit != 0) {
+    /**
+     * One step of the Verilog's digit-serial GF(2^128) multiply, GCM's bit order: {@code z}
+     * plus, for each of the top {@code digitBits} (at most 64) bits of {@code op} from bit 127
+     * down, that bit times {@code v * x^k} (k = 0, 1, ...); and {@code v * x^digitBits}, the
+     * next step's {@code v}. Returns {zHi, zLo, vHi, vLo} in out. The Verilog sums the terms
+     * with a tree and reduces each {@code v * x^k} in one pass; the sum is the same.
+     */
+    static void gfDigitStep(long opHi, long zHi, long zLo, long vHi, long vLo, int digitBits, long[] out) {
+        for (int k = 0; k < digitBits; k++) {
+            if (((opHi >>> (63 - k)) & 1) != 0) {
                 zHi ^= vHi;
                 zLo ^= vLo;
             }
@@ -120,6 +121,8 @@ final class AesGcmMath {
         }
         out[0] = zHi;
         out[1] = zLo;
+        out[2] = vHi;
+        out[3] = vLo;
     }
 
     /** Lanes below {@code bytes} all ones. */

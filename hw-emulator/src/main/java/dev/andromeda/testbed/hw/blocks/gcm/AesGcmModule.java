@@ -35,7 +35,19 @@ public final class AesGcmModule extends Module {
     /** The RTL's default MAX_TEXT_BYTES. */
     public static final int DEFAULT_MAX_TEXT_BYTES = 16384;
 
-    private final int roundsPerCycle;
+    /** The RTL's default GHASH_DIGIT_BITS: a 16-byte block in two cycles. */
+    public static final int DEFAULT_GHASH_DIGIT_BITS = 64;
+
+    /** AES pipeline stages: one round each, AES-256's 14. */
+    static final int STAGES = 14;
+    /** Keystream FIFO entries (the RTL's KS_DEPTH). */
+    static final int KS_DEPTH = 16;
+    static final int KIND_H = 0;
+    static final int KIND_J0 = 1;
+    static final int KIND_KS = 2;
+
+    private final int ghashDigitBits;
+    private final int ghSteps;
     private final int maxTextBytes;
     private final int depth;
     private final int ptrMask;
@@ -107,10 +119,10 @@ public final class AesGcmModule extends Module {
     private final Reg expPrevHi;
     private final Reg expPrev2Lo;
     private final Reg expPrev2Hi;
-    private final Reg coreBusy;
-    private final Reg coreRnd;
-    private final Reg coreStLo;
-    private final Reg coreStHi;
+    private final Reg[] pipeStLo = new Reg[STAGES];
+    private final Reg[] pipeStHi = new Reg[STAGES];
+    private final Reg pipeV;
+    private final Reg[] pipeKind = new Reg[STAGES];
     private final Reg coreK;
     private final Reg hHi;
     private final Reg hLo;
@@ -118,9 +130,11 @@ public final class AesGcmModule extends Module {
     private final Reg ej0Lo;
     private final Reg ej0Hi;
     private final Reg ej0Valid;
-    private final Reg ksLo;
-    private final Reg ksHi;
-    private final Reg ksValid;
+    private final Mem ksMemLo;
+    private final Mem ksMemHi;
+    private final Reg ksWrPtr;
+    private final Reg ksRdPtr;
+    private final Reg ksUsed;
     private final Reg half;
     private final Reg hold;
     private final Reg ghPend;
@@ -129,6 +143,12 @@ public final class AesGcmModule extends Module {
     private final Reg ghYHi;
     private final Reg ghYLo;
     private final Reg lenDone;
+    private final Reg ghBusy;
+    private final Reg ghCnt;
+    private final Reg ghAHi;
+    private final Reg ghALo;
+    private final Reg ghVHi;
+    private final Reg ghVLo;
     private final Mem bufDataMem;
     private final Mem bufKeepMem;
     private final Mem bufLastMem;
@@ -145,23 +165,24 @@ public final class AesGcmModule extends Module {
     private final Reg errCountReg;
 
     private final long[] core = new long[2];
-    private final long[] gf = new long[2];
+    private final long[] gf = new long[4];
 
-    /** The RTL's default parameters: ROUNDS_PER_CYCLE = 5, MAX_TEXT_BYTES = 16384. */
+    /** The RTL's default parameters: GHASH_DIGIT_BITS = 64, MAX_TEXT_BYTES = 16384. */
     public AesGcmModule() {
-        this(5, DEFAULT_MAX_TEXT_BYTES);
+        this(DEFAULT_GHASH_DIGIT_BITS, DEFAULT_MAX_TEXT_BYTES);
     }
 
-    public AesGcmModule(int roundsPerCycle, int maxTextBytes) {
+    public AesGcmModule(int ghashDigitBits, int maxTextBytes) {
         super(BLOCK);
-        if (roundsPerCycle < 1 || roundsPerCycle > 14) {
-            throw new IllegalArgumentException("ROUNDS_PER_CYCLE must be 1..14: " + roundsPerCycle);
+        if (ghashDigitBits != 8 && ghashDigitBits != 16 && ghashDigitBits != 32 && ghashDigitBits != 64) {
+            throw new IllegalArgumentException("GHASH_DIGIT_BITS must be 8, 16, 32 or 64: " + ghashDigitBits);
         }
+        this.ghashDigitBits = ghashDigitBits;
+        this.ghSteps = 128 / ghashDigitBits;
         if (maxTextBytes < 16 || maxTextBytes > 65536 || Integer.bitCount(maxTextBytes) != 1) {
             throw new IllegalArgumentException("MAX_TEXT_BYTES must be a power of two from 16 to 65536: "
                     + maxTextBytes);
         }
-        this.roundsPerCycle = roundsPerCycle;
         this.maxTextBytes = maxTextBytes;
         this.depth = maxTextBytes / 4;
         this.ptrMask = 2 * depth - 1;
@@ -234,10 +255,12 @@ public final class AesGcmModule extends Module {
         expPrevHi = reg("exp_prev_reg_hi", 64);
         expPrev2Lo = reg("exp_prev2_reg_lo", 64);
         expPrev2Hi = reg("exp_prev2_reg_hi", 64);
-        coreBusy = reg("core_busy_reg", 1);
-        coreRnd = reg("core_rnd_reg", 4);
-        coreStLo = reg("core_st_reg_lo", 64);
-        coreStHi = reg("core_st_reg_hi", 64);
+        for (int i = 0; i < STAGES; i++) {
+            pipeStLo[i] = reg("pipe_st_reg_" + (i + 1) + "_lo", 64);
+            pipeStHi[i] = reg("pipe_st_reg_" + (i + 1) + "_hi", 64);
+            pipeKind[i] = reg("pipe_kind_reg_" + (i + 1), 2);
+        }
+        pipeV = reg("pipe_v_reg", STAGES);
         coreK = reg("core_k_reg", 13);
         hHi = reg("h_reg_hi", 64);
         hLo = reg("h_reg_lo", 64);
@@ -245,9 +268,11 @@ public final class AesGcmModule extends Module {
         ej0Lo = reg("ej0_reg_lo", 64);
         ej0Hi = reg("ej0_reg_hi", 64);
         ej0Valid = reg("ej0_valid_reg", 1);
-        ksLo = reg("ks_reg_lo", 64);
-        ksHi = reg("ks_reg_hi", 64);
-        ksValid = reg("ks_valid_reg", 1);
+        ksMemLo = mem("ks_mem_lo", 64, KS_DEPTH);
+        ksMemHi = mem("ks_mem_hi", 64, KS_DEPTH);
+        ksWrPtr = reg("ks_wr_ptr_reg", 5);
+        ksRdPtr = reg("ks_rd_ptr_reg", 5);
+        ksUsed = reg("ks_used_reg", 5);
         half = reg("half_reg", 1);
         hold = reg("hold_reg", 64);
         ghPend = reg("gh_pend_reg", 1);
@@ -256,6 +281,12 @@ public final class AesGcmModule extends Module {
         ghYHi = reg("gh_y_reg_hi", 64);
         ghYLo = reg("gh_y_reg_lo", 64);
         lenDone = reg("len_done_reg", 1);
+        ghBusy = reg("gh_busy_reg", 1);
+        ghCnt = reg("gh_cnt_reg", 4);
+        ghAHi = reg("gh_a_reg_hi", 64);
+        ghALo = reg("gh_a_reg_lo", 64);
+        ghVHi = reg("gh_v_reg_hi", 64);
+        ghVLo = reg("gh_v_reg_lo", 64);
         bufDataMem = mem("buf_data_mem", 64, depth);
         bufKeepMem = mem("buf_keep_mem", 8, depth);
         bufLastMem = mem("buf_last_mem", 1, depth);
@@ -297,8 +328,17 @@ public final class AesGcmModule extends Module {
         return aes256.isHigh() ? 4 : 2;
     }
 
+    /** The GHASH slot can take a block this cycle: empty, or its block starts its multiply now. */
+    private boolean ghFree() {
+        return !ghPend.isHigh() || !ghBusy.isHigh();
+    }
+
     private long coreEnd() {
         return ((textLen.get() + 15) >>> 4) + 2;
+    }
+
+    private boolean ksValid() {
+        return ksWrPtr.get() != ksRdPtr.get();
     }
 
     private boolean cmdReady() {
@@ -320,11 +360,11 @@ public final class AesGcmModule extends Module {
     }
 
     private boolean aadReady() {
-        return (running() && hValid.isHigh() && aadRem.get() != 0) || (draining() && !aadEnd.isHigh());
+        return (running() && hValid.isHigh() && aadRem.get() != 0 && ghFree()) || (draining() && !aadEnd.isHigh());
     }
 
     private boolean textReady() {
-        return (running() && aadRem.get() == 0 && textRem.get() != 0 && ksValid.isHigh() && !bufFull())
+        return (running() && aadRem.get() == 0 && textRem.get() != 0 && ksValid() && !bufFull() && ghFree())
                 || (draining() && !textEnd.isHigh());
     }
 
@@ -368,7 +408,8 @@ public final class AesGcmModule extends Module {
         final long rem = aadFire ? aadRem.get() : textRem.get();
         final int beatBytes = rem >= 8 ? 8 : (int) rem;
         final long mask = AesGcmMath.laneMask(beatBytes);
-        final long textOut = (sTextTdata.get() ^ (half.isHigh() ? ksHi.get() : ksLo.get())) & mask;
+        final int ksHead = (int) ksRdPtr.get() & (KS_DEPTH - 1);
+        final long textOut = (sTextTdata.get() ^ (half.isHigh() ? ksMemHi.read(ksHead) : ksMemLo.read(ksHead))) & mask;
         final long gWord;
         if (aadFire) {
             gWord = sAadTdata.get() & mask;
@@ -392,10 +433,23 @@ public final class AesGcmModule extends Module {
         final long blkHi = half.isHigh() ? gWord : 0;
         final boolean dataLoad = (aadTake || textTake) && blockDone;
         final boolean lenLoad = running && hValid.isHigh() && aadRem.get() == 0 && textRem.get() == 0
-                && !lenDone.isHigh();
+                && !lenDone.isHigh() && ghFree();
         final boolean ghLoad = dataLoad || lenLoad;
         final long ghLoadHi = lenLoad ? aadLen.get() << 3 : Long.reverseBytes(blkLo);
         final long ghLoadLo = lenLoad ? textLen.get() << 3 : Long.reverseBytes(blkHi);
+
+        // ---- GHASH: digit-serial, step i adds digit i of (gh_y ^ gh_x) times H * x^(D*i)
+        final boolean ghStart = running && ghPend.isHigh() && !ghBusy.isHigh();
+        final boolean ghStep = running && (ghBusy.isHigh() || ghPend.isHigh());
+        final long ghIdx = ghBusy.isHigh() ? ghCnt.get() : 0;
+        final boolean ghLast = ghIdx == ghSteps - 1;
+        final long ghOpHi = ghBusy.isHigh() ? ghAHi.get() : ghYHi.get() ^ ghXHi.get();
+        final long ghOpLo = ghBusy.isHigh() ? ghALo.get() : ghYLo.get() ^ ghXLo.get();
+        if (ghStep) {
+            AesGcmMath.gfDigitStep(ghOpHi, ghBusy.isHigh() ? ghYHi.get() : 0, ghBusy.isHigh() ? ghYLo.get() : 0,
+                    ghBusy.isHigh() ? ghVHi.get() : hHi.get(), ghBusy.isHigh() ? ghVLo.get() : hLo.get(),
+                    ghashDigitBits, gf);
+        }
 
         // ---- key expansion
         final boolean expActive = st == S_EXPAND && expR.get() <= nr;
@@ -427,36 +481,24 @@ public final class AesGcmModule extends Module {
             expNewHi = (w2 & 0xFFFFFFFFL) | ((long) w3 << 32);
         }
 
-        // ---- AES core
+        // ---- AES pipeline: one round a stage, stage i with round key i; a block leaves from
+        // stage 10 (AES-128) or 14 (AES-256). A keystream block takes its FIFO entry at issue.
         final long k = coreK.get();
-        final boolean coreStart = running && !coreBusy.isHigh() && k < coreEnd();
-        final boolean coreActive = coreBusy.isHigh() || coreStart;
-        final int coreR0 = coreBusy.isHigh() ? (int) coreRnd.get() : 1;
-        final boolean coreFinish = coreActive && coreR0 + roundsPerCycle - 1 >= nr;
-        final boolean coreDestOk = k < 2 || !ksValid.isHigh() || (textTake && blockDone);
-        final boolean coreAdv = coreActive && (!coreFinish || coreDestOk);
-        core[0] = coreStLo.get();
-        core[1] = coreStHi.get();
-        if (coreActive && coreAdv) {
-            // (When the core stalls the Verilog computes the same rounds and throws them away.)
-            if (!coreBusy.isHigh()) {
-                long inLo = k == 0 ? 0 : ivLo.get();
-                long inHi = k == 0 ? 0 : ivHi.get() | (Integer.reverseBytes((int) k) & 0xFFFFFFFFL) << 32;
-                core[0] = inLo ^ rkLo.read(0);
-                core[1] = inHi ^ rkHi.read(0);
-            }
-            for (int i = 0; i < roundsPerCycle; i++) {
-                int rr = coreR0 + i;
-                if (rr <= nr) {
-                    AesGcmMath.round(core, rkLo.read(rr), rkHi.read(rr), rr == nr);
-                }
-            }
-        }
+        final boolean coreIssue = running && k < coreEnd() && (k < 2 || ksUsed.get() < KS_DEPTH);
+        final int coreInKind = k == 0 ? KIND_H : k == 1 ? KIND_J0 : KIND_KS;
+        final long pv = pipeV.get();
+        final int outStage = nr - 1;
+        final boolean pipeOutV = ((pv >>> outStage) & 1) != 0;
+        final int pipeOutKind = (int) pipeKind[outStage].get();
+        final long pipeOutLo = pipeStLo[outStage].get();
+        final long pipeOutHi = pipeStHi[outStage].get();
+        final boolean ksPop = textTake && blockDone;
 
         // ---- result
         final long tagLo = Long.reverseBytes(ghYHi.get()) ^ ej0Lo.get();
         final long tagHi = Long.reverseBytes(ghYLo.get()) ^ ej0Hi.get();
-        final boolean finalReady = running && lenDone.isHigh() && !ghPend.isHigh() && ej0Valid.isHigh()
+        final boolean finalReady = running && lenDone.isHigh() && !ghPend.isHigh() && !ghBusy.isHigh()
+                && ej0Valid.isHigh()
                 && (open.isHigh() ? tagCnt.get() == 2 : (bufEmpty() && !outValid.isHigh()));
         // A refused command has taken all its beats (and a seal's closed frame has left).
         final boolean drained = keyCnt.get() == keyBeats() && ivCnt.get() == 2 && (!open.isHigh() || tagCnt.get() == 2)
@@ -487,15 +529,15 @@ public final class AesGcmModule extends Module {
                     ivCnt.next(0);
                     tagCnt.next(0);
                     expR.next(0);
-                    coreBusy.next(0);
                     coreK.next(0);
                     hValid.next(0);
                     ej0Valid.next(0);
-                    ksValid.next(0);
+                    // A refused command's blocks still in flight are dropped.
+                    pipeV.next(0);
+                    ksWrPtr.next(0);
+                    ksRdPtr.next(0);
+                    ksUsed.next(0);
                     half.next(0);
-                    ghPend.next(0);
-                    ghYHi.next(0);
-                    ghYLo.next(0);
                     lenDone.next(0);
                 }
             }
@@ -574,33 +616,63 @@ public final class AesGcmModule extends Module {
             expR.next(r + 1);
         }
 
-        if (coreAdv) {
-            if (coreFinish) {
-                coreBusy.next(0);
-                coreK.next(k + 1);
-                if (k == 0) {
-                    hHi.next(Long.reverseBytes(core[0]));
-                    hLo.next(Long.reverseBytes(core[1]));
-                    hValid.next(1);
-                } else if (k == 1) {
-                    ej0Lo.next(core[0]);
-                    ej0Hi.next(core[1]);
-                    ej0Valid.next(1);
-                } else {
-                    ksLo.next(core[0]);
-                    ksHi.next(core[1]);
-                }
-            } else {
-                coreBusy.next(1);
-                coreStLo.next(core[0]);
-                coreStHi.next(core[1]);
-                coreRnd.next(coreR0 + roundsPerCycle);
+        // A command's clears (S_IDLE above) win: the shift and the writes skip that cycle.
+        if (!cmdFire) {
+            pipeV.next(pv << 1 | (coreIssue ? 1 : 0));
+        }
+        // Stage i+1 takes round i+1 of stage i's block; a stage without a block is not
+        // computed (the Verilog computes it and no output ever reads it).
+        for (int i = STAGES - 1; i >= 1; i--) {
+            pipeKind[i].next(pipeKind[i - 1].get());
+            int round = i + 1;
+            if (((pv >>> (i - 1)) & 1) != 0 && round <= nr) {
+                core[0] = pipeStLo[i - 1].get();
+                core[1] = pipeStHi[i - 1].get();
+                AesGcmMath.round(core, rkLo.read(round), rkHi.read(round), round == nr);
+                pipeStLo[i].next(core[0]);
+                pipeStHi[i].next(core[1]);
             }
         }
-        if (coreAdv && coreFinish && k >= 2) {
-            ksValid.next(1);
-        } else if (textTake && blockDone) {
-            ksValid.next(0);
+        pipeKind[0].next(coreInKind);
+        if (coreIssue) {
+            // Block 0 is the zero block; block k > 0 is IV || [k]32; AddRoundKey 0, round 1.
+            long inLo = k == 0 ? 0 : ivLo.get();
+            long inHi = k == 0 ? 0 : ivHi.get() | (Integer.reverseBytes((int) k) & 0xFFFFFFFFL) << 32;
+            core[0] = inLo ^ rkLo.read(0);
+            core[1] = inHi ^ rkHi.read(0);
+            AesGcmMath.round(core, rkLo.read(1), rkHi.read(1), false);
+            pipeStLo[0].next(core[0]);
+            pipeStHi[0].next(core[1]);
+            coreK.next(k + 1);
+        }
+        if (pipeOutV && !cmdFire) {
+            switch (pipeOutKind) {
+                case KIND_H -> {
+                    hHi.next(Long.reverseBytes(pipeOutLo));
+                    hLo.next(Long.reverseBytes(pipeOutHi));
+                    hValid.next(1);
+                }
+                case KIND_J0 -> {
+                    ej0Lo.next(pipeOutLo);
+                    ej0Hi.next(pipeOutHi);
+                    ej0Valid.next(1);
+                }
+                default -> {
+                    int at = (int) ksWrPtr.get() & (KS_DEPTH - 1);
+                    ksMemLo.write(at, pipeOutLo);
+                    ksMemHi.write(at, pipeOutHi);
+                    ksWrPtr.next(ksWrPtr.get() + 1);
+                }
+            }
+        }
+        if (ksPop) {
+            ksRdPtr.next(ksRdPtr.get() + 1);
+        }
+        final boolean ksTake = coreIssue && k >= 2;
+        if (ksTake && !ksPop) {
+            ksUsed.next(ksUsed.get() + 1);
+        } else if (ksPop && !ksTake) {
+            ksUsed.next(ksUsed.get() - 1);
         }
 
         if (aadTake) {
@@ -633,15 +705,30 @@ public final class AesGcmModule extends Module {
             }
         }
 
-        if (ghPend.isHigh()) {
-            AesGcmMath.gfMul(ghYHi.get() ^ ghXHi.get(), ghYLo.get() ^ ghXLo.get(), hHi.get(), hLo.get(), gf);
+        // The multiplier steps only while running (a refused command's multiply stops there).
+        if (ghStep) {
             ghYHi.next(gf[0]);
             ghYLo.next(gf[1]);
+            ghBusy.next(ghLast ? 0 : 1);
+            ghCnt.next(ghIdx + 1);
+            // gh_op << GHASH_DIGIT_BITS (at most 64)
+            ghAHi.next(ghashDigitBits == 64 ? ghOpLo : ghOpHi << ghashDigitBits | ghOpLo >>> (64 - ghashDigitBits));
+            ghALo.next(ghashDigitBits == 64 ? 0 : ghOpLo << ghashDigitBits);
+            ghVHi.next(gf[2]);
+            ghVLo.next(gf[3]);
         }
-        ghPend.next(ghLoad);
         if (ghLoad) {
+            ghPend.next(1);
             ghXHi.next(ghLoadHi);
             ghXLo.next(ghLoadLo);
+        } else if (ghStart) {
+            ghPend.next(0);
+        }
+        if (cmdFire) {
+            ghPend.next(0);
+            ghBusy.next(0);
+            ghYHi.next(0);
+            ghYLo.next(0);
         }
         if (lenLoad) {
             lenDone.next(1);
@@ -672,14 +759,17 @@ public final class AesGcmModule extends Module {
             ivCnt.next(0);
             tagCnt.next(0);
             expR.next(0);
-            coreBusy.next(0);
-            coreRnd.next(0);
             coreK.next(0);
             hValid.next(0);
             ej0Valid.next(0);
-            ksValid.next(0);
+            pipeV.next(0);
+            ksWrPtr.next(0);
+            ksRdPtr.next(0);
+            ksUsed.next(0);
             half.next(0);
             ghPend.next(0);
+            ghBusy.next(0);
+            ghCnt.next(0);
             ghYHi.next(0);
             ghYLo.next(0);
             lenDone.next(0);
