@@ -82,7 +82,8 @@ final class CoprocessorPath implements Coprocessors.Completion {
     }
 
     private VirtioNic exposed(int address) {
-        for (VirtioNic v : ctx.internetExposed) {
+        for (int k = 0; k < ctx.internetExposed.size(); k++) { // indexed: no Iterator per packet
+            VirtioNic v = ctx.internetExposed.get(k);
             if (v.port().ip() == address && ctx.vnics.contains(v)) {
                 return v;
             }

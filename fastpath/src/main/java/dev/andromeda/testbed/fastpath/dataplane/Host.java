@@ -225,7 +225,8 @@ public final class Host implements Agent, AutoCloseable {
         }
         ctx.flows.adopt(); // the newest flow table, for both directions, once a turn
         int work = 0;
-        for (VirtioNic nic : ctx.vnics) {
+        for (int k = 0; k < ctx.vnics.size(); k++) { // indexed: a for-each allocates an Iterator a turn
+            VirtioNic nic = ctx.vnics.get(k);
             egressBatch.clear();
             egressBatch.vm = nic.port();
             int n = nic.takeTx(egressBatch);

@@ -104,6 +104,27 @@ public final class VirtioNic {
         return new Received(f, valid);
     }
 
+    /**
+     * The VM takes the next received frame into {@code into}, allocating nothing (a guest
+     * that polls its ring in a loop, a benchmark's receiver): its length, or -1 when the
+     * ring is empty. A frame longer than {@code into} is refused and stays on the ring.
+     */
+    public int receive(byte[] into) {
+        if (rxHead == rxTail) {
+            return -1;
+        }
+        int s = (int) (rxHead & mask);
+        int len = rxLength[s];
+        if (len > into.length) {
+            throw new IllegalArgumentException("a " + len + "-byte frame does not fit a " + into.length
+                    + "-byte array");
+        }
+        MemorySegment.copy(pool.memory(), ValueLayout.JAVA_BYTE, rxOffset[s], into, 0, len);
+        pool.free(rxBuffer[s]);
+        rxHead++;
+        return len;
+    }
+
     /** Frames the VM could not send (ring or pool full). */
     public long txRefused() {
         return txRingFull;

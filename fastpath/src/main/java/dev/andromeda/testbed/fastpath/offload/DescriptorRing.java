@@ -16,6 +16,8 @@ public abstract class DescriptorRing implements AutoCloseable {
     private final MemorySegment hostMemory;
     private final int capacity;
     private final int descriptorBytes;
+    /** One descriptor's worth of zeros, copied over a claimed descriptor. */
+    private final MemorySegment zeros;
     private int size;
 
     /** A ring confined to the calling thread (the fast path's own batches). */
@@ -36,6 +38,7 @@ public abstract class DescriptorRing implements AutoCloseable {
         this.capacity = capacity;
         this.descriptorBytes = descriptorBytes;
         this.ring = arena.allocate((long) capacity * descriptorBytes, 64);
+        this.zeros = arena.allocate(descriptorBytes, 64); // Arena.allocate zeroes it
     }
 
     /**
@@ -48,7 +51,9 @@ public abstract class DescriptorRing implements AutoCloseable {
             throw new IllegalStateException("batch full (" + capacity + " descriptors)");
         }
         int i = size++;
-        ring.asSlice(base(i), descriptorBytes).fill((byte) 0);
+        // A copy from zeros, not asSlice(..).fill: a slice is an object per descriptor, and only
+        // the JIT's escape analysis (not always) takes it away (issue 11).
+        MemorySegment.copy(zeros, 0, ring, base(i), descriptorBytes);
         return i;
     }
 

@@ -1,7 +1,9 @@
 package dev.andromeda.testbed.tb.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.andromeda.testbed.tb.bench.FastpathBenchmark;
 import dev.andromeda.testbed.tb.report.TextTable;
@@ -14,26 +16,43 @@ import org.openjdk.jmh.runner.options.TimeValue;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 
-/** {@code tb bench fastpath}: the host fast path per packet, JMH with the GC profiler. */
+/**
+ * {@code tb bench fastpath}: the host fast path per packet on the honest benchmark
+ * ({@link FastpathBenchmark}), JMH with the GC profiler, and the host's own stage timers
+ * for what each stage costs.
+ */
 @Command(name = "fastpath", mixinStandardHelpOptions = true, sortOptions = false,
         description = {
-                "The host fast path on one core (FastpathBenchmark, JMH, GC profiler for allocation):",
-                "  egress     64-byte inner UDP: parse, anti-spoofing, flow-table hit, firewall port-range check,",
-                "             software checksum, GENEVE encapsulation; batches of 32",
-                "  psp1500    the same at 1,500 bytes on a PSP network (JDK AES-GCM), plus a frame restore copy",
-                "  ingress    64-byte inner frames arriving in GENEVE: parse, decap, VM lookup, checksum check; 128",
-                "and the egress path over flow tables of 1K, 10K, 100K and 1M flows.",
+                "The host fast path on one core, one Host.doWork() turn a measured operation (FastpathBenchmark,",
+                "JMH, GC profiler). 65,536 frames written at set-up, their flows drawn over the whole flow table",
+                "(uniform or Zipf 1.0, seed 11); each batch takes the next ones, so big tables miss the caches:",
+                "  egress     a guest's 64-byte UDP frames: vNIC copy-in, parse, anti-spoofing, flow-table hit,",
+                "             firewall port ranges, software checksum, GENEVE, transmit into a memory link; batch 32",
+                "  ingress    64-byte inner frames in GENEVE off the link: copy in, parse, decap, VM lookup,",
+                "             checksum check, copy into VM memory; batch 128",
+                "  psp1500    egress at 1,500 bytes on a PSP network (JDK AES-GCM inline)",
+                "egress over 1K, 10K, 100K and 1M flows, uniform and Zipf; the others at 1M flows, Zipf.",
+                "Beside each total: ns per packet of each stage, from the host's stage timers.",
                 ""})
 public final class BenchFastpathCommand implements Callable<Integer> {
+    static final String[] FULL_SWEEP = {"1000", "10000", "100000", "1000000"};
+    static final String[] QUICK_SWEEP = {"1000", "1000000"};
+    static final String MAIN_FLOWS = "1000000";
 
-    @Option(names = "--quick", description = "Short runs (under a minute in all).")
+    @Option(names = "--quick", description = "Short iterations, egress at 1K and 1M flows, Zipf, only: for tests"
+            + " (about 30 s); shows the benchmark runs and allocates nothing, its ns are not warmed up.")
     boolean quick;
 
     @Option(names = "--json", paramLabel = "FILE", description = "Also write the results as JSON.")
@@ -42,77 +61,163 @@ public final class BenchFastpathCommand implements Callable<Integer> {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
+    /** One JMH result with the host's stage timers of the same run. */
+    record Measured(String benchmark, int flows, String destinations, double nsPerPacket, double error,
+                    double bytesAllocatedPerPacket, Map<String, Double> stageNsPerPacket) {
+        double stageSum() {
+            return stageNsPerPacket.values().stream().mapToDouble(Double::doubleValue).sum();
+        }
+    }
+
     @Override
     public Integer call() throws Exception {
         // Before any work: a bad output path must not cost the whole run (issue 15).
         OutputPaths.checkFile(spec, json);
-        String cls = FastpathBenchmark.class.getName();
-        Collection<RunResult> main = run(cls + "\\.(egress|egressPsp1500|ingress)$", new String[] {"1000"});
-        Collection<RunResult> sweep = run(cls + "\\.egress$", quick
-                ? new String[] {"1000", "1000000"} : new String[] {"1000", "10000", "100000", "1000000"});
-        double egress = Double.NaN;
-        double alloc = Double.NaN;
-        double psp = Double.NaN;
-        double ingress = Double.NaN;
-        double ingressAlloc = Double.NaN;
-        for (RunResult r : main) {
-            String label = r.getParams().getBenchmark();
-            double ns = r.getPrimaryResult().getScore();
-            double bytes = allocated(r);
-            if (label.endsWith(".egress")) {
-                egress = ns;
-                alloc = bytes;
-            } else if (label.endsWith(".egressPsp1500")) {
-                psp = ns;
-            } else {
-                ingress = ns;
-                ingressAlloc = bytes;
-            }
+        Path stages = Files.createTempFile("tb-bench-stages", ".jsonl");
+        List<Measured> all = new ArrayList<>();
+        try {
+            String cls = FastpathBenchmark.class.getName();
+            all.addAll(run(cls + "\\.egress$", quick ? QUICK_SWEEP : FULL_SWEEP,
+                    quick ? new String[] {"zipf"} : new String[] {"uniform", "zipf"}, stages));
+            all.addAll(run(cls + "\\.(ingress|egressPsp1500)$", new String[] {MAIN_FLOWS}, new String[] {"zipf"},
+                    stages));
+        } finally {
+            Files.deleteIfExists(stages);
         }
-        TreeMap<Integer, Double> bySize = new TreeMap<>();
-        for (RunResult r : sweep) {
-            bySize.put(Integer.parseInt(r.getParams().getParam("flows")), r.getPrimaryResult().getScore());
-        }
-        TextTable t = new TextTable("path", "ns/packet", "bytes allocated/packet", "note");
-        t.row("egress 64 B", f(egress), f(alloc), "1,000 flows, batch 32");
-        t.row("ingress 64 B", f(ingress), f(ingressAlloc), "batch 128");
-        t.row("egress PSP 1,500 B", f(psp), "-", String.format(Locale.ROOT, "%.2f GB/s of packets", 1500 / psp));
-        for (var e : bySize.entrySet()) {
-            t.row("egress, " + String.format(Locale.ROOT, "%,d", e.getKey()) + " flows", f(e.getValue()), "-",
-                    "table size sweep");
-        }
+        Measured egress = find(all, "egress", Integer.parseInt(MAIN_FLOWS), "zipf");
+        Measured ingress = find(all, "ingress", Integer.parseInt(MAIN_FLOWS), "zipf");
+        Measured psp = find(all, "egressPsp1500", Integer.parseInt(MAIN_FLOWS), "zipf");
         System.out.println();
-        System.out.println(t.render());
+        System.out.println(table(all).render());
+        System.out.println("Stages (ns per packet, the host's stage timers; the total also holds the turn's own"
+                + " work and the timers' clock reads):");
+        for (Measured m : all) {
+            StringBuilder line = new StringBuilder("  " + label(m) + ":");
+            m.stageNsPerPacket().forEach((k, v) -> line.append(' ').append(k).append(' ').append(f(v)));
+            System.out.println(line);
+        }
         if (json != null) {
-            ObjectMapper m = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-            ObjectNode root = m.createObjectNode();
-            root.put("nsPerPacket", egress);
-            root.put("bytesAllocatedPerPacket", alloc);
-            root.put("ingressNsPerPacket", ingress);
-            root.put("ingressBytesAllocatedPerPacket", ingressAlloc);
-            root.put("psp1500NsPerPacket", psp);
-            root.put("psp1500GBps", 1500 / psp);
-            ObjectNode s = root.putObject("tableSizeSweepNsPerPacket");
-            bySize.forEach((k, v) -> s.put(Integer.toString(k), v));
+            ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+            ObjectNode root = mapper.createObjectNode();
+            root.put("nsPerPacket", egress.nsPerPacket());
+            root.put("bytesAllocatedPerPacket", egress.bytesAllocatedPerPacket());
+            root.put("flows", egress.flows());
+            root.put("destinations", egress.destinations());
+            root.put("seed", FastpathBenchmark.SEED);
+            root.put("frames", FastpathBenchmark.FRAMES);
+            root.put("ingressNsPerPacket", ingress.nsPerPacket());
+            root.put("ingressBytesAllocatedPerPacket", ingress.bytesAllocatedPerPacket());
+            root.put("psp1500NsPerPacket", psp.nsPerPacket());
+            root.put("psp1500GBps", 1500 / psp.nsPerPacket());
+            root.put("psp1500BytesAllocatedPerPacket", psp.bytesAllocatedPerPacket());
+            ObjectNode sweep = root.putObject("tableSizeSweepNsPerPacket");
+            for (Measured m : all) {
+                if (m.benchmark().equals("egress")) {
+                    ObjectNode d = sweep.has(m.destinations()) ? (ObjectNode) sweep.get(m.destinations())
+                            : sweep.putObject(m.destinations());
+                    d.put(Integer.toString(m.flows()), m.nsPerPacket());
+                }
+            }
+            ArrayNode runs = root.putArray("runs");
+            for (Measured m : all) {
+                ObjectNode r = runs.addObject();
+                r.put("benchmark", m.benchmark());
+                r.put("flows", m.flows());
+                r.put("destinations", m.destinations());
+                r.put("nsPerPacket", m.nsPerPacket());
+                r.put("nsPerPacketError", m.error());
+                r.put("bytesAllocatedPerPacket", m.bytesAllocatedPerPacket());
+                ObjectNode st = r.putObject("stageNsPerPacket");
+                m.stageNsPerPacket().forEach(st::put);
+            }
             if (json.toAbsolutePath().getParent() != null) {
                 Files.createDirectories(json.toAbsolutePath().getParent());
             }
-            m.writeValue(json.toFile(), root);
+            mapper.writeValue(json.toFile(), root);
             System.out.println("JSON written to " + json.toAbsolutePath());
         }
         return 0;
     }
 
-    private Collection<RunResult> run(String include, String[] flows) throws Exception {
-        return new Runner(new OptionsBuilder()
+    private static TextTable table(List<Measured> all) {
+        TextTable t = new TextTable("path", "flows", "destinations", "ns/packet", "± (99.9 %)", "stages sum",
+                "bytes allocated/packet");
+        for (Measured m : all) {
+            t.row(name(m.benchmark()), String.format(Locale.ROOT, "%,d", m.flows()), m.destinations(),
+                    f(m.nsPerPacket()), f(m.error()), f(m.stageSum()), f(m.bytesAllocatedPerPacket()));
+        }
+        return t;
+    }
+
+    private static String name(String benchmark) {
+        return switch (benchmark) {
+            case "egress" -> "egress 64 B";
+            case "ingress" -> "ingress 64 B";
+            default -> "egress PSP 1,500 B";
+        };
+    }
+
+    private static String label(Measured m) {
+        return name(m.benchmark()) + ", " + String.format(Locale.ROOT, "%,d", m.flows()) + " flows, "
+                + m.destinations();
+    }
+
+    private static Measured find(List<Measured> all, String benchmark, int flows, String destinations) {
+        for (Measured m : all) {
+            if (m.benchmark().equals(benchmark) && m.flows() == flows && m.destinations().equals(destinations)) {
+                return m;
+            }
+        }
+        throw new IllegalStateException("no result for " + benchmark + " at " + flows + " flows, " + destinations
+                + " (did the benchmark fail? see its output above)");
+    }
+
+    private List<Measured> run(String include, String[] flows, String[] destinations, Path stagesFile)
+            throws Exception {
+        Collection<RunResult> results = new Runner(new OptionsBuilder()
                 .include(include)
                 .param("flows", flows)
+                .param("destinations", destinations)
                 .forks(1)
-                .jvmArgsAppend("--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow")
+                .shouldFailOnError(true)
+                .jvmArgsAppend("--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow",
+                        "-D" + FastpathBenchmark.STAGES_FILE + "=" + stagesFile.toAbsolutePath())
                 .addProfiler(GCProfiler.class)
-                .warmupIterations(quick ? 2 : 3).warmupTime(TimeValue.seconds(1))
-                .measurementIterations(quick ? 2 : 5).measurementTime(TimeValue.seconds(quick ? 1 : 2))
+                .warmupIterations(quick ? 1 : 3).warmupTime(TimeValue.milliseconds(quick ? 300 : 1000))
+                .measurementIterations(quick ? 2 : 5).measurementTime(TimeValue.milliseconds(quick ? 300 : 1000))
                 .build()).run();
+        Map<String, Map<String, Double>> stages = readStages(stagesFile);
+        List<Measured> out = new ArrayList<>();
+        for (RunResult r : results) {
+            String label = r.getParams().getBenchmark();
+            String benchmark = label.substring(label.lastIndexOf('.') + 1);
+            int n = Integer.parseInt(r.getParams().getParam("flows"));
+            String d = r.getParams().getParam("destinations").toLowerCase(Locale.ROOT);
+            Map<String, Double> st = stages.getOrDefault(key(benchmark, n, d), Map.of());
+            out.add(new Measured(benchmark, n, d, r.getPrimaryResult().getScore(),
+                    r.getPrimaryResult().getScoreError(), allocated(r), st));
+        }
+        return out;
+    }
+
+    private static String key(String benchmark, int flows, String destinations) {
+        return benchmark + "/" + flows + "/" + destinations;
+    }
+
+    /** The stage timers each forked run wrote (one JSON line a run, see FastpathBenchmark). */
+    private static Map<String, Map<String, Double>> readStages(Path file) throws IOException {
+        Map<String, Map<String, Double>> out = new TreeMap<>();
+        ObjectMapper m = new ObjectMapper();
+        for (String line : Files.readAllLines(file)) {
+            if (line.isBlank()) {
+                continue;
+            }
+            JsonNode n = m.readTree(line);
+            Map<String, Double> st = new LinkedHashMap<>();
+            n.get("stageNsPerPacket").fields().forEachRemaining(e -> st.put(e.getKey(), e.getValue().asDouble()));
+            out.put(key(n.get("benchmark").asText(), n.get("flows").asInt(), n.get("destinations").asText()), st);
+        }
+        return out;
     }
 
     /** Bytes allocated per packet: JMH's gc.alloc.rate.norm is per operation, and an operation is a packet. */
