@@ -254,6 +254,8 @@ else
     | awk '{ dir = ($1 == "IN") ? 0 : 1; printf "TB_PORT(%s, %d, %d)\n", $2, $3 - $4 + 1, dir }' \
     > "$obj/tb_ports.inc"
   [ -s "$obj/tb_ports.inc" ] || { echo "error: $top has no ports the testbed can drive (V$top.h)" >&2; exit 1; }
+  n_ports=$(wc -l < "$obj/tb_ports.inc")
+  [ "$n_ports" -le 64 ] || bad "$top has $n_ports ports; the glue drives at most 64 (tb_model_glue.cpp, Model::ports)"
   has_in() { grep -qE "^TB_PORT\($1, 1, 0\)$" "$obj/tb_ports.inc"; }
   ports_list=$(sed -E 's/^TB_PORT\(([^,]+), ([0-9]+), ([01])\)$/\1/' "$obj/tb_ports.inc" | paste -sd, | sed 's/,/, /g')
   has_in "$clock" || bad "$top has no 1-bit input '$clock' for the clock (--clock NAME); its ports: $ports_list"
