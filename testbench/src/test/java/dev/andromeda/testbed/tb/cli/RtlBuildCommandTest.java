@@ -192,6 +192,30 @@ class RtlBuildCommandTest {
         }
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"rtl-jni", "rtl-ffm"})
+    void aDesignWithoutAResetInput(String backend) {
+        Run r = tb("rtl", "build", "--top", "norst", "--src", res("norst").toString(), "--reset", "none",
+                "--out", out.toString());
+        assertThat(r.code()).as(r.out() + r.err()).isZero();
+        assertThat(ModelDescription.read(out).reset()).isEqualTo("none");
+        Random rnd = new Random(7);
+        try (HardwareModel m = open(backend, out)) {
+            int d = m.port("d"), q = m.port("q");
+            m.set(d, 1);
+            long before = m.get(q);
+            m.reset(3);   // no reset port: three plain cycles, each adding d
+            assertThat(m.get(q)).isEqualTo((before + 3) & 0xFF);
+            for (int i = 0; i < 100; i++) {
+                int v = rnd.nextInt(256);
+                long was = m.get(q);
+                m.set(d, v);
+                m.step();
+                assertThat(m.get(q)).as("q after adding " + v + " (seed 7, step " + i + ")").isEqualTo((was + v) & 0xFF);
+            }
+        }
+    }
+
     @Test
     void aLintWarningIsPrintedAndCountedAndTheModelStillBuilds() {
         for (int run = 0; run < 2; run++) {  // the second from the cache: the warning again, not silence
