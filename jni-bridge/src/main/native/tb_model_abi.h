@@ -53,7 +53,7 @@ typedef struct tb_model_abi {
     void (*eval)(void *model);
     /* n rising clock edges; inputs are sampled at each edge. */
     void (*step)(void *model, int64_t cycles);
-    /* Hold rst high for n cycles, then release it. */
+    /* Hold the reset asserted (the model's reset port and polarity) for n cycles, then release it. */
     void (*reset)(void *model, int32_t cycles);
     /* Rising edges since creation. */
     uint64_t (*cycle)(void *model);

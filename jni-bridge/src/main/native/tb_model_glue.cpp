@@ -6,7 +6,11 @@
  *   -include V<module>.h           Verilator's generated class
  *   -I<dir with tb_ports.inc>      TB_PORT(name, width, dir) for every port,
  *                                  generated from the class header by the build
- * The clock port must be named clk and the reset port rst (active high).
+ *   -DTB_CLOCK=<port>              the clock input (rising edges)
+ *   -DTB_RESET=<port> -DTB_RESET_ACTIVE=1|0
+ *                                  the reset input and the level that asserts it
+ *   or -DTB_NO_RESET=1             a model without a reset input (reset() only clocks)
+ * build-model.sh passes them from the model's manifest or tb rtl build's options.
  */
 #include "tb_model_abi.h"
 #include "verilated.h"
@@ -20,6 +24,13 @@
 #define TB_STR2(a) #a
 #define TB_STR(a) TB_STR2(a)
 #define TB_CLASS TB_CAT(V, TB_MODEL)
+
+#ifndef TB_CLOCK
+#error "TB_CLOCK (the clock port) is not defined"
+#endif
+#if !defined(TB_NO_RESET) && (!defined(TB_RESET) || !defined(TB_RESET_ACTIVE))
+#error "TB_RESET and TB_RESET_ACTIVE (or TB_NO_RESET) are not defined"
+#endif
 
 namespace {
 
@@ -37,10 +48,10 @@ inline void dump(Model *m, uint64_t t) {
 }
 
 inline void edge(Model *m) {
-    m->top->clk = 0;
+    m->top->TB_CLOCK = 0;
     m->top->eval();
     dump(m, 2 * m->cycles);
-    m->top->clk = 1;
+    m->top->TB_CLOCK = 1;
     m->top->eval();
     m->cycles++;
     dump(m, 2 * m->cycles - 1);
@@ -68,8 +79,10 @@ void *create() {
 #define TB_PORT(name, width, dir) m->ports[i++] = (void *) &m->top->name;
 #include "tb_ports.inc"
 #undef TB_PORT
-    m->top->clk = 1;
-    m->top->rst = 0;
+    m->top->TB_CLOCK = 1;
+#ifndef TB_NO_RESET
+    m->top->TB_RESET = !TB_RESET_ACTIVE;
+#endif
     m->top->eval();
     return m;
 }
@@ -100,9 +113,13 @@ void step(void *handle, int64_t n) {
 
 void reset(void *handle, int32_t n) {
     Model *m = static_cast<Model *>(handle);
-    m->top->rst = 1;
+#ifndef TB_NO_RESET
+    m->top->TB_RESET = TB_RESET_ACTIVE;
+#endif
     for (int32_t i = 0; i < n; i++) edge(m);
-    m->top->rst = 0;
+#ifndef TB_NO_RESET
+    m->top->TB_RESET = !TB_RESET_ACTIVE;
+#endif
     m->top->eval();
 }
 

@@ -1,5 +1,6 @@
 package dev.andromeda.testbed.bridge.ffm;
 
+import dev.andromeda.testbed.bridge.ModelDescription;
 import dev.andromeda.testbed.hw.HardwareModel;
 import dev.andromeda.testbed.hw.PortInfo;
 import dev.andromeda.testbed.hw.Waveforms;
@@ -27,6 +28,15 @@ public final class FfmModel implements HardwareModel {
     private final long[] mask;
     private final Thread owner;
     private boolean closed;
+
+    /**
+     * Opens a model built by {@code tb rtl build} (or any build-model.sh output) by its
+     * description, its library or its output folder (see {@link ModelDescription#read}). The
+     * model is as created, its reset deasserted: call {@link #reset(int)} to reset it.
+     */
+    public static FfmModel open(Path model) {
+        return new FfmModel(ModelAbi.load(ModelDescription.read(model)));
+    }
 
     public FfmModel(ModelAbi abi) {
         this.abi = abi;

@@ -115,4 +115,23 @@ public final class ModelAbi {
     public static ModelAbi load(String block, Path library) {
         return LOADED.computeIfAbsent(block, b -> new ModelAbi(b, library));
     }
+
+    /**
+     * The table of a library built by {@code tb rtl build}, loaded once per JVM per file: keyed
+     * by the file's identity (device and inode) and time, as a rebuild into the same folder
+     * replaces the file by rename and must load as a new library, not return the old table.
+     */
+    public static ModelAbi load(dev.andromeda.testbed.bridge.ModelDescription model) {
+        return LOADED.computeIfAbsent(fileKey(model.library()), k -> new ModelAbi(model.top(), model.library()));
+    }
+
+    /** A key naming one file on disk: path, device/inode and modification time. */
+    public static String fileKey(Path library) {
+        try {
+            var a = java.nio.file.Files.readAttributes(library, java.nio.file.attribute.BasicFileAttributes.class);
+            return "file:" + library.toAbsolutePath().normalize() + "|" + a.fileKey() + "|" + a.lastModifiedTime().toMillis();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot read " + library, e);
+        }
+    }
 }

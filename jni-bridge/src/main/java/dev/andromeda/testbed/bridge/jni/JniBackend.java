@@ -16,10 +16,25 @@ public final class JniBackend extends RtlBackend {
         return "rtl-jni";
     }
 
+    private static volatile boolean shimLoaded;
+
+    /** Loads the JNI shim built with jni-bridge once, for a model opened by path; throws why not. */
+    static synchronized void loadShim() {
+        if (shimLoaded) {
+            return;
+        }
+        NativeModels models = NativeModels.get();
+        if (!models.isAvailable()) {
+            throw new IllegalStateException("rtl-jni is unavailable: " + models.unavailabilityCause());
+        }
+        System.load(models.jniShim().toString());
+        shimLoaded = true;
+    }
+
     @Override
     protected String probeBackend(NativeModels models) {
         try {
-            System.load(models.jniShim().toString());
+            loadShim();
         } catch (UnsatisfiedLinkError e) {
             return "cannot load the JNI shim " + models.jniShim() + ": " + e.getMessage();
         }

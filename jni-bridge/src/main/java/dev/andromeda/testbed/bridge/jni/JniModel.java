@@ -1,5 +1,7 @@
 package dev.andromeda.testbed.bridge.jni;
 
+import dev.andromeda.testbed.bridge.ModelDescription;
+import dev.andromeda.testbed.bridge.ffm.ModelAbi;
 import dev.andromeda.testbed.hw.HardwareModel;
 import dev.andromeda.testbed.hw.PortDirection;
 import dev.andromeda.testbed.hw.PortInfo;
@@ -21,6 +23,27 @@ public final class JniModel implements HardwareModel {
     private final List<PortInfo> ports;
     private final Thread owner;
     private boolean closed;
+
+    private static final java.util.Map<String, Long> OPENED = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * Opens a model built by {@code tb rtl build} (or any build-model.sh output) by its
+     * description, its library or its output folder (see {@link ModelDescription#read}), through
+     * the JNI shim built with jni-bridge. The model is as created, its reset deasserted: call
+     * {@link #reset(int)} to reset it.
+     */
+    public static JniModel open(Path model) {
+        ModelDescription d = ModelDescription.read(model);
+        JniBackend.loadShim();
+        long abi = OPENED.computeIfAbsent(ModelAbi.fileKey(d.library()), k -> {
+            long a = JniNative.open(d.library().toString(), d.top());
+            if (a == 0) {
+                throw new IllegalStateException("cannot open " + d.library() + " through JNI: " + JniNative.lastError());
+            }
+            return a;
+        });
+        return new JniModel(d.top(), abi);
+    }
 
     JniModel(String block, long abi) {
         this.block = block;

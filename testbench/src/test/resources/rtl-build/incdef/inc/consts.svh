@@ -1,0 +1,1 @@
+`define MAGIC 8'h5A
