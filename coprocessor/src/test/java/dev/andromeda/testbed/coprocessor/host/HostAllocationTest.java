@@ -43,7 +43,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * hosts' thread around each {@code doWork()} only (the guests' side of the NIC is
  * the test's, not the dataplane), and
  * for the coprocessor worker threads over the whole measured stretch, idle
- * loops included. Not timed: the figure is bytes, and it must be 0.
+ * loops included. Not timed: the figure is bytes, and it must be 0 (below 0.01 B/packet: see {@link Figures#zero}).
  *
  * <p>Run without escape analysis ({@code -XX:-DoEscapeAnalysis}, this module's pom): compiled
  * code then allocates what the bytecode does, so an object that only the JIT took away -- an
@@ -99,8 +99,15 @@ class HostAllocationTest {
 
     /** One window's bytes per packet: host a's thread, host b's thread, the coprocessor workers. */
     record Figures(double a, double b, double coprocessors) {
+        /**
+         * Nothing the dataplane allocates: below {@link #NOISE} bytes a packet on every thread. The
+         * smallest steady allocation, one 16-byte object per batch of 32, is 0.5 B/packet, fifty
+         * times above it; what stays below it is the JVM's own sporadic bookkeeping on the thread
+         * (measured here: up to ~300 bytes in a window of 100,000 packets, on paths that allocate
+         * nothing under -Xint), which otherwise failed the suite now and then.
+         */
         boolean zero() {
-            return a == 0 && b == 0 && coprocessors == 0;
+            return a < NOISE && b < NOISE && coprocessors < NOISE;
         }
 
         @Override
@@ -116,6 +123,8 @@ class HostAllocationTest {
     }
 
     static final int WINDOWS = 3;
+    /** Bytes per packet below which a window counts as allocation-free (see {@link Figures#zero}). */
+    static final double NOISE = 0.01;
     static final int[] UDP_CSUM = TwoHosts.csumRequest(false);
     static final int[] TCP_CSUM = TwoHosts.csumRequest(true);
 

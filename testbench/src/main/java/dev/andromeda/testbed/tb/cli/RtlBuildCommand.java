@@ -73,7 +73,7 @@ public final class RtlBuildCommand implements Callable<Integer> {
     boolean resetActiveLow;
 
     @Option(names = "--out", paramLabel = "DIR",
-            description = "Where the library and its description go (default target/rtl-models).")
+            description = "Where the library and its description go (default target/rtl-models in the folder tb runs from).")
     Path out;
 
     @CommandLine.Spec
@@ -104,7 +104,7 @@ public final class RtlBuildCommand implements Callable<Integer> {
         if (resetActiveLow) {
             args.add("--reset-active-low");
         }
-        args.addAll(List.of("--out", abs(out != null ? out : Path.of("target", "rtl-models"))));
+        args.addAll(List.of("--out", abs(out != null ? out : UserDir.resolve("target/rtl-models"))));
         PrintWriter err = spec.commandLine().getErr();
         int rc = ModelBuilder.run(args, System.out::println, line -> {
             // The script's own refusals read as every tb error does; Verilator's lines as they are.
