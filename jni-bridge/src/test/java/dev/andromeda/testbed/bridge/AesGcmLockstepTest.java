@@ -1,5 +1,6 @@
 package dev.andromeda.testbed.bridge;
 
+import dev.andromeda.testbed.hw.contract.JdkGcm;
 import dev.andromeda.testbed.hw.HardwareBackend;
 import dev.andromeda.testbed.hw.HardwareModel;
 import dev.andromeda.testbed.hw.blocks.gcm.AesGcmDriver;
@@ -14,9 +15,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-import javax.crypto.Cipher;
-import javax.crypto.spec.GCMParameterSpec;
-import javax.crypto.spec.SecretKeySpec;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Random;
@@ -39,19 +37,6 @@ class AesGcmLockstepTest {
         return m;
     }
 
-    private static byte[] bytes(Random r, int n) {
-        byte[] b = new byte[n];
-        r.nextBytes(b);
-        return b;
-    }
-
-    private static byte[] jdkSeal(byte[] key, byte[] iv, byte[] aad, byte[] pt) throws Exception {
-        Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
-        c.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(key, "AES"), new GCMParameterSpec(128, iv));
-        c.updateAAD(aad);
-        return c.doFinal(pt);
-    }
-
     @ParameterizedTest(name = "emu vs {0}, seed {1}")
     @CsvSource({"rtl-ffm, 201", "rtl-jni, 202", "rtl-ffm, 203"})
     void javaModelAndRtlAgreeOnEveryOutputOnEveryCycle(String rtl, long seed, @TempDir Path waves) throws Exception {
@@ -63,11 +48,11 @@ class AesGcmLockstepTest {
         byte[][] expectText = new byte[n][];
         boolean[] expectOk = new boolean[n];
         for (int i = 0; i < n; i++) {
-            byte[] key = bytes(r, r.nextBoolean() ? 16 : 32);
-            byte[] iv = bytes(r, 12);
-            byte[] aad = bytes(r, r.nextInt(3) == 0 ? 0 : lens[r.nextInt(lens.length)]);
-            byte[] pt = bytes(r, r.nextInt(12) == 0 ? 1 + r.nextInt(16384) : lens[r.nextInt(lens.length)]);
-            byte[] sealed = jdkSeal(key, iv, aad, pt);
+            byte[] key = JdkGcm.bytes(r, r.nextBoolean() ? 16 : 32);
+            byte[] iv = JdkGcm.bytes(r, 12);
+            byte[] aad = JdkGcm.bytes(r, r.nextInt(3) == 0 ? 0 : lens[r.nextInt(lens.length)]);
+            byte[] pt = JdkGcm.bytes(r, r.nextInt(12) == 0 ? 1 + r.nextInt(16384) : lens[r.nextInt(lens.length)]);
+            byte[] sealed = JdkGcm.seal(key, iv, aad, pt);
             byte[] ct = Arrays.copyOf(sealed, pt.length);
             byte[] tag = Arrays.copyOfRange(sealed, pt.length, sealed.length);
             switch (r.nextInt(3)) {
@@ -154,7 +139,7 @@ class AesGcmLockstepTest {
         };
         Random r = new Random(11);
         AesGcmDriver.Job[] jobs = {
-            new AesGcmDriver.Job(false, bytes(r, 16), bytes(r, 12), bytes(r, 20), bytes(r, 200), null),
+            new AesGcmDriver.Job(false, JdkGcm.bytes(r, 16), JdkGcm.bytes(r, 12), JdkGcm.bytes(r, 20), JdkGcm.bytes(r, 200), null),
         };
         try (LockstepModel model = new LockstepModel(mutant, () -> dut.open(AesGcmModule.BLOCK), waves, 20)) {
             assertThatThrownBy(() -> new AesGcmDriver(model).run(jobs, 11, 0, 0))

@@ -1,5 +1,6 @@
 package dev.andromeda.testbed.bridge;
 
+import dev.andromeda.testbed.hw.contract.JdkGcm;
 import dev.andromeda.testbed.hw.HardwareModel;
 import dev.andromeda.testbed.hw.blocks.csum.CsumOffloadDriver;
 import dev.andromeda.testbed.hw.blocks.csum.CsumOffloadModule;
@@ -15,9 +16,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
-import javax.crypto.Cipher;
-import javax.crypto.spec.GCMParameterSpec;
-import javax.crypto.spec.SecretKeySpec;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -187,10 +185,7 @@ class IcarusReplayTest {
             r.nextBytes(iv);
             r.nextBytes(aad);
             r.nextBytes(pt);
-            Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
-            c.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(key, "AES"), new GCMParameterSpec(128, iv));
-            c.updateAAD(aad);
-            byte[] sealed = c.doFinal(pt);
+            byte[] sealed = JdkGcm.seal(key, iv, aad, pt);
             if (i % 3 == 2) {
                 jobs[i] = new AesGcmDriver.Job(true, key, iv, aad, Arrays.copyOf(sealed, pt.length),
                         Arrays.copyOfRange(sealed, pt.length, sealed.length));

@@ -9,9 +9,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-import javax.crypto.Cipher;
-import javax.crypto.spec.GCMParameterSpec;
-import javax.crypto.spec.SecretKeySpec;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -82,30 +79,17 @@ public abstract class GcmFaultContract {
                 && firstBadBeat(j.commandTextLength(), j.text().length, f.textShortBeat()) > 0;
     }
 
-    private static byte[] bytes(Random r, int n) {
-        byte[] b = new byte[n];
-        r.nextBytes(b);
-        return b;
-    }
-
-    private static byte[] seal(byte[] key, byte[] iv, byte[] aad, byte[] pt) throws Exception {
-        Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
-        c.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(key, "AES"), new GCMParameterSpec(128, iv));
-        c.updateAAD(aad);
-        return c.doFinal(pt);
-    }
-
     /** A job and what the JDK says it must give when it is not refused. */
     public record Case(AesGcmDriver.Job job, byte[] text, byte[] tag) {
     }
 
     /** A good seal or open (good tag, or one bit of it flipped) with the JDK's answer. */
     public static Case good(Random r) throws Exception {
-        byte[] key = bytes(r, r.nextBoolean() ? 16 : 32);
-        byte[] iv = bytes(r, 12);
-        byte[] aad = bytes(r, r.nextInt(3) == 0 ? 0 : 1 + r.nextInt(40));
-        byte[] pt = bytes(r, r.nextInt(5) == 0 ? 0 : 1 + r.nextInt(r.nextInt(8) == 0 ? 3000 : 100));
-        byte[] sealed = seal(key, iv, aad, pt);
+        byte[] key = JdkGcm.bytes(r, r.nextBoolean() ? 16 : 32);
+        byte[] iv = JdkGcm.bytes(r, 12);
+        byte[] aad = JdkGcm.bytes(r, r.nextInt(3) == 0 ? 0 : 1 + r.nextInt(40));
+        byte[] pt = JdkGcm.bytes(r, r.nextInt(5) == 0 ? 0 : 1 + r.nextInt(r.nextInt(8) == 0 ? 3000 : 100));
+        byte[] sealed = JdkGcm.seal(key, iv, aad, pt);
         byte[] ct = Arrays.copyOf(sealed, pt.length);
         byte[] tag = Arrays.copyOfRange(sealed, pt.length, sealed.length);
         return switch (r.nextInt(3)) {
@@ -126,21 +110,21 @@ public abstract class GcmFaultContract {
      */
     public static AesGcmDriver.Job bad(Random r, int kind) {
         boolean open = r.nextBoolean();
-        byte[] key = bytes(r, r.nextBoolean() ? 16 : 32);
-        byte[] iv = bytes(r, 12);
-        byte[] tag = open ? bytes(r, 16) : null;
+        byte[] key = JdkGcm.bytes(r, r.nextBoolean() ? 16 : 32);
+        byte[] iv = JdkGcm.bytes(r, 12);
+        byte[] tag = open ? JdkGcm.bytes(r, 16) : null;
         if (kind == 0) { // an open longer than the block can buffer; some past 32 KiB, one at the 16-bit top
             int len = switch (r.nextInt(3)) {
                 case 0 -> MAX + 1 + r.nextInt(16);
                 case 1 -> MAX + 1 + r.nextInt(65535 - MAX);
                 default -> 65535;
             };
-            byte[] aad = bytes(r, r.nextBoolean() ? 0 : 1 + r.nextInt(64));
-            return new AesGcmDriver.Job(true, key, iv, aad, bytes(r, len), bytes(r, 16));
+            byte[] aad = JdkGcm.bytes(r, r.nextBoolean() ? 0 : 1 + r.nextInt(64));
+            return new AesGcmDriver.Job(true, key, iv, aad, JdkGcm.bytes(r, len), JdkGcm.bytes(r, 16));
         }
         boolean onText = kind <= 4;
-        byte[] data = bytes(r, 1 + r.nextInt(r.nextBoolean() ? 40 : 600));
-        byte[] other = bytes(r, r.nextBoolean() ? 0 : 1 + r.nextInt(100));
+        byte[] data = JdkGcm.bytes(r, 1 + r.nextInt(r.nextBoolean() ? 40 : 600));
+        byte[] other = JdkGcm.bytes(r, r.nextBoolean() ? 0 : 1 + r.nextInt(100));
         int n = data.length;
         int cmd = n;
         int shortBeat = -1;
@@ -148,14 +132,14 @@ public abstract class GcmFaultContract {
             case 1 -> cmd = n + 8 * (1 + r.nextInt(4)) + r.nextInt(8);          // tlast early
             case 2 -> {                                                          // tlast late
                 if (n <= 8) {
-                    data = bytes(r, 9 + r.nextInt(40));
+                    data = JdkGcm.bytes(r, 9 + r.nextInt(40));
                     n = data.length;
                 }
                 cmd = 1 + r.nextInt(8 * (beats(n) - 1));
             }
             case 3 -> {                                                          // a partial beat before the last
                 if (n <= 8) {
-                    data = bytes(r, 9 + r.nextInt(200));
+                    data = JdkGcm.bytes(r, 9 + r.nextInt(200));
                     n = data.length;
                 }
                 cmd = n;
@@ -276,18 +260,18 @@ public abstract class GcmFaultContract {
         Random r = new Random(1624);
         List<AesGcmDriver.Job> jobs = new ArrayList<>();
         List<Case> goods = new ArrayList<>();
-        jobs.add(new AesGcmDriver.Job(true, bytes(r, 16), bytes(r, 12), bytes(r, 16), bytes(r, MAX + 1), bytes(r, 16)));
-        jobs.add(new AesGcmDriver.Job(true, bytes(r, 32), bytes(r, 12), new byte[0], bytes(r, 65535), bytes(r, 16)));
+        jobs.add(new AesGcmDriver.Job(true, JdkGcm.bytes(r, 16), JdkGcm.bytes(r, 12), JdkGcm.bytes(r, 16), JdkGcm.bytes(r, MAX + 1), JdkGcm.bytes(r, 16)));
+        jobs.add(new AesGcmDriver.Job(true, JdkGcm.bytes(r, 32), JdkGcm.bytes(r, 12), new byte[0], JdkGcm.bytes(r, 65535), JdkGcm.bytes(r, 16)));
         for (int k = 0; k < 3; k++) {
             Case c = good(r);
             jobs.add(c.job());
             goods.add(c);
         }
         // The largest open that fits is not refused.
-        byte[] key = bytes(r, 16);
-        byte[] iv = bytes(r, 12);
-        byte[] pt = bytes(r, MAX);
-        byte[] sealed = seal(key, iv, new byte[0], pt);
+        byte[] key = JdkGcm.bytes(r, 16);
+        byte[] iv = JdkGcm.bytes(r, 12);
+        byte[] pt = JdkGcm.bytes(r, MAX);
+        byte[] sealed = JdkGcm.seal(key, iv, new byte[0], pt);
         Case full = new Case(new AesGcmDriver.Job(true, key, iv, new byte[0], Arrays.copyOf(sealed, MAX),
                 Arrays.copyOfRange(sealed, MAX, sealed.length)), pt, null);
         jobs.add(full.job());
@@ -300,11 +284,11 @@ public abstract class GcmFaultContract {
         Random r = new Random(1625);
         // A lone over-long open of 20,000 bytes (2,500 text beats): refused when its command is
         // taken, drained at a beat a cycle, no stalls.
-        AesGcmDriver.Job tooLong = new AesGcmDriver.Job(true, bytes(r, 16), bytes(r, 12), bytes(r, 16),
-                bytes(r, 20_000), bytes(r, 16));
+        AesGcmDriver.Job tooLong = new AesGcmDriver.Job(true, JdkGcm.bytes(r, 16), JdkGcm.bytes(r, 12), JdkGcm.bytes(r, 16),
+                JdkGcm.bytes(r, 20_000), JdkGcm.bytes(r, 16));
         // A seal whose tlast comes 100 beats early: 100 beats, then its result.
-        AesGcmDriver.Job early = new AesGcmDriver.Job(false, bytes(r, 16), bytes(r, 12), new byte[0],
-                bytes(r, 800), null, new Framing(-1, 1600, -1, -1));
+        AesGcmDriver.Job early = new AesGcmDriver.Job(false, JdkGcm.bytes(r, 16), JdkGcm.bytes(r, 12), new byte[0],
+                JdkGcm.bytes(r, 800), null, new Framing(-1, 1600, -1, -1));
         try (HardwareModel model = open()) {
             AesGcmDriver.Result a = new AesGcmDriver(model).run(new AesGcmDriver.Job[] {tooLong}, 1, 0, 0);
             AesGcmDriver.Result b = new AesGcmDriver(model).run(new AesGcmDriver.Job[] {early}, 1, 0, 0);

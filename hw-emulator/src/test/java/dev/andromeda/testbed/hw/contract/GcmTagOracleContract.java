@@ -9,9 +9,6 @@ import dev.andromeda.testbed.hw.driver.BusAgent;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import javax.crypto.Cipher;
-import javax.crypto.spec.GCMParameterSpec;
-import javax.crypto.spec.SecretKeySpec;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -36,19 +33,6 @@ public abstract class GcmTagOracleContract {
 
     /** The backend under test: emu, rtl-jni or rtl-ffm. */
     protected abstract String backend();
-
-    private static byte[] bytes(Random r, int n) {
-        byte[] b = new byte[n];
-        r.nextBytes(b);
-        return b;
-    }
-
-    private static byte[] seal(byte[] key, byte[] iv, byte[] aad, byte[] pt) throws Exception {
-        Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
-        c.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(key, "AES"), new GCMParameterSpec(128, iv));
-        c.updateAAD(aad);
-        return c.doFinal(pt);
-    }
 
     /** Every 8-byte window of the tag, as the little-endian word a 64-bit port would carry it in. */
     private static List<Long> windows(byte[] tag) {
@@ -117,11 +101,11 @@ public abstract class GcmTagOracleContract {
         try (HardwareModel model = Backends.open(backend(), AesGcmModule.BLOCK)) {
             Watcher watcher = new Watcher(model);
             for (int i = 0; i < n; i++) {
-                byte[] key = bytes(r, r.nextBoolean() ? 16 : 32);
-                byte[] iv = bytes(r, 12);
-                byte[] aad = bytes(r, r.nextInt(4) == 0 ? 0 : 1 + r.nextInt(40));
-                byte[] pt = bytes(r, 1 + r.nextInt(r.nextInt(6) == 0 ? 2000 : 100));
-                byte[] sealed = seal(key, iv, aad, pt);
+                byte[] key = JdkGcm.bytes(r, r.nextBoolean() ? 16 : 32);
+                byte[] iv = JdkGcm.bytes(r, 12);
+                byte[] aad = JdkGcm.bytes(r, r.nextInt(4) == 0 ? 0 : 1 + r.nextInt(40));
+                byte[] pt = JdkGcm.bytes(r, 1 + r.nextInt(r.nextInt(6) == 0 ? 2000 : 100));
+                byte[] sealed = JdkGcm.seal(key, iv, aad, pt);
                 byte[] ct = Arrays.copyOf(sealed, pt.length);
                 byte[] tag = Arrays.copyOfRange(sealed, pt.length, sealed.length);
                 if (i % 4 == 3) {
@@ -133,7 +117,7 @@ public abstract class GcmTagOracleContract {
                     case 0 -> r.nextBytes(tag); // a guess: shares no 8 bytes with the real tag but by chance
                     case 1 -> {
                         if (aad.length == 0) {
-                            aad = bytes(r, 1);
+                            aad = JdkGcm.bytes(r, 1);
                         } else {
                             aad[r.nextInt(aad.length)] ^= (byte) (1 << r.nextInt(8));
                         }
@@ -144,7 +128,7 @@ public abstract class GcmTagOracleContract {
                 for (int b = 0; b < pt.length; b++) {
                     forgedPt[b] ^= (byte) (sealed[b] ^ ct[b]);
                 }
-                byte[] resealed = seal(key, iv, aad, forgedPt);
+                byte[] resealed = JdkGcm.seal(key, iv, aad, forgedPt);
                 byte[] needed = Arrays.copyOfRange(resealed, pt.length, resealed.length);
                 for (long w : windows(needed)) {
                     watcher.secret(w, "job " + i + "'s needed tag");

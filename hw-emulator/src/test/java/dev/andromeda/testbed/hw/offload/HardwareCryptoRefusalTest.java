@@ -1,5 +1,6 @@
 package dev.andromeda.testbed.hw.offload;
 
+import dev.andromeda.testbed.hw.contract.JdkGcm;
 import dev.andromeda.testbed.fastpath.offload.CryptoBatch;
 import dev.andromeda.testbed.fastpath.offload.OffloadOptions;
 import dev.andromeda.testbed.fastpath.psp.PspStatus;
@@ -8,9 +9,6 @@ import dev.andromeda.testbed.hw.blocks.gcm.AesGcmModule;
 import dev.andromeda.testbed.hw.kit.KitModel;
 import org.junit.jupiter.api.Test;
 
-import javax.crypto.Cipher;
-import javax.crypto.spec.GCMParameterSpec;
-import javax.crypto.spec.SecretKeySpec;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -29,13 +27,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  * AES/GCM for the descriptors around it.
  */
 class HardwareCryptoRefusalTest {
-
-    private static byte[] jdkSeal(byte[] key, byte[] iv, byte[] aad, byte[] pt) throws Exception {
-        Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
-        c.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(key, "AES"), new GCMParameterSpec(128, iv));
-        c.updateAAD(aad);
-        return c.doFinal(pt);
-    }
 
     @Test
     void anOpenTheBlockRefusesIsARejectedDescriptorAndPspCountsIt() throws Exception {
@@ -64,7 +55,7 @@ class HardwareCryptoRefusalTest {
                     r.nextBytes(key[i]);
                     r.nextBytes(iv[i]);
                     r.nextBytes(pt);
-                    sealed[i] = jdkSeal(key[i], iv[i], aad, pt);
+                    sealed[i] = JdkGcm.seal(key[i], iv[i], aad, pt);
                     text[i] = open[i] ? Arrays.copyOf(sealed[i], length[i]) : pt;
                     at[i] = next;
                     MemorySegment.copy(text[i], 0, mem, ValueLayout.JAVA_BYTE, at[i], length[i]);
@@ -87,7 +78,7 @@ class HardwareCryptoRefusalTest {
                 assertThat(mem.asSlice(at[1], length[1]).toArray(ValueLayout.JAVA_BYTE))
                         .as("a refused open leaves its ciphertext untouched").isEqualTo(text[1]);
                 assertThat(mem.asSlice(at[2], length[2]).toArray(ValueLayout.JAVA_BYTE))
-                        .isEqualTo(jdkOpen(key[2], iv[2], aad, sealed[2]));
+                        .isEqualTo(JdkGcm.open(key[2], iv[2], aad, sealed[2]));
                 assertThat(mem.asSlice(at[3], length[3] + 16).toArray(ValueLayout.JAVA_BYTE)).isEqualTo(sealed[3]);
 
                 PspTransport psp = new PspTransport();
@@ -96,12 +87,5 @@ class HardwareCryptoRefusalTest {
                 assertThat(psp.counters().drops(PspStatus.CRYPTO_REJECTED)).isEqualTo(1);
             }
         }
-    }
-
-    private static byte[] jdkOpen(byte[] key, byte[] iv, byte[] aad, byte[] sealed) throws Exception {
-        Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
-        c.init(Cipher.DECRYPT_MODE, new SecretKeySpec(key, "AES"), new GCMParameterSpec(128, iv));
-        c.updateAAD(aad);
-        return c.doFinal(sealed);
     }
 }
