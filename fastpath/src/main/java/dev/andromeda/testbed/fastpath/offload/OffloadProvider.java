@@ -20,6 +20,14 @@ public interface OffloadProvider<S extends OffloadStage> {
     /** Why {@link #isAvailable()} is false, or null. */
     String unavailabilityCause();
 
+    /**
+     * What this implementation runs on here, for {@code tb impls} (the {@code sw} crypto stage:
+     * its engine and why), or null when there is nothing to add.
+     */
+    default String detail() {
+        return null;
+    }
+
     /** A new instance, confined to the calling thread. */
     S open(OffloadOptions options);
 }

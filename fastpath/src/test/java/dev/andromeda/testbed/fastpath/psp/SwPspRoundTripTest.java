@@ -3,7 +3,7 @@ package dev.andromeda.testbed.fastpath.psp;
 import dev.andromeda.testbed.fastpath.offload.CryptoOffload;
 import dev.andromeda.testbed.fastpath.offload.sw.SoftwareGcm;
 
-/** The PSP round-trip contract on the {@code sw} crypto stage (the JDK's AES/GCM). */
+/** The PSP round-trip contract on the {@code sw} crypto stage as a host gets it (the strongest engine here). */
 class SwPspRoundTripTest extends PspRoundTripContract {
     @Override
     protected CryptoOffload stage() {

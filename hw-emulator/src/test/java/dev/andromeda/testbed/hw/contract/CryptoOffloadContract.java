@@ -32,6 +32,11 @@ public abstract class CryptoOffloadContract {
 
     protected abstract String implementation();
 
+    /** A new instance of the implementation under test; an implementation with engines of its own picks one here. */
+    protected CryptoOffload open(OffloadOptions options) {
+        return Offloads.open(CryptoOffloadProvider.class, implementation(), options);
+    }
+
     @BeforeEach
     void checkAvailable() {
         Backends.require(Offloads.provider(CryptoOffloadProvider.class, implementation()));
@@ -91,7 +96,7 @@ public abstract class CryptoOffloadContract {
         MemorySegment memory = arena.allocate(Math.max(total, 1), 64);
         long[] text = new long[ops.size()];
         long[] tag = new long[ops.size()];
-        try (CryptoOffload stage = Offloads.open(CryptoOffloadProvider.class, implementation(), options);
+        try (CryptoOffload stage = open(options);
              CryptoBatch batch = new CryptoBatch(ops.size(), memory)) {
             long at = 0;
             for (int i = 0; i < ops.size(); i++) {

@@ -18,7 +18,8 @@ public final class ImplsCommand implements Callable<Integer> {
         for (Stage stage : Stage.values()) {
             System.out.println(stage.label() + " stage (" + stage.block() + " in hardware):");
             for (OffloadProvider<?> p : Offloads.providers(stage.providerType())) {
-                System.out.printf("  %-8s %s%n", p.name(), p.isAvailable() ? "available"
+                System.out.printf("  %-8s %s%n", p.name(), p.isAvailable()
+                        ? "available" + (p.detail() != null ? ", " + p.detail() : "")
                         : "UNAVAILABLE: " + p.unavailabilityCause());
             }
         }

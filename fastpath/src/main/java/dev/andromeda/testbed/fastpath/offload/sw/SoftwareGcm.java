@@ -3,38 +3,92 @@ package dev.andromeda.testbed.fastpath.offload.sw;
 import dev.andromeda.testbed.fastpath.offload.CryptoBatch;
 import dev.andromeda.testbed.fastpath.offload.CryptoOffload;
 
-import javax.crypto.AEADBadTagException;
-import javax.crypto.Cipher;
-import javax.crypto.spec.GCMParameterSpec;
-import javax.crypto.spec.SecretKeySpec;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
-import java.security.GeneralSecurityException;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * The {@code sw} crypto stage: the JDK's {@code AES/GCM/NoPadding} (AES-NI and
- * CLMUL intrinsics on x86) over a heap copy of the text, written back in place.
+ * The {@code sw} crypto stage: AES-GCM on the calling thread by the strongest engine here --
+ * OpenSSL's libcrypto through Panama FFM ({@link OpensslGcmEngine}) when it loads, else the
+ * JDK's {@code AES/GCM/NoPadding} ({@link JdkGcmEngine}), the cause printed once. The software
+ * baseline every offload decision is judged against, so it is the fastest software there is.
+ * The system property {@value #ENGINE_PROPERTY} ({@code openssl} or {@code jdk}) names one
+ * instead, e.g. to measure the JDK's.
  */
 public final class SoftwareGcm extends SoftwareStage<CryptoBatch> implements CryptoOffload {
-    private Cipher cipher;
-    private SecretKeySpec lastKey;
-    private final byte[] lastKeyBytes = new byte[32];
-    private int lastKeyLength;
-    private final byte[] keyScratch = new byte[32];
-    private final byte[] ivScratch = new byte[CryptoBatch.IV_BYTES];
-    /**
-     * The AAD, then the text and tag, on the heap: the JDK's GCM intrinsics work on arrays, and
-     * direct buffers went through the provider's own chunk copies (measured ~1.4x slower). Reused:
-     * no allocation per packet.
-     */
-    private final byte[] heap = new byte[Math.max(CryptoBatch.MAX_AAD, CryptoBatch.MAX_TEXT + CryptoBatch.TAG_BYTES)];
+    public static final String ENGINE_OPENSSL = "openssl";
+    public static final String ENGINE_JDK = "jdk";
+    public static final List<String> ENGINES = List.of(ENGINE_OPENSSL, ENGINE_JDK);
+    public static final String ENGINE_PROPERTY = "tb.sw.crypto";
 
+    private static final AtomicBoolean FALLBACK_TOLD = new AtomicBoolean();
+
+    private final GcmEngine engine;
+
+    /** With the strongest engine here (or the one {@value #ENGINE_PROPERTY} names). */
     public SoftwareGcm() {
-        try {
-            cipher = Cipher.getInstance("AES/GCM/NoPadding");
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("this JDK has no AES/GCM/NoPadding", e);
+        this(chosenEngine());
+    }
+
+    /**
+     * With the named engine.
+     *
+     * @throws IllegalArgumentException for a name not in {@link #ENGINES}
+     * @throws IllegalStateException    for {@code openssl} when libcrypto did not load, with the cause
+     */
+    public SoftwareGcm(String engine) {
+        this.engine = switch (engine) {
+            case ENGINE_OPENSSL -> new OpensslGcmEngine();
+            case ENGINE_JDK -> new JdkGcmEngine();
+            default -> throw new IllegalArgumentException(
+                    "no sw crypto engine '" + engine + "'; there are: " + String.join(", ", ENGINES));
+        };
+    }
+
+    /** The engine this stage runs: {@code openssl} or {@code jdk}. */
+    public String engine() {
+        return engine.name();
+    }
+
+    /** Why {@code openssl} is not usable here, or null when libcrypto loaded. */
+    public static String opensslUnavailabilityCause() {
+        return Libcrypto.get() != null ? null : Libcrypto.unavailabilityCause();
+    }
+
+    /** The loaded libcrypto's file and version ("libcrypto.so.3, OpenSSL 3.0.x ..."), or null. */
+    public static String opensslLibrary() {
+        Libcrypto lib = Libcrypto.get();
+        return lib == null ? null : lib.library() + ", " + lib.version();
+    }
+
+    /**
+     * The engine a new stage gets: {@value #ENGINE_PROPERTY} when set, else {@code openssl} when
+     * libcrypto loaded, else {@code jdk} -- the first time saying why on standard error.
+     *
+     * @throws IllegalArgumentException when the property names no engine
+     */
+    public static String chosenEngine() {
+        String forced = System.getProperty(ENGINE_PROPERTY);
+        if (forced != null && !forced.isEmpty()) {
+            if (!ENGINES.contains(forced)) {
+                throw new IllegalArgumentException("-D" + ENGINE_PROPERTY + "=" + forced
+                        + ": no such sw crypto engine; there are: " + String.join(", ", ENGINES));
+            }
+            return forced;
         }
+        return strongest(opensslUnavailabilityCause(), FALLBACK_TOLD);
+    }
+
+    /** openssl when its cause is null; else jdk, printing the cause when {@code told} was not yet set. */
+    static String strongest(String opensslCause, AtomicBoolean told) {
+        if (opensslCause == null) {
+            return ENGINE_OPENSSL;
+        }
+        if (told.compareAndSet(false, true)) {
+            System.err.println("sw crypto: libcrypto not loaded (" + opensslCause
+                    + "); the JDK's AES/GCM engine is used instead");
+        }
+        return ENGINE_JDK;
     }
 
     @Override
@@ -42,69 +96,13 @@ public final class SoftwareGcm extends SoftwareStage<CryptoBatch> implements Cry
         runBatch(batch);
     }
 
-    /**
-     * Seal or open through the heap array, in place there: text (and on open the tag after
-     * it) copied in, the JDK's intrinsics over it, the result copied back -- ciphertext to the
-     * text and the tag to the tag's place, or a verified plaintext to the text. On a bad tag
-     * the JDK releases nothing and host memory is untouched.
-     */
     @Override
     protected long runOne(CryptoBatch batch, int i, MemorySegment memory) {
-        boolean seal = batch.op(i) == CryptoBatch.OP_SEAL;
-        int n = batch.textLength(i);
-        long text = batch.textOffset(i);
-        long tag = batch.tagOffset(i);
-        try {
-            batch.key(i, keyScratch);
-            batch.iv(i, ivScratch);
-            init(seal, batch.keyLength(i));
-            int aadLength = batch.aadLength(i);
-            MemorySegment.copy(memory, ValueLayout.JAVA_BYTE, batch.aadOffset(i), heap, 0, aadLength);
-            cipher.updateAAD(heap, 0, aadLength);
-            MemorySegment.copy(memory, ValueLayout.JAVA_BYTE, text, heap, 0, n);
-            if (seal) {
-                cipher.doFinal(heap, 0, n, heap, 0);
-                MemorySegment.copy(heap, 0, memory, ValueLayout.JAVA_BYTE, text, n);
-                MemorySegment.copy(heap, n, memory, ValueLayout.JAVA_BYTE, tag, CryptoBatch.TAG_BYTES);
-                batch.completeInPlace(i, 0);
-                return n;
-            }
-            MemorySegment.copy(memory, ValueLayout.JAVA_BYTE, tag, heap, n, CryptoBatch.TAG_BYTES);
-            try {
-                cipher.doFinal(heap, 0, n + CryptoBatch.TAG_BYTES, heap, 0);
-                MemorySegment.copy(heap, 0, memory, ValueLayout.JAVA_BYTE, text, n);
-                batch.completeInPlace(i, 0);
-            } catch (AEADBadTagException e) {
-                batch.completeOpen(i, null, 0);
-            }
-            return n;
-        } catch (GeneralSecurityException e) {
-            // Not a tag failure (handled above): the JDK refused the operation. Refuse the
-            // descriptor, count it, and go on with the batch.
-            batch.reject(i);
-            return -1;
-        }
+        return engine.run(batch, i, memory);
     }
 
-    /** Initialises the cipher with the key and IV read into the scratch arrays. */
-    private void init(boolean seal, int keyLength) throws GeneralSecurityException {
-        // The same key as last time (one SA, many packets): keep the spec, so the provider
-        // can keep its expanded key schedule; compared without copying.
-        if (lastKey == null || lastKeyLength != keyLength
-                || !java.util.Arrays.equals(keyScratch, 0, keyLength, lastKeyBytes, 0, keyLength)) {
-            lastKey = new SecretKeySpec(keyScratch, 0, keyLength, "AES");
-            System.arraycopy(keyScratch, 0, lastKeyBytes, 0, keyLength);
-            lastKeyLength = keyLength;
-        }
-        GCMParameterSpec spec = new GCMParameterSpec(128, ivScratch);
-        try {
-            cipher.init(seal ? Cipher.ENCRYPT_MODE : Cipher.DECRYPT_MODE, lastKey, spec);
-        } catch (java.security.InvalidAlgorithmParameterException reuse) {
-            // The JDK refuses to encrypt twice with one key and IV on one Cipher (a guard against
-            // nonce reuse). A batch may legitimately hold such a pair -- a test vector sealed
-            // twice, a retransmission -- so a fresh Cipher takes it.
-            cipher = Cipher.getInstance("AES/GCM/NoPadding");
-            cipher.init(seal ? Cipher.ENCRYPT_MODE : Cipher.DECRYPT_MODE, lastKey, spec);
-        }
+    @Override
+    public void close() {
+        engine.close();
     }
 }

@@ -21,6 +21,18 @@ public final class SoftwareGcmProvider implements CryptoOffloadProvider {
         return null;
     }
 
+    /** Which engine {@code sw} runs here, and why. */
+    @Override
+    public String detail() {
+        String forced = System.getProperty(SoftwareGcm.ENGINE_PROPERTY);
+        if (forced != null && !forced.isEmpty()) {
+            return "engine " + forced + " (set by -D" + SoftwareGcm.ENGINE_PROPERTY + ")";
+        }
+        String cause = SoftwareGcm.opensslUnavailabilityCause();
+        return cause == null ? "engine openssl (" + SoftwareGcm.opensslLibrary() + ", through FFM)"
+                : "engine jdk (AES/GCM/NoPadding): libcrypto not loaded: " + cause;
+    }
+
     @Override
     public CryptoOffload open(OffloadOptions options) {
         return new SoftwareGcm();

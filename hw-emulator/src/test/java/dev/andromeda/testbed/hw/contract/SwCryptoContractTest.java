@@ -1,8 +1,0 @@
-package dev.andromeda.testbed.hw.contract;
-
-class SwCryptoContractTest extends CryptoOffloadContract {
-    @Override
-    protected String implementation() {
-        return "sw";
-    }
-}
