@@ -125,7 +125,11 @@ class SoftwareGcmTest {
     }
 
     private static void assumeLibcrypto() {
-        // A machine without libssl3 falls back to the JDK (tested above); say so rather than pass quietly.
+        // A machine without libssl3 falls back to the JDK (tested above); say so rather than pass quietly,
+        // and fail under CI, which installs libssl3 (.ci/run).
+        if ("true".equalsIgnoreCase(System.getenv("CI")) && SoftwareGcm.opensslUnavailabilityCause() != null) {
+            throw new AssertionError("libcrypto must load under CI: " + SoftwareGcm.opensslUnavailabilityCause());
+        }
         assumeTrue(SoftwareGcm.opensslUnavailabilityCause() == null,
                 () -> "libcrypto unavailable: " + SoftwareGcm.opensslUnavailabilityCause());
     }
