@@ -70,7 +70,13 @@ public final class ZkCommand implements Callable<Integer> {
                 if (kv.length != 2 || !kv[0].matches("\\d+") || kv[1].split(":").length != 3) {
                     throw new IllegalArgumentException("--peers: '" + p + "' is not ID=HOST:QUORUM_PORT:ELECTION_PORT");
                 }
-                self |= Integer.parseInt(kv[0]) == id;
+                if (Integer.parseInt(kv[0]) == id) {
+                    // This member binds both: refused on one line now, not in ZooKeeper's quorum thread later.
+                    String[] hp = kv[1].split(":");
+                    Addresses.requireFree(Addresses.parse(hp[0] + ":" + hp[1]), "--peers quorum port of server " + id);
+                    Addresses.requireFree(Addresses.parse(hp[0] + ":" + hp[2]), "--peers election port of server " + id);
+                    self = true;
+                }
                 cfg.add("server." + kv[0] + "=" + kv[1]);
             }
             if (!self) {

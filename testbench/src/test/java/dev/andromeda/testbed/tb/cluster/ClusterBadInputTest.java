@@ -120,6 +120,26 @@ class ClusterBadInputTest {
     }
 
     @Test
+    void anEnsembleMemberWhoseQuorumOrElectionPortIsTakenSaysSo(@TempDir Path dir) throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+             ServerSocket client = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            int port = taken.getLocalPort();
+            int free = client.getLocalPort();
+            client.close(); // a free port for --client, so only the peer port is in the way
+            Run quorum = tb("zk", "--data-dir", dir.resolve("zk1").toString(), "--client", "127.0.0.1:" + free,
+                    "--id", "1", "--peers", "1=127.0.0.1:" + port + ":0,2=127.0.0.1:1:2");
+            assertThat(quorum.code()).as("%s", quorum).isNotZero();
+            assertThat(quorum.oneLine()).contains("cannot listen on 127.0.0.1:" + port + " (--peers quorum port of server 1)")
+                    .contains("in use");
+            Run election = tb("zk", "--data-dir", dir.resolve("zk2").toString(), "--client", "127.0.0.1:" + free,
+                    "--id", "2", "--peers", "1=127.0.0.1:1:2,2=127.0.0.1:0:" + port);
+            assertThat(election.code()).as("%s", election).isNotZero();
+            assertThat(election.oneLine()).contains("cannot listen on 127.0.0.1:" + port
+                    + " (--peers election port of server 2)").contains("in use");
+        }
+    }
+
+    @Test
     void aStateFileThatIsNotYamlIsRefusedWithFileAndLineBeforeZooKeeper(@TempDir Path dir) throws Exception {
         Path bad = dir.resolve("broken.yaml");
         Files.writeString(bad, "name: broken\nhosts: [2\nvmsPerHost: 2\n");
