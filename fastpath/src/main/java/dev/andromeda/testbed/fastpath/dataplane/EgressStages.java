@@ -109,7 +109,11 @@ final class EgressStages {
                 b.action[i] = action;
                 switch (FlowAction.kind(action)) {
                     case FlowAction.DELIVER -> {
-                        b.vmPort[i] = FlowAction.argument(action);
+                        int port = FlowAction.argument(action);
+                        if (host.vm(port) == null && leftForAnotherHost(b, i, t, vni, p.ipv4Dst())) {
+                            continue;
+                        }
+                        b.vmPort[i] = port;
                         if (t.anyStateful()) { // a local peer: this host sees both ways
                             now = now == 0 ? System.nanoTime() : now;
                             host.trackArrival(t, vni, p, now);
@@ -126,6 +130,30 @@ final class EgressStages {
                     default -> host.drop(b, i, Drop.ACTION_DROP);
                 }
             }
+        }
+
+        /**
+         * A local peer that has just migrated away (live migration: this host is its
+         * source and hairpins for it until every sender is reprogrammed, this host's own
+         * VMs included): the packet goes to the VM's new host like any remote packet,
+         * so its checksum is completed, it is encapsulated and, on an encrypted network,
+         * sealed on the way. Returns false when the VM left no hairpin or went to a
+         * host this table does not know (the caller's delivery then drops it as
+         * {@code NO_LOCAL_VM}, counted).
+         */
+        private boolean leftForAnotherHost(HostBatch b, int i, FlowTable t, int vni, int dst) {
+            long[] moved = host.hairpinFor(vni, dst);
+            if (moved == null) {
+                return false;
+            }
+            for (int h = 0; h < t.hosts(); h++) {
+                if (t.hostIp(h) == (int) moved[2]) {
+                    b.host[i] = h;
+                    host.counters.hairpinned(1);
+                    return true;
+                }
+            }
+            return false;
         }
     }
 
