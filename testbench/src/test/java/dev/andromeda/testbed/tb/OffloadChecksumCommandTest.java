@@ -162,6 +162,35 @@ class OffloadChecksumCommandTest {
     }
 
     @Test
+    void refusesDuplicateKeysAndSaysWhichJobATooLongLineWas(@TempDir Path dir) throws Exception {
+        String huge = "ab".repeat(10_100_000); // 20.2 M characters: over Jackson's 20 M a string may hold
+        Path in = Files.writeString(dir.resolve("j.jsonl"), "{\"id\":1,\"id\":2,\"data\":\"00\"}\n"
+                + "{\"id\":\"big\",\"data\":\"" + huge + "\"}\n" + "{\"id\":\"ok\",\"data\":\"0102\"}\n");
+        Path out = dir.resolve("r.jsonl");
+        int code = tb("offload", "checksum", "--impl", "sw", "--in", in.toString(), "--out", out.toString());
+        assertThat(code).as(err.toString()).isEqualTo(3);
+        List<JsonNode> r = results(out);
+        assertThat(r.get(0).get("error").asText()).contains("line 1", "Duplicate field 'id'");
+        assertThat(r.get(1).get("id").asText()).as("the id of a line too long to parse").isEqualTo("big");
+        assertThat(r.get(1).get("error").asText()).contains("line 2", "20,000,000 characters")
+                .doesNotContain("StreamReadConstraints", "com.fasterxml");
+        assertThat(r.get(2).has("error")).isFalse();
+        assertThat(err.toString()).contains("3 jobs, 2 rejected (2 before the engine, 0 by it)");
+    }
+
+    @Test
+    void aBinaryFileIsNamedAsNotText(@TempDir Path dir) throws Exception {
+        byte[] junk = new byte[3000];
+        new java.util.Random(5).nextBytes(junk);
+        Path in = Files.write(dir.resolve("bin.jsonl"), junk);
+        int code = tb("offload", "checksum", "--impl", "sw", "--in", in.toString(), "--out",
+                dir.resolve("r.jsonl").toString());
+        assertThat(code).isEqualTo(1);
+        assertThat(err.toString().strip()).startsWith("tb: --in " + in + ": not UTF-8 text (line ")
+                .doesNotContain("Input length");
+    }
+
+    @Test
     void exitsOneOnAMissingInputFile(@TempDir Path dir) {
         int code = tb("offload", "checksum", "--impl", "sw", "--in", dir.resolve("nope.jsonl").toString());
         assertThat(code).isEqualTo(1);

@@ -2,7 +2,11 @@ package dev.andromeda.testbed.tb.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.andromeda.testbed.fastpath.offload.OffloadStage;
 import dev.andromeda.testbed.fastpath.offload.OffloadOptions;
@@ -17,12 +21,15 @@ import java.io.InputStreamReader;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.concurrent.Callable;
 
 /**
@@ -66,7 +73,11 @@ abstract class OffloadJobsCommand<J, S extends OffloadStage> implements Callable
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    protected final ObjectMapper json = new ObjectMapper();
+    /** Duplicate keys are refused: a job file that says "id" twice is a mistake, not the last value. */
+    protected final ObjectMapper json = JsonMapper.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .build();
+    /** A job's leading "id", read from the raw line when the line as a whole cannot be parsed. */
+    private static final Pattern LEADING_ID = Pattern.compile("^\\s*\\{\\s*\"id\"\\s*:\\s*(\"(?:[^\"\\\\]|\\\\.){0,200}\"|-?\\d{1,19})");
 
     /** A line of the job file: a valid job, or why it is not one. */
     private record Line<J>(JsonNode id, J job, String error) {
@@ -150,10 +161,11 @@ abstract class OffloadJobsCommand<J, S extends OffloadStage> implements Callable
         int rejected = 0;
         long done = 0;
         boolean hardware = !impl.equals("sw");
+        int lineNo = 0;
+        int unparsed = 0; // lines refused before the engine: not JSON, not a job
         try (BufferedReader reader = openIn(); PrintWriter writer = openOut(); S stage = open(impl, options)) {
             List<Line<J>> pending = new ArrayList<>(batchSize);
             String text;
-            int lineNo = 0;
             while ((text = reader.readLine()) != null) {
                 lineNo++;
                 if (lineNo == 1 && text.startsWith("\uFEFF")) {
@@ -164,6 +176,9 @@ abstract class OffloadJobsCommand<J, S extends OffloadStage> implements Callable
                     continue;
                 }
                 Line<J> line = parseLine(text, lineNo);
+                if (line.job() == null) {
+                    unparsed++;
+                }
                 pending.add(line);
                 if (pending.size() == batchSize) {
                     rejected += flush(stage, pending, writer, hardware);
@@ -176,8 +191,14 @@ abstract class OffloadJobsCommand<J, S extends OffloadStage> implements Callable
             if (writer.checkError()) {
                 throw new UncheckedIOException(new IOException("cannot write " + out));
             }
-            spec.commandLine().getErr().printf("tb offload %s --impl %s: %d jobs, %d rejected; %s%n", stage(), impl,
-                    done, rejected, stage.counters());
+            // The engine's counters count only what reached it: lines refused here are apart.
+            spec.commandLine().getErr().printf("tb offload %s --impl %s: %d job%s, %d rejected (%d before the engine,"
+                            + " %d by it); engine counters: %s%n", stage(), impl, done, done == 1 ? "" : "s", rejected,
+                    unparsed, rejected - unparsed, stage.counters());
+        } catch (CharacterCodingException e) {
+            spec.commandLine().getErr().println("tb: --in " + in + ": not UTF-8 text (line " + (lineNo + 1)
+                    + "); a job file is JSON, one object a line");
+            return Tb.EXIT_USAGE;
         } catch (NoSuchFileException e) {
             spec.commandLine().getErr().println("tb: no such file: " + e.getFile());
             return Tb.EXIT_USAGE;
@@ -192,8 +213,13 @@ abstract class OffloadJobsCommand<J, S extends OffloadStage> implements Callable
         JsonNode node;
         try {
             node = json.readTree(text);
+        } catch (StreamConstraintsException e) {
+            return new Line<>(leadingId(text), null, "line " + lineNo + ": a value of more than "
+                    + String.format(java.util.Locale.ROOT, "%,d", StreamReadConstraints.DEFAULT_MAX_STRING_LEN)
+                    + " characters, the most a job may hold (the line is " + String.format(java.util.Locale.ROOT,
+                    "%,d", text.length()) + " characters)");
         } catch (JsonProcessingException e) {
-            return new Line<>(null, null, "line " + lineNo + ": not JSON: " + e.getOriginalMessage());
+            return new Line<>(leadingId(text), null, "line " + lineNo + ": not JSON: " + e.getOriginalMessage());
         }
         JsonNode id = node.isObject() ? node.get("id") : null;
         if (!node.isObject()) {
@@ -203,6 +229,19 @@ abstract class OffloadJobsCommand<J, S extends OffloadStage> implements Callable
             return new Line<>(id, parse(node), null);
         } catch (IllegalArgumentException e) {
             return new Line<>(id, null, "line " + lineNo + ": " + e.getMessage());
+        }
+    }
+
+    /** The line's "id" if it starts with one, so a result that is an error still says which job it was. */
+    private JsonNode leadingId(String text) {
+        Matcher m = LEADING_ID.matcher(text.length() > 512 ? text.substring(0, 512) : text);
+        if (!m.find()) {
+            return null;
+        }
+        try {
+            return json.readTree(m.group(1));
+        } catch (JsonProcessingException e) {
+            return null;
         }
     }
 
