@@ -153,8 +153,8 @@ class OffloadCopyAndGcmCommandTest {
         List<JsonNode> res = results(out);
         assertThat(res.get(0).get("ct").asText()).isEqualTo("0388dace60b6a392f328c2b971b2fe78");
         assertThat(res.get(0).get("tag").asText()).isEqualTo("ab6e47d42cec13bdf53a67b21257bddf");
-        String[] why = {"'key' is 24 bytes; it must be 16 or 32", "'iv' is 1 bytes; it must be 12", "non-hex",
-                "'op' must be", "'tag' is 1 bytes", "unknown field 'ct'"};
+        String[] why = {"'key' is 24 bytes; it must be 16 or 32", "'iv' is 1 byte; it must be 12", "non-hex",
+                "'op' must be", "'tag' is 1 byte;", "unknown field 'ct'"};
         for (int i = 0; i < why.length; i++) {
             assertThat(res.get(i + 1).get("error").asText()).contains(why[i]);
         }

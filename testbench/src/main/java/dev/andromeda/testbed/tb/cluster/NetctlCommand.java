@@ -5,6 +5,7 @@ import dev.andromeda.testbed.control.model.Vm;
 import dev.andromeda.testbed.control.partition.ConsistentHashRing;
 import dev.andromeda.testbed.control.vmc.VmcNode;
 import dev.andromeda.testbed.tb.demo.DemoTopology;
+import dev.andromeda.testbed.tb.report.Words;
 import dev.andromeda.testbed.tb.scenario.ScenarioLoader;
 import org.apache.curator.framework.CuratorFramework;
 import picocli.CommandLine.Command;
@@ -114,8 +115,10 @@ public final class NetctlCommand implements Runnable {
                     DemoTopology t = s.state().topology();
                     System.out.println("desired state version " + s.state().version() + ": scenario '"
                             + t.scenario().name() + "', model " + t.scenario().control().model() + ", "
-                            + t.state().networks().size() + " networks, " + t.state().vms().size() + " VMs on "
-                            + t.scenario().hosts() + " hosts, " + t.scenario().hoverboards() + " hoverboards");
+                            + Words.count(t.state().networks().size(), "network") + ", "
+                            + Words.count(t.state().vms().size(), "VM") + " on "
+                            + Words.count(t.scenario().hosts(), "host") + ", "
+                            + Words.count(t.scenario().hoverboards(), "hoverboard"));
                     s.state().moves().forEach((vm, host) -> System.out.println("  VM " + vm + " moved to host-" + host));
                 }
                 for (int p : ConsistentHashRing.of(parent.partitions).partitions()) {

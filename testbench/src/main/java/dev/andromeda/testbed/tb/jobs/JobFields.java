@@ -1,6 +1,7 @@
 package dev.andromeda.testbed.tb.jobs;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.andromeda.testbed.tb.report.Words;
 
 import java.util.Iterator;
 import java.util.Set;
@@ -62,7 +63,8 @@ public final class JobFields {
         for (int i = 0; i < allowed.length; i++) {
             b.append(i == 0 ? "" : i == allowed.length - 1 ? " or " : ", ").append(allowed[i]);
         }
-        throw new IllegalArgumentException("'" + field + "' is " + value.length + " bytes; it must be " + b + " bytes");
+        throw new IllegalArgumentException("'" + field + "' is " + Words.count(value.length, "byte") + "; it must be "
+                + b + " bytes");
     }
 
     public static void atMost(String field, byte[] value, int max) {
