@@ -14,6 +14,7 @@ import dev.andromeda.testbed.fastpath.flow.FirewallPolicy;
 import dev.andromeda.testbed.fastpath.flow.FlowAction;
 import dev.andromeda.testbed.fastpath.flow.FlowTableBuilder;
 import dev.andromeda.testbed.fastpath.offload.OffloadOptions;
+import dev.andromeda.testbed.fastpath.offload.sw.SoftwareGcm;
 import dev.andromeda.testbed.fastpath.packet.PacketPool;
 import dev.andromeda.testbed.fastpath.pipeline.StageMix;
 import org.junit.jupiter.api.Test;
@@ -26,6 +27,7 @@ import java.util.List;
 import java.util.Random;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The steady state of every {@link Host} pipeline allocates nothing per packet
@@ -186,6 +188,24 @@ class HostAllocationTest {
         try (TwoHosts net = new TwoHosts(StageMix.software(), OffloadOptions.defaults())) {
             Figures f = measure(deliver(net, net.a1, net.b1, 0x0A000001, 0x0A000002), List.of(), ROUND);
             assertThat(f.zero()).as("egress on host a, ingress on host b: %s", f).isTrue();
+        }
+    }
+
+    /**
+     * PSP seal on host a and open on host b, inline (no coprocessor attached), with the sw crypto
+     * stage's OpenSSL engine: one context per key, the IV reset per packet. (The JDK engine
+     * allocates ~944 B a packet in Cipher.init and is the fallback where libcrypto is missing.)
+     */
+    @Test
+    void pspSealAndOpenWithTheOpensslEngineAllocateNothingPerPacket() {
+        String cause = SoftwareGcm.opensslUnavailabilityCause();
+        if ("true".equalsIgnoreCase(System.getenv("CI")) && cause != null) {
+            throw new AssertionError("libcrypto must load under CI: " + cause);
+        }
+        assumeTrue(cause == null, () -> "libcrypto unavailable: " + cause);
+        try (TwoHosts net = new TwoHosts(StageMix.software(), OffloadOptions.defaults())) {
+            Figures f = measure(deliver(net, net.a2, net.b2, 0x0A000001, 0x0A000002), List.of(), ROUND);
+            assertThat(f.zero()).as("PSP egress (seal) on host a, ingress (open) on host b: %s", f).isTrue();
         }
     }
 
