@@ -141,6 +141,9 @@ class DemoCommandTest {
     void theReportIsAnHtmlPageWithCharts() throws Exception {
         String html = Files.readString(report.resolve("index.html"));
         assertThat(html).startsWith("<!DOCTYPE html>").contains("data:image/png;base64,", "Scoreboard");
+        // The all-sw run's stages have no hardware figures: "-" as in the terminal, not 0.0.
+        assertThat(html).contains("<td>checksum=sw,copy=sw,crypto=sw</td><td>checksum</td><td>sw</td>")
+                .doesNotContainPattern("<td>sw</td><td>\\d+</td><td>[0-9.]+</td><td>0\\.0</td>");
         assertThat(out).contains("HTML report: " + report.resolve("index.html").toAbsolutePath().toUri());
     }
 

@@ -104,12 +104,19 @@ public final class DemoHtmlReport {
                 + "<th>hw cycles/pkt</th><th>hw ns/pkt</th><th>simulation ms</th></tr>");
         for (RunResult x : ran) {
             for (StageCost s : x.stages()) {
+                // As the terminal's table: a software stage has no hardware figures ("-", not 0.0).
+                boolean hw = s.hwCycles() > 0 || !s.impl().equals("sw");
                 h.append(String.format(Locale.ROOT, "<tr><td>%s</td><td>%s</td><td>%s</td><td>%d</td><td>%.1f</td>"
-                                + "<td>%.1f</td><td>%.1f</td><td>%.1f</td></tr>", esc(x.mix()), s.stage(), s.impl(),
-                        s.packets(), s.cpuNsPerPacket(), s.hwCyclesPerPacket(), s.hwNsPerPacket(), s.simNs() / 1e6));
+                                + "<td>%s</td><td>%s</td><td>%s</td></tr>", esc(x.mix()), s.stage(), s.impl(),
+                        s.packets(), s.cpuNsPerPacket(), hw ? one(s.hwCyclesPerPacket()) : "-",
+                        hw ? one(s.hwNsPerPacket()) : "-", hw ? one(s.simNs() / 1e6) : "-"));
             }
         }
         h.append("</table>");
+    }
+
+    private static String one(double v) {
+        return String.format(Locale.ROOT, "%.1f", v);
     }
 
     private static CategoryChart stageChart(List<RunResult> ran, String yTitle, ToDoubleFunction<StageCost> value) {
