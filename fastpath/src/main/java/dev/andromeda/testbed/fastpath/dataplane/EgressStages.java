@@ -110,7 +110,10 @@ final class EgressStages {
                 switch (FlowAction.kind(action)) {
                     case FlowAction.DELIVER -> {
                         int port = FlowAction.argument(action);
-                        if (host.vm(port) == null && leftForAnotherHost(b, i, t, vni, p.ipv4Dst())) {
+                        // Only while this host hairpins for a VM that left (a migration's blackout) does
+                        // a local delivery look for its VM here; otherwise Transmit's lookup is the one.
+                        if (!host.hairpins.isEmpty() && host.vm(port) == null
+                                && leftForAnotherHost(b, i, t, vni, p.ipv4Dst())) {
                             continue;
                         }
                         b.vmPort[i] = port;

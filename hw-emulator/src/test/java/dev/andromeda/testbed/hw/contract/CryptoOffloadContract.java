@@ -125,15 +125,24 @@ public abstract class CryptoOffloadContract {
         }
     }
 
+    /** The operation completed with what the JDK's AES-GCM gives for it: plaintext of an open, text and tag of a seal. */
+    private static void assertDoneAsTheJdkSays(Op o, String what) {
+        assertThat(o.status).as(what).isEqualTo(CryptoBatch.STATUS_DONE);
+        if (o.open) {
+            byte[] both = Arrays.copyOf(o.text, o.text.length + 16);
+            System.arraycopy(o.tag, 0, both, o.text.length, 16);
+            assertThat(o.outText).as(what).isEqualTo(jdk(false, o.key, o.iv, o.aad, both));
+        } else {
+            byte[] sealed = jdk(true, o.key, o.iv, o.aad, o.text);
+            assertThat(o.outText).as(what).isEqualTo(Arrays.copyOf(sealed, o.text.length));
+            assertThat(o.outTag).as(what).isEqualTo(Arrays.copyOfRange(sealed, o.text.length, sealed.length));
+        }
+    }
+
     private static byte[] jdk(boolean encrypt, byte[] key, byte[] iv, byte[] aad, byte[] in) {
         return encrypt ? JdkGcm.seal(key, iv, aad, in) : JdkGcm.open(key, iv, aad, in);
     }
 
-    private static byte[] bytes(Random r, int n) {
-        byte[] b = new byte[n];
-        r.nextBytes(b);
-        return b;
-    }
 
     @Test
     void sealsAndOpensThePublishedVectors() {
@@ -171,10 +180,10 @@ public abstract class CryptoOffloadContract {
         int[] lengths = {0, 1, 15, 16, 17, 31, 32, 33, 64, 100, 1500, 9216, 16384};
         List<Op> ops = new ArrayList<>();
         for (int i = 0; i < 30; i++) {
-            byte[] key = bytes(r, r.nextBoolean() ? 16 : 32);
-            byte[] iv = bytes(r, 12);
-            byte[] aad = bytes(r, lengths[r.nextInt(9)]);
-            byte[] pt = bytes(r, lengths[r.nextInt(i % 10 == 0 ? lengths.length : 10)]);
+            byte[] key = JdkGcm.bytes(r, r.nextBoolean() ? 16 : 32);
+            byte[] iv = JdkGcm.bytes(r, 12);
+            byte[] aad = JdkGcm.bytes(r, lengths[r.nextInt(9)]);
+            byte[] pt = JdkGcm.bytes(r, lengths[r.nextInt(i % 10 == 0 ? lengths.length : 10)]);
             if (r.nextBoolean()) {
                 ops.add(new Op(false, key, iv, aad, pt, null));
             } else {
@@ -187,16 +196,7 @@ public abstract class CryptoOffloadContract {
         for (int i = 0; i < ops.size(); i++) {
             Op o = ops.get(i);
             String what = implementation() + " seed " + seed + " tag gap " + tagGap + " op " + i + " " + o;
-            assertThat(o.status).as(what).isEqualTo(CryptoBatch.STATUS_DONE);
-            if (o.open) {
-                byte[] both = Arrays.copyOf(o.text, o.text.length + 16);
-                System.arraycopy(o.tag, 0, both, o.text.length, 16);
-                assertThat(o.outText).as(what).isEqualTo(jdk(false, o.key, o.iv, o.aad, both));
-            } else {
-                byte[] sealed = jdk(true, o.key, o.iv, o.aad, o.text);
-                assertThat(o.outText).as(what).isEqualTo(Arrays.copyOf(sealed, o.text.length));
-                assertThat(o.outTag).as(what).isEqualTo(Arrays.copyOfRange(sealed, o.text.length, sealed.length));
-            }
+            assertDoneAsTheJdkSays(o, what);
         }
     }
 
@@ -211,10 +211,10 @@ public abstract class CryptoOffloadContract {
         List<Op> ops = new ArrayList<>();
         int[] lengths = {200, CryptoBatch.MAX_TEXT + 1, 300, CryptoBatch.MAX_TEXT + 1, CryptoBatch.MAX_TEXT};
         for (int i = 0; i < lengths.length; i++) {
-            byte[] key = bytes(r, i % 2 == 0 ? 16 : 32);
-            byte[] iv = bytes(r, 12);
-            byte[] aad = bytes(r, 16);
-            byte[] pt = bytes(r, lengths[i]);
+            byte[] key = JdkGcm.bytes(r, i % 2 == 0 ? 16 : 32);
+            byte[] iv = JdkGcm.bytes(r, 12);
+            byte[] aad = JdkGcm.bytes(r, 16);
+            byte[] pt = JdkGcm.bytes(r, lengths[i]);
             if (i % 4 == 0 || i == 1) {
                 ops.add(new Op(false, key, iv, aad, pt, null));
             } else {
@@ -232,16 +232,7 @@ public abstract class CryptoOffloadContract {
                 assertThat(o.outText).as(what + ": untouched").isEqualTo(o.text);
                 continue;
             }
-            assertThat(o.status).as(what).isEqualTo(CryptoBatch.STATUS_DONE);
-            if (o.open) {
-                byte[] both = Arrays.copyOf(o.text, o.text.length + 16);
-                System.arraycopy(o.tag, 0, both, o.text.length, 16);
-                assertThat(o.outText).as(what).isEqualTo(jdk(false, o.key, o.iv, o.aad, both));
-            } else {
-                byte[] sealed = jdk(true, o.key, o.iv, o.aad, o.text);
-                assertThat(o.outText).as(what).isEqualTo(Arrays.copyOf(sealed, o.text.length));
-                assertThat(o.outTag).as(what).isEqualTo(Arrays.copyOfRange(sealed, o.text.length, sealed.length));
-            }
+            assertDoneAsTheJdkSays(o, what);
         }
         assertThat(rejectedAfter).as(implementation() + ": rejected counter").isEqualTo(2);
     }
@@ -251,10 +242,10 @@ public abstract class CryptoOffloadContract {
         Random r = new Random(77);
         List<Op> ops = new ArrayList<>();
         for (int i = 0; i < 12; i++) {
-            byte[] key = bytes(r, i % 2 == 0 ? 16 : 32);
-            byte[] iv = bytes(r, 12);
-            byte[] aad = bytes(r, 1 + r.nextInt(40));
-            byte[] pt = bytes(r, 1 + r.nextInt(200));
+            byte[] key = JdkGcm.bytes(r, i % 2 == 0 ? 16 : 32);
+            byte[] iv = JdkGcm.bytes(r, 12);
+            byte[] aad = JdkGcm.bytes(r, 1 + r.nextInt(40));
+            byte[] pt = JdkGcm.bytes(r, 1 + r.nextInt(200));
             byte[] sealed = jdk(true, key, iv, aad, pt);
             byte[] ct = Arrays.copyOf(sealed, pt.length);
             byte[] tag = Arrays.copyOfRange(sealed, pt.length, sealed.length);
@@ -287,10 +278,10 @@ public abstract class CryptoOffloadContract {
         List<Op> ops = new ArrayList<>();
         List<byte[]> needed = new ArrayList<>();
         for (int i = 0; i < 12; i++) {
-            byte[] key = bytes(r, i % 2 == 0 ? 16 : 32);
-            byte[] iv = bytes(r, 12);
-            byte[] aad = bytes(r, 1 + r.nextInt(40));
-            byte[] pt = bytes(r, 1 + r.nextInt(300));
+            byte[] key = JdkGcm.bytes(r, i % 2 == 0 ? 16 : 32);
+            byte[] iv = JdkGcm.bytes(r, 12);
+            byte[] aad = JdkGcm.bytes(r, 1 + r.nextInt(40));
+            byte[] pt = JdkGcm.bytes(r, 1 + r.nextInt(300));
             byte[] sealed = jdk(true, key, iv, aad, pt);
             byte[] ct = Arrays.copyOf(sealed, pt.length);
             byte[] tag = Arrays.copyOfRange(sealed, pt.length, sealed.length);
