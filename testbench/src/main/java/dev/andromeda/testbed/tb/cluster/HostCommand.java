@@ -466,9 +466,10 @@ public final class HostCommand implements Callable<Integer> {
         /**
          * Plugs in the VMs the state places here, and hands over those moved away -- each only once
          * its new host has it plugged in ({@code ready}: the control thread read that from
-         * ZooKeeper): until then it stays here and its packets are delivered here, so none reaches a
-         * host without the VM. Handed over, its packets are hairpinned to the new host until every
-         * sender is reprogrammed. Dataplane thread; asks ZooKeeper nothing.
+         * ZooKeeper) and this host's program no longer delivers to it here ({@link VmMoves}): until
+         * then it stays here and its packets are delivered here, so none reaches a host without the
+         * VM. Handed over, its packets are hairpinned to the new host until every sender is
+         * reprogrammed. Dataplane thread; asks ZooKeeper nothing.
          */
         private void replug(DemoTopology topo, Set<Integer> ready) {
             boolean pending = false;
@@ -480,18 +481,19 @@ public final class HostCommand implements Callable<Integer> {
                             v.vm().mac())));
                 } else if (!here && nics.containsKey(v.vm().id())) {
                     String to = "host-" + v.vm().hostId();
-                    if (!ready.contains(v.vm().id())) {
+                    HostAgent a = agent;
+                    VirtioNic nic = nics.get(v.vm().id());
+                    if (!VmMoves.handOverIfReady(host, a == null ? null : a.program(), nic, ready.contains(v.vm().id()),
+                            DemoTopology.hostIp(v.vm().hostId()), DemoTopology.hostMac(v.vm().hostId()))) {
                         pending = true;
                         if (waitingSaid.add(v.vm().id())) {
-                            log.say("VM " + v.vm().id() + " moves to " + to + ": kept here until " + to + " has it");
+                            log.say("VM " + v.vm().id() + " moves to " + to + ": kept here until " + to
+                                    + " has it and this host's program sends to it there");
                         }
                         continue;
                     }
                     waitingSaid.remove(v.vm().id());
-                    // The port it has here: the new state gives it another one on its new host.
-                    VirtioNic gone = nics.remove(v.vm().id());
-                    VmMoves.handOver(host, gone, DemoTopology.hostIp(v.vm().hostId()),
-                            DemoTopology.hostMac(v.vm().hostId()));
+                    nics.remove(v.vm().id()); // the port it had here: the new state gives it another on its new host
                     handovers++;
                     log.say("VM " + v.vm().id() + " moved to " + to + ": hairpinning its packets there");
                 }

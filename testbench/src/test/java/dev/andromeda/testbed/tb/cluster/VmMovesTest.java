@@ -1,5 +1,6 @@
 package dev.andromeda.testbed.tb.cluster;
 
+import dev.andromeda.testbed.control.agent.FlowProgram;
 import dev.andromeda.testbed.fastpath.dataplane.Host;
 import dev.andromeda.testbed.fastpath.dataplane.MemorySwitch;
 import dev.andromeda.testbed.fastpath.dataplane.TwoHosts;
@@ -59,11 +60,11 @@ class VmMovesTest {
 
             VirtioNic xOnA = VmMoves.plugIn(a, xPort);
             VirtioNic xOnB = VmMoves.plugIn(b, xPort);          // A -> B: plugged in at B first,
-            VmMoves.handOver(a, xOnA, IP[1], MAC[1]);           // then A hairpins to B
+            assertThat(VmMoves.handOverIfReady(a, null, xOnA, true, IP[1], MAC[1])).isTrue(); // then A hairpins to B
             xOnA = VmMoves.plugIn(a, xPort);                    // B -> A
-            VmMoves.handOver(b, xOnB, IP[0], MAC[0]);
+            assertThat(VmMoves.handOverIfReady(b, null, xOnB, true, IP[0], MAC[0])).isTrue();
             VirtioNic xOnC = VmMoves.plugIn(c, xPort);          // A -> C
-            VmMoves.handOver(a, xOnA, IP[2], MAC[2]);
+            assertThat(VmMoves.handOverIfReady(a, null, xOnA, true, IP[2], MAC[2])).isTrue();
 
             List<byte[]> sent = new ArrayList<>();
             for (int i = 0; i < 20; i++) {
@@ -89,6 +90,83 @@ class VmMovesTest {
             assertThat(a.counters().hairpinned()).as("A hairpinned each packet once, to C: %s", where)
                     .isEqualTo(sent.size());
             assertThat(b.counters().hairpinned()).as("B never saw them: %s", where).isZero();
+        }
+    }
+
+    /**
+     * A VM of the source host keeps sending to the moving VM. The source's table holds only the
+     * hosts it sends to -- not the VM's new host -- until the controllers reprogram it: handed over
+     * before that, the VM's packets from here would be local deliveries to no VM and nowhere to
+     * hairpin them (NO_LOCAL_VM). The source hands over only once its program sends to the VM there.
+     */
+    @Test
+    void theSourceHandsOverOnlyOnceItsOwnProgramNoLongerDeliversToTheVmLocally() {
+        Random r = new Random(11);
+        int w = 0x0A000007;
+        try (MemorySwitch sw = new MemorySwitch(1024, 16384); Host a = host("a", 0); Host c = host("c", 2)) {
+            a.connect(sw.attach(IP[0]));
+            c.connect(sw.attach(IP[2]));
+            VmPort xPort = new VmPort(1, VNI, X, 0x02_AA_00_00_00_05L);
+            VirtioNic xOnA = VmMoves.plugIn(a, xPort);
+            VirtioNic wOnA = VmMoves.plugIn(a, new VmPort(2, VNI, w, 0x02_AA_00_00_00_07L));
+            // A's program before the move: w -> x delivered here; its host list is A alone.
+            FlowProgram before = FlowProgram.builder(1, 1).host(IP[0], MAC[0])
+                    .flow(VNI, 17, w, X, FlowAction.deliver(1), FirewallPolicy.ALLOW_ALL).build();
+            FlowProgram after = FlowProgram.builder(2, 1).host(IP[0], MAC[0]).host(IP[2], MAC[2])
+                    .flow(VNI, 17, w, X, FlowAction.encapToHost(1), FirewallPolicy.ALLOW_ALL).build();
+            FlowProgram running = before;
+            a.flows().publish(before.toFlowTable());
+            c.flows().publish(hosts().build());
+            VirtioNic xOnC = VmMoves.plugIn(c, xPort); // the new host has it: only A's own program holds it back
+
+            int sent = 0;
+            int got = 0;
+            int handedOverAt = -1;
+            for (int i = 0; i < 300; i++) {
+                byte[] f = TwoHosts.guestFrame(r, w, X, false, 100 + r.nextInt(900));
+                int[] csum = TwoHosts.csumRequest(false);
+                assertThat(wOnA.send(f, csum[0], csum[1])).isTrue();
+                sent++;
+                if (i == 150) {
+                    running = after; // the controllers reprogram A
+                    a.flows().publish(after.toFlowTable());
+                }
+                if (handedOverAt < 0 && VmMoves.handOverIfReady(a, running, xOnA, true, IP[2], MAC[2])) {
+                    handedOverAt = i;
+                }
+                for (int k = 0; k < 3; k++) {
+                    a.doWork();
+                    c.doWork();
+                }
+                for (VirtioNic.Received rx; (rx = xOnA.receive()) != null; ) {
+                    got++;
+                }
+                for (VirtioNic.Received rx; (rx = xOnC.receive()) != null; ) {
+                    got++;
+                }
+            }
+            assertThat(a.counters().droppedTotal() + c.counters().droppedTotal()).as("%s / %s", a, c).isZero();
+            assertThat(got).as("%s / %s", a, c).isEqualTo(sent);
+            assertThat(handedOverAt).as("handed over once A's program sends to C").isEqualTo(150);
+        }
+    }
+
+    /** A program moved on, the dataplane's table not yet: still delivered here, so not yet. */
+    @Test
+    void aProgramAheadOfTheDataplanesTableDoesNotLetTheVmGo() {
+        int w = 0x0A000007;
+        try (Host a = host("a", 0)) {
+            VirtioNic xOnA = VmMoves.plugIn(a, new VmPort(1, VNI, X, 0x02_AA_00_00_00_05L));
+            FlowProgram before = FlowProgram.builder(1, 1).host(IP[0], MAC[0])
+                    .flow(VNI, 17, w, X, FlowAction.deliver(1), FirewallPolicy.ALLOW_ALL).build();
+            FlowProgram after = FlowProgram.builder(2, 1).host(IP[0], MAC[0]).host(IP[2], MAC[2])
+                    .flow(VNI, 17, w, X, FlowAction.encapToHost(1), FirewallPolicy.ALLOW_ALL).build();
+            a.flows().publish(before.toFlowTable());
+            assertThat(VmMoves.handOverIfReady(a, after, xOnA, true, IP[2], MAC[2])).isFalse();
+            assertThat(VmMoves.handOverIfReady(a, before, xOnA, false, IP[2], MAC[2])).as("C lacks it").isFalse();
+            a.flows().publish(after.toFlowTable());
+            assertThat(VmMoves.handOverIfReady(a, after, xOnA, true, IP[2], MAC[2])).isTrue();
+            assertThat(a.vms()).doesNotContain(xOnA);
         }
     }
 }
