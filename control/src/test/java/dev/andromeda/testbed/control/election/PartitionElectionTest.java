@@ -63,6 +63,28 @@ class PartitionElectionTest {
         return cs.stream().filter(PartitionElection::isMaster).toList();
     }
 
+    /**
+     * How many candidates stand in partition {@code p}'s election: its latch's nodes, read with a
+     * client of the test's own. Once every candidate has its node, who leads is settled by their
+     * order in ZooKeeper and no candidate changes its mind without a ZooKeeper event: what the test
+     * waits for (bounded) before checking that a single master stays, instead of sleeping.
+     */
+    private int standing(int p) {
+        CuratorFramework c = observer;
+        if (c == null) {
+            c = observer = PartitionElection.newClient(zk.connectString(), PartitionElection.Timeouts.FAST);
+            toClose.add(c);
+        }
+        try {
+            return c.checkExists().forPath(PartitionElection.partitionPath(p) + "/leader") == null ? 0
+                    : c.getChildren().forPath(PartitionElection.partitionPath(p) + "/leader").size();
+        } catch (Exception e) {
+            return -1;
+        }
+    }
+
+    private CuratorFramework observer;
+
     private static PartitionElection awaitSingleMaster(List<PartitionElection> cs, Duration bound) {
         return Await.value(bound, "exactly one master among " + cs, () -> {
             List<PartitionElection> m = masters(cs);
@@ -77,7 +99,8 @@ class PartitionElectionTest {
                 candidate(7, "vmc-c", rec[2]));
 
         PartitionElection master = awaitSingleMaster(cs, ELECTION_BOUND);
-        Thread.sleep(300); // and it stays that way
+        // ... and it stays that way once all three stand in the election.
+        Await.until(ELECTION_BOUND, "all three candidates in partition 7's election", () -> standing(7) == 3);
         assertThat(masters(cs)).containsExactly(master);
         assertThat(master.epoch()).isEqualTo(1);
         assertThat(cs).filteredOn(c -> c != master).allSatisfy(c -> {
@@ -204,7 +227,9 @@ class PartitionElectionTest {
         System.out.printf("failover after session expiry: %d ms (epoch %d -> %d, old master %s, new master %s)%n",
                 ms, oldEpoch, successor.epoch(), old.candidateId(), successor.candidateId());
         assertThat(successor.epoch()).isGreaterThan(oldEpoch);
-        Thread.sleep(300);
+        // The old master stands again (a new session, a new latch node) and was told it was deposed.
+        Await.until(Duration.ofSeconds(10), "the old master back in the election, told it was deposed",
+                () -> standing(9) == 2 && rec[cs.indexOf(old)].events.contains("deposed:" + oldEpoch));
         assertThat(masters(cs)).containsExactly(successor);
         assertThat(rec[cs.indexOf(old)].events).startsWith("master:" + oldEpoch, "deposed:" + oldEpoch);
     }

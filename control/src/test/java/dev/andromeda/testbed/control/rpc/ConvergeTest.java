@@ -66,9 +66,18 @@ class ConvergeTest {
         }
     }
 
-    /** Lets in-flight messages land, to show that nothing more happens. */
-    static void settle() throws InterruptedException {
-        Thread.sleep(300);
+    /**
+     * Shows that nothing more happened, without sleeping: a marker -- the program the host runs,
+     * under version {@code marker} -- goes down the same stream, and the test waits (bounded) for
+     * its acknowledgement. The controller sends only from a setProgram or in reply to a host's
+     * message (hello, fence, ack, reject), under its lock, and both ends handle a stream in order;
+     * so a send that was due before the marker -- a resend the test says must not happen -- has
+     * been made, counted and answered by the time the marker's ack arrives. The counts a caller
+     * checks afterwards include the marker's one send and one ack.
+     */
+    static void roundTrip(VmController vmc, HostAgent agent, long marker) throws InterruptedException {
+        vmc.setProgram(HOST, agent.program().withVersion(marker, 0));
+        await("marker v" + marker + " acknowledged", () -> vmc.convergedVersion(HOST) == marker);
     }
 
     @Test
@@ -84,9 +93,9 @@ class ConvergeTest {
         assertThat(agent.program().flows()).hasSize(3);
         assertThat(agent.host().flowTable().size()).isEqualTo(3);
         assertThat(vmc.converged(HOST)).isTrue();
-        settle();
-        assertThat(vmc.sends(HOST)).isEqualTo(1);
-        assertThat(agent.acks()).isEqualTo(1);
+        roundTrip(vmc, agent, 4);
+        assertThat(vmc.sends(HOST)).as("v3 once, then the marker").isEqualTo(2);
+        assertThat(agent.acks()).isEqualTo(2);
     }
 
     @Test
@@ -101,9 +110,9 @@ class ConvergeTest {
         await("v2", () -> vmc.convergedVersion(HOST) == 2);
         assertThat(agent.program().flows()).hasSize(6);
         vmc.setProgram(HOST, program(2, 5)); // same version again: nothing to send
-        settle();
-        assertThat(vmc.sends(HOST)).isEqualTo(2);
-        assertThat(agent.acks()).isEqualTo(2);
+        roundTrip(vmc, agent, 3);
+        assertThat(vmc.sends(HOST)).as("v1, v2, the marker").isEqualTo(3);
+        assertThat(agent.acks()).isEqualTo(3);
         assertThat(agent.rejects()).isZero();
     }
 
@@ -175,11 +184,12 @@ class ConvergeTest {
         // Not retried in a loop, not even after a reconnect.
         vmc.disconnect(HOST);
         await("reconnect", () -> vmc.hellos(HOST) == 2 && vmc.connected(HOST));
-        settle();
-        assertThat(vmc.sends(HOST)).isEqualTo(3);
-        assertThat(vmc.rejects(HOST)).isEqualTo(2);
-        assertThat(client.programsReceived()).isEqualTo(3);
         assertThat(agent.runningVersion()).isEqualTo(5);
+        roundTrip(vmc, agent, 7); // a good program again (clears the refused one): sent, and nothing before it
+        assertThat(vmc.sends(HOST)).as("v5, v4, v6, the marker").isEqualTo(4);
+        assertThat(vmc.rejects(HOST)).isEqualTo(2);
+        assertThat(client.programsReceived()).isEqualTo(4);
+        assertThat(agent.runningVersion()).isEqualTo(7);
     }
 
     @Test
@@ -195,9 +205,9 @@ class ConvergeTest {
         await("v2 after reconnect", () -> vmc.convergedVersion(HOST) == 2);
         assertThat(client.streams()).isGreaterThanOrEqualTo(2);
         assertThat(agent.runningVersion()).isEqualTo(2);
-        settle();
-        assertThat(agent.acks()).isEqualTo(2);
-        assertThat(vmc.sends(HOST)).isEqualTo(2);
+        roundTrip(vmc, agent, 3);
+        assertThat(agent.acks()).as("v1, v2, the marker").isEqualTo(3);
+        assertThat(vmc.sends(HOST)).isEqualTo(3);
     }
 
     @Test
@@ -217,25 +227,25 @@ class ConvergeTest {
         assertThat(second.runningVersion()).isEqualTo(7);
         HostAgentClient c2 = client(second, vmc);
         await("hello after restart", () -> vmc.hellos(HOST) == 2);
-        settle();
-        assertThat(vmc.sends(HOST)).isEqualTo(1);
         assertThat(vmc.reportedVersion(HOST)).isEqualTo(7);
-        assertThat(second.acks()).isZero();
-        assertThat(c2.programsReceived()).isZero();
+        roundTrip(vmc, second, 8);
+        assertThat(vmc.sends(HOST)).as("v7 before the restart, then only the marker").isEqualTo(2);
+        assertThat(second.acks()).isEqualTo(1);
+        assertThat(c2.programsReceived()).isEqualTo(1);
         c2.close();
         fx.closeHost(second.host());
         await("old stream gone", () -> !vmc.connected(HOST));
 
         // Restart again while the controller moved on: only the new program is sent.
-        vmc.setProgram(HOST, program(8, 3));
+        vmc.setProgram(HOST, program(9, 3));
         HostAgent third = newAgent();
-        assertThat(third.runningVersion()).isEqualTo(7);
+        assertThat(third.runningVersion()).isEqualTo(8);
         client(third, vmc);
-        await("v8", () -> vmc.convergedVersion(HOST) == 8);
-        settle();
-        assertThat(vmc.sends(HOST)).isEqualTo(2);
-        assertThat(third.acks()).isEqualTo(1);
+        await("v9", () -> vmc.convergedVersion(HOST) == 9);
         assertThat(third.program().flows()).hasSize(4);
+        roundTrip(vmc, third, 10);
+        assertThat(vmc.sends(HOST)).as("v7, the marker v8, v9, the marker v10").isEqualTo(4);
+        assertThat(third.acks()).isEqualTo(2);
     }
 
     @Test
@@ -269,16 +279,18 @@ class ConvergeTest {
         assertThat(agent.program()).isEqualTo(fromB);
         assertThat(agent.runningVersion()).isEqualTo(2);
         zombie.setProgram(HOST, program(4, 4)); // a deposed controller sends nothing more
-        settle();
-        assertThat(zombie.sends(HOST)).isZero();
+        assertThat(zombie.sends(HOST)).isZero(); // setProgram decides under the lock, at once
 
         // Back to B: versions equal, nothing resent; no update was ever applied twice.
         client.retarget(b.address());
         await("hello at B", () -> b.hellos(HOST) == 2 && b.reportedVersion(HOST) == 2);
-        settle();
-        assertThat(b.sends(HOST)).isEqualTo(1);
-        assertThat(agent.acks()).isEqualTo(2); // v1 from A, v2 from B
+        // The host left the zombie's stream; once the zombie saw it end, it can never send to this host again.
+        await("the zombie to see the host leave", () -> !zombie.connected(HOST));
+        assertThat(zombie.sends(HOST)).isZero();
+        roundTrip(b, agent, 3);
+        assertThat(b.sends(HOST)).as("v2, then only the marker").isEqualTo(2);
+        assertThat(agent.acks()).isEqualTo(3); // v1 from A, v2 and the marker from B
         assertThat(agent.rejects()).isZero(); // the zombie never wrote
-        assertThat(client.programsReceived()).isEqualTo(2);
+        assertThat(client.programsReceived()).isEqualTo(3);
     }
 }

@@ -199,6 +199,7 @@ public final class ClusterCommand implements Runnable {
             if (json != null) {
                 StringBuilder b = new StringBuilder("{\"scoreboard\":{\"sent\":" + before.sent() + ",\"delivered\":"
                         + before.delivered() + ",\"lost\":" + before.lost() + ",\"mismatches\":" + before.mismatches()
+                        + ",\"duplicates\":" + before.duplicates() + ",\"misdelivered\":" + before.misdelivered()
                         + "},\"faults\":[");
                 for (int i = 0; i < results.size(); i++) {
                     b.append(i == 0 ? "" : ",").append(results.get(i).json());

@@ -572,17 +572,12 @@ public final class ClusterRun {
     private Score score(Round round) {
         int r = round.round();
         List<String> live = round.live();
-        long sent = 0, delivered = 0, dup = 0, mis = 0, mm = 0;
+        List<String> replies = new ArrayList<>();
         for (String h : live) {
             String j = get(procs.get(h).httpPort(), "/received?round=" + r);
-            if (j == null) {
-                continue;
+            if (j != null) {
+                replies.add(j);
             }
-            sent += field(j, "sent");
-            delivered += field(j, "delivered");
-            dup += field(j, "duplicates");
-            mis += field(j, "misdelivered");
-            mm += field(j, "mismatches");
         }
         // Expected: every packet of the plan between two live hosts (computed here, apart from the hosts).
         java.util.Set<Integer> up = new java.util.HashSet<>();
@@ -599,7 +594,40 @@ public final class ClusterRun {
                 }
             }
         }
-        return new Score(sent, expected, delivered, dup, mis, mm);
+        return tally(replies, expected);
+    }
+
+    /**
+     * One round's score from the hosts' {@code /received} replies: a packet counts as delivered
+     * once, by its id, whichever host it reached; each further copy -- at the same host or at
+     * another (a packet both delivered at a VM's old host and hairpinned to its new one) -- is a
+     * duplicate. Summing the hosts' own {@code delivered} counts would count such a packet twice
+     * and hide a loss elsewhere in the round.
+     */
+    static Score tally(List<String> replies, long expected) {
+        long sent = 0, perHost = 0, dup = 0, mis = 0, mm = 0;
+        java.util.BitSet all = new java.util.BitSet();
+        for (String j : replies) {
+            sent += field(j, "sent");
+            dup += field(j, "duplicates");
+            mis += field(j, "misdelivered");
+            mm += field(j, "mismatches");
+            java.util.BitSet here = java.util.BitSet.valueOf(java.util.Base64.getDecoder().decode(text(j, "ids")));
+            perHost += here.cardinality();
+            all.or(here);
+        }
+        long delivered = all.cardinality();
+        return new Score(sent, expected, delivered, dup + perHost - delivered, mis, mm);
+    }
+
+    /** A string field of a flat JSON object ("" when absent). */
+    static String text(String json, String name) {
+        int at = json.indexOf("\"" + name + "\":\"");
+        if (at < 0) {
+            return "";
+        }
+        int from = at + name.length() + 4;
+        return json.substring(from, json.indexOf('"', from));
     }
 
     static long field(String json, String name) {

@@ -26,7 +26,7 @@ public final class FaultPlan {
     /** What one fault cost. Seconds are -1 where they do not apply. */
     public record Result(String fault, double newMasterSeconds, double convergedSeconds, long lostOnProgrammedFlows,
                          long updatesLost, long updatesDoubled, long deposedWritesAccepted, long deposedWritesRefused,
-                         ClusterRun.Score traffic, String note) {
+                         ClusterRun.Score traffic, long hairpinned, String note) {
         public boolean survived() {
             return lostOnProgrammedFlows == 0 && updatesLost == 0 && updatesDoubled == 0 && deposedWritesAccepted == 0
                     && traffic.clean() && convergedSeconds >= 0;
@@ -35,9 +35,12 @@ public final class FaultPlan {
         public String json() {
             return String.format(Locale.ROOT, "{\"fault\":\"%s\",\"newMasterSeconds\":%s,\"convergedSeconds\":%s,"
                             + "\"lostOnProgrammedFlows\":%d,\"updatesLost\":%d,\"updatesDoubled\":%d,"
-                            + "\"deposedWritesAccepted\":%d,\"deposedWritesRefused\":%d,\"survived\":%b,\"note\":\"%s\"}",
+                            + "\"deposedWritesAccepted\":%d,\"deposedWritesRefused\":%d,\"hairpinned\":%s,"
+                            + "\"duplicates\":%d,\"survived\":%b,\"note\":\"%s\"}",
                     fault, num(newMasterSeconds), num(convergedSeconds), lostOnProgrammedFlows, updatesLost,
-                    updatesDoubled, deposedWritesAccepted, deposedWritesRefused, survived(), note.replace("\"", "'"));
+                    updatesDoubled, deposedWritesAccepted, deposedWritesRefused,
+                    hairpinned < 0 ? "null" : Long.toString(hairpinned), traffic.duplicates(), survived(),
+                    note.replace("\"", "'"));
         }
 
         private static String num(double s) {
@@ -172,7 +175,7 @@ public final class FaultPlan {
         Result r = result(corrupt ? "corrupt-checkpoint" : "kill-host", -1, converged, s, note);
         if (corrupt && bad == 0) {
             return new Result(r.fault(), r.newMasterSeconds(), -1, r.lostOnProgrammedFlows(), r.updatesLost(),
-                    r.updatesDoubled(), r.deposedWritesAccepted(), r.deposedWritesRefused(), s,
+                    r.updatesDoubled(), r.deposedWritesAccepted(), r.deposedWritesRefused(), s, -1,
                     note + " -- the damage was NOT detected");
         }
         return r;
@@ -234,6 +237,7 @@ public final class FaultPlan {
         }
         String oldHost = "host-" + from;
         long hairpinnedBefore = c.metrics(oldHost).getOrDefault("andromeda_host_hairpinned_total", 0L);
+        long handoversBefore = c.metrics(oldHost).getOrDefault("andromeda_host_handovers_total", 0L);
         long t0 = System.nanoTime();
         ClusterRun.await("ZooKeeper to store the move", Duration.ofSeconds(30), () -> {
             try {
@@ -243,14 +247,22 @@ public final class FaultPlan {
             }
         });
         long stored = c.storedVersion();
+        // Rounds go on until both are seen: the old host handed the VM over (from then on it
+        // hairpins) and every host runs the new program (from then on nobody sends to the old host).
         List<ClusterRun.Round> during = new ArrayList<>();
         long deadline = System.nanoTime() + CONVERGE.toNanos();
+        boolean handedOver = false;
+        double converged = -1;
         do {
             ClusterRun.Round r = c.startTraffic(vm.id());
             during.add(r);
             ClusterRun.await("round " + r.round() + " to be sent", TRAFFIC, () -> c.sentAll(r));
-        } while (!c.converged() && System.nanoTime() < deadline && during.size() < 200);
-        double converged = c.converged() ? (System.nanoTime() - t0) / 1e9 : -1;
+            handedOver = handedOver
+                    || c.metrics(oldHost).getOrDefault("andromeda_host_handovers_total", 0L) > handoversBefore;
+            if (converged < 0 && c.converged()) {
+                converged = (System.nanoTime() - t0) / 1e9;
+            }
+        } while (!(handedOver && converged >= 0) && System.nanoTime() < deadline && during.size() < 200);
         ClusterRun.Score s = null;
         for (ClusterRun.Round r : during) {
             ClusterRun.Score one = c.awaitTraffic(r, TRAFFIC);
@@ -258,10 +270,11 @@ public final class FaultPlan {
         }
         long hairpinned = c.metrics(oldHost).getOrDefault("andromeda_host_hairpinned_total", 0L) - hairpinnedBefore;
         ClusterRun.Score after = c.traffic(TRAFFIC);
-        return result("migrate-vm", -1, converged, s.plus(after), "VM " + vm.id() + " moved host-" + from
-                + " -> host-" + to + " (desired state v" + stored + "); " + during.size() + " rounds while the hosts "
-                + "were reprogrammed (" + toVm + " packets a round to it; " + hairpinned + " hairpinned by " + oldHost
-                + "), then one with it sending from host-" + to);
+        return result("migrate-vm", -1, handedOver ? converged : -1, s.plus(after), hairpinned, "VM " + vm.id()
+                + " moved host-" + from + " -> host-" + to + " (desired state v" + stored + "); " + during.size()
+                + " rounds until " + oldHost + " handed it over and every host ran the new program (" + toVm
+                + " packets a round to it; " + hairpinned + " hairpinned by " + oldHost + "), then one with it sending"
+                + " from host-" + to + (handedOver ? "" : " -- " + oldHost + " never handed it over"));
     }
 
     // ------------------------------------------------------------------------------ measurements
@@ -339,6 +352,11 @@ public final class FaultPlan {
     }
 
     private Result result(String fault, double elected, double converged, ClusterRun.Score s, String note) {
+        return result(fault, elected, converged, s, -1, note);
+    }
+
+    private Result result(String fault, double elected, double converged, ClusterRun.Score s, long hairpinned,
+                          String note) {
         long doubled = 0;
         long deposedAccepted = 0;
         long refused = 0;
@@ -371,7 +389,7 @@ public final class FaultPlan {
             note += "; drops counted meanwhile: " + (d.isEmpty() ? "none (lost outside the counted paths)" : d);
         }
         Result r = new Result(fault, elected, converged, lost, converged < 0 ? 1 : 0, doubled, deposedAccepted,
-                refused, s, note);
+                refused, s, hairpinned, note);
         say.accept(String.format(Locale.ROOT, "  %s: %s", fault, r.survived() ? "survived" : "NOT survived") + " -- "
                 + note);
         return r;
@@ -380,14 +398,15 @@ public final class FaultPlan {
     /** The table of results, one line a fault. */
     public static String table(List<Result> results) {
         List<String> lines = new ArrayList<>();
-        lines.add(String.format(Locale.ROOT, "%-22s %10s %10s %6s %8s %8s %8s %8s  %s", "fault", "master s",
-                "converge s", "lost", "upd lost", "upd x2", "deposed", "refused", "verdict"));
+        lines.add(String.format(Locale.ROOT, "%-22s %10s %10s %6s %8s %8s %8s %8s %8s  %s", "fault", "master s",
+                "converge s", "lost", "upd lost", "upd x2", "deposed", "refused", "hairpin", "verdict"));
         for (Result r : results) {
-            lines.add(String.format(Locale.ROOT, "%-22s %10s %10s %6d %8d %8d %8d %8d  %s", r.fault(),
+            lines.add(String.format(Locale.ROOT, "%-22s %10s %10s %6d %8d %8d %8d %8d %8s  %s", r.fault(),
                     r.newMasterSeconds() < 0 ? "-" : String.format(Locale.ROOT, "%.2f", r.newMasterSeconds()),
                     r.convergedSeconds() < 0 ? "never" : String.format(Locale.ROOT, "%.2f", r.convergedSeconds()),
                     r.lostOnProgrammedFlows(), r.updatesLost(), r.updatesDoubled(), r.deposedWritesAccepted(),
-                    r.deposedWritesRefused(), r.survived() ? "ok" : "FAILED"));
+                    r.deposedWritesRefused(), r.hairpinned() < 0 ? "-" : Long.toString(r.hairpinned()),
+                    r.survived() ? "ok" : "FAILED"));
         }
         return String.join("\n", lines);
     }

@@ -460,34 +460,41 @@ public final class HostCommand implements Callable<Integer> {
         /** The VMs plugged in here, as the dataplane last left them (an immutable snapshot, for the control thread). */
         private volatile Set<Integer> plugged = Set.of();
         private final Set<Integer> waitingSaid = new HashSet<>(); // dataplane thread
+        /** VMs handed over to another host so far (written by the dataplane thread only). */
+        private volatile long handovers;
 
         /**
          * Plugs in the VMs the state places here, and hands over those moved away -- each only once
          * its new host has it plugged in ({@code ready}: the control thread read that from
-         * ZooKeeper): until then it stays here and its packets are delivered here, so none reaches a
-         * host without the VM. Handed over, its packets are hairpinned to the new host until every
-         * sender is reprogrammed. Dataplane thread; asks ZooKeeper nothing.
+         * ZooKeeper) and this host's program no longer delivers to it here ({@link VmMoves}): until
+         * then it stays here and its packets are delivered here, so none reaches a host without the
+         * VM. Handed over, its packets are hairpinned to the new host until every sender is
+         * reprogrammed. Dataplane thread; asks ZooKeeper nothing.
          */
         private void replug(DemoTopology topo, Set<Integer> ready) {
             boolean pending = false;
             for (DemoTopology.DemoVm v : topo.vms()) {
                 boolean here = v.vm().hostId() == id;
                 if (here && !nics.containsKey(v.vm().id())) {
-                    nics.put(v.vm().id(), host.addVm(new VmPort(v.port(), v.vm().vni(), v.vm().ipv4(), v.vm().mac())));
+                    // Back from a move away, perhaps: its old hairpin from here ends (VmMoves says why).
+                    nics.put(v.vm().id(), VmMoves.plugIn(host, new VmPort(v.port(), v.vm().vni(), v.vm().ipv4(),
+                            v.vm().mac())));
                 } else if (!here && nics.containsKey(v.vm().id())) {
                     String to = "host-" + v.vm().hostId();
-                    if (!ready.contains(v.vm().id())) {
+                    HostAgent a = agent;
+                    VirtioNic nic = nics.get(v.vm().id());
+                    if (!VmMoves.handOverIfReady(host, a == null ? null : a.program(), nic, ready.contains(v.vm().id()),
+                            DemoTopology.hostIp(v.vm().hostId()), DemoTopology.hostMac(v.vm().hostId()))) {
                         pending = true;
                         if (waitingSaid.add(v.vm().id())) {
-                            log.say("VM " + v.vm().id() + " moves to " + to + ": kept here until " + to + " has it");
+                            log.say("VM " + v.vm().id() + " moves to " + to + ": kept here until " + to
+                                    + " has it and this host's program sends to it there");
                         }
                         continue;
                     }
                     waitingSaid.remove(v.vm().id());
-                    // The port it has here: the new state gives it another one on its new host.
-                    VirtioNic gone = nics.remove(v.vm().id());
-                    host.migrateOut(gone.port().port(), DemoTopology.hostIp(v.vm().hostId()),
-                            DemoTopology.hostMac(v.vm().hostId()));
+                    nics.remove(v.vm().id()); // the port it had here: the new state gives it another on its new host
+                    handovers++;
                     log.say("VM " + v.vm().id() + " moved to " + to + ": hairpinning its packets there");
                 }
             }
@@ -569,6 +576,7 @@ public final class HostCommand implements Callable<Integer> {
                 m.counter("andromeda_host_from_vms_total", "", c.fromVms());
                 m.counter("andromeda_host_to_wire_total", "", c.toWire());
                 m.counter("andromeda_host_hairpinned_total", "", c.hairpinned());
+                m.counter("andromeda_host_handovers_total", "", handovers);
                 m.counter("andromeda_host_default_route_untracked_total", "", c.defaultRouteUntracked());
                 for (Drop d : Drop.values()) {
                     long n = c.drops(d);

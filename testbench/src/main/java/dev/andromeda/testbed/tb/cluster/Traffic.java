@@ -7,6 +7,7 @@ import dev.andromeda.testbed.tb.demo.TrafficPlan;
 
 import java.util.ArrayDeque;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.BitSet;
 import java.util.HashMap;
 import java.util.Map;
@@ -169,7 +170,12 @@ final class Traffic {
         }
     }
 
-    /** One JSON object: what round {@code round} sent from here and delivered here. */
+    /**
+     * One JSON object: what round {@code round} sent from here and delivered here. {@code ids} is
+     * the set of packet ids (within the round) delivered here, a little-endian bit set in base64:
+     * the cluster's scoreboard counts a packet delivered at two hosts once, and the second time as
+     * a duplicate, which summing per-host counts cannot.
+     */
     String received(int round) {
         Tally t = rounds.get(round);
         DemoTopology topo = topology;
@@ -179,12 +185,13 @@ final class Traffic {
         }
         if (t == null) {
             return "{\"round\":" + round + ",\"expected\":" + expected + ",\"sent\":0,\"delivered\":0,"
-                    + "\"duplicates\":0,\"misdelivered\":0,\"mismatches\":0,\"pending\":0}\n";
+                    + "\"duplicates\":0,\"misdelivered\":0,\"mismatches\":0,\"pending\":0,\"ids\":\"\"}\n";
         }
         synchronized (t) {
             return "{\"round\":" + round + ",\"expected\":" + expected + ",\"sent\":" + t.sent + ",\"delivered\":"
                     + t.delivered.cardinality() + ",\"duplicates\":" + t.duplicates + ",\"misdelivered\":"
-                    + t.misdelivered + ",\"mismatches\":" + t.mismatches + ",\"pending\":" + pendingCount + "}\n";
+                    + t.misdelivered + ",\"mismatches\":" + t.mismatches + ",\"pending\":" + pendingCount
+                    + ",\"ids\":\"" + Base64.getEncoder().encodeToString(t.delivered.toByteArray()) + "\"}\n";
         }
     }
 

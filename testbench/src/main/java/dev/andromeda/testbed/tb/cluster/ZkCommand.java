@@ -26,7 +26,9 @@ import java.util.concurrent.Callable;
                 "        --peers 1=127.0.0.1:2888:3888,2=127.0.0.1:2889:3889,3=127.0.0.1:2890:3890",
                 "",
                 "Health: ZooKeeper's four-letter words on the client port (echo ruok | nc HOST PORT; srvr,",
-                "mntr). Stops on SIGTERM (the server closes its sessions and its log)."})
+                "mntr). ZooKeeper's own warnings (with their stack traces, e.g. when a member dies) go to",
+                "DATA_DIR/zookeeper.log, not the terminal. Stops on SIGTERM (the server closes its sessions",
+                "and its log)."})
 public final class ZkCommand implements Callable<Integer> {
     @Option(names = "--data-dir", required = true, description = "Snapshots and transaction log (created).")
     Path dataDir;
@@ -86,13 +88,22 @@ public final class ZkCommand implements Callable<Integer> {
             cfg.add("reconfigEnabled=false");
         }
         Files.createDirectories(dataDir);
+        // ZooKeeper logs a warning with a stack trace each time it cannot reach a member (every
+        // election round while one is down): into the data directory's log, so the operator's
+        // terminal (or the process log of tb cluster) keeps one line per state change. Set before
+        // the first ZooKeeper class makes its logger; an operator's own -D setting wins.
+        if (System.getProperty("org.slf4j.simpleLogger.logFile") == null) {
+            System.setProperty("org.slf4j.simpleLogger.logFile", dataDir.toAbsolutePath().resolve("zookeeper.log")
+                    .toString());
+        }
         Path conf = dataDir.resolve("zoo.cfg");
         Files.write(conf, cfg);
         if (id != null) {
             Files.writeString(dataDir.resolve("myid"), id + "\n");
         }
         System.err.println("tb zk: " + (id == null ? "standalone" : "member " + id + " of " + peers.size())
-                + ", clients at " + client + ", data in " + dataDir.toAbsolutePath());
+                + ", clients at " + client + ", data in " + dataDir.toAbsolutePath() + ", ZooKeeper's log in "
+                + System.getProperty("org.slf4j.simpleLogger.logFile"));
         QuorumPeerConfig qc = new QuorumPeerConfig();
         qc.parse(conf.toString());
         if (id == null) {

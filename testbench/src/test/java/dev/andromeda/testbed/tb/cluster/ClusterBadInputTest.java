@@ -219,6 +219,59 @@ class ClusterBadInputTest {
     }
 
     @Test
+    void anEnsembleMemberWhosePeersAreDownLogsZooKeepersStackTracesToItsDataDirNotTheTerminal(@TempDir Path dir)
+            throws Exception {
+        // Member 1 of 3, the other two never started: ZooKeeper warns, with a stack trace, at every
+        // election round that it cannot open a channel to them.
+        int[] ports = new int[7];
+        for (int i = 0; i < ports.length; i++) {
+            try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+                ports[i] = s.getLocalPort();
+            }
+        }
+        String peers = "1=127.0.0.1:" + ports[1] + ":" + ports[2] + ",2=127.0.0.1:" + ports[3] + ":" + ports[4]
+                + ",3=127.0.0.1:" + ports[5] + ":" + ports[6];
+        Path data = dir.resolve("zk1");
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"), "dev.andromeda.testbed.tb.Tb",
+                "zk", "--data-dir", data.toString(), "--client", "127.0.0.1:" + ports[0], "--id", "1", "--peers", peers));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+        List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Thread reader = Thread.ofPlatform().daemon().start(() -> {
+            try (var in = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(),
+                    StandardCharsets.UTF_8))) {
+                for (String l; (l = in.readLine()) != null; ) {
+                    lines.add(l);
+                }
+            } catch (java.io.IOException ended) {
+                // the process is gone
+            }
+        });
+        try {
+            Path log = data.resolve("zookeeper.log");
+            ClusterRun.await("ZooKeeper to log, in its data directory, that it cannot reach member 2",
+                    Duration.ofSeconds(30), () -> {
+                        try {
+                            return Files.exists(log) && Files.readString(log).contains("Cannot open channel to 2");
+                        } catch (java.io.IOException notYet) {
+                            return false;
+                        }
+                    });
+            assertThat(Files.readString(log)).contains("\tat ");
+        } finally {
+            ProcessHandle.of(p.pid()).orElseThrow().destroy(); // SIGTERM, by pid
+            if (!p.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+            }
+            reader.join(5_000);
+        }
+        // Everything the process wrote to its terminal, up to its end.
+        assertThat(lines).as("terminal").anyMatch(l -> l.startsWith("tb zk: member 1 of 3"))
+                .noneMatch(l -> l.startsWith("\tat ") || l.contains("Exception"));
+    }
+
+    @Test
     void aMalformedStateFileIsRefusedWithFileAndLineBeforeZooKeeper(@TempDir Path dir) throws Exception {
         Path bad = dir.resolve("bad.yaml");
         Files.writeString(bad, "name: broken\nhosts: 2\npackts: 5\n");

@@ -17,7 +17,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The system as separate JVMs on 127.0.0.1: a 3-server ZooKeeper ensemble, 2 controllers, 2 hosts
  * and a hoverboard (the built-in demo scenario), real UDP between the hosts. The master is killed
  * with SIGKILL, the next one paused past its session and resumed, the ensemble loses its quorum
- * and regains it, a host restarts while the quorum is gone: nothing is lost on programmed flows, no update is lost or applied twice, no
+ * and regains it, a host restarts while the quorum is gone, a VM moves to the other host while
+ * traffic flows: nothing is lost on programmed flows, no update is lost or applied twice, no
  * deposed master's write is accepted. Every process is stopped by its pid at the end.
  */
 @Timeout(240)
@@ -40,8 +41,8 @@ class MultiProcessClusterTest {
 
             FaultPlan plan = new FaultPlan(c, said::add);
             List<FaultPlan.Result> results = new ArrayList<>();
-            // Not migrate-vm yet: on a clean clone it once lost 129 packets here (issue 10, open).
-            for (String f : List.of("kill-master", "pause-master", "zk-quorum-lost", "host-restart-no-quorum")) {
+            for (String f : List.of("kill-master", "pause-master", "zk-quorum-lost", "host-restart-no-quorum",
+                    "migrate-vm")) {
                 results.add(plan.run(f));
             }
             String table = FaultPlan.table(results) + "\nlogs in " + c.dir().resolve("logs");
