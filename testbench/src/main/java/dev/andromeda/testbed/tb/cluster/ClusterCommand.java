@@ -44,8 +44,15 @@ public final class ClusterCommand implements Runnable {
         return (dir != null ? dir : Path.of("target", "tb-cluster")).toAbsolutePath();
     }
 
+    /**
+     * A line of progress, wrapped to the terminal (COLUMNS, else 80) at spaces only, so a path or a
+     * command stays whole; the fault notes are long, and --json keeps them on one line.
+     */
     static void say(String s) {
-        System.out.println("tb cluster: " + s);
+        for (String line : dev.andromeda.testbed.tb.report.TerminalWidth.wrap("tb cluster: " + s,
+                dev.andromeda.testbed.tb.report.TerminalWidth.get(), 4)) {
+            System.out.println(line);
+        }
     }
 
     static String scoreLine(ClusterRun.Score s) {

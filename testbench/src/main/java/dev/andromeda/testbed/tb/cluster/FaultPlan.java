@@ -94,6 +94,7 @@ public final class FaultPlan {
 
     private Result pauseMaster() throws Exception {
         String m = requireMaster();
+        long sentBefore = programsSent(c.metrics(m));
         long t0 = System.nanoTime();
         c.signal(m, "STOP");
         double elected;
@@ -112,8 +113,18 @@ public final class FaultPlan {
             Map<String, Long> mm = c.metrics(m);
             return !mm.isEmpty() && mm.getOrDefault("andromeda_vmc_master{partition=\"0\"}", 1L) == 0;
         });
+        // What the resumed master wrote: the programs it put on a host stream since it was paused
+        // (none expected: by then every host follows the new master and has dropped its stream).
+        long sentAfterResume = programsSent(c.metrics(m)) - sentBefore;
         c.awaitConverged("every host on the new master's program after " + m + " resumed", CONVERGE);
-        return result("pause-master", elected, converged, s, m + " paused (SIGSTOP) past its session, then resumed");
+        return result("pause-master", elected, converged, s, m + " paused (SIGSTOP) past its session, then resumed; "
+                + "programs it sent after resuming: " + sentAfterResume);
+    }
+
+    /** The programs a controller has put on its hosts' streams, summed over its hosts. */
+    private static long programsSent(Map<String, Long> vmcMetrics) {
+        return vmcMetrics.entrySet().stream().filter(e -> e.getKey().startsWith("andromeda_vmc_programs_sent_total"))
+                .mapToLong(Map.Entry::getValue).sum();
     }
 
     private Result zkOneDown() throws Exception {
@@ -395,19 +406,40 @@ public final class FaultPlan {
         return r;
     }
 
-    /** The table of results, one line a fault. */
+    /**
+     * The table of results, one line a fault, with its legend: the table is 76 columns wide so it
+     * fits an 80-column terminal or log; the legend is wrapped to the terminal ({@code COLUMNS}, else
+     * 80). Notes and every field stay whole in {@link Result#json()}.
+     */
     public static String table(List<Result> results) {
+        return table(results, dev.andromeda.testbed.tb.report.TerminalWidth.get());
+    }
+
+    /** The table at {@code width} columns (the legend's; the rows need 76). */
+    static String table(List<Result> results, int width) {
+        String row = "%-22s %6s %6s %5s %4s %4s %4s %4s %5s  %s";
         List<String> lines = new ArrayList<>();
-        lines.add(String.format(Locale.ROOT, "%-22s %10s %10s %6s %8s %8s %8s %8s %8s  %s", "fault", "master s",
-                "converge s", "lost", "upd lost", "upd x2", "deposed", "refused", "hairpin", "verdict"));
+        lines.add(String.format(Locale.ROOT, "%-22s %6s %6s %5s %4s %4s %9s %5s", "", "master", "conv.", "", "upd",
+                "upd", "deposed", "hair-"));
+        lines.add(String.format(Locale.ROOT, row, "fault", "s", "s", "lost", "lost", "x2", "acc", "ref", "pin",
+                "verdict"));
         for (Result r : results) {
-            lines.add(String.format(Locale.ROOT, "%-22s %10s %10s %6d %8d %8d %8d %8d %8s  %s", r.fault(),
+            lines.add(String.format(Locale.ROOT, row, r.fault(),
                     r.newMasterSeconds() < 0 ? "-" : String.format(Locale.ROOT, "%.2f", r.newMasterSeconds()),
                     r.convergedSeconds() < 0 ? "never" : String.format(Locale.ROOT, "%.2f", r.convergedSeconds()),
                     r.lostOnProgrammedFlows(), r.updatesLost(), r.updatesDoubled(), r.deposedWritesAccepted(),
                     r.deposedWritesRefused(), r.hairpinned() < 0 ? "-" : Long.toString(r.hairpinned()),
-                    r.survived() ? "ok" : "FAILED"));
+                    r.survived() ? "ok" : "FAILED").stripTrailing());
         }
+        lines.add("");
+        lines.addAll(dev.andromeda.testbed.tb.report.TerminalWidth.wrap(LEGEND, width, 0));
         return String.join("\n", lines);
     }
+
+    /** What the columns count (the names in --json in brackets). */
+    static final String LEGEND = "master s: seconds until a new master (newMasterSeconds); conv. s: until every host"
+            + " runs the newest desired state (convergedSeconds); lost: packets lost on programmed flows; upd lost,"
+            + " upd x2: updates lost, applied twice; deposed acc, ref: a deposed master's programs that hosts"
+            + " accepted (deposedWritesAccepted), refused by their epoch floor (deposedWritesRefused); hair-pin:"
+            + " packets the old host of a moved VM hairpinned to the new one.";
 }
