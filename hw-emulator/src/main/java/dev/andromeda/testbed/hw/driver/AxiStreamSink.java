@@ -43,6 +43,20 @@ public final class AxiStreamSink implements BusAgent {
         this.driver = new ValidReadySink(model, stream.channel(), this::beat, seed, backpressure);
     }
 
+    private AxiStreamSink(HardwareModel model, AxiStream stream, Consumer<AxiFrame> consumer) {
+        this.stream = stream;
+        this.consumer = consumer;
+        this.driver = ValidReadySink.monitor(model, stream.channel(), this::beat);
+    }
+
+    /**
+     * A monitor of any AXI-stream of the model, input or output: drives nothing, collects the
+     * frames that move (as a sink does) while a source, a sink or the model drives the bus.
+     */
+    public static AxiStreamSink monitor(HardwareModel model, AxiStream stream, Consumer<AxiFrame> consumer) {
+        return new AxiStreamSink(model, stream, consumer);
+    }
+
     public AxiStream stream() {
         return stream;
     }

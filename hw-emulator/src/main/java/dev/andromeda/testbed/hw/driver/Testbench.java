@@ -65,6 +65,11 @@ public final class Testbench {
         }
     }
 
+    /** Takes the model's cycle count again, after the model was stepped without the loop (a reset). */
+    public void resync() {
+        cycle = model.cycle();
+    }
+
     /** The current cycle (the model's count, tracked without asking it). */
     public long now() {
         return cycle;

@@ -17,12 +17,27 @@ public final class ValidReadySink implements BusAgent {
     private final double backpressureProbability;
     private final long[] beat;
     private final long[][] scratch;
+    private final boolean passive;
     private boolean ready;
     private boolean fires;
     private long received;
 
     public ValidReadySink(HardwareModel model, Channel channel, BeatSink sink,
                           long seed, double backpressureProbability) {
+        this(model, channel, sink, seed, backpressureProbability, false);
+    }
+
+    /**
+     * A monitor: watches a channel someone else drives (ready included) and hands on every
+     * beat that moves, driving nothing.
+     */
+    public static ValidReadySink monitor(HardwareModel model, Channel channel, BeatSink sink) {
+        return new ValidReadySink(model, channel, sink, 0, 0, true);
+    }
+
+    private ValidReadySink(HardwareModel model, Channel channel, BeatSink sink,
+                           long seed, double backpressureProbability, boolean passive) {
+        this.passive = passive;
         this.model = model;
         this.channel = channel;
         this.sink = sink;
@@ -34,6 +49,9 @@ public final class ValidReadySink implements BusAgent {
 
     @Override
     public void beforeEdge(long cycle) {
+        if (passive) {
+            return;
+        }
         ready = backpressureProbability == 0 || random.nextDouble() >= backpressureProbability;
         if (channel.ready() >= 0) {
             model.set(channel.ready(), ready ? 1 : 0);
@@ -44,6 +62,9 @@ public final class ValidReadySink implements BusAgent {
 
     @Override
     public void sample(long cycle) {
+        if (passive) {
+            ready = channel.ready() < 0 || model.get(channel.ready()) != 0;
+        }
         fires = ready && model.get(channel.valid()) != 0;
         if (fires) {
             channel.read(model, beat, scratch);
