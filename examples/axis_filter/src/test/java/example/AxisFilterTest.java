@@ -14,6 +14,9 @@ import java.nio.file.Path;
 import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -63,6 +66,41 @@ class AxisFilterTest {
             out.assertDrained();
             assertEquals(dropped, dut.model().get(dut.model().port("dropped")), "dropped frames, seed " + seed);
         }
+    }
+
+    /**
+     * The test API's failure path: a scoreboard difference fails the test and keeps the waveform
+     * of the run up to it; a run that passes leaves none.
+     */
+    @org.junit.jupiter.api.Test
+    void aDifferenceKeepsTheWaveformAndAPassLeavesNone(@org.junit.jupiter.api.io.TempDir Path waves) throws Exception {
+        long seed = 9;
+        Path kept = waves.resolve("axis_filter-rtl-ffm-seed9.vcd");
+        try (Dut dut = Dut.load(MANIFEST, "rtl-ffm", seed).wavesOnFailure(waves)) {
+            AxiStreamSource in = dut.source("s_axis", 0);
+            Scoreboard<AxiFrame> out = dut.scoreboard("m_axis", Scoreboard::sameFrame);
+            dut.sink("m_axis", 0, out::actual);
+            dut.reset(2);
+            in.send(AxiFrame.of(new byte[] {1, 2, 3}));
+            out.expect(AxiFrame.of(new byte[] {1, 2, 4}));     // wrong on purpose
+            AssertionError e = assertThrows(AssertionError.class, () -> dut.runUntil(out::drained, 100));
+            assertTrue(e.getMessage().contains("m_axis: item 0 differs"), e.getMessage());
+            assertTrue(dut.failure() != null);
+        }
+        assertTrue(Files.size(kept) > 0, "the failing run's waveform is kept");
+        String vcd = Files.readString(kept);
+        assertTrue(vcd.contains("aresetn") && vcd.contains("$timescale 1ps $end"), "a waveform with the reset");
+        Files.delete(kept);
+        try (Dut dut = Dut.load(MANIFEST, "rtl-ffm", seed).wavesOnFailure(waves)) {
+            AxiStreamSource in = dut.source("s_axis", 0);
+            Scoreboard<AxiFrame> out = dut.scoreboard("m_axis", Scoreboard::sameFrame);
+            dut.sink("m_axis", 0, out::actual);
+            dut.reset(2);
+            in.send(AxiFrame.of(new byte[] {1, 2, 3}));
+            out.expect(AxiFrame.of(new byte[] {1, 2, 3}));
+            dut.runUntil(out::drained, 100);
+        }
+        assertFalse(Files.exists(kept), "a passing run leaves no waveform");
     }
 
     private static boolean onPath(String tool) {
