@@ -164,10 +164,11 @@ JNIEXPORT jlong JNICALL JNI_FN(cycle)(JNIEnv *env, jclass cls, jlong abi, jlong 
     return (jlong) abi_of(abi)->cycle((void *) (intptr_t) model);
 }
 
-JNIEXPORT jint JNICALL JNI_FN(traceOpen)(JNIEnv *env, jclass cls, jlong abi, jlong model, jstring path) {
+JNIEXPORT jint JNICALL JNI_FN(traceOpen)(JNIEnv *env, jclass cls, jlong abi, jlong model, jstring path,
+                                         jlong period_ps) {
     (void) cls;
     const char *p = (*env)->GetStringUTFChars(env, path, NULL);
-    jint rc = abi_of(abi)->trace_open((void *) (intptr_t) model, p);
+    jint rc = abi_of(abi)->trace_open((void *) (intptr_t) model, p, (int64_t) period_ps);
     if (rc != 0) snprintf(last_error, sizeof last_error, "cannot open waveform %s", p);
     (*env)->ReleaseStringUTFChars(env, path, p);
     return rc;

@@ -27,7 +27,7 @@
 extern "C" {
 #endif
 
-#define TB_MODEL_ABI_VERSION 1u
+#define TB_MODEL_ABI_VERSION 2u
 
 #define TB_PORT_IN 0
 #define TB_PORT_OUT 1
@@ -57,8 +57,9 @@ typedef struct tb_model_abi {
     void (*reset)(void *model, int32_t cycles);
     /* Rising edges since creation. */
     uint64_t (*cycle)(void *model);
-    /* Start a VCD waveform at path; 0 on success, -1 when it cannot be opened. */
-    int32_t (*trace_open)(void *model, const char *path);
+    /* Start a VCD waveform at path, $timescale 1ps, a rising edge every period_ps
+     * (version 2; the time base of Waveforms.java); 0 on success, -1 when it cannot be opened. */
+    int32_t (*trace_open)(void *model, const char *path, int64_t period_ps);
     void (*trace_close)(void *model);
     /* Reference loop for benchmarks: for n cycles, write the cycle count to
      * port in_port, step once, read port out_port; returns the XOR of reads. */

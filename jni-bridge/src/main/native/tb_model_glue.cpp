@@ -39,10 +39,16 @@ struct Model {
     TB_CLASS *top = nullptr;
     VerilatedVcdC *trace = nullptr;
     uint64_t cycles = 0;
+    uint64_t period_ps = 4000;
     void *ports[64] = {};
 };
 
-/* Waveform time: two units per cycle, the rising edge at odd times. */
+/*
+ * Waveform time, the one time base of every backend (Waveforms.java): picoseconds, the
+ * rising edge that ends cycle c at c * period, the falling edge half a period before it.
+ * Each time is dumped once (a second dump at the same time is what Verilator refuses
+ * with "previous dump at t=... dump call ignored").
+ */
 inline void dump(Model *m, uint64_t t) {
     if (m->trace) m->trace->dump(t);
 }
@@ -50,11 +56,11 @@ inline void dump(Model *m, uint64_t t) {
 inline void edge(Model *m) {
     m->top->TB_CLOCK = 0;
     m->top->eval();
-    dump(m, 2 * m->cycles);
+    dump(m, m->cycles * m->period_ps + m->period_ps / 2);
     m->top->TB_CLOCK = 1;
     m->top->eval();
     m->cycles++;
-    dump(m, 2 * m->cycles - 1);
+    dump(m, m->cycles * m->period_ps);
 }
 
 #define TB_PORT(name, width, dir) {#name, width, dir, (int16_t) sizeof(((TB_CLASS *) nullptr)->name)},
@@ -125,7 +131,7 @@ void reset(void *handle, int32_t n) {
 
 uint64_t cycle(void *handle) { return static_cast<Model *>(handle)->cycles; }
 
-int32_t trace_open(void *handle, const char *path) {
+int32_t trace_open(void *handle, const char *path, int64_t period_ps) {
     Model *m = static_cast<Model *>(handle);
     if (m->trace) {
         m->trace->close();
@@ -134,6 +140,9 @@ int32_t trace_open(void *handle, const char *path) {
     }
     VerilatedVcdC *t = new (std::nothrow) VerilatedVcdC();
     if (!t) return -1;
+    m->period_ps = period_ps > 1 ? (uint64_t) period_ps : 4000;
+    t->set_time_unit("1ps");
+    t->set_time_resolution("1ps");
     m->top->trace(t, 99);
     t->open(path);
     if (!t->isOpen()) {
@@ -141,8 +150,9 @@ int32_t trace_open(void *handle, const char *path) {
         return -1;
     }
     m->trace = t;
-    /* Current values at the current time, so the file starts complete. */
-    dump(m, 2 * m->cycles);
+    /* Current values at the current time (the last rising edge), so the file starts complete;
+     * opened before reset(), the reset and the first edge are in it. */
+    dump(m, m->cycles * m->period_ps);
     return 0;
 }
 

@@ -56,6 +56,14 @@ public interface HardwareModel extends AutoCloseable {
     /** Reads a wide port into 64-bit words, least significant first. */
     void getWide(int port, long[] words);
 
+    /**
+     * Lets combinational logic settle after inputs changed, the clock unchanged, so outputs
+     * that depend on inputs directly show the inputs just set. The testbed's blocks register
+     * their outputs and need no settle (the default does nothing); a user's design may not.
+     */
+    default void settle() {
+    }
+
     /** Advances the given number of rising clock edges. */
     void step(long cycles);
 

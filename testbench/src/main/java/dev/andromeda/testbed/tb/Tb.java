@@ -20,7 +20,7 @@ import picocli.CommandLine.Command;
                 "Panama FFM (rtl-ffm) -- and compares them.",
                 ""},
         subcommands = {DemoCommand.class, CompareCommand.class, OffloadCommand.class, CosimCommand.class, BenchCommand.class,
-                ControlScaleCommand.class, ImplsCommand.class, RtlCommand.class,
+                ControlScaleCommand.class, ImplsCommand.class, RtlCommand.class, dev.andromeda.testbed.tb.cli.SimCommand.class,
                 dev.andromeda.testbed.tb.cluster.ZkCommand.class, dev.andromeda.testbed.tb.cluster.VmcCommand.class,
                 dev.andromeda.testbed.tb.cluster.HostCommand.class, dev.andromeda.testbed.tb.cluster.NetctlCommand.class,
                 dev.andromeda.testbed.tb.cluster.ClusterCommand.class,

@@ -12,7 +12,8 @@ import dev.andromeda.testbed.hw.HardwareModel;
  *       lane 0 and only a beat with tlast may be partial.</li>
  * </ul>
  * It also counts beats, for the scoreboard's "nothing lost, nothing duplicated".
- * Add it to the {@link Testbench} after the agent that drives the channel.
+ * It reads in {@link #sample}, after every agent drove; fields wider than 64 bits are
+ * compared word by word, and a channel without a ready port is never stalled.
  */
 public final class StreamProtocolChecker implements BusAgent {
     private final HardwareModel model;
@@ -20,6 +21,8 @@ public final class StreamProtocolChecker implements BusAgent {
     private final int keepField;
     private final int lastField;
     private final long[] held;
+    private final long[] now;
+    private final long[][] scratch;
     private int keepWidth = -1;
     private boolean wasStalled;
     private long beats;
@@ -38,7 +41,9 @@ public final class StreamProtocolChecker implements BusAgent {
         this.channel = channel;
         this.keepField = keepField;
         this.lastField = lastField;
-        this.held = new long[channel.width()];
+        this.held = new long[channel.beatWords()];
+        this.now = new long[channel.beatWords()];
+        this.scratch = channel.scratch();
     }
 
     /** An AXI-stream checker for a channel made by {@link Channel#axiStream}. */
@@ -48,38 +53,44 @@ public final class StreamProtocolChecker implements BusAgent {
 
     @Override
     public void beforeEdge(long cycle) {
+    }
+
+    @Override
+    public void sample(long cycle) {
         boolean valid = model.get(channel.valid()) != 0;
-        boolean ready = model.get(channel.ready()) != 0;
+        boolean ready = channel.ready() < 0 || model.get(channel.ready()) != 0;
         int[] f = channel.fields();
         if (wasStalled) {
             if (!valid) {
                 throw new ProtocolViolation(channel.name() + ": valid dropped before the beat was taken", cycle);
             }
+            channel.read(model, now, scratch);
             for (int i = 0; i < f.length; i++) {
-                long v = model.get(f[i]);
-                if (v != held[i]) {
-                    throw new ProtocolViolation(channel.name() + ": " + channel.fieldNames()[i]
-                            + " changed from 0x" + Long.toHexString(held[i]) + " to 0x" + Long.toHexString(v)
-                            + " while valid was high and ready low", cycle);
+                int off = channel.offset(i);
+                for (int w = 0; w < channel.fieldWords()[i]; w++) {
+                    if (now[off + w] != held[off + w]) {
+                        throw new ProtocolViolation(channel.name() + ": " + channel.fieldNames()[i]
+                                + (channel.fieldWords()[i] > 1 ? " (word " + w + ")" : "")
+                                + " changed from 0x" + Long.toHexString(held[off + w]) + " to 0x"
+                                + Long.toHexString(now[off + w]) + " while valid was high and ready low", cycle);
+                    }
                 }
             }
         }
-        if (valid && keepField >= 0) {
+        if (valid && keepField >= 0 && keepWidthOfChannel() <= 64) {
             long keep = model.get(f[keepField]);
             boolean last = lastField >= 0 && model.get(f[lastField]) != 0;
             if ((keep & (keep + 1)) != 0) {
                 throw new ProtocolViolation(channel.name() + ": tkeep 0x" + Long.toHexString(keep)
                         + " is not contiguous from lane 0", cycle);
             }
-            if (!last && Long.bitCount(keep) != keepWidthOfChannel()) {
+            if (lastField >= 0 && !last && Long.bitCount(keep) != keepWidthOfChannel()) {
                 throw new ProtocolViolation(channel.name() + ": partial beat (tkeep 0x" + Long.toHexString(keep)
                         + ") without tlast", cycle);
             }
         }
         if (valid && !ready) {
-            for (int i = 0; i < f.length; i++) {
-                held[i] = model.get(f[i]);
-            }
+            channel.read(model, held, scratch);
             wasStalled = true;
         } else {
             wasStalled = false;

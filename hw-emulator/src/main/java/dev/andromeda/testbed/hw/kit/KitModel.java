@@ -20,6 +20,8 @@ public final class KitModel implements HardwareModel {
     private final Input rst;
     private long cycle;
     private VcdWriter vcd;
+    private Path waveFile;
+    private long period;
 
     public KitModel(Module module) {
         this.module = module;
@@ -99,11 +101,12 @@ public final class KitModel implements HardwareModel {
             }
             cycle += cycles;
         } else {
+            long p = period;
             for (long i = 0; i < cycles; i++) {
-                w.dump(2 * cycle, false);
+                w.dump(cycle * p + p / 2, false);
                 module.cycle();
                 cycle++;
-                w.dump(2 * cycle - 1, true);
+                w.dump(cycle * p, true);
             }
         }
     }
@@ -128,8 +131,11 @@ public final class KitModel implements HardwareModel {
         traceOff();
         List<Signal> signals = new ArrayList<>(module.ports());
         signals.addAll(module.registers());
-        vcd = new VcdWriter(file, module.name(), signals);
-        vcd.dump(2 * cycle, true);
+        period = dev.andromeda.testbed.hw.Waveforms.clockPeriodPs(block());
+        vcd = new VcdWriter(dev.andromeda.testbed.hw.Waveforms.vcdFor(file), module.name(), signals);
+        waveFile = file;
+        // The state now, at the time of the last rising edge: the next dump is the falling edge after it.
+        vcd.dump(cycle * period, true);
     }
 
     @Override
@@ -137,7 +143,14 @@ public final class KitModel implements HardwareModel {
         if (vcd != null) {
             vcd.close();
             vcd = null;
+            dev.andromeda.testbed.hw.Waveforms.finish(waveFile);
         }
+    }
+
+    /** Recomputes the outputs from the inputs now (a module's output logic may read its inputs). */
+    @Override
+    public void settle() {
+        module.drive();
     }
 
     @Override

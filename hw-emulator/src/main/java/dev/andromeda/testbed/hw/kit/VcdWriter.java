@@ -12,9 +12,9 @@ import java.util.List;
 
 /**
  * Writes a Value Change Dump (IEEE 1364 section 18) that GTKWave and Surfer
- * open. Time runs in half cycles, as in the Verilated models' waveforms: the
- * clock falls at even times and rises at odd ones, so the two waveforms of a
- * lockstep pair line up.
+ * open, on the time base of every backend ({@link dev.andromeda.testbed.hw.Waveforms}):
+ * {@code $timescale 1ps}, times in picoseconds, so a Java model's waveform and the
+ * Verilated RTL's overlay.
  */
 public final class VcdWriter implements AutoCloseable {
     private final BufferedWriter out;
@@ -29,7 +29,8 @@ public final class VcdWriter implements AutoCloseable {
         this.last = new long[signals.size()];
         try {
             out = Files.newBufferedWriter(Waveforms.prepare(file), StandardCharsets.US_ASCII);
-            out.write("$date today $end\n$version andromeda-testbed hw kit $end\n$timescale 1ns $end\n");
+            out.write("$date " + java.time.ZonedDateTime.now().format(java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME)
+                    + " $end\n$version andromeda-testbed hw kit $end\n$timescale 1ps $end\n");
             out.write("$scope module " + scope + " $end\n");
             ids[0] = id(0);
             out.write("$var wire 1 " + ids[0] + " clk $end\n");
@@ -45,7 +46,7 @@ public final class VcdWriter implements AutoCloseable {
         }
     }
 
-    /** Dumps the values at a time (half cycles) with the clock level given. */
+    /** Dumps the values at a time (picoseconds; each time once, increasing) with the clock level given. */
     public void dump(long time, boolean clk) {
         try {
             out.write('#');

@@ -112,6 +112,12 @@ public final class LockstepModel implements HardwareModel {
     }
 
     @Override
+    public void settle() {
+        reference.settle();
+        device.settle();
+    }
+
+    @Override
     public void step(long cycles) {
         for (long i = 0; i < cycles; i++) {
             reference.step(1);

@@ -34,6 +34,9 @@ abstract class HardwareStage<B extends DescriptorRing, J, R> implements OffloadS
         this.newJobs = newJobs;
         if (options.waveform() != null) {
             model.traceOn(options.waveform());
+            // The backend reset the block before the trace was open: reset the idle block again,
+            // so the waveform shows the reset and the first edges after it (issue 15).
+            model.reset(EmuBackend.RESET_CYCLES);
         }
     }
 

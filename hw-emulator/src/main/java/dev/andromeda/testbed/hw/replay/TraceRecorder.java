@@ -144,6 +144,11 @@ public final class TraceRecorder implements HardwareModel {
     }
 
     @Override
+    public void settle() {
+        model.settle();
+    }
+
+    @Override
     public void traceOn(Path vcd) {
         model.traceOn(vcd);
     }

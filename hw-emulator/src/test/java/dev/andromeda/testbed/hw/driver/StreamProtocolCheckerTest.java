@@ -45,6 +45,7 @@ class StreamProtocolCheckerTest {
         model.set(model.port("s_axis_tkeep"), keep);
         model.set(model.port("s_axis_tlast"), last ? 1 : 0);
         checker.beforeEdge(cycle);
+        checker.sample(cycle);
         model.step(1);
     }
 
@@ -81,6 +82,6 @@ class StreamProtocolCheckerTest {
         model.set(model.port("s_axis_tvalid"), 1);
         model.set(model.port("s_axis_tkeep"), 0x0F);
         model.set(model.port("s_axis_tlast"), 0);
-        assertThatThrownBy(() -> fresh.beforeEdge(5)).hasMessageContaining("partial beat");
+        assertThatThrownBy(() -> fresh.sample(5)).hasMessageContaining("partial beat");
     }
 }

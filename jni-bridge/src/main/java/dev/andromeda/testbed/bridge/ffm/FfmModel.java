@@ -28,6 +28,8 @@ public final class FfmModel implements HardwareModel {
     private final long[] mask;
     private final Thread owner;
     private boolean closed;
+    /** The waveform open now, as the caller named it (an FST is converted when it closes). */
+    private Path waveFile;
 
     /**
      * Opens a model built by {@code tb rtl build} (or any build-model.sh output) by its
@@ -194,16 +196,19 @@ public final class FfmModel implements HardwareModel {
         if (closed) {
             throw closedError();
         }
-        Path abs = Waveforms.prepare(vcd);
+        traceOff();
+        Path abs = Waveforms.vcdFor(vcd);
         int rc;
         try (Arena a = Arena.ofConfined()) {
-            rc = (int) ModelAbi.CALL_TRACE_OPEN.invokeExact(abi.traceOpen, handle, a.allocateFrom(abs.toString()));
+            rc = (int) ModelAbi.CALL_TRACE_OPEN.invokeExact(abi.traceOpen, handle, a.allocateFrom(abs.toString()),
+                    Waveforms.clockPeriodPs(block()));
         } catch (Throwable t) {
             throw new IllegalStateException("trace_open failed", t);
         }
         if (rc != 0) {
             throw new java.io.UncheckedIOException(new java.io.IOException("cannot open waveform " + abs));
         }
+        waveFile = vcd;
     }
 
     @Override
@@ -215,6 +220,23 @@ public final class FfmModel implements HardwareModel {
             ModelAbi.CALL_VOID_P.invokeExact(abi.traceClose, handle);
         } catch (Throwable t) {
             throw new IllegalStateException("trace_close failed", t);
+        }
+        if (waveFile != null) {
+            Path f = waveFile;
+            waveFile = null;
+            Waveforms.finish(f);
+        }
+    }
+
+    @Override
+    public void settle() {
+        if (closed) {
+            throw closedError();
+        }
+        try {
+            ModelAbi.CALL_EVAL.invokeExact(abi.eval, handle);
+        } catch (Throwable t) {
+            throw new IllegalStateException("eval failed", t);
         }
     }
 
@@ -250,6 +272,9 @@ public final class FfmModel implements HardwareModel {
         }
         if (Thread.currentThread() != owner) {
             throw new IllegalStateException("a model is confined to the thread that created it (" + owner + ")");
+        }
+        if (waveFile != null) {
+            traceOff();
         }
         closed = true;
         try {

@@ -26,7 +26,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * transition, about 2 ns a call here against 7 ns for JNI.
  */
 public final class ModelAbi {
-    static final int ABI_VERSION = 1;
+    static final int ABI_VERSION = 2;
     private static final ValueLayout.OfInt I32 = ValueLayout.JAVA_INT;
     private static final AddressLayout PTR = ValueLayout.ADDRESS;
     private static final Map<String, ModelAbi> LOADED = new ConcurrentHashMap<>();
@@ -41,6 +41,7 @@ public final class ModelAbi {
     final MemorySegment create;
     final MemorySegment destroy;
     final MemorySegment portAddress;
+    final MemorySegment eval;
     final MemorySegment step;
     final MemorySegment reset;
     final MemorySegment cycle;
@@ -61,7 +62,9 @@ public final class ModelAbi {
     static final MethodHandle CALL_CYCLE = LINKER.downcallHandle(
             FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.ADDRESS), CRITICAL);
     static final MethodHandle CALL_TRACE_OPEN = LINKER.downcallHandle(
-            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS));
+            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG));
+    static final MethodHandle CALL_EVAL = LINKER.downcallHandle(
+            FunctionDescriptor.ofVoid(ValueLayout.ADDRESS), CRITICAL);
     static final MethodHandle CALL_BENCH_LOOP = LINKER.downcallHandle(FunctionDescriptor.of(ValueLayout.JAVA_LONG,
             ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG));
 
@@ -102,7 +105,7 @@ public final class ModelAbi {
         create = abi.get(PTR, f);
         destroy = abi.get(PTR, f + 8);
         portAddress = abi.get(PTR, f + 16);
-        // f + 24 is eval: unused from Java, every block registers its outputs (see HardwareModel).
+        eval = abi.get(PTR, f + 24);
         step = abi.get(PTR, f + 32);
         reset = abi.get(PTR, f + 40);
         cycle = abi.get(PTR, f + 48);

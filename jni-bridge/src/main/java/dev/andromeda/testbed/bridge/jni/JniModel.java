@@ -23,6 +23,8 @@ public final class JniModel implements HardwareModel {
     private final List<PortInfo> ports;
     private final Thread owner;
     private boolean closed;
+    /** The waveform open now, as the caller named it (an FST is converted when it closes). */
+    private Path waveFile;
 
     private static final java.util.Map<String, Long> OPENED = new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -139,10 +141,12 @@ public final class JniModel implements HardwareModel {
         if (closed) {
             throw closedError();
         }
-        Path abs = Waveforms.prepare(vcd);
-        if (JniNative.traceOpen(abi, model, abs.toString()) != 0) {
+        traceOff();
+        Path abs = Waveforms.vcdFor(vcd);
+        if (JniNative.traceOpen(abi, model, abs.toString(), Waveforms.clockPeriodPs(block())) != 0) {
             throw new java.io.UncheckedIOException(new java.io.IOException(JniNative.lastError()));
         }
+        waveFile = vcd;
     }
 
     @Override
@@ -151,6 +155,19 @@ public final class JniModel implements HardwareModel {
             throw closedError();
         }
         JniNative.traceClose(abi, model);
+        if (waveFile != null) {
+            Path f = waveFile;
+            waveFile = null;
+            Waveforms.finish(f);
+        }
+    }
+
+    @Override
+    public void settle() {
+        if (closed) {
+            throw closedError();
+        }
+        JniNative.eval(abi, model);
     }
 
     /** The C++ reference loop, as {@link dev.andromeda.testbed.bridge.ffm.FfmModel#benchLoop}. */
@@ -178,6 +195,9 @@ public final class JniModel implements HardwareModel {
         }
         if (Thread.currentThread() != owner) {
             throw new IllegalStateException("a model is confined to the thread that created it (" + owner + ")");
+        }
+        if (waveFile != null) {
+            traceOff();
         }
         closed = true;
         JniNative.destroy(abi, model);

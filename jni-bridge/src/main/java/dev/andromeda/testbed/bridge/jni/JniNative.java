@@ -42,7 +42,7 @@ final class JniNative {
 
     static native long cycle(long abi, long model);
 
-    static native int traceOpen(long abi, long model, String path);
+    static native int traceOpen(long abi, long model, String path, long periodPs);
 
     static native void traceClose(long abi, long model);
 

@@ -8,7 +8,6 @@ import picocli.CommandLine.Option;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
@@ -44,33 +43,8 @@ import java.util.concurrent.Callable;
                 ""},
         footer = {"", "Exit status: 0 built (or cached), 1 bad input or the model cannot be built."})
 public final class RtlBuildCommand implements Callable<Integer> {
-    @Option(names = "--manifest", paramLabel = "FILE", description = "A YAML manifest (see above).")
-    Path manifest;
-
-    @Option(names = "--top", paramLabel = "TOP", description = "The top module.")
-    String top;
-
-    @Option(names = "--src", paramLabel = "FILE|DIR", arity = "1..*",
-            description = "Source files (.v, .sv) or folders of them; repeatable.")
-    List<Path> sources = new ArrayList<>();
-
-    @Option(names = "-I", paramLabel = "DIR", description = "An include folder (`include files); repeatable.")
-    List<Path> includes = new ArrayList<>();
-
-    @Option(names = "-G", paramLabel = "NAME=VALUE", description = "Set a top-level parameter; repeatable.")
-    List<String> parameters = new ArrayList<>();
-
-    @Option(names = "--define", paramLabel = "X[=Y]", description = "A preprocessor define (`define); repeatable.")
-    List<String> defines = new ArrayList<>();
-
-    @Option(names = "--clock", paramLabel = "NAME", description = "The clock input (default clk).")
-    String clock;
-
-    @Option(names = "--reset", paramLabel = "NAME", description = "The reset input (default rst; none: no reset).")
-    String reset;
-
-    @Option(names = "--reset-active-low", description = "The reset asserts at 0 (default: at 1).")
-    boolean resetActiveLow;
+    @CommandLine.Mixin
+    RtlSourceOptions source = new RtlSourceOptions();
 
     @Option(names = "--out", paramLabel = "DIR",
             description = "Where the library and its description go (default target/rtl-models in the folder tb runs from).")
@@ -81,30 +55,8 @@ public final class RtlBuildCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (manifest == null && top == null) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "give --top TOP --src FILE|DIR... or --manifest FILE");
-        }
-        List<String> args = new ArrayList<>();
-        if (manifest != null) {
-            args.addAll(List.of("--manifest", abs(manifest)));
-        }
-        if (top != null) {
-            args.addAll(List.of("--top", top));
-        }
-        sources.forEach(s -> args.addAll(List.of("--src", abs(s))));
-        includes.forEach(i -> args.addAll(List.of("-I", abs(i))));
-        parameters.forEach(g -> args.addAll(List.of("-G", g)));
-        defines.forEach(d -> args.addAll(List.of("--define", d)));
-        if (clock != null) {
-            args.addAll(List.of("--clock", clock));
-        }
-        if (reset != null) {
-            args.addAll(List.of("--reset", reset));
-        }
-        if (resetActiveLow) {
-            args.add("--reset-active-low");
-        }
-        args.addAll(List.of("--out", abs(out != null ? out : UserDir.resolve("target/rtl-models"))));
+        source.require(spec, "");
+        List<String> args = source.buildArgs(out != null ? out : UserDir.resolve("target/rtl-models"));
         PrintWriter err = spec.commandLine().getErr();
         int rc = ModelBuilder.run(args, System.out::println, line -> {
             // The script's own refusals read as every tb error does; Verilator's lines as they are.
@@ -112,9 +64,5 @@ public final class RtlBuildCommand implements Callable<Integer> {
             err.flush();
         });
         return rc == 0 ? 0 : Tb.EXIT_USAGE;
-    }
-
-    private static String abs(Path p) {
-        return p.toAbsolutePath().toString();
     }
 }

@@ -1,0 +1,261 @@
+package dev.andromeda.testbed.testkit;
+
+import dev.andromeda.testbed.bridge.ModelDescription;
+import dev.andromeda.testbed.bridge.ffm.FfmModel;
+import dev.andromeda.testbed.bridge.jni.JniModel;
+import dev.andromeda.testbed.hw.HardwareModel;
+import dev.andromeda.testbed.hw.driver.AxiFrame;
+import dev.andromeda.testbed.hw.driver.AxiStream;
+import dev.andromeda.testbed.hw.driver.AxiStreamSink;
+import dev.andromeda.testbed.hw.driver.AxiStreamSource;
+import dev.andromeda.testbed.hw.driver.BusAgent;
+import dev.andromeda.testbed.hw.driver.Testbench;
+import dev.andromeda.testbed.hw.lockstep.LockstepModel;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.function.BiPredicate;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+/**
+ * A design under test for a JUnit test: a model (your RTL by manifest under {@code rtl-jni} or
+ * {@code rtl-ffm}, or any {@link HardwareModel} such as a Java model under {@code emu}), its
+ * cycle loop, and the agents bound to it by port prefix. Every source, sink and monitor gets an
+ * AXI-stream protocol checker on its interface; every random choice (idle cycles,
+ * back-pressure) comes from the one seed, which every failure message names.
+ *
+ * <pre>{@code
+ * try (Dut dut = Dut.load(Path.of("model.yaml"), "rtl-ffm", seed).wavesOnFailure(Path.of("target/waves"))) {
+ *     var in = dut.source("s_axis", 0.2);             // 20 % idle cycles
+ *     var sb = dut.scoreboard("m_axis", Scoreboard::sameFrame);
+ *     dut.sink("m_axis", 0.3, sb::actual);            // 30 % back-pressure
+ *     dut.reset(4);
+ *     in.send(AxiFrame.of(bytes));  sb.expect(oracle(bytes));
+ *     dut.runUntil(sb::drained, 10_000);
+ * }
+ * }</pre>
+ */
+public final class Dut implements AutoCloseable {
+    private final HardwareModel model;
+    private final Testbench tb;
+    private final long seed;
+    private final SplittableRandom seeds;
+    private final Set<String> checked = new HashSet<>();
+    private Path recording;
+    private boolean tracing;
+    private String failure;
+
+    private Dut(HardwareModel model, long seed) {
+        this.model = model;
+        this.seed = seed;
+        this.seeds = new SplittableRandom(seed);
+        // Settle each cycle: a user's design may route an input to an output combinationally.
+        this.tb = new Testbench(model).settling(true);
+    }
+
+    /**
+     * Builds (cached) and opens the model a manifest describes.
+     *
+     * @param impl {@code rtl-jni} or {@code rtl-ffm}
+     * @param extraBuildOptions more build options, e.g. {@code "-G", "DATA_BYTES=8"}
+     */
+    public static Dut load(Path manifest, String impl, long seed, String... extraBuildOptions) {
+        ModelDescription d = RtlModels.build(manifest, extraBuildOptions);
+        return of(open(d, impl), seed);
+    }
+
+    /** Opens a built model (its folder, library or description) under {@code rtl-jni} or {@code rtl-ffm}. */
+    public static HardwareModel open(ModelDescription d, String impl) {
+        return switch (impl) {
+            case "rtl-jni" -> JniModel.open(d.library());
+            case "rtl-ffm" -> FfmModel.open(d.library());
+            default -> throw new IllegalArgumentException("impl must be rtl-jni or rtl-ffm, not '" + impl
+                    + "' (a Java model: Dut.of(new KitModel(module), seed))");
+        };
+    }
+
+    /** Any model: a Java model under emu ({@code new KitModel(module)}), a model opened by path, a lockstep pair. */
+    public static Dut of(HardwareModel model, long seed) {
+        return new Dut(model, seed);
+    }
+
+    /**
+     * Two models of the same top in lockstep: every output compared every cycle; on the first
+     * difference both are rebuilt, replayed, and both waveforms written into {@code waveDir}.
+     * Drive the returned Dut as usual: it reads the reference.
+     */
+    public static Dut lockstep(Supplier<HardwareModel> reference, Supplier<HardwareModel> device, Path waveDir,
+                               long seed) {
+        return new Dut(new LockstepModel(reference, device, waveDir, 50), seed);
+    }
+
+    public HardwareModel model() {
+        return model;
+    }
+
+    public long seed() {
+        return seed;
+    }
+
+    /** The current cycle (rising edges since the model was created). */
+    public long now() {
+        return tb.now();
+    }
+
+    /** Drives an AXI-stream input; {@code idle}: chance per cycle of offering nothing. */
+    public AxiStreamSource source(String prefix, double idle) {
+        AxiStream s = bind(prefix);
+        AxiStreamSource src = new AxiStreamSource(model, s, seeds.nextLong(), idle);
+        tb.add(src);
+        check(s);
+        return src;
+    }
+
+    /** Takes an AXI-stream output; {@code backpressure}: chance per cycle of tready low. */
+    public AxiStreamSink sink(String prefix, double backpressure, Consumer<AxiFrame> frames) {
+        AxiStream s = bind(prefix);
+        AxiStreamSink sink = new AxiStreamSink(model, s, seeds.nextLong(), backpressure, frames);
+        tb.add(sink);
+        check(s);
+        return sink;
+    }
+
+    /** Watches any AXI-stream, driving nothing: the frames that move on it. */
+    public AxiStreamSink monitor(String prefix, Consumer<AxiFrame> frames) {
+        AxiStream s = bind(prefix);
+        AxiStreamSink m = AxiStreamSink.monitor(model, s, frames);
+        tb.add(m);
+        check(s);
+        return m;
+    }
+
+    /** A scoreboard whose failures keep this Dut's waveform ({@link #wavesOnFailure}). */
+    public <T> Scoreboard<T> scoreboard(String name, BiPredicate<T, T> same) {
+        return new Scoreboard<>(name, same, this::failed);
+    }
+
+    /** Any other agent (an AXI4 memory, a register master of your own), run every cycle after those added before. */
+    public Dut add(BusAgent agent) {
+        tb.add(agent);
+        return this;
+    }
+
+    private AxiStream bind(String prefix) {
+        return AxiStream.bind(model, prefix);
+    }
+
+    private void check(AxiStream s) {
+        if (checked.add(s.prefix())) {
+            tb.add(s.checker(model));
+        }
+    }
+
+    /** Holds the model's reset (its manifest's port and polarity) for the cycles given. */
+    public void reset(int cycles) {
+        run(() -> {
+            model.reset(cycles);
+            // The model moved on without the loop: start it again where the model is.
+            tb.resync();
+        });
+    }
+
+    /** Runs cycles. */
+    public void cycles(long n) {
+        run(() -> {
+            for (long i = 0; i < n; i++) {
+                tb.cycle();
+            }
+        });
+    }
+
+    /**
+     * Runs until {@code done}, at most {@code limit} cycles.
+     *
+     * @throws IllegalStateException naming the cycle and the seed after {@code limit} cycles
+     */
+    public long runUntil(BooleanSupplier done, long limit) {
+        long start = tb.now();
+        run(() -> tb.runUntil(done, limit));
+        return tb.now() - start;
+    }
+
+    private void run(Runnable r) {
+        try {
+            r.run();
+        } catch (AssertionError e) {
+            failed(e.getMessage());
+            throw e;
+        } catch (RuntimeException e) {
+            failed(e.getMessage());
+            throw new IllegalStateException(message(e), e);
+        }
+    }
+
+    private String message(Throwable e) {
+        return e.getMessage() + " (seed " + seed + (recording != null ? "; waveform " + recording : "") + ")";
+    }
+
+    /** Writes a waveform of what follows ({@code .vcd}, or {@code .fst} through vcd2fst) until {@link #waveOff()}. */
+    public Dut wave(Path file) {
+        model.traceOn(file);
+        tracing = true;
+        return this;
+    }
+
+    public Dut waveOff() {
+        if (tracing) {
+            model.traceOff();
+            tracing = false;
+        }
+        return this;
+    }
+
+    /**
+     * Records the run (from now) and keeps the waveform as
+     * {@code dir/<top>-<backend>-seed<seed>.vcd} only when it fails (a protocol violation, a
+     * cycle limit, a scoreboard difference through {@link #scoreboard}): the file then ends at
+     * the cycle of the first failure. A run that passes leaves nothing.
+     */
+    public Dut wavesOnFailure(Path dir) {
+        recording = dir.resolve(model.block() + "-" + model.backend().replace('|', '_') + "-seed" + seed + ".vcd");
+        wave(recording);
+        return this;
+    }
+
+    /** Marks the run failed (the first failure stops the recording there). */
+    public void failed(String why) {
+        if (failure == null) {
+            failure = why == null ? "failed" : why;
+            waveOff();
+        }
+    }
+
+    /** The first failure, or null. */
+    public String failure() {
+        return failure;
+    }
+
+    @Override
+    public void close() {
+        try {
+            waveOff();
+            if (recording != null && failure == null) {
+                Files.deleteIfExists(recording);
+            } else if (recording != null) {
+                System.err.println(model.block() + " on " + model.backend() + " failed (seed " + seed + "): "
+                        + failure + "; waveform " + recording);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            model.close();
+        }
+    }
+}
