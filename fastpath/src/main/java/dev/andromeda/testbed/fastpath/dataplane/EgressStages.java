@@ -241,9 +241,14 @@ final class EgressStages {
         }
     }
 
-    /** "encap": GENEVE to the destination host (RFC 8926), the VM's VNI, entropy in the UDP source port. */
+    /**
+     * "encap": GENEVE to the destination host (RFC 8926), the VM's VNI, entropy in the UDP source
+     * port. One outer-header template per destination host of the current table, so a batch
+     * whose packets go to several hosts does not rebuild the template packet by packet.
+     */
     static final class Encap extends HostStage {
-        private final GeneveEncap.OuterHeaders outer = new GeneveEncap.OuterHeaders();
+        private GeneveEncap.OuterHeaders[] toHost = new GeneveEncap.OuterHeaders[0];
+        private FlowTable table;
 
         Encap(HostContext host) {
             super(host);
@@ -252,18 +257,31 @@ final class EgressStages {
         @Override
         public void process(HostBatch b) {
             FlowTable t = host.flows.current();
+            if (t != table) {
+                toHost = new GeneveEncap.OuterHeaders[t.hosts()]; // a new program: its hosts' templates
+                table = t;
+            }
             MemorySegment mem = host.pool.memory();
-            outer.srcMac(host.mac).srcIp(host.ip).vni(b.vm.vni());
+            int vni = b.vm.vni();
             for (int i = 0; i < b.size(); i++) {
                 if (b.dead[i] || b.host[i] < 0) {
                     continue;
                 }
-                int h = b.host[i];
-                outer.dstMac(t.hostMac(h)).dstIp(t.hostIp(h)).udpSourcePort(FlowHash.sourcePort(FlowHash.of(b.parsed[i])));
+                GeneveEncap.OuterHeaders outer = outer(t, b.host[i]).vni(vni);
+                outer.udpSourcePort(FlowHash.sourcePort(FlowHash.of(b.parsed[i])));
                 long at = GeneveEncap.encapsulate(mem, b.packets.offset[i], b.packets.length[i], outer);
-                b.packets.offset[i] = at;
-                b.packets.length[i] += GeneveEncap.ENCAP_OVERHEAD;
+                b.frame(i, at, b.packets.length[i] + GeneveEncap.ENCAP_OVERHEAD);
             }
+        }
+
+        private GeneveEncap.OuterHeaders outer(FlowTable t, int h) {
+            GeneveEncap.OuterHeaders o = toHost[h];
+            if (o == null) {
+                o = new GeneveEncap.OuterHeaders().srcMac(host.mac).srcIp(host.ip).dstMac(t.hostMac(h))
+                        .dstIp(t.hostIp(h));
+                toHost[h] = o;
+            }
+            return o;
         }
     }
 
@@ -314,8 +332,7 @@ final class EgressStages {
                 host.drop(b, i, Drop.PSP_SEAL_FAILED);
                 return -1;
             }
-            b.packets.offset[i] = host.psp.transport.frameOffset();
-            b.packets.length[i] = host.psp.transport.frameLength();
+            b.frame(i, host.psp.transport.frameOffset(), host.psp.transport.frameLength());
             int d = host.psp.transport.addSeal(batch, mem, b.packets.offset[i], b.packets.length[i], sa,
                     host.psp.nextIv());
             if (d < 0) {

@@ -26,9 +26,19 @@ final class HostOffloads implements AutoCloseable {
     final ChecksumOffload swChecksum;
     final CopyOffload swCopy;
     final CryptoOffload swCrypto;
+    /**
+     * Each stage's threshold and whether it runs in software, read out of the mix once: the
+     * per-packet test must not unbox an Integer from an EnumMap (issue 11).
+     */
+    private final int[] threshold = new int[Stage.values().length];
+    private final boolean[] software = new boolean[Stage.values().length];
 
     HostOffloads(StageMix mix, OffloadOptions options) {
         this.mix = mix;
+        for (Stage s : Stage.values()) {
+            threshold[s.ordinal()] = mix.threshold(s);
+            software[s.ordinal()] = "sw".equals(mix.implementation(s));
+        }
         swChecksum = Offloads.open(ChecksumOffloadProvider.class, "sw", options);
         swCopy = Offloads.open(CopyOffloadProvider.class, "sw", options);
         swCrypto = Offloads.open(CryptoOffloadProvider.class, "sw", options);
@@ -43,14 +53,14 @@ final class HostOffloads implements AutoCloseable {
         return name.equals("sw") ? software : Offloads.open(type, name, options);
     }
 
-    /** Whether a packet of this length uses the chosen implementation (else software). */
     /** Whether the stage runs in software (then PSP's crypto may go to a coprocessor). */
     boolean inSoftware(Stage stage) {
-        return "sw".equals(mix.implementation(stage));
+        return software[stage.ordinal()];
     }
 
+    /** Whether a packet of this length uses the chosen implementation (else software). */
     boolean offloaded(Stage stage, int length) {
-        return length >= mix.threshold(stage);
+        return length >= threshold[stage.ordinal()];
     }
 
     @Override

@@ -101,8 +101,7 @@ final class IngressStages {
             host.drop(b, i, Drop.PSP_OPEN_FAILED);
             return;
         }
-        b.packets.offset[i] = host.psp.transport.frameOffset();
-        b.packets.length[i] = host.psp.transport.frameLength();
+        b.frame(i, host.psp.transport.frameOffset(), host.psp.transport.frameLength());
         b.pspVerified[i] = true;
         host.parse(b, i, b.packets.offset[i], b.packets.length[i], false);
     }
@@ -184,8 +183,7 @@ final class IngressStages {
                     now = now == 0 ? System.nanoTime() : now;
                     host.trackArrival(table, vni, p, now);
                 }
-                b.packets.offset[i] = inner;
-                b.packets.length[i] = innerLength;
+                b.frame(i, inner, innerLength);
             }
         }
 
