@@ -6,6 +6,7 @@ import dev.andromeda.testbed.fastpath.flow.FlowTable;
 import dev.andromeda.testbed.fastpath.offload.ChecksumBatch;
 import dev.andromeda.testbed.fastpath.offload.CryptoBatch;
 import dev.andromeda.testbed.fastpath.offload.Stage;
+import dev.andromeda.testbed.fastpath.offload.sw.SoftwareChecksum;
 import dev.andromeda.testbed.fastpath.packet.Ethernet;
 import dev.andromeda.testbed.fastpath.packet.Ipv4;
 import dev.andromeda.testbed.fastpath.packet.FlowHash;
@@ -162,9 +163,8 @@ final class EgressStages {
 
     /** "checksum": completes virtio NEEDS_CSUM requests through the checksum stage. */
     static final class Checksum extends OffloadingStage {
-        /** Which packet each descriptor of the hardware and the software batch is for. */
+        /** Which packet each descriptor of the hardware batch is for. */
         private final int[] big = new int[HostContext.MAX_BATCH];
-        private final int[] small = new int[HostContext.MAX_BATCH];
 
         Checksum(HostContext host) {
             super(host, Stage.CHECKSUM);
@@ -173,11 +173,12 @@ final class EgressStages {
         @Override
         public void process(HostBatch b) {
             ChecksumBatch hw = host.checksumBatch;
-            ChecksumBatch sw = host.swChecksumBatch;
             hw.clear();
-            sw.clear();
             int nb = 0;
-            int ns = 0;
+            int jobs = 0;
+            int refused = 0;
+            long bytes = 0;
+            MemorySegment mem = host.pool.memory();
             for (int i = 0; i < b.size(); i++) {
                 if (b.dead[i] || b.csumStart[i] < 0) {
                     continue;
@@ -186,18 +187,21 @@ final class EgressStages {
                 int start = b.csumStart[i];
                 // RFC 768: a UDP checksum that computes to 0 goes out as 0xFFFF; TCP keeps 0.
                 boolean udp = b.parsed[i].protocol() == 17;
-                if (host.offloads.offloaded(Stage.CHECKSUM, len)) {
+                if (!host.offloads.inSoftware(Stage.CHECKSUM, len)) {
                     hw.add(b.packets.offset[i], len, start, start + b.csumOffset[i], 0, udp);
                     big[nb++] = i;
+                } else if (SoftwareChecksum.compute(mem, b.packets.offset[i], len, start, start + b.csumOffset[i], 0,
+                        udp) < 0) {
+                    refused++;
+                    host.drop(b, i, Drop.CHECKSUM_REJECTED);
                 } else {
-                    sw.add(b.packets.offset[i], len, start, start + b.csumOffset[i], 0, udp);
-                    small[ns++] = i;
+                    jobs++;
+                    bytes += len;
                 }
             }
+            host.offloads.swChecksum.book(jobs, refused, bytes);
             host.run(hw, host.offloads.checksum);
-            host.run(sw, host.offloads.swChecksum);
             rejectFailed(b, hw, big, nb);
-            rejectFailed(b, sw, small, ns);
         }
 
         private void rejectFailed(HostBatch b, ChecksumBatch batch, int[] index, int n) {

@@ -310,9 +310,7 @@ public final class Host implements Agent, AutoCloseable {
     public void close() {
         ctx.offloads.close();
         ctx.checksumBatch.close();
-        ctx.swChecksumBatch.close();
         ctx.copyBatch.close();
-        ctx.swCopyBatch.close();
         ctx.cryptoBatch.close();
         ctx.inFlight.close();
         ctx.pool.close();

@@ -15,6 +15,7 @@ import dev.andromeda.testbed.fastpath.packet.PacketParser;
 import dev.andromeda.testbed.fastpath.packet.PacketPool;
 import dev.andromeda.testbed.fastpath.packet.ParsedPacket;
 
+import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -67,9 +68,7 @@ final class HostContext {
 
     // Descriptor batches over the pool's memory, reused for every packet batch.
     final ChecksumBatch checksumBatch;
-    final ChecksumBatch swChecksumBatch;
     final CopyBatch copyBatch;
-    final CopyBatch swCopyBatch;
     final CryptoBatch cryptoBatch;
 
     HostContext(PacketPool pool, FlowTableHolder flows, int ip, long mac, HostOffloads offloads) {
@@ -79,9 +78,7 @@ final class HostContext {
         this.mac = mac;
         this.offloads = offloads;
         this.checksumBatch = new ChecksumBatch(MAX_BATCH, pool.memory());
-        this.swChecksumBatch = new ChecksumBatch(MAX_BATCH, pool.memory());
         this.copyBatch = new CopyBatch(MAX_BATCH, pool.memory());
-        this.swCopyBatch = new CopyBatch(MAX_BATCH, pool.memory());
         this.cryptoBatch = new CryptoBatch(MAX_BATCH, pool.memory());
         this.inFlight = new CryptoInFlight(pool);
     }
@@ -155,9 +152,10 @@ final class HostContext {
      */
     void copyToFreshBuffers(HostBatch b) {
         CopyBatch big = copyBatch;
-        CopyBatch small = swCopyBatch;
         big.clear();
-        small.clear();
+        MemorySegment mem = pool.memory();
+        int jobs = 0;
+        long bytes = 0;
         for (int i = 0; i < b.size(); i++) {
             if (b.dead[i]) {
                 continue;
@@ -169,14 +167,20 @@ final class HostContext {
             }
             int len = b.packets.length[i];
             long to = pool.frameOffset(fresh);
-            (offloads.offloaded(Stage.COPY, len) ? big : small)
-                    .add(b.packets.offset[i], to, len, i);
+            if (offloads.inSoftware(Stage.COPY, len)) {
+                // The software copy stage's work, done here: both buffers are the pool's, in bounds.
+                MemorySegment.copy(mem, b.packets.offset[i], mem, to, len);
+                jobs++;
+                bytes += len;
+            } else {
+                big.add(b.packets.offset[i], to, len, i);
+            }
             oldBuffer[i] = b.packets.buffer[i];
             b.packets.buffer[i] = fresh;
             b.packets.offset[i] = to;
         }
+        offloads.swCopy.book(jobs, 0, bytes);
         run(big, offloads.copy);
-        run(small, offloads.swCopy);
         for (int i = 0; i < b.size(); i++) {
             if (!b.dead[i]) {
                 pool.free(oldBuffer[i]);
