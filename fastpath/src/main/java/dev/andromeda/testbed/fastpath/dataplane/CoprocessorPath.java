@@ -82,13 +82,8 @@ final class CoprocessorPath implements Coprocessors.Completion {
     }
 
     private VirtioNic exposed(int address) {
-        for (int k = 0; k < ctx.internetExposed.size(); k++) { // indexed: no Iterator per packet
-            VirtioNic v = ctx.internetExposed.get(k);
-            if (v.port().ip() == address && ctx.vnics.contains(v)) {
-                return v;
-            }
-        }
-        return null;
+        VirtioNic v = ctx.internetExposedByAddress.get(address);
+        return v != null && ctx.vm(v.port().port()) == v ? v : null; // still plugged here
     }
 
     /**

@@ -6,6 +6,7 @@ import dev.andromeda.testbed.fastpath.flow.FlowTable;
 import dev.andromeda.testbed.fastpath.offload.ChecksumBatch;
 import dev.andromeda.testbed.fastpath.offload.CryptoBatch;
 import dev.andromeda.testbed.fastpath.offload.Stage;
+import dev.andromeda.testbed.fastpath.offload.sw.SoftwareChecksum;
 import dev.andromeda.testbed.fastpath.packet.Ethernet;
 import dev.andromeda.testbed.fastpath.packet.Ipv4;
 import dev.andromeda.testbed.fastpath.packet.FlowHash;
@@ -68,17 +69,39 @@ final class EgressStages {
             super(host);
         }
 
+        /** What the touches read, kept so the JIT cannot drop them. */
+        private long touched;
+
         @Override
         public void process(HostBatch b) {
             FlowTable t = host.flows.adopt();
             int vni = b.vm.vni();
+            // Three passes: touch every packet's slot, then look each up and touch its record, then
+            // act. The loads of one pass do not depend on each other, so a large table's cache
+            // misses overlap (memory-level parallelism) instead of costing two full misses a packet.
+            long sink = 0;
+            for (int i = 0; i < b.size(); i++) {
+                if (!b.dead[i]) {
+                    ParsedPacket p = b.parsed[i];
+                    sink += t.touchSlot(vni, p.protocol(), p.ipv4Src(), p.ipv4Dst());
+                }
+            }
+            for (int i = 0; i < b.size(); i++) {
+                if (!b.dead[i]) {
+                    ParsedPacket p = b.parsed[i];
+                    int f = t.lookup(vni, p.protocol(), p.ipv4Src(), p.ipv4Dst());
+                    b.flow[i] = f;
+                    sink += f == FlowTable.MISS ? 0 : t.touchRecord(f);
+                }
+            }
+            touched = sink;
             long now = 0; // read once a batch, and only when a stateful flow needs it
             for (int i = 0; i < b.size(); i++) {
                 if (b.dead[i]) {
                     continue;
                 }
                 ParsedPacket p = b.parsed[i];
-                int f = t.lookup(vni, p.protocol(), p.ipv4Src(), p.ipv4Dst());
+                int f = b.flow[i];
                 int action;
                 if (f == FlowTable.MISS) {
                     int hb = t.hoverboardFor(FlowHash.of(p));
@@ -162,9 +185,8 @@ final class EgressStages {
 
     /** "checksum": completes virtio NEEDS_CSUM requests through the checksum stage. */
     static final class Checksum extends OffloadingStage {
-        /** Which packet each descriptor of the hardware and the software batch is for. */
+        /** Which packet each descriptor of the hardware batch is for. */
         private final int[] big = new int[HostContext.MAX_BATCH];
-        private final int[] small = new int[HostContext.MAX_BATCH];
 
         Checksum(HostContext host) {
             super(host, Stage.CHECKSUM);
@@ -173,11 +195,12 @@ final class EgressStages {
         @Override
         public void process(HostBatch b) {
             ChecksumBatch hw = host.checksumBatch;
-            ChecksumBatch sw = host.swChecksumBatch;
             hw.clear();
-            sw.clear();
             int nb = 0;
-            int ns = 0;
+            int jobs = 0;
+            int refused = 0;
+            long bytes = 0;
+            MemorySegment mem = host.pool.memory();
             for (int i = 0; i < b.size(); i++) {
                 if (b.dead[i] || b.csumStart[i] < 0) {
                     continue;
@@ -186,18 +209,21 @@ final class EgressStages {
                 int start = b.csumStart[i];
                 // RFC 768: a UDP checksum that computes to 0 goes out as 0xFFFF; TCP keeps 0.
                 boolean udp = b.parsed[i].protocol() == 17;
-                if (host.offloads.offloaded(Stage.CHECKSUM, len)) {
+                if (!host.offloads.inSoftware(Stage.CHECKSUM, len)) {
                     hw.add(b.packets.offset[i], len, start, start + b.csumOffset[i], 0, udp);
                     big[nb++] = i;
+                } else if (SoftwareChecksum.compute(mem, b.packets.offset[i], len, start, start + b.csumOffset[i], 0,
+                        udp) < 0) {
+                    refused++;
+                    host.drop(b, i, Drop.CHECKSUM_REJECTED);
                 } else {
-                    sw.add(b.packets.offset[i], len, start, start + b.csumOffset[i], 0, udp);
-                    small[ns++] = i;
+                    jobs++;
+                    bytes += len;
                 }
             }
+            host.offloads.swChecksum.book(jobs, refused, bytes);
             host.run(hw, host.offloads.checksum);
-            host.run(sw, host.offloads.swChecksum);
             rejectFailed(b, hw, big, nb);
-            rejectFailed(b, sw, small, ns);
         }
 
         private void rejectFailed(HostBatch b, ChecksumBatch batch, int[] index, int n) {
@@ -241,9 +267,14 @@ final class EgressStages {
         }
     }
 
-    /** "encap": GENEVE to the destination host (RFC 8926), the VM's VNI, entropy in the UDP source port. */
+    /**
+     * "encap": GENEVE to the destination host (RFC 8926), the VM's VNI, entropy in the UDP source
+     * port. One outer-header template per destination host of the current table, so a batch
+     * whose packets go to several hosts does not rebuild the template packet by packet.
+     */
     static final class Encap extends HostStage {
-        private final GeneveEncap.OuterHeaders outer = new GeneveEncap.OuterHeaders();
+        private GeneveEncap.OuterHeaders[] toHost = new GeneveEncap.OuterHeaders[0];
+        private FlowTable table;
 
         Encap(HostContext host) {
             super(host);
@@ -252,18 +283,31 @@ final class EgressStages {
         @Override
         public void process(HostBatch b) {
             FlowTable t = host.flows.current();
+            if (t != table) {
+                toHost = new GeneveEncap.OuterHeaders[t.hosts()]; // a new program: its hosts' templates
+                table = t;
+            }
             MemorySegment mem = host.pool.memory();
-            outer.srcMac(host.mac).srcIp(host.ip).vni(b.vm.vni());
+            int vni = b.vm.vni();
             for (int i = 0; i < b.size(); i++) {
                 if (b.dead[i] || b.host[i] < 0) {
                     continue;
                 }
-                int h = b.host[i];
-                outer.dstMac(t.hostMac(h)).dstIp(t.hostIp(h)).udpSourcePort(FlowHash.sourcePort(FlowHash.of(b.parsed[i])));
+                GeneveEncap.OuterHeaders outer = outer(t, b.host[i]).vni(vni);
+                outer.udpSourcePort(FlowHash.sourcePort(FlowHash.of(b.parsed[i])));
                 long at = GeneveEncap.encapsulate(mem, b.packets.offset[i], b.packets.length[i], outer);
-                b.packets.offset[i] = at;
-                b.packets.length[i] += GeneveEncap.ENCAP_OVERHEAD;
+                b.frame(i, at, b.packets.length[i] + GeneveEncap.ENCAP_OVERHEAD);
             }
+        }
+
+        private GeneveEncap.OuterHeaders outer(FlowTable t, int h) {
+            GeneveEncap.OuterHeaders o = toHost[h];
+            if (o == null) {
+                o = new GeneveEncap.OuterHeaders().srcMac(host.mac).srcIp(host.ip).dstMac(t.hostMac(h))
+                        .dstIp(t.hostIp(h));
+                toHost[h] = o;
+            }
+            return o;
         }
     }
 
@@ -314,8 +358,7 @@ final class EgressStages {
                 host.drop(b, i, Drop.PSP_SEAL_FAILED);
                 return -1;
             }
-            b.packets.offset[i] = host.psp.transport.frameOffset();
-            b.packets.length[i] = host.psp.transport.frameLength();
+            b.frame(i, host.psp.transport.frameOffset(), host.psp.transport.frameLength());
             int d = host.psp.transport.addSeal(batch, mem, b.packets.offset[i], b.packets.length[i], sa,
                     host.psp.nextIv());
             if (d < 0) {

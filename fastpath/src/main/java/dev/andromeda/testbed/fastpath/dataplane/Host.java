@@ -96,7 +96,7 @@ public final class Host implements Agent, AutoCloseable {
             throw new IllegalArgumentException(name + " already has a VM on port " + port.port());
         }
         VirtioNic nic = new VirtioNic(port, ctx.pool, 256);
-        ctx.vnics.add(nic);
+        ctx.plug(nic);
         return nic;
     }
 
@@ -124,14 +124,16 @@ public final class Host implements Agent, AutoCloseable {
         if (nic == null) {
             throw new IllegalArgumentException(name + " has no VM on port " + port);
         }
-        ctx.vnics.remove(nic);
-        ctx.hairpins.add(new long[] {nic.port().vni(), nic.port().ip(), toHostIp, toHostMac});
+        ctx.unplug(nic);
+        // A VM that leaves again before its last hairpin ended hairpins to where it went last.
+        ctx.hairpins.put(LongKeyMap.key(nic.port().vni(), nic.port().ip()),
+                new long[] {nic.port().vni(), nic.port().ip(), toHostIp, toHostMac});
         return nic;
     }
 
     /** Live migration, done: senders know the new host; this host stops hairpinning for the VM. */
     public void endHairpin(int vni, int address) {
-        ctx.hairpins.removeIf(h -> h[0] == vni && h[1] == address);
+        ctx.hairpins.remove(LongKeyMap.key(vni, address));
     }
 
     public void connect(PhysicalPort port) {
@@ -192,6 +194,7 @@ public final class Host implements Agent, AutoCloseable {
         }
         if (!ctx.internetExposed.contains(nic)) {
             ctx.internetExposed.add(nic);
+            ctx.internetExposedByAddress.put(nic.port().ip(), nic);
         }
     }
 
@@ -307,9 +310,7 @@ public final class Host implements Agent, AutoCloseable {
     public void close() {
         ctx.offloads.close();
         ctx.checksumBatch.close();
-        ctx.swChecksumBatch.close();
         ctx.copyBatch.close();
-        ctx.swCopyBatch.close();
         ctx.cryptoBatch.close();
         ctx.inFlight.close();
         ctx.pool.close();

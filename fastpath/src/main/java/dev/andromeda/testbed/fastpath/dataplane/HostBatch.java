@@ -13,7 +13,9 @@ import java.util.Arrays;
  * batch: nothing is allocated per packet.
  *
  * <p>A dropped packet is marked dead (and its buffer freed by the stage that
- * dropped it); later stages skip dead packets. {@link #live()} counts the rest.
+ * dropped it); later stages skip dead packets. {@link #live()} counts the rest
+ * and {@link #liveBytes()} their bytes, both kept as packets are added, killed
+ * and resized ({@link #frame}), so the stage accounts read them without a scan.
  */
 public final class HostBatch {
     /** No checksum requested (virtio {@code NEEDS_CSUM} clear). */
@@ -42,6 +44,7 @@ public final class HostBatch {
     /** The VM whose batch this is (egress), or null (ingress). */
     public VmPort vm;
     private int live;
+    private long liveBytes;
 
     public HostBatch(int capacity) {
         packets = new PacketBatch(capacity);
@@ -72,6 +75,7 @@ public final class HostBatch {
         packets.clear();
         vm = null;
         live = 0;
+        liveBytes = 0;
     }
 
     /** Appends a frame; returns its index. */
@@ -84,7 +88,19 @@ public final class HostBatch {
         this.flow[i] = -1;
         this.vni[i] = vm == null ? 0 : vm.vni();
         live++;
+        liveBytes += length;
         return i;
+    }
+
+    /**
+     * Packet i now lies at {@code (offset, length)} in the pool's memory (headers put on or
+     * taken off in place): the one way stages change a live packet's extent, so the live bytes
+     * stay right.
+     */
+    public void frame(int i, long offset, int length) {
+        liveBytes += length - packets.length[i];
+        packets.offset[i] = offset;
+        packets.length[i] = length;
     }
 
     public int size() {
@@ -97,13 +113,7 @@ public final class HostBatch {
 
     /** Bytes of the live packets. */
     public long liveBytes() {
-        long b = 0;
-        for (int i = 0; i < packets.size(); i++) {
-            if (!dead[i]) {
-                b += packets.length[i];
-            }
-        }
-        return b;
+        return liveBytes;
     }
 
     /**
@@ -120,6 +130,7 @@ public final class HostBatch {
         if (!dead[i]) {
             dead[i] = true;
             live--;
+            liveBytes -= packets.length[i];
         }
     }
 }

@@ -15,6 +15,7 @@ import dev.andromeda.testbed.fastpath.packet.PacketParser;
 import dev.andromeda.testbed.fastpath.packet.PacketPool;
 import dev.andromeda.testbed.fastpath.packet.ParsedPacket;
 
+import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -33,7 +34,11 @@ final class HostContext {
     final long mac;
     final DataplaneCounters counters = new DataplaneCounters();
     final PspState psp = new PspState();
+    /** The plugged VMs' NICs, in plugging order (the loop's turn walks them); change through {@link #plug}/{@link #unplug}. */
     final List<VirtioNic> vnics = new ArrayList<>();
+    /** The same VMs by port and by (VNI, address): per-packet lookups, no scan (issue 11). */
+    private final LongKeyMap<VirtioNic> vmByPort = new LongKeyMap<>();
+    private final LongKeyMap<VirtioNic> vmByAddress = new LongKeyMap<>();
     HostOffloads offloads;
     PhysicalPort port;
     FlowMissHandler missHandler = FlowMissHandler.IGNORE;
@@ -42,7 +47,7 @@ final class HostContext {
      * went to -- not its index in the flow table, whose host list changes as this host is
      * reprogrammed during the hairpin.
      */
-    final List<long[]> hairpins = new ArrayList<>();
+    final LongKeyMap<long[]> hairpins = new LongKeyMap<>();
     /** Frames sent on from the ingress side (hairpins, hoverboard forwarding) this batch, sent after it. */
     final HostBatch hairpinBatch = new HostBatch(MAX_BATCH);
     /** Bytes per flow sent over the default route, for the control plane's offload decisions. */
@@ -53,6 +58,8 @@ final class HostContext {
     PhysicalPort internetPort;
     /** VMs reachable from the Internet at their own address (the testbed does no NAT). */
     final List<VirtioNic> internetExposed = new ArrayList<>();
+    /** The same by address (unique among them), for the Internet port's per-frame lookup. */
+    final LongKeyMap<VirtioNic> internetExposedByAddress = new LongKeyMap<>();
     final CryptoInFlight inFlight;
     /** Connections seen arriving for local VMs whose replies a stateful firewall must let through. */
     final ConnectionTable connections = new ConnectionTable(1 << 16, 300_000_000_000L);
@@ -61,9 +68,7 @@ final class HostContext {
 
     // Descriptor batches over the pool's memory, reused for every packet batch.
     final ChecksumBatch checksumBatch;
-    final ChecksumBatch swChecksumBatch;
     final CopyBatch copyBatch;
-    final CopyBatch swCopyBatch;
     final CryptoBatch cryptoBatch;
 
     HostContext(PacketPool pool, FlowTableHolder flows, int ip, long mac, HostOffloads offloads) {
@@ -73,9 +78,7 @@ final class HostContext {
         this.mac = mac;
         this.offloads = offloads;
         this.checksumBatch = new ChecksumBatch(MAX_BATCH, pool.memory());
-        this.swChecksumBatch = new ChecksumBatch(MAX_BATCH, pool.memory());
         this.copyBatch = new CopyBatch(MAX_BATCH, pool.memory());
-        this.swCopyBatch = new CopyBatch(MAX_BATCH, pool.memory());
         this.cryptoBatch = new CryptoBatch(MAX_BATCH, pool.memory());
         this.inFlight = new CryptoInFlight(pool);
     }
@@ -149,9 +152,10 @@ final class HostContext {
      */
     void copyToFreshBuffers(HostBatch b) {
         CopyBatch big = copyBatch;
-        CopyBatch small = swCopyBatch;
         big.clear();
-        small.clear();
+        MemorySegment mem = pool.memory();
+        int jobs = 0;
+        long bytes = 0;
         for (int i = 0; i < b.size(); i++) {
             if (b.dead[i]) {
                 continue;
@@ -163,14 +167,20 @@ final class HostContext {
             }
             int len = b.packets.length[i];
             long to = pool.frameOffset(fresh);
-            (offloads.offloaded(Stage.COPY, len) ? big : small)
-                    .add(b.packets.offset[i], to, len, i);
+            if (offloads.inSoftware(Stage.COPY, len)) {
+                // The software copy stage's work, done here: both buffers are the pool's, in bounds.
+                MemorySegment.copy(mem, b.packets.offset[i], mem, to, len);
+                jobs++;
+                bytes += len;
+            } else {
+                big.add(b.packets.offset[i], to, len, i);
+            }
             oldBuffer[i] = b.packets.buffer[i];
             b.packets.buffer[i] = fresh;
             b.packets.offset[i] = to;
         }
+        offloads.swCopy.book(jobs, 0, bytes);
         run(big, offloads.copy);
-        run(small, offloads.swCopy);
         for (int i = 0; i < b.size(); i++) {
             if (!b.dead[i]) {
                 pool.free(oldBuffer[i]);
@@ -190,38 +200,46 @@ final class HostContext {
         }
     }
 
-    // Indexed loops over the lists here and in the loop's turn: a for-each allocates an
-    // Iterator that only the JIT's escape analysis removes, and it does not always (issue 11).
-    VirtioNic vm(int port) {
-        for (int k = 0; k < vnics.size(); k++) {
-            VirtioNic v = vnics.get(k);
-            if (v.port().port() == port) {
-                return v;
+    /** Plugs a VM's NIC in (the caller has checked its port is free). */
+    void plug(VirtioNic nic) {
+        vnics.add(nic);
+        vmByPort.put(nic.port().port(), nic);
+        long a = LongKeyMap.key(nic.port().vni(), nic.port().ip());
+        if (vmByAddress.get(a) == null) { // two VMs with one address: the first plugged gets the packets
+            vmByAddress.put(a, nic);
+        }
+    }
+
+    /** Unplugs a VM's NIC. */
+    void unplug(VirtioNic nic) {
+        vnics.remove(nic);
+        vmByPort.remove(nic.port().port());
+        long a = LongKeyMap.key(nic.port().vni(), nic.port().ip());
+        if (vmByAddress.get(a) == nic) {
+            vmByAddress.remove(a);
+            for (int k = 0; k < vnics.size(); k++) { // another VM with that address takes its place
+                VirtioNic v = vnics.get(k);
+                if (v.port().vni() == nic.port().vni() && v.port().ip() == nic.port().ip()) {
+                    vmByAddress.put(a, v);
+                    break;
+                }
             }
         }
-        return null;
+    }
+
+    /** The plugged VM on this port, or null. */
+    VirtioNic vm(int port) {
+        return vmByPort.get(port);
     }
 
     /** The local VM with this address in this virtual network, or null. */
     VirtioNic vm(int vni, int address) {
-        for (int k = 0; k < vnics.size(); k++) {
-            VirtioNic v = vnics.get(k);
-            if (v.port().vni() == vni && v.port().ip() == address) {
-                return v;
-            }
-        }
-        return null;
+        return vmByAddress.get(LongKeyMap.key(vni, address));
     }
 
     /** Where a migrated VM's packets go -- {vni, address, host IPv4, host MAC} -- or null. */
     long[] hairpinFor(int vni, int address) {
-        for (int k = 0; k < hairpins.size(); k++) {
-            long[] h = hairpins.get(k);
-            if (h[0] == vni && h[1] == address) {
-                return h;
-            }
-        }
-        return null;
+        return hairpins.isEmpty() ? null : hairpins.get(LongKeyMap.key(vni, address));
     }
 
     /**

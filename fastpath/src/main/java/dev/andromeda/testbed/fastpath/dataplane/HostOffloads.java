@@ -11,6 +11,8 @@ import dev.andromeda.testbed.fastpath.offload.OffloadProvider;
 import dev.andromeda.testbed.fastpath.offload.Offloads;
 import dev.andromeda.testbed.fastpath.offload.OffloadStage;
 import dev.andromeda.testbed.fastpath.offload.Stage;
+import dev.andromeda.testbed.fastpath.offload.sw.SoftwareChecksum;
+import dev.andromeda.testbed.fastpath.offload.sw.SoftwareCopy;
 import dev.andromeda.testbed.fastpath.pipeline.StageMix;
 
 /**
@@ -23,14 +25,24 @@ final class HostOffloads implements AutoCloseable {
     final ChecksumOffload checksum;
     final CopyOffload copy;
     final CryptoOffload crypto;
-    final ChecksumOffload swChecksum;
-    final CopyOffload swCopy;
+    final SoftwareChecksum swChecksum;
+    final SoftwareCopy swCopy;
     final CryptoOffload swCrypto;
+    /**
+     * Each stage's threshold and whether it runs in software, read out of the mix once: the
+     * per-packet test must not unbox an Integer from an EnumMap (issue 11).
+     */
+    private final int[] threshold = new int[Stage.values().length];
+    private final boolean[] software = new boolean[Stage.values().length];
 
     HostOffloads(StageMix mix, OffloadOptions options) {
         this.mix = mix;
-        swChecksum = Offloads.open(ChecksumOffloadProvider.class, "sw", options);
-        swCopy = Offloads.open(CopyOffloadProvider.class, "sw", options);
+        for (Stage s : Stage.values()) {
+            threshold[s.ordinal()] = mix.threshold(s);
+            software[s.ordinal()] = "sw".equals(mix.implementation(s));
+        }
+        swChecksum = (SoftwareChecksum) Offloads.open(ChecksumOffloadProvider.class, "sw", options);
+        swCopy = (SoftwareCopy) Offloads.open(CopyOffloadProvider.class, "sw", options);
         swCrypto = Offloads.open(CryptoOffloadProvider.class, "sw", options);
         checksum = pick(ChecksumOffloadProvider.class, Stage.CHECKSUM, swChecksum, options);
         copy = pick(CopyOffloadProvider.class, Stage.COPY, swCopy, options);
@@ -43,14 +55,23 @@ final class HostOffloads implements AutoCloseable {
         return name.equals("sw") ? software : Offloads.open(type, name, options);
     }
 
-    /** Whether a packet of this length uses the chosen implementation (else software). */
     /** Whether the stage runs in software (then PSP's crypto may go to a coprocessor). */
     boolean inSoftware(Stage stage) {
-        return "sw".equals(mix.implementation(stage));
+        return software[stage.ordinal()];
     }
 
+    /** Whether a packet of this length uses the chosen implementation (else software). */
     boolean offloaded(Stage stage, int length) {
-        return length >= mix.threshold(stage);
+        return length >= threshold[stage.ordinal()];
+    }
+
+    /**
+     * Whether a packet of this length is done in software -- the stage is {@code sw}, or the
+     * packet is under its threshold -- so the host's stage does it straight from its batch with
+     * the software stage's code, no descriptor written and read back.
+     */
+    boolean inSoftware(Stage stage, int length) {
+        return software[stage.ordinal()] || length < threshold[stage.ordinal()];
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.andromeda.testbed.fastpath.dataplane;
 import dev.andromeda.testbed.fastpath.offload.ChecksumBatch;
 import dev.andromeda.testbed.fastpath.offload.CryptoBatch;
 import dev.andromeda.testbed.fastpath.offload.Stage;
+import dev.andromeda.testbed.fastpath.offload.sw.SoftwareChecksum;
 import dev.andromeda.testbed.fastpath.flow.FlowAction;
 import dev.andromeda.testbed.fastpath.flow.FlowTable;
 import dev.andromeda.testbed.fastpath.packet.FlowHash;
@@ -101,8 +102,7 @@ final class IngressStages {
             host.drop(b, i, Drop.PSP_OPEN_FAILED);
             return;
         }
-        b.packets.offset[i] = host.psp.transport.frameOffset();
-        b.packets.length[i] = host.psp.transport.frameLength();
+        b.frame(i, host.psp.transport.frameOffset(), host.psp.transport.frameLength());
         b.pspVerified[i] = true;
         host.parse(b, i, b.packets.offset[i], b.packets.length[i], false);
     }
@@ -184,8 +184,7 @@ final class IngressStages {
                     now = now == 0 ? System.nanoTime() : now;
                     host.trackArrival(table, vni, p, now);
                 }
-                b.packets.offset[i] = inner;
-                b.packets.length[i] = innerLength;
+                b.frame(i, inner, innerLength);
             }
         }
 
@@ -230,8 +229,8 @@ final class IngressStages {
      * checksum of zero, "none", sums to nonzero here and so is not DATA_VALID.)
      */
     static final class RxChecksum extends OffloadingStage {
+        /** Which packet each descriptor of the hardware batch is for. */
         private final int[] big = new int[HostContext.MAX_BATCH];
-        private final int[] small = new int[HostContext.MAX_BATCH];
 
         RxChecksum(HostContext host) {
             super(host, Stage.CHECKSUM);
@@ -240,11 +239,12 @@ final class IngressStages {
         @Override
         public void process(HostBatch b) {
             ChecksumBatch hw = host.checksumBatch;
-            ChecksumBatch sw = host.swChecksumBatch;
             hw.clear();
-            sw.clear();
             int nb = 0;
-            int ns = 0;
+            int jobs = 0;
+            int refused = 0;
+            long bytes = 0;
+            MemorySegment mem = host.pool.memory();
             for (int i = 0; i < b.size(); i++) {
                 ParsedPacket p = b.parsed[i];
                 if (b.dead[i] || p.isFragment() || !p.hasTransportHeader() || (p.protocol() != 6 && p.protocol() != 17)) {
@@ -259,18 +259,23 @@ final class IngressStages {
                 long pseudo = (src >>> 16) + (src & 0xFFFF) + (dst >>> 16) + (dst & 0xFFFF) + p.protocol() + l4;
                 int seed = (int) ((pseudo & 0xFFFF) + (pseudo >>> 16));
                 seed = (seed & 0xFFFF) + (seed >>> 16);
-                if (host.offloads.offloaded(Stage.CHECKSUM, b.packets.length[i])) {
+                if (!host.offloads.inSoftware(Stage.CHECKSUM, b.packets.length[i])) {
                     hw.add(p.l4Offset(), l4, 0, -1, seed);
                     big[nb++] = i;
-                } else {
-                    sw.add(p.l4Offset(), l4, 0, -1, seed);
-                    small[ns++] = i;
+                    continue;
                 }
+                int csum = SoftwareChecksum.compute(mem, p.l4Offset(), l4, 0, -1, seed, false);
+                if (csum < 0) {
+                    refused++;
+                } else {
+                    jobs++;
+                    bytes += l4;
+                }
+                b.dataValid[i] = csum == 0;
             }
+            host.offloads.swChecksum.book(jobs, refused, bytes);
             host.run(hw, host.offloads.checksum);
-            host.run(sw, host.offloads.swChecksum);
             mark(b, hw, big, nb);
-            mark(b, sw, small, ns);
         }
 
         private static void mark(HostBatch b, ChecksumBatch batch, int[] index, int n) {

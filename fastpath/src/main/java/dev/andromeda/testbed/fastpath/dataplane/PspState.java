@@ -25,8 +25,7 @@ final class PspState {
     final PspTransport transport = new PspTransport();
     private int[] encryptedVnis = new int[0];
     private final Map<Integer, PspSa> txByHostIp = new HashMap<>();
-    private int[] txAddresses = new int[0];   // the same, as arrays: looked up per forwarded packet unboxed
-    private PspSa[] txByAddress = new PspSa[0];
+    private final LongKeyMap<PspSa> txByAddress = new LongKeyMap<>(); // the same, looked up per forwarded packet unboxed
     private FlowTable txTable;                  // the table txByIndex was resolved for
     private PspSa[] txByIndex = new PspSa[0];
     private PspSa[] rx = new PspSa[0];
@@ -63,10 +62,9 @@ final class PspState {
         }
         txTable = null;
         ivPrefix = (long) selfIp << 32;
-        txAddresses = hostIps.clone();
-        txByAddress = new PspSa[hostIps.length];
+        txByAddress.clear();
         for (int h = 0; h < hostIps.length; h++) {
-            txByAddress[h] = txByHostIp.get(hostIps[h]);
+            txByAddress.put(hostIps[h], txByHostIp.get(hostIps[h]));
         }
         rx = new PspSa[] {self};
         rxSpi = new int[] {selfSpi};
@@ -78,13 +76,7 @@ final class PspState {
 
     /** The SA for sending to the host at {@code address}, or null if it has none. */
     PspSa txSaByAddress(int address) {
-        int[] a = txAddresses;
-        for (int h = 0; h < a.length; h++) {
-            if (a[h] == address) {
-                return txByAddress[h];
-            }
-        }
-        return null;
+        return txByAddress.get(address);
     }
 
     /** The SA for sending to host {@code index} of {@code table}'s host list, or null if it has none. */

@@ -1,7 +1,6 @@
 package dev.andromeda.testbed.fastpath.flow;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,8 +31,7 @@ public final class FlowTableBuilder {
         }
         b.hoverboards = table.hoverboards.clone();
         for (int i = 0; i < table.size(); i++) {
-            int[] r = Arrays.copyOfRange(table.ranges, table.rangeFrom[i], table.rangeFrom[i] + table.rangeCount[i]);
-            FirewallPolicy p = new FirewallPolicy(table.policyKind(i), r);
+            FirewallPolicy p = new FirewallPolicy(table.policyKind(i), table.ranges(i));
             b.flow(table.vni(i), table.proto(i), table.src(i), table.dst(i), table.action(i), p);
         }
         return b;
@@ -93,23 +91,18 @@ public final class FlowTableBuilder {
     public FlowTable build() {
         int n = order.size();
         int cap = Integer.highestOneBit(Math.max(4, n * 2 - 1)) << 1; // load factor at most 1/2
-        int[] slotHi = new int[cap];
-        long[] slotLo = new long[cap];
-        int[] slotIndex = new int[cap];
-        Arrays.fill(slotIndex, -1);
+        long[] slots = new long[2 * cap];
+        long[] records = new long[FlowTable.RECORD_BASE + n * FlowTable.RECORD_LONGS];
         int[] vni = new int[n];
         int[] proto = new int[n];
         int[] src = new int[n];
         int[] dst = new int[n];
-        int[] action = new int[n];
-        byte[] kind = new byte[n];
-        int[] from = new int[n];
-        int[] count = new int[n];
         int total = 0;
         for (Key k : order) {
-            total += flows.get(k).policy().ranges().length;
+            int c = flows.get(k).policy().ranges().length;
+            total += c > FlowTable.INLINE_RANGES ? c : 0;
         }
-        int[] ranges = new int[total];
+        int[] overflow = new int[total];
         int at = 0;
         for (int i = 0; i < n; i++) {
             Key k = order.get(i);
@@ -118,21 +111,26 @@ public final class FlowTableBuilder {
             proto[i] = k.proto();
             src[i] = k.src();
             dst[i] = k.dst();
-            action[i] = e.action();
-            kind[i] = (byte) e.policy().kind().ordinal();
-            from[i] = at;
-            count[i] = e.policy().ranges().length;
-            System.arraycopy(e.policy().ranges(), 0, ranges, at, count[i]);
-            at += count[i];
+            int[] ranges = e.policy().ranges();
+            int rec = FlowTable.record(i);
+            records[rec + FlowTable.META] = FlowTable.meta(e.action(), e.policy().kind().ordinal(), ranges.length);
+            if (ranges.length > FlowTable.INLINE_RANGES) {
+                records[rec + FlowTable.OVERFLOW] = at;
+                System.arraycopy(ranges, 0, overflow, at, ranges.length);
+                at += ranges.length;
+            } else {
+                for (int j = 0; j < ranges.length; j++) {
+                    records[rec + FlowTable.RANGES + (j >> 1)] |= (ranges[j] & 0xFFFFFFFFL) << ((j & 1) << 5);
+                }
+            }
             int hi = FlowTable.keyHi(k.vni(), k.proto());
             long lo = FlowTable.keyLo(k.src(), k.dst());
             int s = FlowTable.hash(hi, lo) & (cap - 1);
-            while (slotIndex[s] >= 0) {
+            while (slots[2 * s + 1] != 0) {
                 s = (s + 1) & (cap - 1);
             }
-            slotHi[s] = hi;
-            slotLo[s] = lo;
-            slotIndex[s] = i;
+            slots[2 * s] = lo;
+            slots[2 * s + 1] = (long) hi << 32 | (i + 1);
         }
         int[] ips = new int[hosts.size()];
         long[] hostMacs = new long[hosts.size()];
@@ -140,7 +138,6 @@ public final class FlowTableBuilder {
             ips[h] = hosts.get(h)[0];
             hostMacs[h] = macs.get(h);
         }
-        return new FlowTable(slotHi, slotLo, slotIndex, vni, proto, src, dst, action, kind, from, count, ranges, ips,
-                hostMacs, hoverboards.clone());
+        return new FlowTable(slots, records, overflow, vni, proto, src, dst, ips, hostMacs, hoverboards.clone());
     }
 }

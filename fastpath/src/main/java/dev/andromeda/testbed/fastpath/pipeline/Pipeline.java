@@ -90,9 +90,15 @@ public final class Pipeline<B> {
         return a;
     }
 
-    /** Runs every stage over the batch (dataplane thread). */
+    /**
+     * Runs every stage over the batch (dataplane thread). One clock read per stage boundary, as
+     * VPP's dispatch does: a stage's end is the next one's start, so a batch through n stages
+     * reads the clock n + 1 times, not 2n; each stage's time also holds the few counter updates
+     * of the boundary before it.
+     */
     public void process(B batch) {
         Entry<B>[] es = entries; // one volatile read per batch
+        long t = System.nanoTime();
         for (Entry<B> e : es) {
             int packets = packetsOf.applyAsInt(batch);
             if (packets == 0) {
@@ -102,11 +108,11 @@ public final class Pipeline<B> {
             BatchStage<B> s = e.stage();
             long sim0 = s.simulationNs();
             long cycles0 = s.hardwareCycles();
-            long t0 = System.nanoTime();
             s.process(batch);
             long sim = s.simulationNs() - sim0;
-            long spent = System.nanoTime() - t0 - sim;
-            e.account().add(packets, bytes, spent, s.hardwareCycles() - cycles0, sim);
+            long now = System.nanoTime();
+            e.account().add(packets, bytes, now - t - sim, s.hardwareCycles() - cycles0, sim);
+            t = now;
         }
     }
 

@@ -177,4 +177,48 @@ class LiveMigrationTest {
                 + 17 + f.length - 34) == 0xFFFF;
         return verifies ? f : TwoHosts.completed(f, false);
     }
+
+    /**
+     * A VM that comes back to its source host and leaves again before the first hairpin ended is
+     * hairpinned to where it went last. (The hairpins were a list searched front to back: the
+     * first, stale entry won, and the packets went to the host the VM had left.)
+     */
+    @Test
+    void aVmThatLeavesTwiceIsHairpinnedToWhereItWentLast() {
+        Random r = new Random(2020);
+        try (MemorySwitch sw = new MemorySwitch(1024, 16384);
+             Host a = new Host("a", IP[0], MAC[0], 1024, 4096, StageMix.software(), OffloadOptions.defaults());
+             Host b = new Host("b", IP[1], MAC[1], 1024, 4096, StageMix.software(), OffloadOptions.defaults());
+             Host c = new Host("c", IP[2], MAC[2], 1024, 4096, StageMix.software(), OffloadOptions.defaults())) {
+            a.connect(sw.attach(IP[0]));
+            b.connect(sw.attach(IP[1]));
+            c.connect(sw.attach(IP[2]));
+            VmPort xPort = new VmPort(1, VNI, X, 0x02_AA_00_00_00_05L);
+            a.addVm(xPort);
+            VirtioNic y = b.addVm(new VmPort(1, VNI, Y, 0x02_AA_00_00_00_06L));
+            a.flows().publish(hosts().build());
+            c.flows().publish(hosts().build());
+            b.flows().publish(hosts().flow(VNI, 17, Y, X, FlowAction.encapToHost(0), FirewallPolicy.ALLOW_ALL).build());
+            // x goes to C, comes back to A (C's NIC still plugged), then goes to B; B's VM y still sends to A.
+            VirtioNic xOnC = c.addVm(xPort);
+            a.migrateOut(1, 2);
+            a.addVm(xPort);
+            VirtioNic xOnB = b.addVm(new VmPort(2, VNI, X, 0x02_AA_00_00_00_05L));
+            a.migrateOut(1, 1);
+            byte[] f = TwoHosts.guestFrame(r, Y, X, false, 200);
+            int[] csum = TwoHosts.csumRequest(false);
+            assertThat(y.send(f, csum[0], csum[1])).isTrue();
+            for (int k = 0; k < 5; k++) { // in memory and synchronous: the frame has arrived after these turns
+                b.doWork();
+                a.doWork();
+                b.doWork();
+                c.doWork();
+            }
+            VirtioNic.Received onB = xOnB.receive();
+            assertThat(onB).as("x's frame at B, where x went last (%s / %s / %s)", a, b, c).isNotNull();
+            assertThat(onB.frame()).isEqualTo(TwoHosts.completed(f, false));
+            assertThat(xOnC.receive()).as("nothing at C, which x left").isNull();
+            assertThat(a.counters().hairpinned()).isEqualTo(1);
+        }
+    }
 }

@@ -119,4 +119,42 @@ class FlowTableTest {
         assertThat(packets).isEqualTo(rounds);
         assertThat(bytes).isEqualTo(rounds * 64);
     }
+
+    /**
+     * A flow's port ranges sit in its record up to {@link FlowTable#INLINE_RANGES} and in the
+     * overflow array beyond: both answer every port as a brute-force check of the ranges given
+     * does, and survive {@link FlowTableBuilder#from} (what the control plane rebuilds from).
+     */
+    @ParameterizedTest(name = "{0} ranges")
+    @ValueSource(ints = {1, 2, 7, 8, 9, 12, 40})
+    void portRangesInlineAndOverflowAnswerEveryPort(int ranges) {
+        long seed = 1000L + ranges;
+        Random r = new Random(seed);
+        int[][] loHi = new int[ranges][];
+        for (int k = 0; k < ranges; k++) {
+            int lo = r.nextInt(65536);
+            loHi[k] = new int[] {lo, Math.min(65535, lo + r.nextInt(300))};
+        }
+        FirewallPolicy policy = FirewallPolicy.ports(FirewallPolicy.Kind.PORT_RANGES, loHi);
+        FlowTableBuilder b = new FlowTableBuilder();
+        b.flow(5, 17, 1, 2, FlowAction.deliver(1), FirewallPolicy.ALLOW_ALL); // another flow's record before it
+        b.flow(5, 17, 3, 4, FlowAction.deliver(2), policy);
+        b.flow(5, 6, 3, 4, FlowAction.deliver(3), policy);
+        FlowTable t = b.build();
+        FlowTable again = FlowTableBuilder.from(t).build();
+        for (FlowTable table : List.of(t, again)) {
+            int f = table.lookup(5, 17, 3, 4);
+            assertThat(table.action(f)).isEqualTo(FlowAction.deliver(2));
+            for (int port = 0; port <= 65535; port++) {
+                boolean expected = false;
+                for (int[] x : loHi) {
+                    expected |= port >= x[0] && port <= x[1];
+                }
+                if (table.allows(f, port) != expected) {
+                    throw new AssertionError("seed " + seed + ": port " + port + " allowed " + !expected);
+                }
+            }
+            assertThat(table.allows(table.lookup(5, 17, 1, 2), 7)).isTrue();
+        }
+    }
 }

@@ -54,7 +54,7 @@ import java.util.concurrent.TimeUnit;
  *       flow table, checks the firewall's port ranges, completes the checksum, encapsulates
  *       in GENEVE and transmits into an in-memory link (a copy into its ring).</li>
  *   <li>{@code egressPsp1500}: the same at 1,500 bytes on a PSP network: plus PSP transport
- *       mode sealed inline by the JDK's AES-GCM.</li>
+ *       mode sealed inline by the sw crypto stage (OpenSSL's libcrypto, else the JDK; see {@code tb impls}).</li>
  *   <li>{@code ingress}: 128 GENEVE frames (64-byte inner frames) waiting on the link; the turn
  *       copies them off the wire into pool buffers, parses, decapsulates, finds the VM, checks
  *       the inner checksum and copies each into VM memory onto the VM's receive ring.</li>

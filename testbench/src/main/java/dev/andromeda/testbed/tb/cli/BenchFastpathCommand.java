@@ -42,7 +42,7 @@ import java.util.concurrent.Callable;
                 "             firewall port ranges, software checksum, GENEVE, transmit into a memory link; batch 32",
                 "  ingress    64-byte inner frames in GENEVE off the link: copy in, parse, decap, VM lookup,",
                 "             checksum check, copy into VM memory; batch 128",
-                "  psp1500    egress at 1,500 bytes on a PSP network (JDK AES-GCM inline)",
+                "  psp1500    egress at 1,500 bytes on a PSP network (sw AES-GCM inline)",
                 "egress over 1K, 10K, 100K and 1M flows, uniform and Zipf; the others at 1M flows, Zipf.",
                 "Beside each total: ns per packet of each stage, from the host's stage timers.",
                 ""})

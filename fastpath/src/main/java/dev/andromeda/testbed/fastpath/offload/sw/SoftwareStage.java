@@ -45,6 +45,16 @@ abstract class SoftwareStage<B extends DescriptorRing> implements OffloadStage {
         counters.add(jobs, rejected, bytes, System.nanoTime() - t0, 0, 0);
     }
 
+    /**
+     * Books jobs its caller did itself with this stage's code, straight from its own batch (no
+     * descriptors): jobs, refusals and bytes; their time is the calling pipeline stage's.
+     */
+    public final void book(int jobs, int rejected, long bytes) {
+        if (jobs + rejected > 0) {
+            counters.add(jobs, rejected, bytes, 0, 0, 0);
+        }
+    }
+
     @Override
     public final String name() {
         return "sw";
