@@ -128,6 +128,11 @@ public final class ProgrammedScaleRun {
         for (Host h : state.hosts()) {
             byPartition.get(ring.partitionOf(h.id())).add(h.id());
         }
+        int largest = 0;
+        for (VirtualNetwork n : state.networks()) {
+            largest = Math.max(largest, state.vmsInNetwork(n.vni()).size());
+        }
+        int networks = state.networks().size();
         long[] expected = expectedFlows(state, c.model());
         long total = Arrays.stream(expected).sum();
         long allowed = Math.min(c.maxProgrammedFlows(), c.memoryBudgetBytes() / BYTES_PER_PROGRAMMED_FLOW);
@@ -259,22 +264,18 @@ public final class ProgrammedScaleRun {
             }
             slowest = measuredSeconds * part0 / Math.max(1, programmedFlows);
         }
-        int largest = 0;
-        for (VirtualNetwork n : state.networks()) {
-            largest = Math.max(largest, state.vmsInNetwork(n.vni()).size());
-        }
         String statement = String.format(Locale.ROOT, "%s, programmed: %,d VMs in %,d networks (%s, largest %,d) over"
                         + " %,d hosts (%d hoverboards), %d partitions: %,d flows, %.2f s to program the network"
-                        + " (%.2f s the slowest partition), %,d MB sent, %,d MB of controller heap per partition%s",
-                c.model().name(), c.vms(), state.networks().size(), c.sizes(), largest, c.hosts(),
-                state.hoverboards().size(), c.partitions(), flows, seconds, slowest, bytes >> 20, heapPerPartition >> 20,
+                        + " (%.2f s the slowest partition), %.1f MB sent, %.1f MB of controller heap per partition%s",
+                c.model().name(), c.vms(), networks, c.sizes(), largest, c.hosts(),
+                state.hoverboards().size(), c.partitions(), flows, seconds, slowest, bytes / 1e6, heapPerPartition / 1e6,
                 sample ? String.format(Locale.ROOT, " -- EXTRAPOLATED: the tables of %,d flows do not fit %,d MB of"
                                 + " heap (about %d B a flow while programmed), so %,d flows on %,d hosts of partition 0"
                                 + " were programmed for real in %.2f s (%,d MB sent) and time, bytes and heap scaled"
                                 + " by flows", total, c.memoryBudgetBytes() >> 20, BYTES_PER_PROGRAMMED_FLOW,
                         programmedFlows, hostsProgrammed, measuredSeconds, measuredBytes >> 20) : "");
         return new Result("programmed", c.model().name(), c.vms(), c.hosts(), state.hoverboards().size(),
-                state.networks().size(), c.sizes().spec(), largest, c.seed(), c.partitions(), sample, hostsProgrammed,
+                networks, c.sizes().spec(), largest, c.seed(), c.partitions(), sample, hostsProgrammed,
                 flows, programmedFlows, seconds, measuredSeconds, slowest, List.copyOf(perPartitionSeconds),
                 List.copyOf(perPartitionFlows), bytes, measuredBytes, heapPerPartition, peak.get() - baseline, latency,
                 statement);
