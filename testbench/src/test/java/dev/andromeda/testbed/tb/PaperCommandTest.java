@@ -1,0 +1,49 @@
+package dev.andromeda.testbed.tb;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** {@code tb paper} as a user runs it, on a small network so it takes seconds. */
+class PaperCommandTest {
+    static final List<String> IDS = List.of("scale-preprogrammed-seconds", "scale-hoverboard-seconds",
+            "scale-hoverboard-mb-per-partition", "scale-hoverboard-flows", "new-vm-latency-median-ms",
+            "new-vm-latency-p99-ms", "hoverboard-share-after-offload", "migration-blackout-median-ms",
+            "migration-lost-packets", "ladder-throughput-ratio", "ladder-latency-ratio", "ladder-cycles-per-byte-ratio");
+
+    @Test
+    void everyFigureIsMeasuredOrSaysItIsNotReproducedWithNoNumber(@TempDir Path dir) throws Exception {
+        Path json = dir.resolve("paper.json");
+        int code = Tb.commandLine().execute("paper", "--quick", "--vms", "3000", "--hosts", "300", "--json",
+                json.toString(), "--report", dir.resolve("report").toString());
+        assertThat(code).isZero();
+        JsonNode root = new ObjectMapper().readTree(json.toFile());
+        Map<String, JsonNode> byId = new HashMap<>();
+        root.get("figures").forEach(f -> byId.put(f.get("id").asText(), f));
+        assertThat(byId.keySet()).containsAll(IDS);
+        for (JsonNode f : byId.values()) {
+            assertThat(f.get("note").asText()).as(f.toString()).isNotBlank();
+            if (f.get("ours").isNull()) {
+                assertThat(f.get("note").asText()).as(f.toString()).contains("not reproduced");
+                assertThat(f.get("ratio").isNull()).isTrue();
+            }
+        }
+        for (String measured : List.of("scale-hoverboard-seconds", "scale-hoverboard-flows",
+                "scale-preprogrammed-seconds", "new-vm-latency-median-ms")) {
+            assertThat(byId.get(measured).get("ours").asDouble()).as(measured).isPositive();
+        }
+        // The flows are the runs' own: the hoverboard run's programmed tables, the pre-programmed run's count.
+        JsonNode hov = root.get("runs").get(0);
+        assertThat(byId.get("scale-hoverboard-flows").get("ours").asLong()).isEqualTo(hov.get("programmedFlows").asLong());
+        assertThat(hov.get("mode").asText()).isEqualTo("programmed");
+        assertThat(dir.resolve("report/paper.html")).content().contains("scale-hoverboard-seconds");
+    }
+}
