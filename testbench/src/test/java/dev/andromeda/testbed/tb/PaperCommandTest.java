@@ -44,6 +44,12 @@ class PaperCommandTest {
         JsonNode hov = root.get("runs").get(0);
         assertThat(byId.get("scale-hoverboard-flows").get("ours").asLong()).isEqualTo(hov.get("programmedFlows").asLong());
         assertThat(hov.get("mode").asText()).isEqualTo("programmed");
+        // Live migration: every numbered packet delivered exactly once, over every migration.
+        JsonNode mig = root.get("migration");
+        assertThat(byId.get("migration-lost-packets").get("ours").asDouble()).as(mig.toString()).isZero();
+        assertThat(mig.get("duplicated").asLong()).as(mig.toString()).isZero();
+        assertThat(mig.get("delivered").asLong()).isEqualTo(mig.get("sent").asLong()).isPositive();
+        assertThat(byId.get("migration-blackout-median-ms").get("ours").asDouble()).as(mig.toString()).isPositive();
         assertThat(dir.resolve("report/paper.html")).content().contains("scale-hoverboard-seconds");
     }
 }
