@@ -147,6 +147,12 @@ public final class PaperCommand implements Callable<Integer> {
         return 0;
     }
 
+    private static double median(double[] xs) {
+        double[] s = xs.clone();
+        java.util.Arrays.sort(s);
+        return s.length == 0 ? Double.NaN : s[s.length / 2];
+    }
+
     private static void deleteTree(Path dir) throws java.io.IOException {
         try (var paths = Files.walk(dir)) {
             for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
@@ -222,8 +228,9 @@ public final class PaperCommand implements Callable<Integer> {
                         + " back and forth under a UDP stream (LiveMigration through an elected VM controller, gRPC,"
                         + " real host agents, hosts in memory); blackout = last packet delivered on the old host to"
                         + " the first on the new one; p99 %.3f ms; no guest memory is copied here, so this is only the"
-                        + " network's share (the paper's includes pausing the VM for its last pages)", mig.migrations(),
-                mig.p99Ms())));
+                        + " network's share (the paper's includes pausing the VM for its last pages); the old host"
+                        + " hairpinned for a median %.1f ms while the controller reprogrammed the senders",
+                mig.migrations(), mig.p99Ms(), median(mig.hairpinMs()))));
         f.add(new Figure("migration-lost-packets", "packets lost in live migration", 0.0, (double) mig.lost(),
                 "packets", String.format(Locale.ROOT, "%,d sent, %,d delivered, %,d delivered twice, %,d hairpinned by"
                         + " the old host while the controller reprogrammed the senders", mig.sent(), mig.delivered(),

@@ -119,10 +119,10 @@ public final class MigrationBlackout {
                     for (int i = 0; i < 100 && t.firstNew == 0; i++) {
                         t.turn(old, at[0]);
                     }
-                    for (int i = 0; i < 50; i++) {
-                        t.turn(old, at[0]);
-                    }
                     blackout[k] = t.firstNew == 0 || t.lastOld == 0 ? Double.NaN : (t.firstNew - t.lastOld) / 1e6;
+                    for (int i = 0; i < 50; i++) {
+                        t.turn(at[0], null); // the VM's host now: its packets are the "old" side of the next move
+                    }
                     hairpin[k] = m.hairpinNs() / 1e6;
                     hairpinned += m.hairpinned();
                     on = toId;
