@@ -50,6 +50,15 @@ class PaperCommandTest {
         assertThat(mig.get("duplicated").asLong()).as(mig.toString()).isZero();
         assertThat(mig.get("delivered").asLong()).isEqualTo(mig.get("sent").asLong()).isPositive();
         assertThat(byId.get("migration-blackout-median-ms").get("ours").asDouble()).as(mig.toString()).isPositive();
+        // The hoverboards' share falls as offload flows grow, from all of it with none offloaded.
+        JsonNode curve = root.get("hoverboardShare").get("curve");
+        assertThat(curve.get(0).get("offloadFlows").asInt()).isZero();
+        assertThat(curve.get(0).get("hoverboardShare").asDouble()).isEqualTo(1.0);
+        for (int i = 1; i < curve.size(); i++) {
+            assertThat(curve.get(i).get("offloadFlows").asInt()).isGreaterThanOrEqualTo(curve.get(i - 1).get("offloadFlows").asInt());
+            assertThat(curve.get(i).get("hoverboardShare").asDouble())
+                    .isLessThanOrEqualTo(curve.get(i - 1).get("hoverboardShare").asDouble());
+        }
         assertThat(dir.resolve("report/paper.html")).content().contains("scale-hoverboard-seconds");
     }
 }
