@@ -63,7 +63,11 @@ import java.util.concurrent.locks.LockSupport;
  * the partitions' times.
  */
 public final class ProgrammedScaleRun {
-    /** Heap a flow takes while programmed: measured in a hoverboard run (see README), with a margin. */
+    /**
+     * Heap a flow may take while programmed, an estimate with a margin, not a measurement: the
+     * controller's decoded flow and its encoding (twice: array and protobuf), the agent's decoded
+     * copy, its key check and its table. (The controllers keep about 60 B a flow after a GC.)
+     */
     public static final long BYTES_PER_PROGRAMMED_FLOW = 600;
     /** The epoch every controller masters with (one master per partition, no election in this run). */
     static final long EPOCH = 1;
@@ -86,6 +90,7 @@ public final class ProgrammedScaleRun {
      *                         {@code bytes} fields), measured or extrapolated
      * @param heapPerPartitionBytes the controllers' retained heap over the partitions programmed, per partition
      *                         (extrapolated to a whole partition when sampled)
+     * @param peakHeapBytes    the highest heap in use during the run above the baseline taken before it
      */
     public record Result(String mode, String model, int vms, int hosts, int hoverboards, int networks,
                          String networkSizes, int largestNetwork, long seed, int partitions, boolean extrapolated,
