@@ -7,7 +7,9 @@ import dev.andromeda.testbed.tb.cli.CosimCommand;
 import dev.andromeda.testbed.tb.cli.DemoCommand;
 import dev.andromeda.testbed.tb.cli.ImplsCommand;
 import dev.andromeda.testbed.tb.cli.OffloadCommand;
+import dev.andromeda.testbed.tb.cli.PaperCommand;
 import dev.andromeda.testbed.tb.cli.RtlCommand;
+import dev.andromeda.testbed.tb.cli.SimCommand;
 import dev.andromeda.testbed.tb.cli.UserDir;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -20,7 +22,8 @@ import picocli.CommandLine.Command;
                 "Panama FFM (rtl-ffm) -- and compares them.",
                 ""},
         subcommands = {DemoCommand.class, CompareCommand.class, OffloadCommand.class, CosimCommand.class, BenchCommand.class,
-                ControlScaleCommand.class, ImplsCommand.class, RtlCommand.class, dev.andromeda.testbed.tb.cli.SimCommand.class,
+                ControlScaleCommand.class, PaperCommand.class, ImplsCommand.class,
+                RtlCommand.class, SimCommand.class,
                 dev.andromeda.testbed.tb.cluster.ZkCommand.class, dev.andromeda.testbed.tb.cluster.VmcCommand.class,
                 dev.andromeda.testbed.tb.cluster.HostCommand.class, dev.andromeda.testbed.tb.cluster.NetctlCommand.class,
                 dev.andromeda.testbed.tb.cluster.ClusterCommand.class,

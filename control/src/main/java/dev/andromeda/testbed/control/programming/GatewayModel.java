@@ -33,6 +33,11 @@ public final class GatewayModel implements ProgrammingModel {
     @Override
     public void program(NetworkState state, FlowSink sink) {
         ProgrammingModel.super.program(state, sink);
+        programHoverboards(state, sink);
+    }
+
+    @Override
+    public void programHoverboards(NetworkState state, FlowSink sink) {
         Flows.hoverboardRoutes(state, sink);
     }
 

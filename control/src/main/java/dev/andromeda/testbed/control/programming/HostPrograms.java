@@ -51,6 +51,34 @@ public final class HostPrograms implements FlowSink {
         return out;
     }
 
+    /**
+     * The programs of only {@code hostIds} (hoverboards among them get every route), as
+     * {@link #of(NetworkState, ProgrammingModel, long, long)} would compute them for those hosts:
+     * what a controller recomputes when a change touches a few hosts, or one partition's share.
+     */
+    public static Map<Integer, FlowProgram> of(NetworkState state, ProgrammingModel model,
+                                               java.util.Collection<Integer> hostIds, long version, long epoch) {
+        HostPrograms p = new HostPrograms(state, version, epoch);
+        p.only = new java.util.HashSet<>(hostIds);
+        boolean anyHoverboard = false;
+        for (int h : hostIds) {
+            p.builder(h);
+            anyHoverboard |= state.isHoverboard(h);
+        }
+        for (int h : hostIds) {
+            model.programHost(state, h, p);
+        }
+        if (anyHoverboard) {
+            model.programHoverboards(state, p);
+        }
+        Map<Integer, FlowProgram> out = new LinkedHashMap<>();
+        p.programs.forEach((host, b) -> out.put(host, b.build()));
+        return out;
+    }
+
+    /** The hosts whose programs are wanted; null for all. */
+    private java.util.Set<Integer> only;
+
     private FlowProgram.Builder builder(int hostId) {
         return programs.computeIfAbsent(hostId, h -> FlowProgram.builder(version, epoch));
     }
@@ -70,6 +98,9 @@ public final class HostPrograms implements FlowSink {
     public void hoverboardRoute(int vni, int dst, int dstHostId) {
         List<Hoverboard> hoverboards = state.hoverboards();
         for (Hoverboard hb : hoverboards) {
+            if (only != null && !only.contains(hb.hostId())) {
+                continue;
+            }
             builder(hb.hostId()).flow(vni, 0, 0, dst, FlowAction.encapToHost(tables.index(hb.hostId(), dstHostId)),
                     FirewallPolicy.ALLOW_ALL);
         }

@@ -44,6 +44,11 @@ public final class HoverboardModel implements ProgrammingModel {
         for (Host h : state.hosts()) {
             programHost(state, h.id(), sink, off);
         }
+        programHoverboards(state, sink);
+    }
+
+    @Override
+    public void programHoverboards(NetworkState state, FlowSink sink) {
         Flows.hoverboardRoutes(state, sink);
     }
 

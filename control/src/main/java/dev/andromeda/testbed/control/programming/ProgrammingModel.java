@@ -30,4 +30,11 @@ public interface ProgrammingModel {
 
     /** Emits only host {@code hostId}'s flows and default route (no hoverboard routes). */
     void programHost(NetworkState state, int hostId, FlowSink sink);
+
+    /**
+     * Emits only the routes every hoverboard holds (none by default): with {@link #programHost} for
+     * each host, what {@link #program} emits, so a controller can recompute a few hosts' programs.
+     */
+    default void programHoverboards(NetworkState state, FlowSink sink) {
+    }
 }

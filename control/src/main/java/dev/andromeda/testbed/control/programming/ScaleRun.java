@@ -114,7 +114,15 @@ public final class ScaleRun {
      */
     public static Result run(int vms, int hosts, ProgrammingModel model, int partitions, int networkSize, long seed,
                              long memoryBudgetBytes, Progress progress) {
-        if (vms < 1 || hosts < 2 || partitions < 1 || networkSize < 1) {
+        if (networkSize < 1) {
+            throw new IllegalArgumentException("vms >= 1, hosts >= 2, partitions >= 1, network size >= 1");
+        }
+        return run(vms, hosts, model, partitions, NetworkSizes.fixed(networkSize), seed, memoryBudgetBytes, progress);
+    }
+
+    public static Result run(int vms, int hosts, ProgrammingModel model, int partitions, NetworkSizes sizes, long seed,
+                             long memoryBudgetBytes, Progress progress) {
+        if (vms < 1 || hosts < 2 || partitions < 1) {
             throw new IllegalArgumentException("vms >= 1, hosts >= 2, partitions >= 1, network size >= 1");
         }
         if (networkBytes(vms, hosts) > memoryBudgetBytes) {
@@ -123,7 +131,7 @@ public final class ScaleRun {
         }
         MemoryMXBean mem = ManagementFactory.getMemoryMXBean();
         long t0 = System.nanoTime();
-        NetworkState state = network(vms, hosts, networkSize, seed, model.protocols(), progress);
+        NetworkState state = network(vms, hosts, sizes, seed, model.protocols(), progress);
         double buildSeconds = (System.nanoTime() - t0) / 1e9;
         int hb = state.hoverboards().size();
         int networks = state.networks().size();
@@ -199,11 +207,16 @@ public final class ScaleRun {
 
     /** The seeded network a run programs (public so tests can program a host of it into real tables). */
     public static NetworkState network(int vms, int hosts, int networkSize, long seed, int[] protocols) {
-        return network(vms, hosts, networkSize, seed, protocols, Progress.NONE);
+        return network(vms, hosts, NetworkSizes.fixed(networkSize), seed, protocols, Progress.NONE);
     }
 
-    private static NetworkState network(int vms, int hosts, int networkSize, long seed, int[] protocols,
-                                        Progress progress) {
+    /** The seeded network with network sizes drawn from {@code sizes} (one draw per network, in VNI order). */
+    public static NetworkState network(int vms, int hosts, NetworkSizes sizes, long seed, int[] protocols) {
+        return network(vms, hosts, sizes, seed, protocols, Progress.NONE);
+    }
+
+    public static NetworkState network(int vms, int hosts, NetworkSizes sizes, long seed, int[] protocols,
+                                       Progress progress) {
         Random rnd = new Random(seed);
         NetworkState.Builder b = NetworkState.builder();
         for (int h = 0; h < hosts; h++) {
@@ -233,10 +246,10 @@ public final class ScaleRun {
         List<FirewallRule> open = List.of(new FirewallRule(FirewallRule.ANY, prefix, 16, 0, 0xFFFF, false));
         List<FirewallRule> web = List.of(new FirewallRule(6, prefix, 16, 22, 22, false),
                 new FirewallRule(6, prefix, 16, 443, 443, true));
-        int networks = (vms + networkSize - 1) / networkSize;
         int vm = 0;
-        for (int n = 0; n < networks; n++) {
+        for (int n = 0; vm < vms; n++) {
             int vni = n + 1;
+            int networkSize = sizes.next(rnd);
             b.network(new VirtualNetwork(vni, new VirtualNetwork.Prefix(prefix, 16)));
             List<FirewallRule> rules = n % 10 == 9 ? web : open;
             for (int k = 0; k < networkSize && vm < vms; k++, vm++) {

@@ -72,11 +72,13 @@ class ControlScaleInputTest {
         err.getBuffer().setLength(0);
         int[] code = {-1};
         try {
-            String[] args = new String[sizes.length + 3];
+            String[] args = new String[sizes.length + 5];
             args[0] = "control-scale";
             System.arraycopy(sizes, 0, args, 1, sizes.length);
             args[sizes.length + 1] = "--program-latency";
             args[sizes.length + 2] = "0";
+            args[sizes.length + 3] = "--mode";
+            args[sizes.length + 4] = "counted";
             InProcessTb.run(err, code, args);
         } finally {
             System.setErr(old);

@@ -85,7 +85,7 @@ class LauncherTest {
         cloneAt(tmp.resolve("clone"));
         Path user = Files.createDirectories(tmp.resolve("user"));
         // Run as ../clone/tb, the relative form a user types too.
-        Run r = run(Path.of("..", "clone", "tb"), user, Map.of(), "control-scale", "--vms", "200", "--hosts", "10",
+        Run r = run(Path.of("..", "clone", "tb"), user, Map.of(), "control-scale", "--mode", "counted", "--vms", "200", "--hosts", "10",
                 "--program-latency", "0", "--json", "out/scale.json");
         assertThat(r.code()).as(r.out() + r.err()).isZero();
         assertThat(user.resolve("out/scale.json")).isNotEmptyFile();
@@ -105,7 +105,7 @@ class LauncherTest {
         // 256 MB over (a VM + a tenth of a host), less 5 %: the largest network of ten VMs a host accepted.
         int inside = (int) (0.95 * (256L << 20) / (dev.andromeda.testbed.control.programming.ScaleRun.BYTES_PER_VM
                 + dev.andromeda.testbed.control.programming.ScaleRun.BYTES_PER_HOST / 10.0));
-        Run ok = run(script, tmp, small, "control-scale", "--vms", "" + inside, "--hosts", "" + inside / 10,
+        Run ok = run(script, tmp, small, "control-scale", "--mode", "counted", "--vms", "" + inside, "--hosts", "" + inside / 10,
                 "--program-latency", "0");
         assertThat(ok.code()).as(ok.out() + ok.err()).isZero();
         assertThat(ok.out()).contains(String.format("hoverboard: %,d VMs", inside));
@@ -113,14 +113,14 @@ class LauncherTest {
             assertThat(line.length()).as("COLUMNS=80: %s", line).isLessThanOrEqualTo(80);
         }
 
-        Run refused = run(script, tmp, small, "control-scale", "--vms", "400000", "--hosts", "40000",
+        Run refused = run(script, tmp, small, "control-scale", "--mode", "counted", "--vms", "400000", "--hosts", "40000",
                 "--program-latency", "0");
         assertThat(refused.code()).as(refused.out() + refused.err()).isEqualTo(1);
         assertThat(refused.err().lines().toList()).as(refused.err()).hasSize(1);
         assertThat(refused.err()).contains("this JVM has 256 MB", "JAVA_OPTS=-Xmx1g").doesNotContain("Exception");
         assertThat(refused.out()).isEmpty();
 
-        Run raised = run(script, tmp, Map.of("JAVA_OPTS", "-Xmx1g"), "control-scale", "--vms", "400000",
+        Run raised = run(script, tmp, Map.of("JAVA_OPTS", "-Xmx1g"), "control-scale", "--mode", "counted", "--vms", "400000",
                 "--hosts", "40000", "--program-latency", "0");
         assertThat(raised.code()).as(raised.out() + raised.err()).isZero();
         assertThat(raised.out()).contains("hoverboard: 400,000 VMs");
