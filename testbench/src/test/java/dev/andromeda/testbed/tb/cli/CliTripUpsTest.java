@@ -142,6 +142,10 @@ class CliTripUpsTest {
             String out = tb(code, "help", launcher);
             assertThat(code[0]).as(out + err).isZero();
             assertThat(out).contains("./tb " + launcher).doesNotContainIgnoringCase("unknown");
+            for (String line : out.lines().toList()) {
+                assertThat(line.length()).as("help %s at COLUMNS or 80: '%s'", launcher, line)
+                        .isLessThanOrEqualTo(dev.andromeda.testbed.tb.report.TerminalWidth.get());
+            }
         }
         String[][] nested = {{"offload", "checksum"}, {"bench", "sim"}};
         for (String[] n : nested) {
