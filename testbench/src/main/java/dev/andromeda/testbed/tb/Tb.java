@@ -5,6 +5,7 @@ import dev.andromeda.testbed.tb.cli.CompareCommand;
 import dev.andromeda.testbed.tb.cli.ControlScaleCommand;
 import dev.andromeda.testbed.tb.cli.CosimCommand;
 import dev.andromeda.testbed.tb.cli.DemoCommand;
+import dev.andromeda.testbed.tb.cli.FuzzCommand;
 import dev.andromeda.testbed.tb.cli.ImplsCommand;
 import dev.andromeda.testbed.tb.cli.OffloadCommand;
 import dev.andromeda.testbed.tb.cli.PaperCommand;
@@ -23,7 +24,7 @@ import picocli.CommandLine.Command;
                 ""},
         subcommands = {DemoCommand.class, CompareCommand.class, OffloadCommand.class, CosimCommand.class, BenchCommand.class,
                 ControlScaleCommand.class, PaperCommand.class, ImplsCommand.class,
-                RtlCommand.class, SimCommand.class,
+                RtlCommand.class, SimCommand.class, FuzzCommand.class,
                 dev.andromeda.testbed.tb.cluster.ZkCommand.class, dev.andromeda.testbed.tb.cluster.VmcCommand.class,
                 dev.andromeda.testbed.tb.cluster.HostCommand.class, dev.andromeda.testbed.tb.cluster.NetctlCommand.class,
                 dev.andromeda.testbed.tb.cluster.ClusterCommand.class,
@@ -35,7 +36,7 @@ import picocli.CommandLine.Command;
                 "  build    " + Tb.BUILD_HELP,
                 "",
                 "Exit status: 0 success, 1 usage or I/O error, 3 some jobs rejected (offload), 4 mismatches,",
-                "5 an implementation unavailable where all are required."})
+                "5 an implementation unavailable where all are required, 6 a fuzz target failed."})
 public final class Tb implements Runnable {
     static final String TEST_HELP_1 = "Run the whole test suite (./mvnw verify) with the RTL required;";
     static final String TEST_HELP_2 = "installs Verilator through apt-get when it is missing and tb runs as root.";

@@ -41,7 +41,9 @@ final class TbHelpCommand implements CommandLine.IHelpCommandInitializable2, Run
             CommandLine next = at.getSubcommands().get(name);
             if (next == null && i == 0 && Tb.LAUNCHER_COMMANDS.containsKey(name)) {
                 out.println("Usage: ./tb " + name);
-                out.println(Tb.LAUNCHER_COMMANDS.get(name));
+                // Wrapped at the terminal's width, as every other help text (it was one 139-column line).
+                dev.andromeda.testbed.tb.report.TerminalWidth.wrap(Tb.LAUNCHER_COMMANDS.get(name),
+                        self.getUsageHelpWidth(), 0).forEach(out::println);
                 out.println("Handled by the ./tb launcher itself, not by the tb program.");
                 out.flush();
                 return;

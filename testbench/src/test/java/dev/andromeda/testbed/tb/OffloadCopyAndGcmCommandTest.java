@@ -182,6 +182,34 @@ class OffloadCopyAndGcmCommandTest {
         Backends.require(Offloads.provider(type, impl));
     }
 
+    /**
+     * Issue 15 point 10: a copy job's cycles count from its descriptor being offered, so in a batch
+     * they include the time it queued behind earlier jobs. The run says so, and --batch 1 (each job
+     * alone) gives the job's own service time: the same last job costs fewer cycles alone.
+     */
+    @Test
+    void copyCyclesIncludeTimeQueuedBehindEarlierJobsAndTheRunSaysSo(@TempDir Path dir) throws Exception {
+        StringBuilder jobs = new StringBuilder();
+        for (int i = 0; i < 4; i++) {
+            jobs.append(String.format("{\"id\":\"c%d\",\"data\":\"%s\",\"srcOffset\":0,\"dstOffset\":0}%n", i,
+                    "ab".repeat(2048)));
+        }
+        Path in = Files.writeString(dir.resolve("copy.jsonl"), jobs);
+        long[] lastCycles = new long[2];
+        int k = 0;
+        for (String batch : new String[] {"64", "1"}) {
+            err.reset();
+            Path out = dir.resolve("out-" + batch + ".jsonl");
+            assertThat(tb("offload", "copy", "--impl", "emu", "--in", in.toString(), "--out", out.toString(),
+                    "--batch", batch)).as("stderr: %s", err).isZero();
+            assertThat(err.toString(StandardCharsets.UTF_8)).contains("including time queued behind earlier jobs",
+                    "--batch 1");
+            lastCycles[k++] = results(out).get(3).get("cycles").asLong();
+        }
+        assertThat(lastCycles[0]).as("the fourth of four 2 KiB copies, in one batch vs alone")
+                .isGreaterThan(lastCycles[1] * 2);
+    }
+
     @Test
     void copyRefusesMemoryFlagsOutOfRangeNamingTheFlag(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
         Path in = Files.writeString(dir.resolve("j.jsonl"), "{\"id\":\"a\",\"src\":\"00\"}\n");

@@ -269,15 +269,10 @@ public final class HostAgentClient implements AutoCloseable {
                     return; // a late message of a dropped stream: never applied
                 }
                 backoffMillis = minBackoff.toMillis(); // this stream works
-                if (m.hasFence()) {
-                    agent.raiseEpochFloor(m.getFence().getEpoch(), m.getFence().getOwner());
-                    dev.andromeda.testbed.control.agent.Checkpoints.Floor floor = agent.epochFloor();
-                    answer = HostMessage.newBuilder().setFenced(Fenced.newBuilder().setEpochFloor(floor.epoch())
-                            .setFloorOwner(floor.owner())).build();
-                } else {
+                if (m.hasProgram()) {
                     programsReceived.incrementAndGet();
-                    answer = apply(m.getProgram());
                 }
+                answer = answer(agent, m);
                 out.onNext(answer);
             }
         }
@@ -303,31 +298,56 @@ public final class HostAgentClient implements AutoCloseable {
         }
     }
 
-    private HostMessage apply(Program p) {
+    /**
+     * What a host answers one controller message with: a fence raises the epoch floor and is
+     * answered with the floor held; a program (whole or delta) is decoded, checked and applied,
+     * answered with an ack or a reject naming why. Null for a message of neither kind. Every
+     * stream runs this; public as the control-plane fuzz target's entry point ({@code tb fuzz
+     * --target control}), which feeds it messages parsed from arbitrary bytes.
+     */
+    public static HostMessage answer(HostAgent agent, ControllerMessage m) {
+        if (m.hasFence()) {
+            String owner = m.getFence().getOwner();
+            if (!owner.matches("[!-~]*")) {
+                // The floor file keeps the owner as one token; a name that cannot be one (found by
+                // tb fuzz --target control: it threw out of the stream) still fences, unnamed.
+                LOG.log(System.Logger.Level.WARNING, "fence at epoch {0} names an owner that is not one "
+                        + "printable ASCII token; kept unnamed", m.getFence().getEpoch());
+                owner = "";
+            }
+            agent.raiseEpochFloor(m.getFence().getEpoch(), owner);
+            dev.andromeda.testbed.control.agent.Checkpoints.Floor floor = agent.epochFloor();
+            return HostMessage.newBuilder().setFenced(Fenced.newBuilder().setEpochFloor(floor.epoch())
+                    .setFloorOwner(floor.owner())).build();
+        }
+        return m.hasProgram() ? apply(agent, m.getProgram()) : null;
+    }
+
+    private static HostMessage apply(HostAgent agent, Program p) {
         FlowProgram program;
         try {
             program = FlowProgram.decode(p.getFlowProgram().toByteArray());
             if (p.getDelta()) {
                 FlowProgram running = agent.program();
                 if (running.version() != p.getBaseVersion()) {
-                    return reject(p, RejectReason.BASE_MISMATCH, "a delta from version " + p.getBaseVersion()
+                    return reject(agent, p, RejectReason.BASE_MISMATCH, "a delta from version " + p.getBaseVersion()
                             + ", but the host runs " + running.version());
                 }
                 program = new ProgramDelta(p.getBaseVersion(), program,
                         ProgramDelta.decodeRemoved(p.getRemoved().toByteArray())).applyTo(running);
             }
         } catch (IOException | RuntimeException e) {
-            return reject(p, RejectReason.UNDECODABLE, String.valueOf(e.getMessage()));
+            return reject(agent, p, RejectReason.UNDECODABLE, String.valueOf(e.getMessage()));
         }
         if (program.version() != p.getVersion() || program.epoch() != p.getEpoch()) {
-            return reject(p, RejectReason.INVALID, "header version/epoch " + p.getVersion() + "/" + p.getEpoch()
+            return reject(agent, p, RejectReason.INVALID, "header version/epoch " + p.getVersion() + "/" + p.getEpoch()
                     + " differ from the program's " + program.version() + "/" + program.epoch());
         }
         ApplyResult r = agent.apply(program);
         return switch (r) {
             case ApplyResult.Ack a -> HostMessage.newBuilder()
                     .setAck(Ack.newBuilder().setVersion(a.version()).setEpoch(p.getEpoch())).build();
-            case ApplyResult.Reject j -> reject(p, switch (j.reason()) {
+            case ApplyResult.Reject j -> reject(agent, p, switch (j.reason()) {
                 case STALE_VERSION -> RejectReason.STALE_VERSION;
                 case DEPOSED_EPOCH -> RejectReason.DEPOSED_EPOCH;
                 case INVALID -> RejectReason.INVALID;
@@ -335,7 +355,7 @@ public final class HostAgentClient implements AutoCloseable {
         };
     }
 
-    private HostMessage reject(Program p, RejectReason reason, String message) {
+    private static HostMessage reject(HostAgent agent, Program p, RejectReason reason, String message) {
         return HostMessage.newBuilder().setReject(Reject.newBuilder().setVersion(p.getVersion())
                 .setEpoch(p.getEpoch()).setReason(reason).setMessage(message)
                 .setRunningVersion(agent.runningVersion())).build();

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.andromeda.testbed.bridge.NativeModels;
+import dev.andromeda.testbed.tb.bench.JmhLog;
 import dev.andromeda.testbed.tb.bench.SimCycleBenchmark;
 import dev.andromeda.testbed.tb.report.TextTable;
 import org.openjdk.jmh.annotations.Param;
@@ -73,7 +74,20 @@ public final class BenchSimCommand implements Callable<Integer> {
                     "no RTL models to measure: " + NativeModels.get().unavailabilityCause());
         }
         b.param("block", chosen.toArray(new String[0]));
-        Collection<RunResult> results = new Runner(b.build()).run();
+        // JMH prints hundreds of lines (every fork and iteration): they go to a log, a progress bar here.
+        int runs = chosen.size() * (backends != null ? backends.size() : known("backend").size());
+        Path log = Files.createTempFile("tb-bench-sim-", ".log");
+        System.out.println("JMH's output: " + log);
+        Collection<RunResult> results;
+        try (JmhLog out = new JmhLog(log, runs)) {
+            results = new Runner(b.build(), out).run();
+        } catch (org.openjdk.jmh.runner.RunnerException e) {
+            throw new IllegalStateException("JMH failed (its output: " + log + "): " + e.getMessage(), e);
+        }
+        if (results.size() < runs) {
+            System.out.printf(Locale.ROOT, "%d of %d benchmarks failed; JMH's output says why: %s%n", runs - results.size(),
+                    runs, log);
+        }
         Map<String, double[]> ns = new LinkedHashMap<>();
         for (RunResult r : results) {
             String key = r.getParams().getParam("block") + " " + r.getParams().getParam("backend");

@@ -14,6 +14,7 @@ import dev.andromeda.testbed.tb.compare.CompareChart;
 import dev.andromeda.testbed.tb.compare.StageCost;
 import dev.andromeda.testbed.tb.compare.StageCostMeter;
 import dev.andromeda.testbed.tb.report.Progress;
+import dev.andromeda.testbed.tb.report.TerminalWidth;
 import dev.andromeda.testbed.tb.report.TextTable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -147,14 +148,14 @@ public final class CompareCommand implements Callable<Integer> {
         List<Integer> chosenSizes = chosenSizes();
         List<String> chosenImpls = chosenImpls(chosenStages);
 
-        System.out.printf(Locale.ROOT, "tb compare: %s; %s; sizes %s B; hardware at %s%n"
-                        + "%,d jobs per size in batches of %d (seed %d), after up to %,d warm-up batches (%,d ms)"
-                        + " per stage and implementation%n%n",
+        say(String.format(Locale.ROOT, "tb compare: %s; %s; sizes %s B; hardware at %s",
                 String.join(", ", chosenStages.stream().map(Stage::label).toList()), String.join(", ", chosenImpls),
                 String.join(", ", chosenSizes.stream().map(z -> fmt(z, 0)).toList()),
                 String.join(", ", chosenStages.stream().map(st -> String.format(Locale.ROOT, "%.0f MHz (%s)",
-                        clock(st), st.block())).toList()), n,
-                StageCostMeter.BATCH, seed, warmupBatches, warmupMillis);
+                        clock(st), st.block())).toList())), 2);
+        say(String.format(Locale.ROOT, "%,d jobs per size in batches of %d (seed %d), after up to %,d warm-up batches"
+                + " (%,d ms) per stage and implementation", n, StageCostMeter.BATCH, seed, warmupBatches, warmupMillis), 2);
+        System.out.println();
 
         boolean required = HardwareBackends.rtlRequired();
         if (required) {
@@ -184,8 +185,8 @@ public final class CompareCommand implements Callable<Integer> {
             charts.put(stage, CompareChart.write(stage, costs, clock(stage), verdicts.get(stage),
                     chartFile(stage, chosenStages.size())));
         }
-        System.out.println("CPU ns/pkt: for sw the stage's work; for hardware the host's share (reading descriptors,");
-        System.out.println("writing completions). Simulation wall time is the simulator's cost, never counted as CPU.");
+        say("CPU ns: for sw the stage's work; for hardware the host's share (reading descriptors, writing"
+                + " completions). Simulation wall time is the simulator's cost, never counted as CPU.", 0);
         System.out.println();
         charts.forEach((stage, file) -> System.out.println("chart (" + stage.label() + "): " + file));
         if (json != null) {
@@ -194,14 +195,19 @@ public final class CompareCommand implements Callable<Integer> {
         }
         if (results.values().stream().flatMap(List::stream).anyMatch(c -> !c.ran())) {
             System.out.println();
-            System.out.println("Some implementations could not run here (see above); './tb impls' says why,");
-            System.out.println("'sudo apt-get install -y verilator g++ make' then './tb build' brings the RTL ones.");
+            say("Some implementations could not run here (see above); './tb impls' says why,"
+                    + " 'sudo apt-get install -y verilator g++ make' then './tb build' brings the RTL ones.", 0);
         }
         if (wrong) {
-            System.out.println("MISMATCH: an implementation produced a wrong result (see the 'correct' column).");
+            say("MISMATCH: an implementation produced a wrong result (see the 'correct' column).", 0);
             return Tb.EXIT_MISMATCH;
         }
         return 0;
+    }
+
+    /** Prints a line wrapped at the terminal's width, continuation lines indented by {@code indent}. */
+    private static void say(String text, int indent) {
+        TerminalWidth.wrap(text, TerminalWidth.get(), indent).forEach(System.out::println);
     }
 
     /** The clock the stage's block is modelled at: --clock-mhz, or the block's own. */
@@ -213,9 +219,11 @@ public final class CompareCommand implements Callable<Integer> {
     private Map<String, BreakEven.Verdict> printStage(Stage stage, List<StageCost> costs, int n) {
         System.out.printf(Locale.ROOT, "%s stage (%s in hardware), %,d jobs per size%n", stage.label(), stage.block(), n);
         Map<Integer, StageCost> sw = software(costs);
-        TextTable t = new TextTable("size B", "impl", "CPU ns/pkt", "hw cycles/pkt",
-                String.format(Locale.ROOT, "hw ns/pkt @%.0fMHz", clock(stage)), "sim wall us/pkt",
-                "offload gain ns/pkt", "correct");
+        // Short headers and a legend: the table fits 80 columns (it was ~107 with the names spelled out).
+        say(String.format(Locale.ROOT, "Per packet: CPU ns; hw cycles; hw ns @%.0fMHz (modelled, %s); sim us (the"
+                + " simulator's wall time); gain ns (offload gain, below); correct jobs of all.", clock(stage),
+                clockMHz != null ? "--clock-mhz" : "the block's own clock"), 0);
+        TextTable t = new TextTable("size B", "impl", "CPU ns", "hw cycles", "hw ns", "sim us", "gain ns", "correct");
         List<StageCost> ran = costs.stream().filter(StageCost::ran)
                 .sorted(Comparator.comparingInt(StageCost::size)).toList();
         for (StageCost c : ran) {
@@ -232,10 +240,10 @@ public final class CompareCommand implements Callable<Integer> {
         System.out.print(t.render());
         for (StageCost c : costs) {
             if (!c.ran()) {
-                System.out.println(c.impl() + ": unavailable here: " + c.unavailable());
+                say(c.impl() + ": unavailable here: " + c.unavailable(), 2);
             }
             if (c.ran() && !c.correct()) {
-                System.out.println(c.impl() + " at " + c.size() + " B: " + c.wrong() + " wrong, first " + c.firstWrong());
+                say(c.impl() + " at " + c.size() + " B: " + c.wrong() + " wrong, first " + c.firstWrong(), 2);
             }
         }
         Map<String, BreakEven.Verdict> verdicts = new LinkedHashMap<>();
@@ -248,11 +256,11 @@ public final class CompareCommand implements Callable<Integer> {
             }
             BreakEven.Verdict v = BreakEven.find(points, latencyWeight);
             verdicts.put(impl, v);
-            System.out.printf(Locale.ROOT, "break-even %-8s %s%n", impl + ":", v.describe());
+            say(String.format(Locale.ROOT, "break-even %-8s %s", impl + ":", v.describe()), 2);
         }
         if (!verdicts.isEmpty()) {
-            System.out.printf(Locale.ROOT, "  (offload gain = sw CPU - hw CPU - %s x hw ns; offloading pays where it is"
-                    + " positive)%n", fmt(latencyWeight, 2));
+            say(String.format(Locale.ROOT, "  (offload gain = sw CPU - hw CPU - %s x hw ns; offloading pays where it"
+                    + " is positive)", fmt(latencyWeight, 2)), 3);
         }
         System.out.println();
         return verdicts;

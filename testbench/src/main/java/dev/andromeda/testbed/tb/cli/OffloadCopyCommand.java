@@ -27,9 +27,20 @@ import java.util.List;
                 "        boundary and copied to a destination misaligned by dstOffset.",
                 "Result: {\"id\":\"c1\",\"data\":\"<hex read back from the destination>\",\"cycles\":<n>}",
                 "        An engine that writes a byte of the 64-byte guards around the destination fails the job.",
+                "        cycles: from the job's descriptor being offered to its completion. A batch's jobs are",
+                "        offered together and the engine serves them in turn, so a job's cycles include the time",
+                "        it queued behind earlier jobs of its batch; --batch 1 gives each job's own service time.",
                 ""},
         footer = {"", "Exit status: 0 all jobs done, 3 some jobs rejected or failed, 1 usage or I/O error."})
 public final class OffloadCopyCommand extends OffloadJobsCommand<CopyJob, CopyOffload> {
+    static final String CYCLES_NOTE = "cycles: offered to completed, including time queued behind earlier jobs"
+            + " of the batch; --batch 1 gives each job's own service time";
+
+    @Override
+    protected String cyclesNote() {
+        return CYCLES_NOTE;
+    }
+
     /** Sentinel around every destination: any change to it is a write outside the copy. */
     static final byte GUARD = (byte) 0xA5;
 

@@ -86,6 +86,11 @@ abstract class OffloadJobsCommand<J, S extends OffloadStage> implements Callable
     /** The stage's label for messages, e.g. {@code checksum}. */
     protected abstract String stage();
 
+    /** What a result's "cycles" counts, when a reader could take it for something else; null if plain. */
+    protected String cyclesNote() {
+        return null;
+    }
+
     /** Checks that the implementation exists (throws IllegalArgumentException listing the known ones). */
     protected abstract void checkImplementation(String name);
 
@@ -195,6 +200,9 @@ abstract class OffloadJobsCommand<J, S extends OffloadStage> implements Callable
             spec.commandLine().getErr().printf("tb offload %s --impl %s: %d job%s, %d rejected (%d before the engine,"
                             + " %d by it); engine counters: %s%n", stage(), impl, done, done == 1 ? "" : "s", rejected,
                     unparsed, rejected - unparsed, stage.counters());
+            if (hardware && cyclesNote() != null) {
+                spec.commandLine().getErr().println(cyclesNote());
+            }
         } catch (CharacterCodingException e) {
             spec.commandLine().getErr().println("tb: --in " + in + ": not UTF-8 text (line " + (lineNo + 1)
                     + "); a job file is JSON, one object a line");

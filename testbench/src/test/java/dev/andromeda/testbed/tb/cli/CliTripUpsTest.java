@@ -92,6 +92,49 @@ class CliTripUpsTest {
         }
     }
 
+    /** Issue 15 point 10: JMH's hundreds of lines go to a log the command names; the terminal gets the table. */
+    @Test
+    void benchSimKeepsJmhsOutputInALogAndPrintsItsTable() throws Exception {
+        int[] code = {-1};
+        // Not a measurement: run even while another JMH holds its machine-wide lock (a helper's benchmark).
+        String oldLock = System.setProperty("jmh.ignoreLock", "true");
+        String out;
+        try {
+            out = tb(code, "bench", "sim", "--quick", "--blocks", "csum_offload", "--backends", "emu");
+        } finally {
+            if (oldLock == null) {
+                System.clearProperty("jmh.ignoreLock");
+            } else {
+                System.setProperty("jmh.ignoreLock", oldLock);
+            }
+        }
+        assertThat(code[0]).as(out + err).isZero();
+        assertThat(out).doesNotContain("# JMH", "Iteration", "# Warmup");
+        assertThat(out.lines().count()).as(out).isLessThan(12);
+        assertThat(out).containsPattern("csum_offload +emu +[0-9]");
+        String logLine = out.lines().filter(l -> l.startsWith("JMH's output: ")).findFirst().orElseThrow();
+        Path log = Path.of(logLine.substring("JMH's output: ".length()));
+        assertThat(Files.readString(log)).contains("# JMH version", "Iteration", "SimCycleBenchmark");
+        Files.delete(log);
+    }
+
+    @Test
+    void fuzzRefusesAnUnknownTargetOrABadDurationBeforeJazzerStarts(@TempDir Path tmp) {
+        String[][] cases = {{"--target", "nope", "unknown target 'nope'; known: parser, receive, egress, control"},
+                {"--duration", "5x", "'5x' is not a duration"},
+                {"--duration", "0", "out of range"}};
+        for (String[] c : cases) {
+            err.getBuffer().setLength(0);
+            int[] code = {-1};
+            String out = tb(code, "fuzz", "--dir", tmp.toString(), c[0], c[1]);
+            assertThat(code[0]).as(out + err).isEqualTo(1);
+            assertThat(err.toString().lines().findFirst().orElse("")).contains(c[0], c[2]);
+            assertThat(err.toString()).doesNotContain("Exception", "\tat ");
+            assertThat(out).as("nothing ran").doesNotContain("fuzz ");
+            assertThat(tmp).as("nothing written").isEmptyDirectory();
+        }
+    }
+
     @Test
     void helpDescribesTheLauncherCommandsAndNestedSubcommands() {
         for (String launcher : new String[] {"test", "build"}) {
@@ -99,6 +142,10 @@ class CliTripUpsTest {
             String out = tb(code, "help", launcher);
             assertThat(code[0]).as(out + err).isZero();
             assertThat(out).contains("./tb " + launcher).doesNotContainIgnoringCase("unknown");
+            for (String line : out.lines().toList()) {
+                assertThat(line.length()).as("help %s at COLUMNS or 80: '%s'", launcher, line)
+                        .isLessThanOrEqualTo(dev.andromeda.testbed.tb.report.TerminalWidth.get());
+            }
         }
         String[][] nested = {{"offload", "checksum"}, {"bench", "sim"}};
         for (String[] n : nested) {

@@ -40,6 +40,7 @@ class LauncherTest {
     private static Path cloneAt(Path clone) throws IOException {
         Path script = Files.copy(REPO_ROOT.resolve("tb"), Files.createDirectories(clone).resolve("tb"));
         assertThat(script.toFile().setExecutable(true)).isTrue();
+        Files.copy(REPO_ROOT.resolve(".mvn/jdk.sh"), Files.createDirectories(clone.resolve(".mvn")).resolve("jdk.sh"));
         StringBuilder classPath = new StringBuilder();
         for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
             if (!entry.isEmpty()) {
@@ -142,6 +143,48 @@ class LauncherTest {
             assertThat(widest).as("COLUMNS=%s:%n%s", columns, r.out()).isLessThanOrEqualTo(width)
                     .isGreaterThan(width - 15);
         }
+    }
+
+    /**
+     * README's Maven commands ({@code JAZZER_FUZZ=1 ./mvnw -pl fastpath test ...}) need no JAVA_HOME
+     * by hand: ./mvnw finds JDK 25 as ./tb does. Here JAVA_HOME names a Java 17 (a fake one that
+     * only answers the version question) and TB_JVM_DIR holds this test's JDK: both scripts must
+     * pass over the first and run on the second. Without the search, mvnw runs the fake java.
+     */
+    @Test
+    void mvnwAndTbFindJdk25PastAnOlderJavaHome(@TempDir Path tmp) throws Exception {
+        Path tb = cloneAt(tmp.resolve("clone"));
+        Path clone = tmp.resolve("clone");
+        Files.copy(REPO_ROOT.resolve("mvnw"), clone.resolve("mvnw")).toFile().setExecutable(true);
+        Files.copy(REPO_ROOT.resolve(".mvn/wrapper/maven-wrapper.properties"),
+                Files.createDirectories(clone.resolve(".mvn/wrapper")).resolve("maven-wrapper.properties"));
+        Path old = Files.createDirectories(tmp.resolve("jdk-17/bin"));
+        for (String tool : new String[] {"java", "javac"}) {
+            Path fake = old.resolve(tool);
+            Files.writeString(fake, "#!/bin/sh\necho '    java.specification.version = 17' >&2\necho fake-java-17\n");
+            assertThat(fake.toFile().setExecutable(true)).isTrue();
+        }
+        Path jvms = Files.createDirectories(tmp.resolve("jvm"));
+        Path home = Path.of(System.getProperty("java.home")).toRealPath();
+        Path link = Files.createSymbolicLink(jvms.resolve("this-jdk"), home);
+        Path user = Files.createDirectories(tmp.resolve("user"));
+        Map<String, String> env = Map.of("JAVA_HOME", old.getParent().toString(), "TB_JVM_DIR", jvms.toString());
+
+        Run mvn = run(clone.resolve("mvnw"), user, env, "--version");
+        assertThat(mvn.code()).as(mvn.out() + mvn.err()).isZero();
+        assertThat(mvn.out()).as(mvn.out() + mvn.err()).contains("Java version: " + Runtime.version().feature())
+                .doesNotContain("fake-java-17");
+        assertThat(mvn.err()).contains("mvnw: JAVA_HOME=" + old.getParent() + " is Java 17");
+
+        Run t = run(tb, user, env, "--version");
+        assertThat(t.code()).as(t.out() + t.err()).isZero();
+        assertThat(t.err()).contains("tb: JAVA_HOME=" + old.getParent() + " is Java 17");
+
+        Run none = run(clone.resolve("mvnw"), user, Map.of("JAVA_HOME", old.getParent().toString(),
+                "TB_JVM_DIR", tmp.resolve("empty").toString()), "--version");
+        assertThat(none.code()).isEqualTo(1);
+        assertThat(none.err()).contains("mvnw: no JDK >= 25 found");
+        Files.delete(link); // JUnit would warn about a link to outside its folder
     }
 
     /** As {@link #run}, with COLUMNS removed from the environment unless {@code env} sets it. */
