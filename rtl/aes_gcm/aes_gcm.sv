@@ -725,7 +725,12 @@ module aes_gcm #(
         end
 
         if (exp_active) begin
-            rk_reg[128 * exp_r_reg +: 128] <= exp_new;
+            // One enable per round key (constant indices): no 1,920-bit shifter.
+            for (int i = 0; i < 15; i++) begin
+                if (exp_r_reg == 4'(i)) begin
+                    rk_reg[128 * i +: 128] <= exp_new;
+                end
+            end
             exp_prev2_reg <= exp_prev_reg;
             exp_prev_reg <= exp_new;
             exp_r_reg <= exp_r_reg + 4'd1;
