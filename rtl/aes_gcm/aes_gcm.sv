@@ -612,8 +612,16 @@ module aes_gcm #(
     wire [BUF_WIDTH-1:0]  buf_wdata = close_frame ? {1'b1, 8'd0, 64'd0}
                                                   : {last_beat, 8'hff >> (4'd8 - beat_bytes), text_out};
     wire                  ks_we = pipe_out_v && !cmd_fire && pipe_out_kind != KIND_H && pipe_out_kind != KIND_J0;
-    // The head the FIFO will have next cycle (its pointer's next value).
-    wire [3:0]            ks_raddr = (rst || cmd_fire) ? 4'd0 : ks_rd_ptr_reg[3:0] + {3'd0, ks_pop};
+    // The head the FIFO will have next cycle (its pointer's next value). ks_pop comes late
+    // (through the beat's framing check), so both candidates and their bypass compares are
+    // formed from registers in parallel and ks_pop only selects: one mux after it, not an adder
+    // and a compare.
+    wire [3:0]            ks_rd_next1 = ks_rd_ptr_reg[3:0] + 4'd1;
+    wire                  ks_restart = rst || cmd_fire;
+    wire [3:0]            ks_raddr = ks_restart ? 4'd0 : (ks_pop ? ks_rd_next1 : ks_rd_ptr_reg[3:0]);
+    wire                  ks_byp_hit = ks_restart ? ks_wr_ptr_reg[3:0] == 4'd0
+                                     : (ks_pop ? ks_wr_ptr_reg[3:0] == ks_rd_next1
+                                               : ks_wr_ptr_reg[3:0] == ks_rd_ptr_reg[3:0]);
     always_ff @(posedge clk) begin
         if (buf_we) begin
             buf_mem[buf_wr_ptr_reg[ADDR_WIDTH-1:0]] <= buf_wdata;
@@ -629,7 +637,7 @@ module aes_gcm #(
         ks_rd_data_reg <= ks_mem[ks_raddr];
     end
     always_ff @(posedge clk) begin
-        ks_byp_reg <= ks_we && ks_wr_ptr_reg[3:0] == ks_raddr;
+        ks_byp_reg <= ks_we && ks_byp_hit;
         ks_byp_data_reg <= pipe_out_x;
     end
 
