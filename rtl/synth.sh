@@ -1,28 +1,114 @@
 #!/usr/bin/env bash
-# synth.sh [BLOCK...] -- full yosys synthesis of each block (default: every block in rtl/):
-# `synth -top BLOCK; check -assert; stat; ltp -noff`, the source of the cells and logic depth
-# in each block's datasheet. Minutes for the larger blocks (csum_offload's store-and-forward
-# buffer in flops: ~5.5 min here); the suite runs the quick structural check instead
-# (YosysCheckTest). Logs in target/synth/BLOCK.log.
+# synth.sh [-G NAME=VALUE]... [--pnr hx8k|up5k] [BLOCK...]
+#
+# Full yosys synthesis of each block (default: every block in rtl/), the source of the
+# cells and logic depth in each block's datasheet:
+#
+#   read_verilog -sv; chparam (each -G); synth -top BLOCK -run begin:fine;
+#   memory_map on ROMs and on memories with an asynchronous read port;
+#   the rest of synth's `fine` script (opt, techmap, abc -fast); check -assert; stat; ltp -noff
+#
+# Generic `synth` would map every memory to flip-flops (it has no RAM library), which makes
+# a block-RAM buffer tens of thousands of flops and did not finish in 9 minutes for aes_gcm's.
+# Here a RAM whose read ports are all synchronous stays one $mem_v2 cell -- what an FPGA
+# flow maps to block RAM (synth_ice40 below does) -- and `stat` counts it apart; ROMs (an
+# S-box case statement) and asynchronously read memories are mapped to logic as before, so
+# their depth is in `ltp`. `ltp -noff` cuts paths at flip-flops and at $mem_v2 cells.
+#
+# -G NAME=VALUE   set a parameter of the top (chparam), e.g. -G MAX_TEXT_BYTES=1024; repeatable.
+# --pnr DEVICE    also place and route on an iCE40 (hx8k: --hx8k --package ct256; up5k:
+#                 --up5k --package sg48): synth_ice40 of the block's pin-saving harness
+#                 rtl/BLOCK/pnr/BLOCK_pnr.sv (one serial input pin feeding every input, the
+#                 outputs folded into one registered pin, so no logic is optimized away),
+#                 then nextpnr-ice40 --freq 100 --seed 1; prints its resource use and Fmax.
+#                 The block's -G parameters are passed to the harness's `dut` instance.
+# Logs in rtl/target/synth/BLOCK[-NAME=VALUE].log (.rams: the RAMs kept; .ice40.log, .pnr.log).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
+usage() { echo "usage: synth.sh [-G NAME=VALUE]... [--pnr hx8k|up5k] [BLOCK...]" >&2; exit 1; }
+params=()
+pnr=""
+blocks=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    -G) [ $# -ge 2 ] || usage; params+=("$2"); shift 2 ;;
+    -G*) params+=("${1#-G}"); shift ;;
+    --pnr) [ $# -ge 2 ] || usage; pnr="$2"; shift 2 ;;
+    -h|--help) usage ;;
+    -*) echo "synth.sh: unknown option '$1'" >&2; usage ;;
+    *) blocks+=("$1"); shift ;;
+  esac
+done
+for p in "${params[@]+"${params[@]}"}"; do
+  [[ "$p" =~ ^[A-Za-z_][A-Za-z0-9_]*=[0-9]+$ ]] || { echo "synth.sh: -G wants NAME=INTEGER, got '$p'" >&2; exit 1; }
+done
+case "$pnr" in
+  "") ;;
+  hx8k) pnr_args=(--hx8k --package ct256) ;;
+  up5k) pnr_args=(--up5k --package sg48) ;;
+  *) echo "synth.sh: --pnr wants hx8k or up5k, got '$pnr'" >&2; exit 1 ;;
+esac
 command -v yosys >/dev/null 2>&1 || { echo "synth.sh: yosys not found (sudo apt-get install -y yosys)" >&2; exit 1; }
+if [ -n "$pnr" ]; then
+  command -v nextpnr-ice40 >/dev/null 2>&1 \
+    || { echo "synth.sh: nextpnr-ice40 not found (sudo apt-get install -y nextpnr-ice40 fpga-icestorm)" >&2; exit 1; }
+fi
 out="$here/target/synth"
 mkdir -p "$out"
-blocks=("$@")
 if [ ${#blocks[@]} -eq 0 ]; then
   for d in "$here"/*/; do b=$(basename "$d"); [ -f "$d/$b.sv" ] && blocks+=("$b"); done
 fi
 for b in "${blocks[@]}"; do
   [ -f "$here/$b/$b.sv" ] || { echo "synth.sh: no block '$b' (no $here/$b/$b.sv)" >&2; exit 1; }
+  if [ -n "$pnr" ] && [ ! -f "$here/$b/pnr/${b}_pnr.sv" ]; then
+    echo "synth.sh: no place-and-route harness for '$b' ($here/$b/pnr/${b}_pnr.sv)" >&2; exit 1
+  fi
 done
-printf '%-14s %10s %8s %8s\n' block cells depth seconds
+
+tag=""
+for p in "${params[@]+"${params[@]}"}"; do tag+="-${p%%=*}=${p#*=}"; done
+
+printf '%-14s %10s %6s %10s %8s  %s\n' block cells mems mem_bits depth seconds
 for b in "${blocks[@]}"; do
   t0=$(date +%s)
-  if ! yosys -q -l "$out/$b.log" -p "read_verilog -sv $here/$b/$b.sv; synth -top $b; check -assert; stat; ltp -noff" >/dev/null 2>&1; then
-    echo "synth.sh: $b failed, see $out/$b.log" >&2; exit 1
+  log="$out/$b$tag.log"
+  srcs=$(shopt -s nullglob; echo "$here/$b"/*.sv "$here/$b"/*.v)
+  # One chparam for all: each would otherwise elaborate (and check) the block on its own.
+  chparam=""
+  for p in "${params[@]+"${params[@]}"}"; do chparam+="-set ${p%%=*} ${p#*=} "; done
+  [ -n "$chparam" ] && chparam="chparam $chparam$b;"
+  script="read_verilog -sv $srcs; $chparam
+synth -top $b -run begin:fine
+memory_map t:\$mem_v2 r:WR_PORTS=0 %i t:\$mem_v2 r:RD_CLK_ENABLE=0 %i %u
+opt -fast -full; memory_map t:\$mem_v2 r:WR_PORTS=0 %i; opt -full; techmap; opt -fast; abc -fast; opt -fast
+hierarchy -check; check -assert; stat; tee -q -o $log.mems dump t:\$mem_v2; ltp -noff"
+  if ! yosys -q -l "$log" -p "$script" >/dev/null 2>&1; then
+    echo "synth.sh: $b failed, see $log" >&2; exit 1
   fi
-  cells=$(grep -E 'Number of cells:' "$out/$b.log" | tail -1 | awk '{print $4}')
-  depth=$(sed -nE 's/.*Longest topological path in .* \(length=([0-9]+)\).*/\1/p' "$out/$b.log" | tail -1)
-  printf '%-14s %10s %8s %8s\n' "$b" "$cells" "$depth" "$(( $(date +%s) - t0 ))"
+  cells=$(grep -E 'Number of cells:' "$log" | tail -1 | awk '{print $4}')
+  mems=$(grep -E '\$mem_v2 ' "$log" | tail -1 | awk '{print $2}')
+  # Each RAM kept whole: name, words x bits, read ports clocked (all are, or it was mapped).
+  awk '/^  cell \$mem_v2 /{name=$3} /parameter .SIZE /{size=$3} /parameter .WIDTH /{w=$3}
+       /^  end/{if(name!=""){printf "%s %d %d\n", name, size, w; name=""}}' "$log.mems" > "$log.rams"
+  mem_bits=$(awk '{s+=$2*$3} END{print s+0}' "$log.rams")
+  depth=$(sed -nE 's/.*Longest topological path in .* \(length=([0-9]+)\).*/\1/p' "$log" | tail -1)
+  printf '%-14s %10s %6s %10s %8s  %s\n' "$b" "$cells" "${mems:-0}" "${mem_bits:-0}" "$depth" "$(( $(date +%s) - t0 ))"
+  awk '{printf "    RAM %s: %d x %d bits\n", $1, $2, $3}' "$log.rams"
+
+  if [ -n "$pnr" ]; then
+    t0=$(date +%s)
+    json="$out/$b$tag.$pnr.json"
+    if ! yosys -q -l "$out/$b$tag.ice40.log" \
+        -p "read_verilog -sv $srcs $here/$b/pnr/${b}_pnr.sv; $chparam synth_ice40 -top ${b}_pnr -json $json" \
+        >/dev/null 2>&1; then
+      echo "synth.sh: synth_ice40 of $b failed, see $out/$b$tag.ice40.log" >&2; exit 1
+    fi
+    # nextpnr exits non-zero when the design misses --freq or does not fit; its log says which.
+    nextpnr-ice40 "${pnr_args[@]}" --json "$json" --freq 100 --seed 1 > "$out/$b$tag.$pnr.pnr.log" 2>&1 || true
+    echo "  $b on iCE40 $pnr (nextpnr-ice40 ${pnr_args[*]} --freq 100 --seed 1), $(( $(date +%s) - t0 )) s:"
+    # Utilisation, then the last Fmax line: nextpnr's figure after routing (the first is its estimate).
+    grep -E 'ICESTORM_LC:|ICESTORM_RAM:|SB_IO:' "$out/$b$tag.$pnr.pnr.log" | head -3 | sed -E 's/^Info:[[:space:]]+/    /' || true
+    grep -E 'Max frequency for clock' "$out/$b$tag.$pnr.pnr.log" | tail -1 | sed -E 's/^(Info|ERROR): /    after routing: /' || true
+    grep -E '^ERROR' "$out/$b$tag.$pnr.pnr.log" | grep -v 'Max frequency' | sed -E 's/^/    /' | head -3 || true
+  fi
 done

@@ -320,8 +320,10 @@ module aes_gcm #(
     logic [127:0] tag_in_reg;
     logic [1:0]   tag_cnt_reg;
 
-    // Key expansion.
-    logic [127:0] rk_mem [15];
+    // Key expansion. The round keys are registers, not a RAM: every pipeline
+    // stage reads its own round key every cycle (15 reads at once, at fixed
+    // addresses), which no block RAM offers. Round key i is rk_reg[128*i +: 128].
+    logic [128*15-1:0] rk_reg;
     logic [3:0]   exp_r_reg;                      // next round key to write
     logic [127:0] exp_prev_reg, exp_prev2_reg;    // round keys r-1 and r-2
 
@@ -336,7 +338,13 @@ module aes_gcm #(
     logic         h_valid_reg;
     logic [127:0] ej0_reg;                        // E_K(J0), stream order
     logic         ej0_valid_reg;
-    logic [127:0] ks_mem [KS_DEPTH];              // keystream FIFO
+    // Keystream FIFO: a RAM with one write port and one synchronous read port
+    // (no reset, its own always_ff), read every cycle at the next cycle's head;
+    // a block written this cycle at that head is passed round the RAM.
+    logic [127:0] ks_mem [KS_DEPTH];
+    logic [127:0] ks_rd_data_reg;                 // ks_mem[head], read last cycle
+    logic [127:0] ks_byp_data_reg;                // the block written last cycle
+    logic         ks_byp_reg;                     // it was written at this cycle's head
     logic [4:0]   ks_wr_ptr_reg, ks_rd_ptr_reg;
     logic [4:0]   ks_used_reg;                    // entries taken: in the pipeline or in the FIFO
 
@@ -355,17 +363,19 @@ module aes_gcm #(
     logic [127:0] gh_v_reg;                       // H * x^(GHASH_DIGIT_BITS * gh_cnt_reg)
     logic         len_done_reg;                   // length block loaded
 
-    // Text out buffer.
-    logic [63:0]         buf_data_mem [DEPTH];
-    logic [7:0]          buf_keep_mem [DEPTH];
-    logic                buf_last_mem [DEPTH];
+    // Text out buffer: one RAM of {last, keep, data} with a write port and a
+    // synchronous read port whose register (buf_q_reg, enable out_load, no
+    // reset) is the m_text output register -- what yosys infers as a $mem and
+    // maps to block RAM (verilog-axis style: the RAM in its own always_ff,
+    // apart from reset; the tdata/tkeep/tlast outputs read zero while
+    // m_text_tvalid is low, so nothing reads the RAM's unreset register).
+    localparam int BUF_WIDTH = 64 + 8 + 1;
+    logic [BUF_WIDTH-1:0] buf_mem [DEPTH];
+    logic [BUF_WIDTH-1:0] buf_q_reg;
     logic [ADDR_WIDTH:0] buf_wr_ptr_reg, buf_rd_ptr_reg;
     logic [ADDR_WIDTH:0] buf_rel_ptr_reg;         // beats before it may leave
 
     logic         out_valid_reg;
-    logic [63:0]  out_data_reg;
-    logic [7:0]   out_keep_reg;
-    logic         out_last_reg;
     logic         res_ok_reg;
     logic [127:0] res_tag_reg;
     logic [31:0]  err_count_reg;
@@ -381,7 +391,7 @@ module aes_gcm #(
     wire cmd_too_long = s_cmd_open && {1'b0, s_cmd_text_len} > 17'(MAX_TEXT_BYTES);
     wire [12:0] core_end = 13'((({1'b0, text_len_reg} + 17'd15) >> 4) + 17'd2);
     wire ks_valid = ks_wr_ptr_reg != ks_rd_ptr_reg;
-    wire [127:0] ks_head = ks_mem[ks_rd_ptr_reg[3:0]];
+    wire [127:0] ks_head = ks_byp_reg ? ks_byp_data_reg : ks_rd_data_reg;
     localparam int GH_STEPS = 128 / GHASH_DIGIT_BITS;
     // The GHASH slot can take a block this cycle: it is empty, or its block
     // starts its multiply now (the multiplier is idle).
@@ -396,12 +406,12 @@ module aes_gcm #(
     assign s_text_tready = (running && aad_rem_reg == 16'd0 && text_rem_reg != 16'd0 && ks_valid && !buf_full
                             && gh_free)
                         || (draining && !text_end_reg);
-    assign m_text_tdata = out_data_reg;
-    assign m_text_tkeep = out_keep_reg;
+    assign m_text_tdata = out_valid_reg ? buf_q_reg[63:0] : 64'd0;
+    assign m_text_tkeep = out_valid_reg ? buf_q_reg[71:64] : 8'd0;
     assign m_text_tvalid = out_valid_reg;
-    assign m_text_tlast = out_last_reg;
+    assign m_text_tlast = out_valid_reg && buf_q_reg[72];
     // Only a refused seal's closing beat is empty.
-    assign m_text_tuser = out_valid_reg && out_keep_reg == 8'd0;
+    assign m_text_tuser = out_valid_reg && buf_q_reg[71:64] == 8'd0;
     assign m_res_valid = state_reg == S_RES;
     assign m_res_ok = res_ok_reg;
     assign m_res_tag_lo = res_tag_reg[63:0];
@@ -567,11 +577,11 @@ module aes_gcm #(
     always_comb begin
         core_issue = running && core_k_reg < core_end && (core_k_reg < 13'd2 || ks_used_reg < 5'(KS_DEPTH));
         // Block 0 is the zero block; block k > 0 is IV || [k]32.
-        core_in = (core_k_reg == 13'd0 ? 128'd0 : {8'(core_k_reg), 3'd0, core_k_reg[12:8], 16'd0, iv_reg}) ^ rk_mem[0];
+        core_in = (core_k_reg == 13'd0 ? 128'd0 : {8'(core_k_reg), 3'd0, core_k_reg[12:8], 16'd0, iv_reg}) ^ rk_reg[127:0];
         core_in_kind = core_k_reg == 13'd0 ? KIND_H : (core_k_reg == 13'd1 ? KIND_J0 : KIND_KS);
-        pipe_next[127:0] = aes_round(core_in, rk_mem[1], 1'b0);
+        pipe_next[127:0] = aes_round(core_in, rk_reg[255:128], 1'b0);
         for (int i = 1; i < 14; i++) begin
-            pipe_next[128 * i +: 128] = aes_round(pipe_st_reg[128 * (i - 1) +: 128], rk_mem[i + 1],
+            pipe_next[128 * i +: 128] = aes_round(pipe_st_reg[128 * (i - 1) +: 128], rk_reg[128 * (i + 1) +: 128],
                                                   i == 9 ? !aes256_reg : i == 13);
         end
         pipe_out_v = aes256_reg ? pipe_v_reg[13] : pipe_v_reg[9];
@@ -594,6 +604,42 @@ module aes_gcm #(
     // behind it, so the next command's text streams in while the last drains.
     wire [ADDR_WIDTH-1:0] buf_head = buf_rd_ptr_reg[ADDR_WIDTH-1:0];
     wire out_load = buf_rd_ptr_reg != buf_rel_ptr_reg && (!out_valid_reg || m_text_tready);
+
+    // ---------------------------------------------------------- RAMs
+    // Written and read here only, never reset: block RAM (the text buffer) or
+    // a small RAM (the keystream FIFO), both read synchronously.
+    wire                  buf_we = text_take || close_frame;
+    wire [BUF_WIDTH-1:0]  buf_wdata = close_frame ? {1'b1, 8'd0, 64'd0}
+                                                  : {last_beat, 8'hff >> (4'd8 - beat_bytes), text_out};
+    wire                  ks_we = pipe_out_v && !cmd_fire && pipe_out_kind != KIND_H && pipe_out_kind != KIND_J0;
+    // The head the FIFO will have next cycle (its pointer's next value). ks_pop comes late
+    // (through the beat's framing check), so both candidates and their bypass compares are
+    // formed from registers in parallel and ks_pop only selects: one mux after it, not an adder
+    // and a compare.
+    wire [3:0]            ks_rd_next1 = ks_rd_ptr_reg[3:0] + 4'd1;
+    wire                  ks_restart = rst || cmd_fire;
+    wire [3:0]            ks_raddr = ks_restart ? 4'd0 : (ks_pop ? ks_rd_next1 : ks_rd_ptr_reg[3:0]);
+    wire                  ks_byp_hit = ks_restart ? ks_wr_ptr_reg[3:0] == 4'd0
+                                     : (ks_pop ? ks_wr_ptr_reg[3:0] == ks_rd_next1
+                                               : ks_wr_ptr_reg[3:0] == ks_rd_ptr_reg[3:0]);
+    always_ff @(posedge clk) begin
+        if (buf_we) begin
+            buf_mem[buf_wr_ptr_reg[ADDR_WIDTH-1:0]] <= buf_wdata;
+        end
+        if (out_load) begin
+            buf_q_reg <= buf_mem[buf_head];
+        end
+    end
+    always_ff @(posedge clk) begin
+        if (ks_we) begin
+            ks_mem[ks_wr_ptr_reg[3:0]] <= pipe_out_x;
+        end
+        ks_rd_data_reg <= ks_mem[ks_raddr];
+    end
+    always_ff @(posedge clk) begin
+        ks_byp_reg <= ks_we && ks_byp_hit;
+        ks_byp_data_reg <= pipe_out_x;
+    end
 
     // ---------------------------------------------------------- registers
     always_ff @(posedge clk) begin
@@ -687,7 +733,12 @@ module aes_gcm #(
         end
 
         if (exp_active) begin
-            rk_mem[exp_r_reg] <= exp_new;
+            // One enable per round key (constant indices): no 1,920-bit shifter.
+            for (int i = 0; i < 15; i++) begin
+                if (exp_r_reg == 4'(i)) begin
+                    rk_reg[128 * i +: 128] <= exp_new;
+                end
+            end
             exp_prev2_reg <= exp_prev_reg;
             exp_prev_reg <= exp_new;
             exp_r_reg <= exp_r_reg + 4'd1;
@@ -713,7 +764,6 @@ module aes_gcm #(
                     ej0_valid_reg <= 1'b1;
                 end
                 default: begin
-                    ks_mem[ks_wr_ptr_reg[3:0]] <= pipe_out_x;
                     ks_wr_ptr_reg <= ks_wr_ptr_reg + 5'd1;
                 end
             endcase
@@ -733,10 +783,7 @@ module aes_gcm #(
         if (text_take) begin
             text_rem_reg <= text_rem_reg - 16'(beat_bytes);
         end
-        if (text_take || close_frame) begin
-            buf_data_mem[buf_wr_ptr_reg[ADDR_WIDTH-1:0]] <= close_frame ? 64'd0 : text_out;
-            buf_keep_mem[buf_wr_ptr_reg[ADDR_WIDTH-1:0]] <= close_frame ? 8'd0 : 8'hff >> (4'd8 - beat_bytes);
-            buf_last_mem[buf_wr_ptr_reg[ADDR_WIDTH-1:0]] <= close_frame || last_beat;
+        if (buf_we) begin
             buf_wr_ptr_reg <= buf_wr_ptr_reg + 1'b1;
             if (!open_reg) begin
                 buf_rel_ptr_reg <= buf_wr_ptr_reg + 1'b1;
@@ -782,9 +829,6 @@ module aes_gcm #(
 
         if (out_load) begin
             out_valid_reg <= 1'b1;
-            out_data_reg <= buf_data_mem[buf_head];
-            out_keep_reg <= buf_keep_mem[buf_head];
-            out_last_reg <= buf_last_mem[buf_head];
             buf_rd_ptr_reg <= buf_rd_ptr_reg + 1'b1;
         end else if (m_text_tready) begin
             out_valid_reg <= 1'b0;
@@ -822,9 +866,6 @@ module aes_gcm #(
             buf_rd_ptr_reg <= '0;
             buf_rel_ptr_reg <= '0;
             out_valid_reg <= 1'b0;
-            out_data_reg <= 64'd0;
-            out_keep_reg <= 8'd0;
-            out_last_reg <= 1'b0;
             res_ok_reg <= 1'b0;
             res_tag_reg <= 128'd0;
             err_count_reg <= 32'd0;

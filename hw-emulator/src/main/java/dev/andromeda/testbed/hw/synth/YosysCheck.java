@@ -5,6 +5,7 @@ import dev.andromeda.testbed.hw.tools.ExternalTool;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -64,5 +65,80 @@ public final class YosysCheck {
         Matcher d = DEPTH.matcher(text);
         int depth = d.find() ? Integer.parseInt(d.group(1)) : -1;
         return new Outcome(r.exitCode() == 0, cells, depth, text);
+    }
+
+    /**
+     * A RAM as yosys infers it ({@code $mem_v2} with a write port), after {@code memory_dff}
+     * has folded registers into its read ports: {@code readsClocked} when every read port is
+     * synchronous, what a block RAM (iCE40 SB_RAM40_4K, a Xilinx RAMB36) offers -- an
+     * asynchronous read maps to flip-flops and muxes instead. {@code readsReset}: a read register
+     * with a reset, which a block RAM lacks; yosys emulates it with logic after the RAM.
+     */
+    public record Ram(String name, int words, int width, boolean readsClocked, boolean readsReset) {
+    }
+
+    /** The script that infers a block's RAMs ({@code memory -nomap}: memory_dff, no mapping). */
+    static String ramScript(String top, List<Path> sources) {
+        StringBuilder s = new StringBuilder();
+        for (Path p : sources) {
+            s.append("read_verilog -sv ").append(p.toAbsolutePath()).append("; ");
+        }
+        return s.append("hierarchy -check -top ").append(top).append("; proc; opt -fast; memory -nomap; opt_clean; ")
+                .append("dump t:$mem_v2 r:WR_PORTS>0 %i").toString();
+    }
+
+    private static final Pattern CELL = Pattern.compile("^\\s*cell \\$mem_v2 (\\S+)");
+    private static final Pattern PARAM = Pattern.compile("^\\s*parameter \\\\(\\w+) (\\S+)");
+    private static final Pattern CONNECT = Pattern.compile("^\\s*connect \\\\(RD_SRST|RD_ARST) (.+)$");
+
+    /** The RAMs yosys infers in a block (ROMs, with no write port, are not RAMs). */
+    public static List<Ram> rams(String top, List<Path> sources, Path work) throws IOException, InterruptedException {
+        Files.createDirectories(work);
+        Path log = work.resolve("yosys-rams-" + top + ".log");
+        ExternalTool.Run r = ExternalTool.run(List.of("yosys", "-q", "-l", log.toString(), "-p",
+                ramScript(top, sources)), work, TIMEOUT_SECONDS);
+        String text = Files.exists(log) ? Files.readString(log) : "";
+        if (r.exitCode() != 0) {
+            throw new IOException("yosys failed on " + top + ":\n" + text + r.output());
+        }
+        List<Ram> rams = new ArrayList<>();
+        String name = null;
+        int words = 0;
+        int width = 0;
+        boolean clocked = false;
+        boolean reset = false;
+        for (String line : text.lines().toList()) {
+            Matcher m = CELL.matcher(line);
+            if (m.find()) {
+                name = m.group(1);
+                words = 0;
+                width = 0;
+                clocked = false;
+                reset = false;
+                continue;
+            }
+            if (name == null) {
+                continue;
+            }
+            Matcher pm = PARAM.matcher(line);
+            Matcher cm = CONNECT.matcher(line);
+            if (pm.find()) {
+                String v = pm.group(2);
+                switch (pm.group(1)) {
+                    case "SIZE" -> words = Integer.parseInt(v);
+                    case "WIDTH" -> width = Integer.parseInt(v);
+                    case "RD_CLK_ENABLE" -> clocked = v.substring(v.indexOf('\'') + 1).chars().allMatch(c -> c == '1');
+                    default -> { }
+                }
+            } else if (cm.find()) {
+                // A reset that is not the constant 0 (1'0, 2'00 ...) is wired to something.
+                String v = cm.group(2).trim();
+                reset |= !v.matches("\\d+'0+");
+            } else if (line.trim().equals("end")) {
+                rams.add(new Ram(name, words, width, clocked, reset));
+                name = null;
+            }
+        }
+        return rams;
     }
 }

@@ -294,9 +294,10 @@ public final class AesGcmModule extends Module {
         bufRdPtr = reg("buf_rd_ptr_reg", ptrWidth);
         bufRelPtr = reg("buf_rel_ptr_reg", ptrWidth);
         outValid = reg("out_valid_reg", 1);
-        outData = reg("out_data_reg", 64);
-        outKeep = reg("out_keep_reg", 8);
-        outLast = reg("out_last_reg", 1);
+        // The RTL's buf_q_reg: {last, keep, data}, the buffer RAM's synchronous read.
+        outData = reg("buf_q_reg_data", 64);
+        outKeep = reg("buf_q_reg_keep", 8);
+        outLast = reg("buf_q_reg_last", 1);
         resOk = reg("res_ok_reg", 1);
         resTagLo = reg("res_tag_reg_lo", 64);
         resTagHi = reg("res_tag_reg_hi", 64);
@@ -376,10 +377,12 @@ public final class AesGcmModule extends Module {
         sTagTready.set(tagReady());
         sAadTready.set(aadReady());
         sTextTready.set(textReady());
-        mTextTdata.set(outData.get());
-        mTextTkeep.set(outKeep.get());
+        // The output register is the text buffer RAM's read register, never reset: the
+        // RTL shows zero on tdata/tkeep/tlast while tvalid is low.
+        mTextTdata.set(outValid.isHigh() ? outData.get() : 0);
+        mTextTkeep.set(outValid.isHigh() ? outKeep.get() : 0);
         mTextTvalid.set(outValid.get());
-        mTextTlast.set(outLast.get());
+        mTextTlast.set(outValid.isHigh() ? outLast.get() : 0);
         // Only a refused seal's closing beat is empty.
         mTextTuser.set(outValid.isHigh() && outKeep.get() == 0);
         mResValid.set(state.get() == S_RES);
@@ -408,6 +411,8 @@ public final class AesGcmModule extends Module {
         final long rem = aadFire ? aadRem.get() : textRem.get();
         final int beatBytes = rem >= 8 ? 8 : (int) rem;
         final long mask = AesGcmMath.laneMask(beatBytes);
+        // The RTL reads the FIFO's RAM synchronously at the next head, a block written at it
+        // passed round: the head it sees is the entry here, as read now.
         final int ksHead = (int) ksRdPtr.get() & (KS_DEPTH - 1);
         final long textOut = (sTextTdata.get() ^ (half.isHigh() ? ksMemHi.read(ksHead) : ksMemLo.read(ksHead))) & mask;
         final long gWord;
@@ -777,9 +782,6 @@ public final class AesGcmModule extends Module {
             bufRdPtr.next(0);
             bufRelPtr.next(0);
             outValid.next(0);
-            outData.next(0);
-            outKeep.next(0);
-            outLast.next(0);
             resOk.next(0);
             resTagLo.next(0);
             resTagHi.next(0);
