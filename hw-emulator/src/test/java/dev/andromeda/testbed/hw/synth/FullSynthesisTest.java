@@ -1,0 +1,77 @@
+package dev.andromeda.testbed.hw.synth;
+
+import dev.andromeda.testbed.hw.BlockClocks;
+import dev.andromeda.testbed.hw.contract.Backends;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Each block through the full synthesis its datasheet's figures come from ({@code rtl/synth.sh}:
+ * {@code synth}, RAMs kept whole, {@code check -assert}, {@code stat}, {@code ltp -noff}), at its
+ * default parameters (issue 16 point 7). {@link YosysCheckTest} is the quick structural check; this
+ * one holds the modelled clock to the synthesis: the logic depth yosys reports must be the depth
+ * {@link BlockClocks} models the block's clock from, and its datasheet must state the same depth
+ * and cell count. A change that deepens a block fails here, naming the figures to update.
+ * About two minutes here (aes_gcm's AES pipeline is most of it; the other two take seconds); under {@code CI=true} a missing yosys fails.
+ */
+class FullSynthesisTest {
+    private static final Path RTL = Path.of("..", "rtl").toAbsolutePath().normalize();
+    /** synth.sh's row: block, cells, RAMs, RAM bits, depth, seconds. */
+    private static final Pattern ROW =
+            Pattern.compile("^(\\w+)\\s+(\\d+)\\s+(\\d+)\\s+(\\d+)\\s+(\\d+)\\s+(\\d+)\\s*$", Pattern.MULTILINE);
+
+    @BeforeEach
+    void requireYosys() {
+        Backends.requireTool("yosys", YosysCheck.unavailabilityCause());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"dma_copy", "csum_offload", "aes_gcm"})
+    void depthIsTheOneTheModelledClockComesFromAndTheDatasheetStates(String block) throws Exception {
+        String out = synth(block);
+        Matcher m = ROW.matcher(out);
+        assertThat(m.find()).as("synth.sh's result row for %s in:%n%s", block, out).isTrue();
+        assertThat(m.group(1)).isEqualTo(block);
+        int cells = Integer.parseInt(m.group(2));
+        int depth = Integer.parseInt(m.group(5));
+        System.out.printf("full synthesis %s: %,d cells, %s RAMs, depth %d, %s s%n", block, cells, m.group(3),
+                depth, m.group(6));
+
+        assertThat(depth).as("%s: yosys's logic depth against BlockClocks' (the modelled %.0f MHz comes from it);"
+                + " update BlockClocks and the datasheet", block, BlockClocks.mhz(block))
+                .isEqualTo(BlockClocks.levels(block));
+        String datasheet = Files.readString(RTL.resolve(block).resolve("README.md"), StandardCharsets.UTF_8);
+        assertThat(datasheet).as("%s's datasheet states the cell count of this run", block)
+                .contains(String.format("%,d", cells));
+    }
+
+    /** Runs rtl/synth.sh on one block; its exit status covers {@code check -assert}. */
+    private static String synth(String block) throws IOException, InterruptedException {
+        Path log = Files.createTempFile("synth-" + block, ".out");
+        try {
+            Process p = new ProcessBuilder("bash", RTL.resolve("synth.sh").toString(), block)
+                    .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            // Bounded: aes_gcm takes about 2 minutes on a quiet 2-core machine.
+            if (!p.waitFor(20, TimeUnit.MINUTES)) {
+                p.destroyForcibly();
+                throw new AssertionError("synth.sh " + block + " did not finish in 20 minutes");
+            }
+            String out = Files.readString(log, StandardCharsets.UTF_8);
+            assertThat(p.exitValue()).as("synth.sh %s (check -assert included):%n%s", block, out).isZero();
+            return out;
+        } finally {
+            Files.deleteIfExists(log);
+        }
+    }
+}
