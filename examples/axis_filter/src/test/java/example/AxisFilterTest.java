@@ -103,6 +103,49 @@ class AxisFilterTest {
         assertFalse(Files.exists(kept), "a passing run leaves no waveform");
     }
 
+    /**
+     * {@code Dut.lockstep}: the FFM and the JNI model of the same build, every output compared
+     * every cycle, reset through the top's own active-low {@code aresetn} (the lockstep pair
+     * replays a reset through its inputs; it drove a port named {@code rst} and failed on any
+     * other top). The filter's oracle as above, and the reset must clear the {@code dropped}
+     * count a first run left.
+     */
+    @org.junit.jupiter.api.Test
+    void runsInLockstepAcrossBothBridgesWithItsOwnActiveLowReset(@org.junit.jupiter.api.io.TempDir Path waves) {
+        long seed = 11;
+        Random random = new Random(seed);
+        dev.andromeda.testbed.bridge.ModelDescription d = dev.andromeda.testbed.testkit.RtlModels.build(MANIFEST);
+        try (Dut dut = Dut.lockstep(() -> Dut.open(d, "rtl-ffm"), () -> Dut.open(d, "rtl-jni"), waves, seed)) {
+            assertEquals("aresetn", dut.model().resetPort(), "the manifest's reset");
+            assertTrue(dut.model().resetActiveLow(), "aresetn asserts at 0");
+            AxiStreamSource in = dut.source("s_axis", 0.2);
+            Scoreboard<AxiFrame> out = dut.scoreboard("m_axis", Scoreboard::sameFrame);
+            dut.sink("m_axis", 0.3, out::actual);
+            dut.reset(4);
+            for (int round = 0; round < 2; round++) {
+                int dropped = 0;
+                for (int i = 0; i < 60; i++) {
+                    byte[] data = new byte[1 + random.nextInt(17)];
+                    random.nextBytes(data);
+                    data[0] = random.nextInt(3) == 0 ? (byte) DROP : (byte) random.nextInt(DROP);
+                    in.send(AxiFrame.of(data));
+                    if ((data[0] & 0xFF) == DROP) {
+                        dropped++;
+                    } else {
+                        out.expect(AxiFrame.of(data));
+                    }
+                }
+                dut.runUntil(() -> in.done() && out.drained(), 20_000);
+                dut.cycles(4);
+                out.assertDrained();
+                assertEquals(dropped, dut.model().get(dut.model().port("dropped")),
+                        "dropped frames in round " + round + " (each after a reset), seed " + seed);
+                dut.reset(4);
+                assertEquals(0, dut.model().get(dut.model().port("dropped")), "the reset clears the count");
+            }
+        }
+    }
+
     private static boolean onPath(String tool) {
         for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
             if (Files.isExecutable(Path.of(dir, tool))) {

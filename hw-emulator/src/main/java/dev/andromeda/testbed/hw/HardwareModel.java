@@ -74,6 +74,20 @@ public interface HardwareModel extends AutoCloseable {
     /** Holds {@code rst} high for the given cycles, then releases it. */
     void reset(int cycles);
 
+    /**
+     * The input {@link #reset} drives: {@code rst} for the testbed's blocks, a user's model says
+     * its own (its manifest's {@code reset}), or {@code null} for a design without a reset.
+     * What replays a reset through {@link #set} (a lockstep pair) needs it.
+     */
+    default String resetPort() {
+        return "rst";
+    }
+
+    /** Whether {@link #resetPort} asserts at 0 (an {@code aresetn}). */
+    default boolean resetActiveLow() {
+        return false;
+    }
+
     /** Rising edges since the model was created. */
     long cycle();
 

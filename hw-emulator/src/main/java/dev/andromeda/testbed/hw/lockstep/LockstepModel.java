@@ -175,11 +175,28 @@ public final class LockstepModel implements HardwareModel {
 
     @Override
     public void reset(int cycles) {
-        // Resets go through set(), so they are logged and replayed like any input.
-        int rst = port("rst");
-        set(rst, 1);
+        // Resets go through set(), so they are logged and replayed like any input: the reference's
+        // reset port and polarity (a user's top may have an active-low aresetn, or no reset).
+        String name = reference.resetPort();
+        if (name == null) {
+            step(cycles);
+            return;
+        }
+        int rst = port(name);
+        long asserted = reference.resetActiveLow() ? 0 : 1;
+        set(rst, asserted);
         step(cycles);
-        set(rst, 0);
+        set(rst, asserted ^ 1);
+    }
+
+    @Override
+    public String resetPort() {
+        return reference.resetPort();
+    }
+
+    @Override
+    public boolean resetActiveLow() {
+        return reference.resetActiveLow();
     }
 
     @Override

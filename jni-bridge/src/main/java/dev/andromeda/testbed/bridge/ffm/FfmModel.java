@@ -1,6 +1,7 @@
 package dev.andromeda.testbed.bridge.ffm;
 
 import dev.andromeda.testbed.bridge.ModelDescription;
+import dev.andromeda.testbed.bridge.ResetPort;
 import dev.andromeda.testbed.hw.HardwareModel;
 import dev.andromeda.testbed.hw.PortInfo;
 import dev.andromeda.testbed.hw.Waveforms;
@@ -22,6 +23,7 @@ import java.util.List;
  */
 public final class FfmModel implements HardwareModel {
     private final ModelAbi abi;
+    private final ResetPort reset;
     private final MemorySegment handle;
     private final MemorySegment[] port;
     private final int[] bytes;
@@ -37,11 +39,17 @@ public final class FfmModel implements HardwareModel {
      * model is as created, its reset deasserted: call {@link #reset(int)} to reset it.
      */
     public static FfmModel open(Path model) {
-        return new FfmModel(ModelAbi.load(ModelDescription.read(model)));
+        ModelDescription d = ModelDescription.read(model);
+        return new FfmModel(ModelAbi.load(d), ResetPort.of(d));
     }
 
     public FfmModel(ModelAbi abi) {
+        this(abi, ResetPort.BUILT_IN);
+    }
+
+    private FfmModel(ModelAbi abi, ResetPort reset) {
         this.abi = abi;
+        this.reset = reset;
         this.owner = Thread.currentThread();
         try {
             handle = (MemorySegment) ModelAbi.CALL_CREATE.invokeExact(abi.create);
@@ -70,6 +78,16 @@ public final class FfmModel implements HardwareModel {
     @Override
     public String block() {
         return abi.block;
+    }
+
+    @Override
+    public String resetPort() {
+        return reset.port();
+    }
+
+    @Override
+    public boolean resetActiveLow() {
+        return reset.activeLow();
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.andromeda.testbed.bridge.jni;
 
 import dev.andromeda.testbed.bridge.ModelDescription;
+import dev.andromeda.testbed.bridge.ResetPort;
 import dev.andromeda.testbed.bridge.ffm.ModelAbi;
 import dev.andromeda.testbed.hw.HardwareModel;
 import dev.andromeda.testbed.hw.PortDirection;
@@ -18,6 +19,7 @@ import java.util.List;
  */
 public final class JniModel implements HardwareModel {
     private final String block;
+    private final ResetPort reset;
     private final long abi;
     private final long model;
     private final List<PortInfo> ports;
@@ -44,11 +46,16 @@ public final class JniModel implements HardwareModel {
             }
             return a;
         });
-        return new JniModel(d.top(), abi);
+        return new JniModel(d.top(), abi, ResetPort.of(d));
     }
 
     JniModel(String block, long abi) {
+        this(block, abi, ResetPort.BUILT_IN);
+    }
+
+    private JniModel(String block, long abi, ResetPort reset) {
         this.block = block;
+        this.reset = reset;
         this.abi = abi;
         this.owner = Thread.currentThread();
         int n = JniNative.portCount(abi);
@@ -67,6 +74,16 @@ public final class JniModel implements HardwareModel {
     @Override
     public String block() {
         return block;
+    }
+
+    @Override
+    public String resetPort() {
+        return reset.port();
+    }
+
+    @Override
+    public boolean resetActiveLow() {
+        return reset.activeLow();
     }
 
     @Override
