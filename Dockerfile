@@ -12,9 +12,14 @@
 FROM eclipse-temurin:25-jdk AS build
 
 # Verilator, g++ (pulls gcc) and make build the Verilated models and the JNI shim;
-# fontconfig and a font let XChart render report charts headless in the tests.
+# iverilog and yosys are the suite's second simulator and synthesis, tshark decodes the demo's
+# capture, gtkwave's fst2vcd reads waveforms back; fontconfig and a font let XChart render
+# report charts headless in the tests; libssl3 (libssl3t64 on newer bases) is the sw crypto
+# stage's OpenSSL engine, required under CI=true.
 RUN apt-get update \
- && apt-get install -y --no-install-recommends verilator g++ make iverilog yosys tshark fontconfig fonts-dejavu-core \
+ && apt-get install -y --no-install-recommends verilator g++ make iverilog yosys tshark gtkwave \
+      fontconfig fonts-dejavu-core \
+ && (apt-get install -y --no-install-recommends libssl3 || apt-get install -y --no-install-recommends libssl3t64) \
  && rm -rf /var/lib/apt/lists/*
 
 # CI=true: an RTL test that cannot load its model fails the build instead of skipping.
@@ -38,8 +43,10 @@ FROM eclipse-temurin:25-jdk
 
 # The Verilated models need only libstdc++6/libgcc_s1, already in the base image.
 # Reports render charts (XChart): fontconfig and one font, as in the build stage.
+# libssl3 (libssl3t64 on newer bases): the sw crypto stage's OpenSSL engine (the JDK otherwise).
 RUN apt-get update \
  && apt-get install -y --no-install-recommends fontconfig fonts-dejavu-core \
+ && (apt-get install -y --no-install-recommends libssl3 || apt-get install -y --no-install-recommends libssl3t64) \
  && rm -rf /var/lib/apt/lists/*
 
 # The jars are prebuilt: the launcher must not look for sources to rebuild.
@@ -49,6 +56,8 @@ ENV TB_NO_BUILD=1
 #   java -cp "testbench/target/testbench.jar:testbench/target/lib/*" ...Tb
 WORKDIR /app
 COPY --from=build /src/tb ./tb
+# The launcher sources the JDK search it shares with ./mvnw.
+COPY --from=build /src/.mvn/jdk.sh ./.mvn/jdk.sh
 COPY --from=build /src/testbench/target/testbench.jar ./testbench/target/testbench.jar
 COPY --from=build /src/testbench/target/lib/ ./testbench/target/lib/
 
