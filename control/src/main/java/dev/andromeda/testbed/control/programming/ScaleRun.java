@@ -8,13 +8,11 @@ import dev.andromeda.testbed.control.model.Vm;
 import dev.andromeda.testbed.control.partition.ConsistentHashRing;
 import dev.andromeda.testbed.fastpath.flow.FirewallPolicy;
 import dev.andromeda.testbed.fastpath.flow.FirewallRule;
-import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The scale computation (Andromeda §5's "40,000-VM network"): builds a seeded
@@ -29,7 +27,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * uniformly random non-hoverboard host; every VM allows its network's prefix
  * (any protocol), and one network in ten only TCP 22 and 443 instead.
  *
- * <p>Peak heap: {@link MemoryMXBean#getHeapMemoryUsage()} used bytes, sampled
+ * <p>Peak heap ({@link HeapSampler}): {@link MemoryMXBean#getHeapMemoryUsage()} used bytes, sampled
  * before programming (after a {@code System.gc()} request, so the baseline holds
  * little garbage), every millisecond by a daemon sampler thread while
  * programming, and after it; the maximum is reported. It is heap in use
@@ -129,7 +127,6 @@ public final class ScaleRun {
             throw new IllegalArgumentException(String.format("%,d VMs over %,d hosts need about %,d MB of heap,"
                     + " over the budget of %,d MB", vms, hosts, networkBytes(vms, hosts) >> 20, memoryBudgetBytes >> 20));
         }
-        MemoryMXBean mem = ManagementFactory.getMemoryMXBean();
         long t0 = System.nanoTime();
         NetworkState state = network(vms, hosts, sizes, seed, model.protocols(), progress);
         double buildSeconds = (System.nanoTime() - t0) / 1e9;
@@ -154,34 +151,18 @@ public final class ScaleRun {
             }
         }
 
-        System.gc();
-        long baseline = mem.getHeapMemoryUsage().getUsed();
-        AtomicLong peak = new AtomicLong(baseline);
-        Thread sampler = Thread.ofPlatform().daemon().name("scale-heap-sampler").start(() -> {
-            while (!Thread.currentThread().isInterrupted()) {
-                peak.accumulateAndGet(mem.getHeapMemoryUsage().getUsed(), Math::max);
-                try {
-                    Thread.sleep(1);
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
-        });
+        HeapSampler heap = HeapSampler.start();
         CountingSink sink = new CountingSink(hosts - 1);
         ProgressSink watched = new ProgressSink(sink, progress, hosts, vms);
         long t1 = System.nanoTime();
         try {
             model.program(state, watched);
         } finally {
-            sampler.interrupt();
+            heap.close();
         }
         double seconds = (System.nanoTime() - t1) / 1e9;
-        try {
-            sampler.join();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        peak.accumulateAndGet(mem.getHeapMemoryUsage().getUsed(), Math::max);
+        long baseline = heap.baseline();
+        long peakHeap = heap.peak();
 
         ConsistentHashRing ring = ConsistentHashRing.of(partitions);
         long[] perPartition = new long[partitions];
@@ -199,9 +180,9 @@ public final class ScaleRun {
         long flows = sink.hostFlows() + routes * hb;
         String s = String.format("%s: %,d VMs in %d networks over %,d hosts (%d hoverboards): %,d flows (%,d on"
                         + " hosts, %,d hoverboard routes) in %.3f s, peak heap %,d MB", model.name(), vms, networks,
-                hosts, hb, flows, sink.hostFlows(), routes, seconds, peak.get() >> 20);
+                hosts, hb, flows, sink.hostFlows(), routes, seconds, peakHeap >> 20);
         return new Result(model.name(), vms, hosts, hb, networks, seed, true, flows, sink.hostFlows(), routes,
-                routes * hb, max, estimate, seconds, buildSeconds, baseline, peak.get(), Collections.unmodifiableList(pp),
+                routes * hb, max, estimate, seconds, buildSeconds, baseline, peakHeap, Collections.unmodifiableList(pp),
                 COUNTING, s);
     }
 

@@ -9,6 +9,7 @@ import dev.andromeda.testbed.control.model.Vm;
 import dev.andromeda.testbed.control.partition.ConsistentHashRing;
 import dev.andromeda.testbed.control.programming.CountingSink;
 import dev.andromeda.testbed.control.programming.GatewayModel;
+import dev.andromeda.testbed.control.programming.HeapSampler;
 import dev.andromeda.testbed.control.programming.HostPrograms;
 import dev.andromeda.testbed.control.programming.HoverboardModel;
 import dev.andromeda.testbed.control.programming.NetworkSizes;
@@ -18,8 +19,6 @@ import dev.andromeda.testbed.control.programming.ScaleRun;
 import dev.andromeda.testbed.control.rpc.VmController;
 
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryMXBean;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -29,7 +28,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -123,7 +121,6 @@ public final class ProgrammedScaleRun {
     public static Result run(Config c, ScaleRun.Progress progress,
                              java.util.function.BiConsumer<NetworkState, SimulatedAgents> inspect)
             throws IOException, InterruptedException {
-        MemoryMXBean mem = ManagementFactory.getMemoryMXBean();
         NetworkState state = ScaleRun.network(c.vms(), c.hosts(), c.sizes(), c.seed(), c.model().protocols(), progress);
         ConsistentHashRing ring = ConsistentHashRing.of(c.partitions());
         List<List<Integer>> byPartition = new ArrayList<>();
@@ -160,19 +157,8 @@ public final class ProgrammedScaleRun {
             programmed.add(part0);
         }
 
-        System.gc();
-        long baseline = mem.getHeapMemoryUsage().getUsed();
-        AtomicLong peak = new AtomicLong(baseline);
-        Thread sampler = Thread.ofPlatform().daemon().name("scale-heap-sampler").start(() -> {
-            while (!Thread.currentThread().isInterrupted()) {
-                peak.accumulateAndGet(mem.getHeapMemoryUsage().getUsed(), Math::max);
-                try {
-                    Thread.sleep(1);
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
-        });
+        HeapSampler heap = HeapSampler.start();
+        long baseline = heap.baseline();
         List<VmController> controllers = new ArrayList<>();
         Map<Integer, VmController> controllerOf = new HashMap<>();
         Map<Integer, FlowProgram> running = new HashMap<>();
@@ -239,12 +225,12 @@ public final class ProgrammedScaleRun {
                 throw new IllegalStateException(agents.streamsBroken() + " agent streams broke during the run");
             }
         } finally {
-            sampler.interrupt();
+            heap.close();
         }
         // The agents are gone: what is left above the baseline is the controllers' (and this run's
         // map of the same programs the controllers hold).
         System.gc();
-        controllersHeap = Math.max(0, mem.getHeapMemoryUsage().getUsed() - baseline);
+        controllersHeap = Math.max(0, heap.used() - baseline);
         running.clear();
         for (VmController vmc : controllers) {
             vmc.close();
@@ -282,7 +268,7 @@ public final class ProgrammedScaleRun {
         return new Result("programmed", c.model().name(), c.vms(), c.hosts(), state.hoverboards().size(),
                 networks, c.sizes().spec(), largest, c.seed(), c.partitions(), sample, hostsProgrammed,
                 flows, programmedFlows, seconds, measuredSeconds, slowest, List.copyOf(perPartitionSeconds),
-                List.copyOf(perPartitionFlows), bytes, measuredBytes, heapPerPartition, peak.get() - baseline, latency,
+                List.copyOf(perPartitionFlows), bytes, measuredBytes, heapPerPartition, heap.peak() - baseline, latency,
                 statement);
     }
 
