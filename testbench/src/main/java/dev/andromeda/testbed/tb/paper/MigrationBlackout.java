@@ -16,6 +16,7 @@ import dev.andromeda.testbed.fastpath.dataplane.MemorySwitch;
 import dev.andromeda.testbed.fastpath.dataplane.VirtioNic;
 import dev.andromeda.testbed.fastpath.dataplane.VmPort;
 import dev.andromeda.testbed.fastpath.flow.FirewallRule;
+import dev.andromeda.testbed.fastpath.offload.InternetChecksum;
 import dev.andromeda.testbed.fastpath.offload.OffloadOptions;
 import dev.andromeda.testbed.fastpath.pipeline.StageMix;
 import org.apache.curator.framework.CuratorFramework;
@@ -219,7 +220,7 @@ public final class MigrationBlackout {
             for (int i = 14; i < 34; i += 2) {
                 ipSum += ((f[i] & 0xFF) << 8) | (f[i + 1] & 0xFF);
             }
-            put16(f, 24, ~fold(ipSum) & 0xFFFF);
+            put16(f, 24, ~InternetChecksum.fold(ipSum) & 0xFFFF);
             put16(f, 34, 4000);
             put16(f, 36, 5000);
             put16(f, 38, 8 + payload);
@@ -227,15 +228,8 @@ public final class MigrationBlackout {
             int src = NET + 1;
             int dst = NET + 2;
             long pseudo = (src >>> 16) + (src & 0xFFFF) + (dst >>> 16) + (dst & 0xFFFF) + 17 + 8 + payload;
-            put16(f, 40, fold(pseudo));
+            put16(f, 40, InternetChecksum.fold(pseudo));
             return f;
-        }
-
-        static int fold(long s) {
-            while (s >>> 16 != 0) {
-                s = (s & 0xFFFF) + (s >>> 16);
-            }
-            return (int) s;
         }
 
         static void put16(byte[] f, int at, int v) {
