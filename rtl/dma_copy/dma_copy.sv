@@ -11,18 +11,18 @@
 // descriptor reads and writes nothing and completes OK.
 //
 // Four parts, each fed from the descriptor FIFO through a head register:
-//   - the read side turns each descriptor into read bursts of 8-byte beats
-//     covering [src rounded down to 8, src + len rounded up to 8), at most
-//     MAX_BURST beats each and never crossing a MAX_BURST * 8-byte boundary
-//     (so never a 4 KiB one). It keeps issuing while earlier bursts are in
+//   - the read side turns each descriptor into read bursts of B-byte beats
+//     (B = DATA_WIDTH / 8, 8 at the default 64 bits) covering [src rounded
+//     down to B, src + len rounded up to B), at most MAX_BURST beats each and
+//     never crossing a MAX_BURST * B-byte boundary (so never a 4 KiB one). It keeps issuing while earlier bursts are in
 //     flight, as long as the beats reserved in the read-data FIFO (issued and
 //     not yet consumed) plus the new burst fit in RD_FIFO_DEPTH.
 //   - the read-data FIFO keeps each beat with its error bit (RRESP[1]); it is
 //     read synchronously into a head register (block RAM with its output
 //     register).
 //   - the write side pops source beats and realigns them to the destination
-//     through a carry register: every destination beat is the 8 bytes at a
-//     fixed byte offset of the 16-byte window {head beat, carry}. The first and
+//     through a carry register: every destination beat is the B bytes at a
+//     fixed byte offset of the 2B-byte window {head beat, carry}. The first and
 //     last destination beats carry byte strobes so that bytes around the
 //     destination are never written. From the first source beat that came back
 //     with an error on, the descriptor's writes go out with strobes 0 (they
@@ -38,8 +38,8 @@
 // shift and strobes when a descriptor is accepted, the next burst's size a
 // cycle before it is issued.
 //
-// Byte order: the byte at address A is lane A mod 8 (lane 0 = data[7:0]) of
-// the beat at address A rounded down to 8.
+// Byte order: the byte at address A is lane A mod B (lane 0 = data[7:0]) of
+// the beat at address A rounded down to B.
 //
 // See rtl/dma_copy/README.md (the datasheet) for latency, throughput and clock.
 
@@ -48,8 +48,8 @@
 `default_nettype none
 
 module dma_copy #(
-    // Width of the data paths in bits. Fixed at 64 in this version (8-byte
-    // beats, 8-bit strobes); the parameter exists for the port contract.
+    // Width of the data paths in bits: a power of two from 16 to 512. A beat
+    // is DATA_WIDTH / 8 bytes (BEAT_BYTES below), with one strobe per byte.
     parameter int DATA_WIDTH = 64,
     // Descriptors held from acceptance until their completion leaves
     // (power of two, at least 2).
@@ -85,7 +85,7 @@ module dma_copy #(
     output wire logic [15:0] m_cpl_cookie,
     output wire logic [1:0]  m_cpl_status,
 
-    // Memory read requests (bursts of 8-byte beats, 8-byte aligned).
+    // Memory read requests (bursts of DATA_WIDTH / 8-byte beats, aligned to a beat).
     output wire logic        m_rd_valid,
     input  wire logic        m_rd_ready,
     output wire logic [47:0] m_rd_addr,
@@ -95,7 +95,7 @@ module dma_copy #(
     // 0 OKAY, 1 EXOKAY, 2 SLVERR, 3 DECERR; bit 1 set = error).
     input  wire logic        s_rdata_valid,
     output wire logic        s_rdata_ready,
-    input  wire logic [63:0] s_rdata_data,
+    input  wire logic [DATA_WIDTH-1:0] s_rdata_data,
     input  wire logic [1:0]  s_rdata_resp,
     input  wire logic        s_rdata_last,
 
@@ -103,8 +103,8 @@ module dma_copy #(
     output wire logic        m_wr_valid,
     input  wire logic        m_wr_ready,
     output wire logic [47:0] m_wr_addr,
-    output wire logic [63:0] m_wr_data,
-    output wire logic [7:0]  m_wr_strb,
+    output wire logic [DATA_WIDTH-1:0] m_wr_data,
+    output wire logic [DATA_WIDTH/8-1:0] m_wr_strb,
 
     // Write responses, one per write, in write order (AXI BRESP codes).
     input  wire logic        s_wresp_valid,
@@ -112,12 +112,19 @@ module dma_copy #(
     input  wire logic [1:0]  s_wresp_resp
 );
 
+    // Bytes a beat (lanes), and the address bits that pick a lane: an address
+    // splits into a beat address (ADDR_BEAT_W upper bits) and a lane.
+    localparam int BEAT_BYTES = DATA_WIDTH / 8;
+    localparam int LANE_BITS = $clog2(BEAT_BYTES);
+    localparam int ADDR_BEAT_W = 48 - LANE_BITS;
     localparam int DESC_AW = $clog2(DESC_DEPTH);
     localparam int RDF_AW = $clog2(RD_FIFO_DEPTH);
     localparam int BURST_BITS = $clog2(MAX_BURST);
     localparam int WO_AW = $clog2(WR_OUTSTANDING);
     localparam int LEN_W = $clog2(MAX_LEN) + 1;   // 0 .. MAX_LEN
-    localparam int BEAT_W = LEN_W - 2;            // 0 .. (7 + MAX_LEN + 7) / 8
+    // 0 .. (BEAT_BYTES - 1 + MAX_LEN + BEAT_BYTES - 1) / BEAT_BYTES, with room to spare
+    // (LEN_W - 2 at 64 bits).
+    localparam int BEAT_W = LEN_W + 1 - LANE_BITS;
 
     localparam logic [1:0] ST_OK = 2'd0;
     localparam logic [1:0] ST_READ_ERROR = 2'd1;
@@ -125,8 +132,11 @@ module dma_copy #(
     localparam logic [1:0] ST_BAD_DESCRIPTOR = 2'd3;
 
     initial begin
-        if (DATA_WIDTH != 64) begin
-            $error("dma_copy: DATA_WIDTH must be 64 in this version");
+        if (DATA_WIDTH < 16 || DATA_WIDTH > 512 || (DATA_WIDTH & (DATA_WIDTH - 1)) != 0) begin
+            $error("dma_copy: DATA_WIDTH must be a power of two from 16 to 512");
+        end
+        if (MAX_BURST * BEAT_BYTES > 4096) begin
+            $error("dma_copy: MAX_BURST beats of DATA_WIDTH / 8 bytes must fit in 4 KiB (no burst crosses a 4 KiB boundary)");
         end
         if (DESC_DEPTH < 2 || (DESC_DEPTH & (DESC_DEPTH - 1)) != 0) begin
             $error("dma_copy: DESC_DEPTH must be a power of two, at least 2");
@@ -140,8 +150,8 @@ module dma_copy #(
         if (WR_OUTSTANDING < 2 || WR_OUTSTANDING > 64 || (WR_OUTSTANDING & (WR_OUTSTANDING - 1)) != 0) begin
             $error("dma_copy: WR_OUTSTANDING must be a power of two from 2 to 64");
         end
-        if (MAX_LEN < 16 || MAX_LEN > (1 << 30) || (MAX_LEN & (MAX_LEN - 1)) != 0) begin
-            $error("dma_copy: MAX_LEN must be a power of two from 16 to 2^30");
+        if (MAX_LEN < 16 || MAX_LEN < 2 * BEAT_BYTES || MAX_LEN > (1 << 30) || (MAX_LEN & (MAX_LEN - 1)) != 0) begin
+            $error("dma_copy: MAX_LEN must be a power of two from 16 (and 2 beats) to 2^30");
         end
     end
 
@@ -162,36 +172,38 @@ module dma_copy #(
     wire in_bad = s_desc_len > 32'(MAX_LEN);
     wire [LEN_W-1:0] in_len = s_desc_len[LEN_W-1:0];
     wire in_zero = in_bad || s_desc_len == 32'd0;
-    wire [2:0] in_s = s_desc_src[2:0];
-    wire [2:0] in_d = s_desc_dst[2:0];
-    // Beats covering len bytes from lane x: ceil((x + len) / 8) = len / 8 + (len mod 8 + x + 7) / 8,
-    // the second term 0..2 from a 5-bit sum: a short add in front of the long one.
-    wire [1:0] in_src_extra = 2'(({2'b0, in_len[2:0]} + {2'b0, in_s} + 5'd7) >> 3);  // sum 7..21: 5 bits
-    wire [1:0] in_dst_extra = 2'(({2'b0, in_len[2:0]} + {2'b0, in_d} + 5'd7) >> 3);
-    wire [BEAT_W-1:0] in_src_beats = in_zero ? '0 : BEAT_W'(in_len[LEN_W-1:3]) + BEAT_W'(in_src_extra);
-    wire [BEAT_W-1:0] in_dst_beats = in_zero ? '0 : BEAT_W'(in_len[LEN_W-1:3]) + BEAT_W'(in_dst_extra);
-    // One destination beat: 0 < len <= 8 - d.
-    wire [3:0] in_dst_room = 4'd8 - {1'b0, in_d};
+    wire [LANE_BITS-1:0] in_s = s_desc_src[LANE_BITS-1:0];
+    wire [LANE_BITS-1:0] in_d = s_desc_dst[LANE_BITS-1:0];
+    // Beats covering len bytes from lane x (B = BEAT_BYTES): ceil((x + len) / B) =
+    // len / B + (len mod B + x + B - 1) / B, the second term 0..2 from a sum of
+    // LANE_BITS + 2 bits: a short add in front of the long one.
+    wire [1:0] in_src_extra = 2'(({2'b0, in_len[LANE_BITS-1:0]} + {2'b0, in_s} + (LANE_BITS + 2)'(BEAT_BYTES - 1)) >> LANE_BITS);
+    wire [1:0] in_dst_extra = 2'(({2'b0, in_len[LANE_BITS-1:0]} + {2'b0, in_d} + (LANE_BITS + 2)'(BEAT_BYTES - 1)) >> LANE_BITS);
+    wire [BEAT_W-1:0] in_src_beats = in_zero ? '0 : BEAT_W'(in_len[LEN_W-1:LANE_BITS]) + BEAT_W'(in_src_extra);
+    wire [BEAT_W-1:0] in_dst_beats = in_zero ? '0 : BEAT_W'(in_len[LEN_W-1:LANE_BITS]) + BEAT_W'(in_dst_extra);
+    // One destination beat: 0 < len <= B - d.
+    wire [LANE_BITS:0] in_dst_room = (LANE_BITS + 1)'(BEAT_BYTES) - {1'b0, in_d};
     wire in_dst_one = !in_zero && in_len <= LEN_W'(in_dst_room);
-    // Destination byte j of beat k is source stream byte 8k + j + (s - d); with
+    // Destination byte j of beat k is source stream byte Bk + j + (s - d); with
     // s > d it lies in {beat k+1, beat k} (prime the carry with beat 0 first),
     // otherwise in {beat k, beat k-1}. Either way: offset shift of {new, carry}.
     wire in_prime = in_s > in_d;
-    wire [3:0] in_shift = in_prime ? {1'b0, in_s - in_d} : 4'd8 - {1'b0, in_d - in_s};
-    wire [2:0] in_last_lane = 3'(in_d + in_len[2:0] - 3'd1);
+    wire [LANE_BITS:0] in_shift = in_prime ? {1'b0, in_s - in_d}
+                                           : (LANE_BITS + 1)'(BEAT_BYTES) - {1'b0, in_d - in_s};
+    wire [LANE_BITS-1:0] in_last_lane = LANE_BITS'(in_d + in_len[LANE_BITS-1:0] - LANE_BITS'(1));
 
     // Read side's memory: source beat address, beats, nothing to read.
-    logic [44:0]       rdm_addr_mem [DESC_DEPTH];
+    logic [ADDR_BEAT_W-1:0] rdm_addr_mem [DESC_DEPTH];
     logic [BEAT_W-1:0] rdm_beats_mem [DESC_DEPTH];
     logic              rdm_zero_mem [DESC_DEPTH];
     logic [BURST_BITS:0] rdm_to_boundary_mem [DESC_DEPTH];  // beats to the next MAX_BURST boundary
     // Write side's memory.
-    logic [44:0]       wqm_addr_mem [DESC_DEPTH];
+    logic [ADDR_BEAT_W-1:0] wqm_addr_mem [DESC_DEPTH];
     logic [BEAT_W-1:0] wqm_src_beats_mem [DESC_DEPTH];
     logic [BEAT_W-1:0] wqm_dst_beats_mem [DESC_DEPTH];
-    logic [3:0]        wqm_shift_mem [DESC_DEPTH];
-    logic [7:0]        wqm_first_strb_mem [DESC_DEPTH];
-    logic [7:0]        wqm_last_strb_mem [DESC_DEPTH];
+    logic [LANE_BITS:0] wqm_shift_mem [DESC_DEPTH];
+    logic [BEAT_BYTES-1:0] wqm_first_strb_mem [DESC_DEPTH];
+    logic [BEAT_BYTES-1:0] wqm_last_strb_mem [DESC_DEPTH];
     logic [3:0]        wqm_flags_mem [DESC_DEPTH];  // {bad, zero, prime, one destination beat}
     // Completion's memories.
     logic [15:0]       cookie_mem [DESC_DEPTH];
@@ -199,16 +211,16 @@ module dma_copy #(
 
     always_ff @(posedge clk) begin
         if (desc_accept) begin
-            rdm_addr_mem[desc_wr_at] <= s_desc_src[47:3];
+            rdm_addr_mem[desc_wr_at] <= s_desc_src[47:LANE_BITS];
             rdm_beats_mem[desc_wr_at] <= in_src_beats;
             rdm_zero_mem[desc_wr_at] <= in_zero;
-            rdm_to_boundary_mem[desc_wr_at] <= (BURST_BITS + 1)'(MAX_BURST) - {1'b0, s_desc_src[3 +: BURST_BITS]};
-            wqm_addr_mem[desc_wr_at] <= s_desc_dst[47:3];
+            rdm_to_boundary_mem[desc_wr_at] <= (BURST_BITS + 1)'(MAX_BURST) - {1'b0, s_desc_src[LANE_BITS +: BURST_BITS]};
+            wqm_addr_mem[desc_wr_at] <= s_desc_dst[47:LANE_BITS];
             wqm_src_beats_mem[desc_wr_at] <= in_src_beats;
             wqm_dst_beats_mem[desc_wr_at] <= in_dst_beats;
             wqm_shift_mem[desc_wr_at] <= in_shift;
-            wqm_first_strb_mem[desc_wr_at] <= 8'hFF << in_d;
-            wqm_last_strb_mem[desc_wr_at] <= 8'hFF >> (3'd7 - in_last_lane);
+            wqm_first_strb_mem[desc_wr_at] <= {BEAT_BYTES{1'b1}} << in_d;
+            wqm_last_strb_mem[desc_wr_at] <= {BEAT_BYTES{1'b1}} >> (LANE_BITS'(BEAT_BYTES - 1) - in_last_lane);
             wqm_flags_mem[desc_wr_at] <= {in_bad, in_zero, in_prime, in_dst_one};
             cookie_mem[desc_wr_at] <= s_desc_cookie;
         end
@@ -217,14 +229,14 @@ module dma_copy #(
     // ================================================================ read side
     // Head register of the read side's memory.
     logic              rdq_valid_reg;
-    logic [44:0]       rdq_addr_reg;
+    logic [ADDR_BEAT_W-1:0] rdq_addr_reg;
     logic [BEAT_W-1:0] rdq_beats_reg;
     logic              rdq_zero_reg;
     logic [BURST_BITS:0] rdq_to_boundary_reg;
     // The descriptor being read: next beat address, beats left, next burst.
     logic              rd_active_reg;
     logic              rd_sized_reg;   // rd_burst_reg / rd_final_reg hold the next burst
-    logic [44:0]       rd_addr_reg;
+    logic [ADDR_BEAT_W-1:0] rd_addr_reg;
     logic [BEAT_W-1:0] rd_left_reg;
     logic [BURST_BITS:0] rd_burst_reg;
     logic              rd_final_reg;   // the next burst is the descriptor's last
@@ -267,9 +279,9 @@ module dma_copy #(
 
         if (rd_issue) begin
             rd_valid_reg <= 1'b1;
-            rd_req_addr_reg <= {rd_addr_reg, 3'b000};
+            rd_req_addr_reg <= {rd_addr_reg, LANE_BITS'(0)};
             rd_req_beats_reg <= 8'(rd_burst_reg);
-            rd_addr_reg <= rd_addr_reg + 45'(rd_burst_reg);
+            rd_addr_reg <= rd_addr_reg + ADDR_BEAT_W'(rd_burst_reg);
             rd_left_reg <= rd_left_reg - BEAT_W'(rd_burst_reg);
             rd_sized_reg <= 1'b0;
             if (rd_final_reg) begin
@@ -318,10 +330,10 @@ module dma_copy #(
     end
 
     // ================================================================ read-data FIFO
-    logic [64:0]       rdf_mem [RD_FIFO_DEPTH];  // {error, data}
+    logic [DATA_WIDTH:0] rdf_mem [RD_FIFO_DEPTH];  // {error, data}
     logic [RDF_AW:0]   rdf_wr_ptr_reg, rdf_rd_ptr_reg;
     logic              rdf_head_valid_reg;
-    logic [63:0]       rdf_head_reg;
+    logic [DATA_WIDTH-1:0] rdf_head_reg;
     logic              rdf_head_err_reg;
 
     wire rdf_full = rdf_wr_ptr_reg == {~rdf_rd_ptr_reg[RDF_AW], rdf_rd_ptr_reg[RDF_AW-1:0]};
@@ -349,7 +361,7 @@ module dma_copy #(
             rdf_wr_ptr_reg <= '0;
             rdf_rd_ptr_reg <= '0;
             rdf_head_valid_reg <= 1'b0;
-            rdf_head_reg <= 64'd0;
+            rdf_head_reg <= '0;
             rdf_head_err_reg <= 1'b0;
         end
     end
@@ -357,32 +369,32 @@ module dma_copy #(
     // ================================================================ write side
     // Head register of the write side's memory.
     logic              wq_valid_reg;
-    logic [44:0]       wq_addr_reg;
+    logic [ADDR_BEAT_W-1:0] wq_addr_reg;
     logic [BEAT_W-1:0] wq_src_beats_reg;
     logic [BEAT_W-1:0] wq_dst_beats_reg;
-    logic [3:0]        wq_shift_reg;
-    logic [7:0]        wq_first_strb_reg;
-    logic [7:0]        wq_last_strb_reg;
+    logic [LANE_BITS:0] wq_shift_reg;
+    logic [BEAT_BYTES-1:0] wq_first_strb_reg;
+    logic [BEAT_BYTES-1:0] wq_last_strb_reg;
     logic              wq_bad_reg, wq_zero_reg, wq_prime_reg, wq_one_reg;
     // The descriptor being written.
     logic              wr_active_reg;
-    logic              wr_primed_reg;    // carry holds the first source beat (when shift < 8 needs it)
+    logic              wr_primed_reg;    // carry holds the first source beat (when shift < B needs it)
     logic [BEAT_W-1:0] wr_src_left_reg;  // source beats still to pop
     logic              wr_src_done_reg;  // wr_src_left_reg == 0
     logic [BEAT_W-1:0] wr_dst_left_reg;  // destination beats still to write
     logic              wr_is_last_reg;   // wr_dst_left_reg == 1
-    logic [3:0]        wr_shift_reg;     // byte offset 1..8 of the destination beat in {new, carry}
-    logic [44:0]       wr_addr_reg;      // next destination beat address
+    logic [LANE_BITS:0] wr_shift_reg;    // byte offset 1..B of the destination beat in {new, carry}
+    logic [ADDR_BEAT_W-1:0] wr_addr_reg; // next destination beat address
     logic              wr_first_reg;     // next destination beat is the first
-    logic [7:0]        wr_first_strb_reg;
-    logic [7:0]        wr_last_strb_reg;
+    logic [BEAT_BYTES-1:0] wr_first_strb_reg;
+    logic [BEAT_BYTES-1:0] wr_last_strb_reg;
     logic              wr_rerr_reg;      // a source beat of this descriptor came back with an error
-    logic [63:0]       carry_reg;
+    logic [DATA_WIDTH-1:0] carry_reg;
     // Write output register.
     logic              wr_valid_reg;
     logic [47:0]       wr_out_addr_reg;
-    logic [63:0]       wr_out_data_reg;
-    logic [7:0]        wr_out_strb_reg;
+    logic [DATA_WIDTH-1:0] wr_out_data_reg;
+    logic [BEAT_BYTES-1:0] wr_out_strb_reg;
     // Writes issued (into the output register) and not yet answered, and per
     // outstanding write: the descriptor's last write, and its read error.
     logic [WO_AW:0]    wo_count_reg;
@@ -403,11 +415,11 @@ module dma_copy #(
                 && (wr_src_done_reg || rdf_head_valid_reg);
     assign rdf_pop = prime_pop || (wr_emit && !wr_src_done_reg);
 
-    wire [127:0] wr_window = {rdf_head_reg, carry_reg};
-    wire [63:0] wr_data = wr_window[{wr_shift_reg, 3'b000} +: 64];
+    wire [2*DATA_WIDTH-1:0] wr_window = {rdf_head_reg, carry_reg};
+    wire [DATA_WIDTH-1:0] wr_data = wr_window[{wr_shift_reg, 3'b000} +: DATA_WIDTH];
     wire wr_tainted = wr_rerr_reg || (!wr_src_done_reg && rdf_head_err_reg);
-    wire [7:0] wr_strb = wr_tainted ? 8'h00
-        : (wr_first_reg ? wr_first_strb_reg : 8'hFF) & (wr_is_last_reg ? wr_last_strb_reg : 8'hFF);
+    wire [BEAT_BYTES-1:0] wr_strb = wr_tainted ? '0
+        : (wr_first_reg ? wr_first_strb_reg : '1) & (wr_is_last_reg ? wr_last_strb_reg : '1);
 
     wire [DESC_AW-1:0] wq_at = desc_wq_ptr_reg[DESC_AW-1:0];
 
@@ -451,7 +463,7 @@ module dma_copy #(
         end
         if (wr_emit) begin
             wr_valid_reg <= 1'b1;
-            wr_out_addr_reg <= {wr_addr_reg, 3'b000};
+            wr_out_addr_reg <= {wr_addr_reg, LANE_BITS'(0)};
             wr_out_data_reg <= wr_data;
             wr_out_strb_reg <= wr_strb;
             wr_addr_reg <= wr_addr_reg + 1'b1;
@@ -475,9 +487,9 @@ module dma_copy #(
             wq_addr_reg <= '0;
             wq_src_beats_reg <= '0;
             wq_dst_beats_reg <= '0;
-            wq_shift_reg <= 4'd8;
-            wq_first_strb_reg <= 8'd0;
-            wq_last_strb_reg <= 8'd0;
+            wq_shift_reg <= (LANE_BITS + 1)'(BEAT_BYTES);
+            wq_first_strb_reg <= '0;
+            wq_last_strb_reg <= '0;
             {wq_bad_reg, wq_zero_reg, wq_prime_reg, wq_one_reg} <= 4'd0;
             desc_wq_ptr_reg <= '0;
             wr_active_reg <= 1'b0;
@@ -486,17 +498,17 @@ module dma_copy #(
             wr_src_done_reg <= 1'b0;
             wr_dst_left_reg <= '0;
             wr_is_last_reg <= 1'b0;
-            wr_shift_reg <= 4'd8;
+            wr_shift_reg <= (LANE_BITS + 1)'(BEAT_BYTES);
             wr_addr_reg <= '0;
             wr_first_reg <= 1'b0;
-            wr_first_strb_reg <= 8'd0;
-            wr_last_strb_reg <= 8'd0;
+            wr_first_strb_reg <= '0;
+            wr_last_strb_reg <= '0;
             wr_rerr_reg <= 1'b0;
-            carry_reg <= 64'd0;
+            carry_reg <= '0;
             wr_valid_reg <= 1'b0;
             wr_out_addr_reg <= 48'd0;
-            wr_out_data_reg <= 64'd0;
-            wr_out_strb_reg <= 8'd0;
+            wr_out_data_reg <= '0;
+            wr_out_strb_reg <= '0;
         end
     end
 
