@@ -1,6 +1,7 @@
 package dev.andromeda.testbed.hw.blocks.csum;
 
 import dev.andromeda.testbed.hw.HardwareModel;
+import dev.andromeda.testbed.hw.driver.BeatBytes;
 import dev.andromeda.testbed.hw.driver.Channel;
 import dev.andromeda.testbed.hw.driver.StreamProtocolChecker;
 import dev.andromeda.testbed.hw.driver.Testbench;
@@ -8,8 +9,6 @@ import dev.andromeda.testbed.hw.driver.ValidReadySink;
 import dev.andromeda.testbed.hw.driver.ValidReadySource;
 
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
-import java.nio.ByteOrder;
 
 /**
  * Bus-functional driver of {@code csum_offload} on any
@@ -19,11 +18,12 @@ import java.nio.ByteOrder;
  * with protocol checkers on every channel.
  *
  * <p>Beats carry packet byte 0 in lane 0 (tdata[7:0]), so a full beat is the
- * packet's 8 bytes read as a little-endian long.
+ * packet's {@code DATA_WIDTH / 8} bytes read as little-endian longs. The width is the
+ * model's: its {@code s_axis_tkeep} has a bit a lane, so a model built at any
+ * {@code DATA_WIDTH} (16..512) is driven alike ({@link BeatBytes}; tdata wider than 64 bits
+ * moves as several words).
  */
 public final class CsumOffloadDriver {
-    private static final ValueLayout.OfLong LE_LONG =
-            ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     /**
      * One packet to checksum: where it is, and its command.
@@ -65,8 +65,8 @@ public final class CsumOffloadDriver {
     public CsumOffloadDriver(HardwareModel model) {
         this.model = model;
         this.keepWidth = model.ports().get(model.port("s_axis_tkeep")).width();
-        if (keepWidth > 8) {
-            throw new IllegalArgumentException("the driver handles DATA_WIDTH up to 64; this model has "
+        if (keepWidth > 64) {
+            throw new IllegalArgumentException("the driver handles DATA_WIDTH up to 512; this model has "
                     + 8 * keepWidth);
         }
         this.cmd = Channel.of(model, "s_cmd", "s_cmd_valid", "s_cmd_ready",
@@ -79,6 +79,11 @@ public final class CsumOffloadDriver {
 
     public HardwareModel model() {
         return model;
+    }
+
+    /** Bytes a beat: the model's DATA_WIDTH / 8. */
+    public int beatBytes() {
+        return keepWidth;
     }
 
     /**
@@ -116,7 +121,9 @@ public final class CsumOffloadDriver {
             return true;
         }, seed * 4 + 1, idleProbability);
 
-        // Packet beats, job after job.
+        // Packet beats, job after job: tdata words, then tkeep, then tlast.
+        final int keepAt = in.offset(1);
+        final int lastAt = in.offset(2);
         int[] inJob = {0};
         int[] inPos = {0};
         ValidReadySource dataSource = new ValidReadySource(model, in, f -> {
@@ -129,13 +136,13 @@ public final class CsumOffloadDriver {
                 firstBeat[inJob[0]] = model.cycle();
             }
             int bytes = Math.min(keepWidth, j.length() - pos);
-            f[0] = bytes == 8 ? memory.get(LE_LONG, j.offset() + pos) : readPartial(memory, j.offset() + pos, bytes);
-            f[1] = (1L << bytes) - 1;
+            BeatBytes.read(memory, j.offset() + pos, bytes, keepWidth, f, 0);
+            f[keepAt] = bytes == 64 ? -1L : (1L << bytes) - 1;
             if (pos / keepWidth == j.keepHole()) {
-                f[1] &= ~1L;
+                f[keepAt] &= ~1L;
             }
             boolean last = pos + keepWidth >= j.length();
-            f[2] = last ? 1 : 0;
+            f[lastAt] = last ? 1 : 0;
             if (last) {
                 inJob[0]++;
                 inPos[0] = 0;
@@ -146,6 +153,8 @@ public final class CsumOffloadDriver {
         }, seed * 4 + 2, idleProbability);
 
         // Packets back, written in place.
+        final int outKeepAt = out.offset(1);
+        final int outLastAt = out.offset(2);
         int[] outJob = {0};
         int[] outPos = {0};
         ValidReadySink dataSink = new ValidReadySink(model, out, (f, cycle) -> {
@@ -153,11 +162,11 @@ public final class CsumOffloadDriver {
                 throw new IllegalStateException("csum_offload sent a beat after the last packet (cycle " + cycle + ")");
             }
             Job j = jobs[outJob[0]];
-            int bytes = Long.bitCount(f[1]);
+            int bytes = Long.bitCount(f[outKeepAt]);
             if (outPos[0] == 0) {
                 firstOut[outJob[0]] = cycle - firstBeat[outJob[0]] + 1;
             }
-            if (f[1] == 0 && f[2] != 0 && outPos[0] == 0) {
+            if (f[outKeepAt] == 0 && f[outLastAt] != 0 && outPos[0] == 0) {
                 // One empty beat: the whole packet (0 bytes), or a refused one; its status tells which.
                 outJob[0]++;
                 return;
@@ -166,10 +175,10 @@ public final class CsumOffloadDriver {
                 throw new IllegalStateException("csum_offload returned more than the " + j.length()
                         + " bytes of packet " + outJob[0] + " (cycle " + cycle + ")");
             }
-            writePartial(memory, j.offset() + outPos[0], f[0], bytes);
+            BeatBytes.write(memory, j.offset() + outPos[0], bytes, f, 0);
             outPos[0] += bytes;
             bytesOut[outJob[0]] = outPos[0];
-            if (f[2] != 0) {
+            if (f[outLastAt] != 0) {
                 if (outPos[0] != j.length()) {
                     throw new IllegalStateException("csum_offload returned " + outPos[0] + " of the " + j.length()
                             + " bytes of packet " + outJob[0] + " (cycle " + cycle + ")");
@@ -215,23 +224,5 @@ public final class CsumOffloadDriver {
         }
         return new Result(csum, latency, firstOut, cycles, inCheck.beats(), outCheck.beats(), status,
                 model.get(errCountPort));
-    }
-
-    private static long readPartial(MemorySegment memory, long at, int bytes) {
-        long v = 0;
-        for (int i = 0; i < bytes; i++) {
-            v |= (memory.get(ValueLayout.JAVA_BYTE, at + i) & 0xFFL) << (8 * i);
-        }
-        return v;
-    }
-
-    private static void writePartial(MemorySegment memory, long at, long data, int bytes) {
-        if (bytes == 8) {
-            memory.set(LE_LONG, at, data);
-            return;
-        }
-        for (int i = 0; i < bytes; i++) {
-            memory.set(ValueLayout.JAVA_BYTE, at + i, (byte) (data >>> (8 * i)));
-        }
     }
 }

@@ -46,18 +46,26 @@ public final class DmaCopyDriver {
      * none for an empty copy or one longer than {@code maxLen} (a bad descriptor).
      */
     public static long writesOf(Job job, long maxLen) {
+        return writesOf(job, maxLen, 8);
+    }
+
+    /** As {@link #writesOf(Job, long)} for beats of {@code beatBytes} bytes (DATA_WIDTH / 8). */
+    public static long writesOf(Job job, long maxLen, int beatBytes) {
         if (job.length() == 0 || job.length() > maxLen) {
             return 0;
         }
-        return ((job.dst() & 7) + job.length() + 7) >>> 3;
+        return ((job.dst() & (beatBytes - 1)) + job.length() + beatBytes - 1) / beatBytes;
     }
 
     private final HardwareModel model;
+    /** Bytes a data beat of the model (DATA_WIDTH / 8: its m_wr_strb has a bit a byte). */
+    private final int beatBytes;
     private final Channel desc;
     private final Channel cpl;
 
     public DmaCopyDriver(HardwareModel model) {
         this.model = model;
+        this.beatBytes = model.ports().get(model.port("m_wr_strb")).width();
         this.desc = Channel.of(model, "s_desc", "s_desc_valid", "s_desc_ready",
                 "s_desc_src", "s_desc_dst", "s_desc_len", "s_desc_cookie");
         this.cpl = Channel.of(model, "m_cpl", "m_cpl_valid", "m_cpl_ready", "m_cpl_cookie", "m_cpl_status");
@@ -65,6 +73,11 @@ public final class DmaCopyDriver {
 
     public HardwareModel model() {
         return model;
+    }
+
+    /** Bytes a data beat of the model: DATA_WIDTH / 8. */
+    public int beatBytes() {
+        return beatBytes;
     }
 
     /**
@@ -93,7 +106,7 @@ public final class DmaCopyDriver {
         final long[] writesThrough = new long[n];
         long writes = 0;
         for (int i = 0; i < n; i++) {
-            writes += writesOf(jobs[i], DmaCopyModule.DEFAULT_MAX_LEN);
+            writes += writesOf(jobs[i], DmaCopyModule.DEFAULT_MAX_LEN, beatBytes);
             writesThrough[i] = writes;
         }
         final int[] status = new int[n];
@@ -104,7 +117,7 @@ public final class DmaCopyDriver {
             if (j.length() < 0) {
                 throw new IllegalArgumentException("negative length: " + j);
             }
-            totalBeats += 2 + Math.min(j.length(), DmaCopyModule.DEFAULT_MAX_LEN + 8L) / 8;
+            totalBeats += 2 + Math.min(j.length(), DmaCopyModule.DEFAULT_MAX_LEN + 8L) / beatBytes;
         }
 
         int[] nextDesc = {0};

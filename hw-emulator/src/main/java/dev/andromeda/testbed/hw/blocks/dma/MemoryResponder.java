@@ -1,13 +1,13 @@
 package dev.andromeda.testbed.hw.blocks.dma;
 
 import dev.andromeda.testbed.hw.HardwareModel;
+import dev.andromeda.testbed.hw.driver.BeatBytes;
 import dev.andromeda.testbed.hw.driver.BusAgent;
 import dev.andromeda.testbed.hw.driver.Channel;
 import dev.andromeda.testbed.hw.driver.ProtocolViolation;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.nio.ByteOrder;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,12 +44,13 @@ import java.util.SplittableRandom;
  *       {@link ProtocolViolation}) when a completion is taken before the write
  *       responses of every write it covers were delivered.</li>
  * </ul>
+ * A beat is as wide as the model's data ports: {@code m_wr_strb} has a bit a byte lane, so a
+ * model built at any {@code DATA_WIDTH} (16..512) is served alike, addresses aligned to its
+ * beat ({@link BeatBytes}).
  * Add it to a {@link dev.andromeda.testbed.hw.driver.Testbench} after the
  * completion sink and before the protocol checkers of its four channels.
  */
 public final class MemoryResponder implements BusAgent {
-    private static final ValueLayout.OfLong LE_LONG =
-            ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     /**
      * Errors the memory injects, and its write-response latency. Ranges are byte offsets
@@ -118,6 +119,12 @@ public final class MemoryResponder implements BusAgent {
     private final Channel wr;
     private final Channel wresp;
     private final int latency;
+    /** Bytes a data beat (DATA_WIDTH / 8), words a data beat, and the strobe of a full beat. */
+    private final int beatBytes;
+    private final int dataWords;
+    private final long fullStrb;
+    private final long[] rdataWords;
+    private final long[] wrData;
     private final int maxReadsInFlight;
     private final double idleProbability;
     private final double backpressure;
@@ -143,7 +150,6 @@ public final class MemoryResponder implements BusAgent {
     private long rdAddr;
     private long rdBeats;
     private long wrAddr;
-    private long wrData;
     private long wrStrb;
 
     private long bytesRead;
@@ -182,6 +188,15 @@ public final class MemoryResponder implements BusAgent {
         this.rdata = readDataChannel(model);
         this.wr = writeChannel(model);
         this.wresp = writeResponseChannel(model);
+        this.beatBytes = model.ports().get(wr.fields()[2]).width();
+        if (beatBytes > 64 || Integer.bitCount(beatBytes) != 1) {
+            throw new IllegalArgumentException(model.block() + ": data beats of " + beatBytes
+                    + " bytes; the responder serves powers of two up to 64 (DATA_WIDTH 512)");
+        }
+        this.dataWords = BeatBytes.words(beatBytes);
+        this.fullStrb = beatBytes == 64 ? -1L : (1L << beatBytes) - 1;
+        this.rdataWords = new long[dataWords];
+        this.wrData = new long[dataWords];
         this.latency = Math.max(1, latency);
         this.maxReadsInFlight = maxReadsInFlight;
         this.idleProbability = idleProbability;
@@ -250,21 +265,24 @@ public final class MemoryResponder implements BusAgent {
             long[] head = bursts.peekFirst();
             if (head != null && cycle >= head[2]
                     && (idleProbability == 0 || rdataRandom.nextDouble() >= idleProbability)) {
-                long at = head[0] + 8L * beatInBurst;
+                long at = head[0] + (long) beatBytes * beatInBurst;
                 int resp;
-                long data;
-                if (at + 8 > memory.byteSize()) {
+                if (at + beatBytes > memory.byteSize()) {
                     resp = DmaCopyModule.RESP_DECERR;
-                    data = rdataRandom.nextLong();
-                } else if (faults.readFails(at, 8)) {
+                    poison(rdataWords);
+                } else if (faults.readFails(at, beatBytes)) {
                     resp = DmaCopyModule.RESP_SLVERR;
-                    data = rdataRandom.nextLong();
+                    poison(rdataWords);
                 } else {
                     resp = DmaCopyModule.RESP_OKAY;
-                    data = memory.get(LE_LONG, at);
+                    BeatBytes.read(memory, at, beatBytes, beatBytes, rdataWords, 0);
                 }
                 rdataError = resp != DmaCopyModule.RESP_OKAY;
-                model.set(rdata.fields()[0], data);
+                if (dataWords == 1) {
+                    model.set(rdata.fields()[0], rdataWords[0]);
+                } else {
+                    model.setWide(rdata.fields()[0], rdataWords);
+                }
                 model.set(rdata.fields()[1], resp);
                 model.set(rdata.fields()[2], beatInBurst == head[1] - 1 ? 1 : 0);
                 holding = true;
@@ -279,7 +297,11 @@ public final class MemoryResponder implements BusAgent {
         wrFires = wrReady && model.get(wr.valid()) != 0;
         if (wrFires) {
             wrAddr = model.get(wr.fields()[0]);
-            wrData = model.get(wr.fields()[1]);
+            if (dataWords == 1) {
+                wrData[0] = model.get(wr.fields()[1]);
+            } else {
+                model.getWide(wr.fields()[1], wrData);
+            }
             wrStrb = model.get(wr.fields()[2]);
             aligned("write", wrAddr, cycle);
         }
@@ -306,7 +328,7 @@ public final class MemoryResponder implements BusAgent {
         }
         if (rdataFires) {
             holding = false;
-            bytesRead += 8;
+            bytesRead += beatBytes;
             readErrors += rdataError ? 1 : 0;
             beatInBurst++;
             if (beatInBurst == bursts.peekFirst()[1]) {
@@ -327,8 +349,15 @@ public final class MemoryResponder implements BusAgent {
         }
     }
 
+    /** Random data for a failed read beat. */
+    private void poison(long[] words) {
+        for (int i = 0; i < words.length; i++) {
+            words[i] = rdataRandom.nextLong();
+        }
+    }
+
     /** Applies a strobed write unless it fails; returns its response code. */
-    private int write(long at, long data, long strb) {
+    private int write(long at, long[] data, long strb) {
         if (strb == 0) {
             return DmaCopyModule.RESP_OKAY;
         }
@@ -340,12 +369,12 @@ public final class MemoryResponder implements BusAgent {
         if (faults.writeFails(at + lo, hi - lo)) {
             return DmaCopyModule.RESP_SLVERR;
         }
-        if (strb == 0xFF) {
-            memory.set(LE_LONG, at, data);
+        if (strb == fullStrb) {
+            BeatBytes.write(memory, at, beatBytes, data, 0);
         } else {
-            for (int lane = 0; lane < 8; lane++) {
+            for (int lane = 0; lane < beatBytes; lane++) {
                 if ((strb >>> lane & 1) != 0) {
-                    memory.set(ValueLayout.JAVA_BYTE, at + lane, (byte) (data >>> (8 * lane)));
+                    memory.set(ValueLayout.JAVA_BYTE, at + lane, BeatBytes.lane(data, 0, lane));
                 }
             }
         }
@@ -354,7 +383,7 @@ public final class MemoryResponder implements BusAgent {
     }
 
     private void aligned(String what, long addr, long cycle) {
-        if ((addr & 7) != 0) {
+        if ((addr & (beatBytes - 1)) != 0) {
             throw new IllegalStateException(model.block() + ": misaligned " + what + " address 0x"
                     + Long.toHexString(addr) + " (cycle " + cycle + ")");
         }
@@ -374,7 +403,7 @@ public final class MemoryResponder implements BusAgent {
         }
     }
 
-    /** Bytes returned on s_rdata (8 a beat, errors included). */
+    /** Bytes returned on s_rdata (a beat's DATA_WIDTH / 8, errors included). */
     public long bytesRead() {
         return bytesRead;
     }
@@ -387,6 +416,11 @@ public final class MemoryResponder implements BusAgent {
     /** The most read bursts in flight (accepted, not fully returned) at once. */
     public int maxReadsInFlight() {
         return maxInFlightSeen;
+    }
+
+    /** Bytes a data beat: the model's DATA_WIDTH / 8. */
+    public int beatBytes() {
+        return beatBytes;
     }
 
     /** Read bursts accepted. */
