@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # lint.sh [REQUIRED] -- verilator --lint-only -Wall on every block in rtl/,
-# at the default parameters and at every DATA_WIDTH listed in the block's
-# lint-widths file (if any). Fails on any warning.
+# at the default parameters and at every line of the block's lint-widths file
+# (if any): a bare number is a DATA_WIDTH, a line of NAME=VALUE words sets
+# those parameters (e.g. "GHASH_DIGIT_BITS=16 MAX_TEXT_BYTES=2048"); # starts
+# a comment. Fails on any warning.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 required=${1:-false}
@@ -19,12 +21,20 @@ for dir in "$here"/*/; do
   [ -f "$dir/$block.sv" ] || continue
   widths=("")
   if [ -f "$dir/lint-widths" ]; then
-    while read -r w; do [ -n "$w" ] && widths+=("$w"); done < "$dir/lint-widths"
+    while read -r w; do
+      w=${w%%#*}; w=$(echo $w)
+      [ -n "$w" ] && widths+=("$w")
+    done < "$dir/lint-widths"
   fi
   for w in "${widths[@]}"; do
     param=()
     label="defaults"
-    if [ -n "$w" ]; then param=("-GDATA_WIDTH=$w"); label="DATA_WIDTH=$w"; fi
+    if [[ "$w" =~ ^[0-9]+$ ]]; then
+      param=("-GDATA_WIDTH=$w"); label="DATA_WIDTH=$w"
+    elif [ -n "$w" ]; then
+      for kv in $w; do param+=("-G$kv"); done
+      label="$w"
+    fi
     if verilator --lint-only -Wall "${param[@]}" --top-module "$block" "$dir"/*.sv; then
       echo "[lint] $block ($label): clean"
     else
