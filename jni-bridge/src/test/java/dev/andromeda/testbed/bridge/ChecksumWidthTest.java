@@ -5,6 +5,7 @@ import dev.andromeda.testbed.hw.blocks.csum.CsumOffloadDriver;
 import dev.andromeda.testbed.hw.blocks.csum.CsumOffloadModule;
 import dev.andromeda.testbed.hw.contract.ChecksumCase;
 import dev.andromeda.testbed.hw.contract.Rfc1071;
+import dev.andromeda.testbed.hw.kit.KitModel;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -23,7 +24,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * (RFC 1071 section 4.1, {@link Rfc1071}): seeded random packets with every length around the
  * width's beat boundaries, odd lengths and starts, jumbo frames, refused packets (a tkeep hole,
  * an insert offset past the end) among good ones, under random idle cycles and back-pressure.
- * The throughput rows of the datasheet's width table come from {@link #sustainsOneBeatPerCycle}.
+ * The throughput rows of the datasheet's width table come from {@link #sustainsOneBeatPerCycle},
+ * which also holds the RTL at 32 bits to the Java model built at 32 bits (the same cycle counts
+ * and latencies, packet by packet; the Java model stops at 64 bits).
  */
 class ChecksumWidthTest {
 
@@ -160,6 +163,21 @@ class ChecksumWidthTest {
             // at 64 bits, the datasheet's figure), so the run takes that long and no longer.
             assertThat(res.cycles()).as("cycles, %s DATA_WIDTH %d, %d B", backend, width, length)
                     .isLessThanOrEqualTo(packets * beatsPerPacket + beatsPerPacket + 16);
+            if (width <= 64) {
+                // The same packets from the same memory image on the Java model at this width.
+                for (int i = 0; i < packets; i++) {
+                    MemorySegment.copy(cases[i].data(), 0, memory, ValueLayout.JAVA_BYTE, (long) i * length, length);
+                }
+                CsumOffloadDriver.Result emu;
+                try (KitModel m = new KitModel(new CsumOffloadModule(width, 32768, 9216, 4, 16))) {
+                    m.reset(RtlBackend.RESET_CYCLES);
+                    emu = new CsumOffloadDriver(m).run(memory, jobs, seed, 0, 0);
+                }
+                assertThat(res.cycles()).as("cycles against emu, DATA_WIDTH %d", width).isEqualTo(emu.cycles());
+                assertThat(res.latencyCycles()).as("latencies against emu").isEqualTo(emu.latencyCycles());
+                assertThat(res.firstBeatOutCycles()).as("first beat out against emu")
+                        .isEqualTo(emu.firstBeatOutCycles());
+            }
         }
     }
 }
