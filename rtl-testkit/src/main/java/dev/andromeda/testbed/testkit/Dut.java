@@ -5,6 +5,9 @@ import dev.andromeda.testbed.bridge.ffm.FfmModel;
 import dev.andromeda.testbed.bridge.jni.JniModel;
 import dev.andromeda.testbed.hw.HardwareModel;
 import dev.andromeda.testbed.hw.driver.AxiFrame;
+import dev.andromeda.testbed.hw.driver.AxiLiteMaster;
+import dev.andromeda.testbed.hw.driver.AxiPorts;
+import dev.andromeda.testbed.hw.driver.AxiProtocolChecker;
 import dev.andromeda.testbed.hw.driver.AxiStream;
 import dev.andromeda.testbed.hw.driver.AxiStreamSink;
 import dev.andromeda.testbed.hw.driver.AxiStreamSource;
@@ -134,6 +137,30 @@ public final class Dut implements AutoCloseable {
         tb.add(m);
         check(s);
         return m;
+    }
+
+    /**
+     * Reads and writes registers on an AXI4-Lite slave port ({@code <prefix>_awaddr} ...):
+     * {@code write(addr, value)}, {@code read(addr)} run this Dut's cycles until the answer and
+     * throw on SLVERR/DECERR; a slave that never answers fails after the master's timeout,
+     * naming the channel and the cycle. The port gets an {@link AxiProtocolChecker}.
+     *
+     * @param idle         chance per cycle that an address or data beat, due, is held back
+     * @param backpressure chance per cycle of {@code bready}/{@code rready} low
+     */
+    public AxiLiteMaster axiLiteMaster(String prefix, double idle, double backpressure) {
+        AxiPorts ports = AxiPorts.bind(model, prefix);
+        AxiLiteMaster master = new AxiLiteMaster(ports, seeds.nextLong(), idle, backpressure, () -> cycles(1));
+        tb.add(master);
+        checkAxi(ports);
+        return master;
+    }
+
+    /** Adds an AXI4 / AXI4-Lite protocol checker on an interface, once per interface name. */
+    private void checkAxi(AxiPorts ports) {
+        if (checked.add("axi " + ports.name())) {
+            tb.add(new AxiProtocolChecker(ports));
+        }
     }
 
     /** A scoreboard whose failures keep this Dut's waveform ({@link #wavesOnFailure}). */
