@@ -6,6 +6,8 @@ import dev.andromeda.testbed.bridge.jni.JniModel;
 import dev.andromeda.testbed.hw.HardwareModel;
 import dev.andromeda.testbed.hw.driver.AxiFrame;
 import dev.andromeda.testbed.hw.driver.AxiLiteMaster;
+import dev.andromeda.testbed.hw.driver.AxiMemory;
+import dev.andromeda.testbed.hw.driver.AxiPortMap;
 import dev.andromeda.testbed.hw.driver.AxiPorts;
 import dev.andromeda.testbed.hw.driver.AxiProtocolChecker;
 import dev.andromeda.testbed.hw.driver.AxiStream;
@@ -17,6 +19,7 @@ import dev.andromeda.testbed.hw.lockstep.LockstepModel;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
@@ -154,6 +157,38 @@ public final class Dut implements AutoCloseable {
         tb.add(master);
         checkAxi(ports);
         return master;
+    }
+
+    /**
+     * Serves an AXI4 master port ({@code <prefix>_araddr} ...) from {@code memory} (a bus address
+     * is an offset into it), with no injected errors: see {@link #memory(AxiPortMap, MemorySegment,
+     * int, int, double, double, AxiMemory.Faults)}.
+     */
+    public AxiMemory memory(String prefix, MemorySegment memory, int latency, int maxReadsInFlight, double idle,
+                            double backpressure) {
+        return memory(AxiPortMap.standard(prefix), memory, latency, maxReadsInFlight, idle, backpressure,
+                AxiMemory.Faults.none());
+    }
+
+    /**
+     * Serves a memory master port, its ports named by a map (AXI4's names under a prefix, or any
+     * others: {@link AxiPortMap#dmaCopy()}), from {@code memory}; the port gets an
+     * {@link AxiProtocolChecker}.
+     *
+     * @param latency          cycles from a read burst taken to its first beat offered
+     * @param maxReadsInFlight read bursts taken and not fully answered, at most
+     * @param idle             chance per cycle that a due read beat or write response is held back
+     * @param backpressure     chance per cycle of arready, awready, wready low
+     * @param faults           ranges that answer SLVERR, the write-response latency, the out-of-range answer
+     */
+    public AxiMemory memory(AxiPortMap ports, MemorySegment memory, int latency, int maxReadsInFlight, double idle,
+                            double backpressure, AxiMemory.Faults faults) {
+        AxiPorts bound = AxiPorts.bind(model, ports);
+        AxiMemory m = new AxiMemory(bound, memory, seeds.nextLong(), latency, maxReadsInFlight, idle, backpressure,
+                faults);
+        tb.add(m);
+        checkAxi(bound);
+        return m;
     }
 
     /** Adds an AXI4 / AXI4-Lite protocol checker on an interface, once per interface name. */
