@@ -6,6 +6,7 @@ import dev.andromeda.testbed.hw.driver.AxiMemory;
 import dev.andromeda.testbed.hw.driver.AxiResp;
 import dev.andromeda.testbed.hw.driver.BusAgent;
 import dev.andromeda.testbed.testkit.Dut;
+import dev.andromeda.testbed.testkit.RtlModels;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -14,7 +15,6 @@ import org.junit.jupiter.params.provider.CsvSource;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Random;
@@ -40,11 +40,11 @@ class AxiBurstCopyTest {
 
     @BeforeAll
     static void needsVerilator() {
-        boolean tools = onPath("verilator") && onPath("g++") && onPath("make");
-        if (!tools && HardwareBackends.rtlRequired()) {
-            fail("the RTL is required here (CI=true or -Dtb.rtl.required=true): verilator, g++ and make are needed");
+        String missing = RtlModels.missingTools();
+        if (missing != null && HardwareBackends.rtlRequired()) {
+            fail("the RTL is required here (CI=true or -Dtb.rtl.required=true): " + missing);
         }
-        assumeTrue(tools, "verilator, g++ and make are needed to build the model");
+        assumeTrue(missing == null, missing);
     }
 
     @ParameterizedTest(name = "{0}, DATA_BYTES={1}, seed {2}")
@@ -163,14 +163,5 @@ class AxiBurstCopyTest {
             IllegalStateException e = assertThrows(IllegalStateException.class, () -> dut.cycles(2));
             assertTrue(e.getMessage().contains("m_axi R: rvalid with no read outstanding for rid 0"), e.getMessage());
         }
-    }
-
-    private static boolean onPath(String tool) {
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
-            if (Files.isExecutable(Path.of(dir, tool))) {
-                return true;
-            }
-        }
-        return false;
     }
 }

@@ -6,12 +6,12 @@ import dev.andromeda.testbed.hw.driver.AxiResp;
 import dev.andromeda.testbed.hw.driver.AxiResponseError;
 import dev.andromeda.testbed.hw.driver.BusAgent;
 import dev.andromeda.testbed.testkit.Dut;
+import dev.andromeda.testbed.testkit.RtlModels;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Random;
 
@@ -34,11 +34,11 @@ class AxilRegsTest {
 
     @BeforeAll
     static void needsVerilator() {
-        boolean tools = onPath("verilator") && onPath("g++") && onPath("make");
-        if (!tools && HardwareBackends.rtlRequired()) {
-            fail("the RTL is required here (CI=true or -Dtb.rtl.required=true): verilator, g++ and make are needed");
+        String missing = RtlModels.missingTools();
+        if (missing != null && HardwareBackends.rtlRequired()) {
+            fail("the RTL is required here (CI=true or -Dtb.rtl.required=true): " + missing);
         }
-        assumeTrue(tools, "verilator, g++ and make are needed to build the model");
+        assumeTrue(missing == null, missing);
     }
 
     /** The register map as the RTL's comment states it. */
@@ -170,14 +170,5 @@ class AxilRegsTest {
             IllegalStateException e = assertThrows(IllegalStateException.class, () -> dut.cycles(4));
             assertTrue(e.getMessage().contains("s_axil AW: valid dropped before the beat was taken"), e.getMessage());
         }
-    }
-
-    private static boolean onPath(String tool) {
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
-            if (Files.isExecutable(Path.of(dir, tool))) {
-                return true;
-            }
-        }
-        return false;
     }
 }
