@@ -13,7 +13,13 @@ import dev.andromeda.testbed.hw.driver.AxiProtocolChecker;
 import dev.andromeda.testbed.hw.driver.AxiStream;
 import dev.andromeda.testbed.hw.driver.AxiStreamSink;
 import dev.andromeda.testbed.hw.driver.AxiStreamSource;
+import dev.andromeda.testbed.hw.driver.BeatQueue;
+import dev.andromeda.testbed.hw.driver.BeatSink;
 import dev.andromeda.testbed.hw.driver.BusAgent;
+import dev.andromeda.testbed.hw.driver.Channel;
+import dev.andromeda.testbed.hw.driver.StreamProtocolChecker;
+import dev.andromeda.testbed.hw.driver.ValidReadySink;
+import dev.andromeda.testbed.hw.driver.ValidReadySource;
 import dev.andromeda.testbed.hw.driver.Testbench;
 import dev.andromeda.testbed.hw.lockstep.LockstepModel;
 
@@ -140,6 +146,30 @@ public final class Dut implements AutoCloseable {
         tb.add(m);
         check(s);
         return m;
+    }
+
+    /**
+     * Drives a plain valid/ready input channel (a command port, not AXI-stream), e.g.
+     * {@code Channel.of(model, "s_cmd", "s_cmd_valid", "s_cmd_ready", "s_cmd_len", ...)}: the
+     * beats added to the returned queue go in order, with seeded random idle cycles; the
+     * channel gets a {@link StreamProtocolChecker}.
+     */
+    public BeatQueue beats(Channel channel, double idle) {
+        BeatQueue queue = new BeatQueue();
+        tb.add(new ValidReadySource(model, channel, queue, seeds.nextLong(), idle));
+        tb.add(new StreamProtocolChecker(model, channel));
+        return queue;
+    }
+
+    /**
+     * Takes a plain valid/ready output channel (a result port), handing each beat's fields to
+     * {@code beats}, with seeded random back-pressure and a {@link StreamProtocolChecker}.
+     */
+    public ValidReadySink take(Channel channel, double backpressure, BeatSink beats) {
+        ValidReadySink sink = new ValidReadySink(model, channel, beats, seeds.nextLong(), backpressure);
+        tb.add(sink);
+        tb.add(new StreamProtocolChecker(model, channel));
+        return sink;
     }
 
     /**

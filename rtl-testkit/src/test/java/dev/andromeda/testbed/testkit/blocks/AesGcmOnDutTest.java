@@ -5,17 +5,14 @@ import dev.andromeda.testbed.hw.contract.Backends;
 import dev.andromeda.testbed.hw.contract.JdkGcm;
 import dev.andromeda.testbed.hw.driver.AxiFrame;
 import dev.andromeda.testbed.hw.driver.AxiStreamSource;
+import dev.andromeda.testbed.hw.driver.BeatQueue;
 import dev.andromeda.testbed.hw.driver.Channel;
-import dev.andromeda.testbed.hw.driver.StreamProtocolChecker;
-import dev.andromeda.testbed.hw.driver.ValidReadySink;
-import dev.andromeda.testbed.hw.driver.ValidReadySource;
 import dev.andromeda.testbed.testkit.Dut;
 import dev.andromeda.testbed.testkit.Scoreboard;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import java.nio.file.Path;
-import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Objects;
@@ -37,16 +34,8 @@ class AesGcmOnDutTest {
         Random random = new Random(seed);
         HardwareModel model = Backends.open(impl, "aes_gcm");
         try (Dut dut = Dut.of(model, seed).wavesOnFailure(Path.of("target/waves"))) {
-            ArrayDeque<long[]> commands = new ArrayDeque<>();
-            Channel cmd = Channel.of(model, "s_cmd", "s_cmd_valid", "s_cmd_ready", "s_cmd_open", "s_cmd_aes256",
-                    "s_cmd_aad_len", "s_cmd_text_len");
-            dut.add(new ValidReadySource(model, cmd, f -> {
-                long[] c = commands.poll();
-                if (c != null) {
-                    System.arraycopy(c, 0, f, 0, c.length);
-                }
-                return c != null;
-            }, random.nextLong(), 0.2)).add(new StreamProtocolChecker(model, cmd));
+            BeatQueue commands = dut.beats(Channel.of(model, "s_cmd", "s_cmd_valid", "s_cmd_ready", "s_cmd_open",
+                    "s_cmd_aes256", "s_cmd_aad_len", "s_cmd_text_len"), 0.2);
             AxiStreamSource key = dut.source("s_key", 0.2);
             AxiStreamSource iv = dut.source("s_iv", 0.2);
             AxiStreamSource aad = dut.source("s_aad", 0.2);
@@ -59,11 +48,11 @@ class AesGcmOnDutTest {
                     "m_res_tag_hi", "m_res_status");
             boolean[] opens = new boolean[200];
             int[] next = {0};
-            dut.add(new ValidReadySink(model, res, (f, cycle) -> {
+            dut.take(res, 0.3, (f, cycle) -> {
                 boolean open = opens[next[0]++];
                 results.actual(open ? "open ok " + f[0] + " status " + f[3]
                         : "seal tag " + hex(f[1], f[2]) + " status " + f[3]);
-            }, random.nextLong(), 0.3)).add(new StreamProtocolChecker(model, res));
+            });
             dut.reset(4);
             for (int i = 0; i < 40; i++) {
                 boolean open = random.nextBoolean();
@@ -78,7 +67,7 @@ class AesGcmOnDutTest {
                 byte[] t = Arrays.copyOfRange(sealed, plain.length, sealed.length);
                 boolean corrupt = open && random.nextInt(3) == 0;
                 byte[] body = open ? cipher : plain;
-                commands.add(new long[] {open ? 1 : 0, k.length == 32 ? 1 : 0, a.length, body.length});
+                commands.add(open ? 1 : 0, k.length == 32 ? 1 : 0, a.length, body.length);
                 for (int b = 0; b < k.length; b += 8) {
                     key.send(AxiFrame.of(Arrays.copyOfRange(k, b, b + 8)));
                 }

@@ -5,17 +5,14 @@ import dev.andromeda.testbed.hw.contract.Backends;
 import dev.andromeda.testbed.hw.contract.Rfc1071;
 import dev.andromeda.testbed.hw.driver.AxiFrame;
 import dev.andromeda.testbed.hw.driver.AxiStreamSource;
+import dev.andromeda.testbed.hw.driver.BeatQueue;
 import dev.andromeda.testbed.hw.driver.Channel;
-import dev.andromeda.testbed.hw.driver.StreamProtocolChecker;
-import dev.andromeda.testbed.hw.driver.ValidReadySink;
-import dev.andromeda.testbed.hw.driver.ValidReadySource;
 import dev.andromeda.testbed.testkit.Dut;
 import dev.andromeda.testbed.testkit.Scoreboard;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import java.nio.file.Path;
-import java.util.ArrayDeque;
 import java.util.Objects;
 import java.util.Random;
 
@@ -32,23 +29,15 @@ class CsumOffloadOnDutTest {
         Random random = new Random(seed);
         HardwareModel model = Backends.open(impl, "csum_offload");
         try (Dut dut = Dut.of(model, seed).wavesOnFailure(Path.of("target/waves"))) {
-            ArrayDeque<long[]> commands = new ArrayDeque<>();
-            Channel cmd = Channel.of(model, "s_cmd", "s_cmd_valid", "s_cmd_ready", "s_cmd_csum_start",
-                    "s_cmd_csum_offset", "s_cmd_csum_enable", "s_cmd_csum_init", "s_cmd_csum_udp");
-            dut.add(new ValidReadySource(model, cmd, f -> {
-                long[] c = commands.poll();
-                if (c != null) {
-                    System.arraycopy(c, 0, f, 0, c.length);
-                }
-                return c != null;
-            }, random.nextLong(), 0.2)).add(new StreamProtocolChecker(model, cmd));
+            BeatQueue commands = dut.beats(Channel.of(model, "s_cmd", "s_cmd_valid", "s_cmd_ready",
+                    "s_cmd_csum_start", "s_cmd_csum_offset", "s_cmd_csum_enable", "s_cmd_csum_init",
+                    "s_cmd_csum_udp"), 0.2);
             AxiStreamSource packets = dut.source("s_axis", 0.2);
             Scoreboard<AxiFrame> out = dut.scoreboard("m_axis", Scoreboard::sameFrame);
             dut.sink("m_axis", 0.3, out::actual);
             Scoreboard<String> results = dut.scoreboard("m_res", Objects::equals);
-            Channel res = Channel.of(model, "m_res", "m_res_valid", "m_res_ready", "m_res_csum", "m_res_status");
-            dut.add(new ValidReadySink(model, res, (f, cycle) -> results.actual(result(f[0], f[1])),
-                    random.nextLong(), 0.3)).add(new StreamProtocolChecker(model, res));
+            dut.take(Channel.of(model, "m_res", "m_res_valid", "m_res_ready", "m_res_csum", "m_res_status"), 0.3,
+                    (f, cycle) -> results.actual(result(f[0], f[1])));
             dut.reset(4);
             for (int i = 0; i < 120; i++) {
                 byte[] data = new byte[2 + random.nextInt(400)];
@@ -60,7 +49,7 @@ class CsumOffloadOnDutTest {
                 boolean udp = random.nextBoolean();
                 // The oracle: RFC 1071 section 4.1 on the bytes, RFC 768's zero rule for UDP.
                 int word = Rfc1071.transmitted(Rfc1071.checksum(data, start, init), udp);
-                commands.add(new long[] {start, at, insert ? 1 : 0, init, udp ? 1 : 0});
+                commands.add(start, at, insert ? 1 : 0, init, udp ? 1 : 0);
                 packets.send(AxiFrame.of(data));
                 out.expect(AxiFrame.of(insert ? Rfc1071.withWord(data, at, word) : data));
                 results.expect(result(word, 0));

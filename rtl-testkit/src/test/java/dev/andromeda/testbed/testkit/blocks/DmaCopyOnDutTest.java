@@ -5,10 +5,8 @@ import dev.andromeda.testbed.hw.blocks.dma.DmaCopyModule;
 import dev.andromeda.testbed.hw.contract.Backends;
 import dev.andromeda.testbed.hw.driver.AxiMemory;
 import dev.andromeda.testbed.hw.driver.AxiPortMap;
+import dev.andromeda.testbed.hw.driver.BeatQueue;
 import dev.andromeda.testbed.hw.driver.Channel;
-import dev.andromeda.testbed.hw.driver.StreamProtocolChecker;
-import dev.andromeda.testbed.hw.driver.ValidReadySink;
-import dev.andromeda.testbed.hw.driver.ValidReadySource;
 import dev.andromeda.testbed.testkit.Dut;
 import dev.andromeda.testbed.testkit.Scoreboard;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -18,7 +16,6 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.file.Path;
-import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.Objects;
 import java.util.Random;
@@ -46,20 +43,11 @@ class DmaCopyOnDutTest {
             MemorySegment.copy(oracle, 0, memory, ValueLayout.JAVA_BYTE, 0, SIZE);
             AxiMemory axi = dut.memory(AxiPortMap.dmaCopy(), memory, 1 + random.nextInt(20), 1 + random.nextInt(8),
                     0.2, 0.2, AxiMemory.Faults.none());
-            ArrayDeque<long[]> descriptors = new ArrayDeque<>();
-            Channel desc = Channel.of(model, "s_desc", "s_desc_valid", "s_desc_ready", "s_desc_src", "s_desc_dst",
-                    "s_desc_len", "s_desc_cookie");
-            dut.add(new ValidReadySource(model, desc, f -> {
-                long[] d = descriptors.poll();
-                if (d != null) {
-                    System.arraycopy(d, 0, f, 0, d.length);
-                }
-                return d != null;
-            }, random.nextLong(), 0.2)).add(new StreamProtocolChecker(model, desc));
+            BeatQueue descriptors = dut.beats(Channel.of(model, "s_desc", "s_desc_valid", "s_desc_ready",
+                    "s_desc_src", "s_desc_dst", "s_desc_len", "s_desc_cookie"), 0.2);
             Scoreboard<String> completions = dut.scoreboard("m_cpl", Objects::equals);
-            Channel cpl = Channel.of(model, "m_cpl", "m_cpl_valid", "m_cpl_ready", "m_cpl_cookie", "m_cpl_status");
-            dut.add(new ValidReadySink(model, cpl, (f, cycle) -> completions.actual(completion(f[0], f[1])),
-                    random.nextLong(), 0.3)).add(new StreamProtocolChecker(model, cpl));
+            dut.take(Channel.of(model, "m_cpl", "m_cpl_valid", "m_cpl_ready", "m_cpl_cookie", "m_cpl_status"), 0.3,
+                    (f, cycle) -> completions.actual(completion(f[0], f[1])));
             dut.reset(4);
             int badReads = 0;
             for (int i = 0; i < 60; i++) {
@@ -75,7 +63,7 @@ class DmaCopyOnDutTest {
                 } else {
                     System.arraycopy(oracle, (int) src, oracle, (int) dst, len);
                 }
-                descriptors.add(new long[] {src, dst, len, i});
+                descriptors.add(src, dst, len, i);
                 completions.expect(completion(i, status));
             }
             dut.runUntil(() -> completions.drained() && axi.idle(), 1_000_000);
