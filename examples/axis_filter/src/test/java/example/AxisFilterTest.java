@@ -4,6 +4,7 @@ import dev.andromeda.testbed.hw.HardwareBackends;
 import dev.andromeda.testbed.hw.driver.AxiFrame;
 import dev.andromeda.testbed.hw.driver.AxiStreamSource;
 import dev.andromeda.testbed.testkit.Dut;
+import dev.andromeda.testbed.testkit.RtlModels;
 import dev.andromeda.testbed.testkit.Scoreboard;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -31,11 +32,11 @@ class AxisFilterTest {
 
     @BeforeAll
     static void needsVerilator() {
-        boolean tools = onPath("verilator") && onPath("g++") && onPath("make");
-        if (!tools && HardwareBackends.rtlRequired()) {
-            fail("the RTL is required here (CI=true or -Dtb.rtl.required=true): verilator, g++ and make are needed");
+        String missing = RtlModels.missingTools();
+        if (missing != null && HardwareBackends.rtlRequired()) {
+            fail("the RTL is required here (CI=true or -Dtb.rtl.required=true): " + missing);
         }
-        assumeTrue(tools, "verilator, g++ and make are needed to build the model");
+        assumeTrue(missing == null, missing);
     }
 
     @ParameterizedTest(name = "{0}, DATA_BYTES={1}, seed {2}")
@@ -144,14 +145,5 @@ class AxisFilterTest {
                 assertEquals(0, dut.model().get(dut.model().port("dropped")), "the reset clears the count");
             }
         }
-    }
-
-    private static boolean onPath(String tool) {
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
-            if (Files.isExecutable(Path.of(dir, tool))) {
-                return true;
-            }
-        }
-        return false;
     }
 }

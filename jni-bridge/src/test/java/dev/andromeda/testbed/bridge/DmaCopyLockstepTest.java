@@ -4,7 +4,7 @@ import dev.andromeda.testbed.hw.HardwareBackend;
 import dev.andromeda.testbed.hw.HardwareModel;
 import dev.andromeda.testbed.hw.blocks.dma.DmaCopyDriver;
 import dev.andromeda.testbed.hw.blocks.dma.DmaCopyModule;
-import dev.andromeda.testbed.hw.blocks.dma.MemoryResponder;
+import dev.andromeda.testbed.hw.driver.AxiMemory;
 import dev.andromeda.testbed.hw.contract.Backends;
 import dev.andromeda.testbed.hw.kit.KitModel;
 import dev.andromeda.testbed.hw.lockstep.LockstepModel;
@@ -64,7 +64,7 @@ class DmaCopyLockstepTest {
             reference.copyFrom(memory);
             DmaCopyDriver.Job[] jobs = new DmaCopyDriver.Job[n];
             int[] want = new int[n];
-            MemoryResponder.Faults faults = MemoryResponder.Faults.none().writeResponseLatency(wrespLatency);
+            AxiMemory.Faults faults = AxiMemory.Faults.none().writeResponseLatency(wrespLatency);
             long bytes = 0;
             for (int i = 0; i < n; i++) {
                 int len = switch (r.nextInt(4)) {

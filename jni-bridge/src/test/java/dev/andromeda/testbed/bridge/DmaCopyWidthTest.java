@@ -3,7 +3,7 @@ package dev.andromeda.testbed.bridge;
 import dev.andromeda.testbed.hw.HardwareModel;
 import dev.andromeda.testbed.hw.blocks.dma.DmaCopyDriver;
 import dev.andromeda.testbed.hw.blocks.dma.DmaCopyModule;
-import dev.andromeda.testbed.hw.blocks.dma.MemoryResponder;
+import dev.andromeda.testbed.hw.driver.AxiMemory;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -95,7 +95,7 @@ class DmaCopyWidthTest {
             // A read of the failing copy's source answers SLVERR, in the middle of the copy.
             DmaCopyDriver.Job f = jobs[failing];
             long failAt = f.src() + f.length() / 2;
-            MemoryResponder.Faults faults = MemoryResponder.Faults.none().failReads(failAt, failAt + 1);
+            AxiMemory.Faults faults = AxiMemory.Faults.none().failReads(failAt, failAt + 1);
 
             DmaCopyDriver driver = new DmaCopyDriver(model);
             assertThat(driver.beatBytes()).isEqualTo(beat);

@@ -5,15 +5,27 @@ import dev.andromeda.testbed.bridge.ffm.FfmModel;
 import dev.andromeda.testbed.bridge.jni.JniModel;
 import dev.andromeda.testbed.hw.HardwareModel;
 import dev.andromeda.testbed.hw.driver.AxiFrame;
+import dev.andromeda.testbed.hw.driver.AxiLiteMaster;
+import dev.andromeda.testbed.hw.driver.AxiMemory;
+import dev.andromeda.testbed.hw.driver.AxiPortMap;
+import dev.andromeda.testbed.hw.driver.AxiPorts;
+import dev.andromeda.testbed.hw.driver.AxiProtocolChecker;
 import dev.andromeda.testbed.hw.driver.AxiStream;
 import dev.andromeda.testbed.hw.driver.AxiStreamSink;
 import dev.andromeda.testbed.hw.driver.AxiStreamSource;
+import dev.andromeda.testbed.hw.driver.BeatQueue;
+import dev.andromeda.testbed.hw.driver.BeatSink;
 import dev.andromeda.testbed.hw.driver.BusAgent;
+import dev.andromeda.testbed.hw.driver.Channel;
+import dev.andromeda.testbed.hw.driver.StreamProtocolChecker;
+import dev.andromeda.testbed.hw.driver.ValidReadySink;
+import dev.andromeda.testbed.hw.driver.ValidReadySource;
 import dev.andromeda.testbed.hw.driver.Testbench;
 import dev.andromeda.testbed.hw.lockstep.LockstepModel;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
@@ -134,6 +146,86 @@ public final class Dut implements AutoCloseable {
         tb.add(m);
         check(s);
         return m;
+    }
+
+    /**
+     * Drives a plain valid/ready input channel (a command port, not AXI-stream), e.g.
+     * {@code Channel.of(model, "s_cmd", "s_cmd_valid", "s_cmd_ready", "s_cmd_len", ...)}: the
+     * beats added to the returned queue go in order, with seeded random idle cycles; the
+     * channel gets a {@link StreamProtocolChecker}.
+     */
+    public BeatQueue beats(Channel channel, double idle) {
+        BeatQueue queue = new BeatQueue();
+        tb.add(new ValidReadySource(model, channel, queue, seeds.nextLong(), idle));
+        tb.add(new StreamProtocolChecker(model, channel));
+        return queue;
+    }
+
+    /**
+     * Takes a plain valid/ready output channel (a result port), handing each beat's fields to
+     * {@code beats}, with seeded random back-pressure and a {@link StreamProtocolChecker}.
+     */
+    public ValidReadySink take(Channel channel, double backpressure, BeatSink beats) {
+        ValidReadySink sink = new ValidReadySink(model, channel, beats, seeds.nextLong(), backpressure);
+        tb.add(sink);
+        tb.add(new StreamProtocolChecker(model, channel));
+        return sink;
+    }
+
+    /**
+     * Reads and writes registers on an AXI4-Lite slave port ({@code <prefix>_awaddr} ...):
+     * {@code write(addr, value)}, {@code read(addr)} run this Dut's cycles until the answer and
+     * throw on SLVERR/DECERR; a slave that never answers fails after the master's timeout,
+     * naming the channel and the cycle. The port gets an {@link AxiProtocolChecker}.
+     *
+     * @param idle         chance per cycle that an address or data beat, due, is held back
+     * @param backpressure chance per cycle of {@code bready}/{@code rready} low
+     */
+    public AxiLiteMaster axiLiteMaster(String prefix, double idle, double backpressure) {
+        AxiPorts ports = AxiPorts.bind(model, prefix);
+        AxiLiteMaster master = new AxiLiteMaster(ports, seeds.nextLong(), idle, backpressure, () -> cycles(1));
+        tb.add(master);
+        checkAxi(ports);
+        return master;
+    }
+
+    /**
+     * Serves an AXI4 master port ({@code <prefix>_araddr} ...) from {@code memory} (a bus address
+     * is an offset into it), with no injected errors: see {@link #memory(AxiPortMap, MemorySegment,
+     * int, int, double, double, AxiMemory.Faults)}.
+     */
+    public AxiMemory memory(String prefix, MemorySegment memory, int latency, int maxReadsInFlight, double idle,
+                            double backpressure) {
+        return memory(AxiPortMap.standard(prefix), memory, latency, maxReadsInFlight, idle, backpressure,
+                AxiMemory.Faults.none());
+    }
+
+    /**
+     * Serves a memory master port, its ports named by a map (AXI4's names under a prefix, or any
+     * others: {@link AxiPortMap#dmaCopy()}), from {@code memory}; the port gets an
+     * {@link AxiProtocolChecker}.
+     *
+     * @param latency          cycles from a read burst taken to its first beat offered
+     * @param maxReadsInFlight read bursts taken and not fully answered, at most
+     * @param idle             chance per cycle that a due read beat or write response is held back
+     * @param backpressure     chance per cycle of arready, awready, wready low
+     * @param faults           ranges that answer SLVERR, the write-response latency, the out-of-range answer
+     */
+    public AxiMemory memory(AxiPortMap ports, MemorySegment memory, int latency, int maxReadsInFlight, double idle,
+                            double backpressure, AxiMemory.Faults faults) {
+        AxiPorts bound = AxiPorts.bind(model, ports);
+        AxiMemory m = new AxiMemory(bound, memory, seeds.nextLong(), latency, maxReadsInFlight, idle, backpressure,
+                faults);
+        tb.add(m);
+        checkAxi(bound);
+        return m;
+    }
+
+    /** Adds an AXI4 / AXI4-Lite protocol checker on an interface, once per interface name. */
+    private void checkAxi(AxiPorts ports) {
+        if (checked.add("axi " + ports.name())) {
+            tb.add(new AxiProtocolChecker(ports));
+        }
     }
 
     /** A scoreboard whose failures keep this Dut's waveform ({@link #wavesOnFailure}). */

@@ -20,6 +20,26 @@ public final class RtlModels {
     }
 
     /**
+     * What a model build needs and this machine lacks, or null when verilator, g++ and make are
+     * all on the PATH: a test's {@code @BeforeAll} fails with it under {@code CI=true}
+     * ({@code HardwareBackends.rtlRequired()}) and skips with it otherwise.
+     */
+    public static String missingTools() {
+        List<String> missing = new ArrayList<>();
+        for (String tool : List.of("verilator", "g++", "make")) {
+            boolean found = false;
+            for (String dir : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
+                found |= !dir.isEmpty() && Files.isExecutable(Path.of(dir, tool));
+            }
+            if (!found) {
+                missing.add(tool);
+            }
+        }
+        return missing.isEmpty() ? null
+                : "verilator, g++ and make are needed to build the model; missing: " + String.join(", ", missing);
+    }
+
+    /**
      * Builds (or takes from the cache) the model a manifest describes.
      *
      * @param extra more build-model.sh options, e.g. {@code "-G", "DATA_BYTES=8"} (they add to the

@@ -11,7 +11,7 @@ import dev.andromeda.testbed.hw.blocks.dma.DmaCopyModule;
  * The copy stage on a {@code dma_copy} engine behind any
  * {@link HardwareModel}: the engine reads and writes host memory through the
  * memory responder, with the options' latency and reads in flight (writes are
- * answered after {@link dev.andromeda.testbed.hw.blocks.dma.MemoryResponder.Faults#DEFAULT_WRITE_RESPONSE_LATENCY}
+ * answered after {@link dev.andromeda.testbed.hw.driver.AxiMemory.Faults#DEFAULT_WRITE_RESPONSE_LATENCY}
  * cycles; a range past the end of host memory answers DECERR). The engine's
  * completion status becomes the descriptor's: OK done, READ_ERROR and
  * WRITE_ERROR as {@link CopyBatch#STATUS_READ_ERROR} / {@link CopyBatch#STATUS_WRITE_ERROR}.

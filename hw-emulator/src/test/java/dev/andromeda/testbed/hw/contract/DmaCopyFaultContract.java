@@ -3,7 +3,7 @@ package dev.andromeda.testbed.hw.contract;
 import dev.andromeda.testbed.hw.HardwareModel;
 import dev.andromeda.testbed.hw.blocks.dma.DmaCopyDriver;
 import dev.andromeda.testbed.hw.blocks.dma.DmaCopyModule;
-import dev.andromeda.testbed.hw.blocks.dma.MemoryResponder;
+import dev.andromeda.testbed.hw.driver.AxiMemory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -20,7 +20,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * {@code dma_copy}'s error reporting, the same cases on every hardware backend ({@code emu},
  * {@code rtl-jni}, {@code rtl-ffm}), driven by {@link DmaCopyDriver} with the
- * {@link MemoryResponder} injecting SLVERR on chosen read and write ranges and answering writes
+ * {@link AxiMemory} (on the DMA port map) injecting SLVERR on chosen read and write ranges and answering writes
  * late. The driver's completion checker fails any run where a completion is taken before the
  * response to the last write of its copy; the driver's cycle limit fails any run that hangs.
  *
@@ -153,7 +153,7 @@ public abstract class DmaCopyFaultContract {
             Layout l = layout(arena, r, lengths);
             List<long[]> readFails = new ArrayList<>();
             List<long[]> writeFails = new ArrayList<>();
-            MemoryResponder.Faults faults = MemoryResponder.Faults.none().writeResponseLatency(wrespLatency);
+            AxiMemory.Faults faults = AxiMemory.Faults.none().writeResponseLatency(wrespLatency);
             for (int i = 0; i < n; i++) {
                 DmaCopyDriver.Job j = l.jobs()[i];
                 int kind = r.nextInt(5);
@@ -204,7 +204,7 @@ public abstract class DmaCopyFaultContract {
             try (Arena arena = Arena.ofConfined(); HardwareModel model = open()) {
                 Layout l = layout(arena, new Random(seed), lengths);
                 List<long[]> readFails = new ArrayList<>();
-                MemoryResponder.Faults faults = MemoryResponder.Faults.none();
+                AxiMemory.Faults faults = AxiMemory.Faults.none();
                 if (pass == 1) {
                     DmaCopyDriver.Job j = l.jobs()[0];
                     readFails.add(new long[] {j.src() & ~7L, j.src() + j.length() + 8});
@@ -299,7 +299,7 @@ public abstract class DmaCopyFaultContract {
             try (Arena arena = Arena.ofConfined(); HardwareModel model = open()) {
                 Layout l = layout(arena, new Random(51), new int[] {8, 1500, 64, 0, 3});
                 DmaCopyDriver.Result res = new DmaCopyDriver(model).run(l.memory(), l.jobs(), 51, 0, 0, 1, 16,
-                        MemoryResponder.Faults.none().writeResponseLatency(wresp[pass]));
+                        AxiMemory.Faults.none().writeResponseLatency(wresp[pass]));
                 check(l, res, new int[5], List.of(), backend() + " write-response latency " + wresp[pass]);
                 latency[pass] = res.latencyCycles()[0];
             }

@@ -1,6 +1,10 @@
 package dev.andromeda.testbed.hw.blocks.dma;
 
 import dev.andromeda.testbed.hw.HardwareModel;
+import dev.andromeda.testbed.hw.driver.AxiMemory;
+import dev.andromeda.testbed.hw.driver.AxiPortMap;
+import dev.andromeda.testbed.hw.driver.AxiPorts;
+import dev.andromeda.testbed.hw.driver.AxiProtocolChecker;
 import dev.andromeda.testbed.hw.driver.Channel;
 import dev.andromeda.testbed.hw.driver.StreamProtocolChecker;
 import dev.andromeda.testbed.hw.driver.Testbench;
@@ -12,7 +16,7 @@ import java.lang.foreign.MemorySegment;
 /**
  * Bus-functional driver of {@code dma_copy} on any {@link HardwareModel}:
  * offers each job's descriptor, serves the block's memory port from host
- * memory through a {@link MemoryResponder} and takes the completions, under
+ * memory through an {@link AxiMemory} (the one AXI4 memory, on {@link AxiPortMap#dmaCopy()}) and takes the completions, under
  * seeded random idle cycles and back-pressure, with protocol checkers on every
  * channel. Completions must come back in descriptor order, with the
  * descriptors' cookies, and each only after the responses to every write of
@@ -81,6 +85,17 @@ public final class DmaCopyDriver {
     }
 
     /**
+     * The block's memory: an {@link AxiMemory} on its memory port ({@link AxiPortMap#dmaCopy()}),
+     * refusing misaligned addresses (the block only issues whole beats of its DATA_WIDTH).
+     */
+    public static AxiMemory memory(HardwareModel model, MemorySegment memory, long seed, int latency,
+                                   int maxReadsInFlight, double idleProbability, double backpressure,
+                                   AxiMemory.Faults faults) {
+        return new AxiMemory(AxiPorts.bind(model, AxiPortMap.dmaCopy()), memory, seed, latency, maxReadsInFlight,
+                idleProbability, backpressure, faults).alignedOnly(true);
+    }
+
+    /**
      * Runs the jobs through the block; memory is copied in place.
      *
      * @param seed             seed of every idle and back-pressure choice
@@ -92,7 +107,7 @@ public final class DmaCopyDriver {
     public Result run(MemorySegment memory, Job[] jobs, long seed, double idleProbability, double backpressure,
                       int memoryLatency, int maxReadsInFlight) {
         return run(memory, jobs, seed, idleProbability, backpressure, memoryLatency, maxReadsInFlight,
-                MemoryResponder.Faults.none());
+                AxiMemory.Faults.none());
     }
 
     /**
@@ -100,7 +115,7 @@ public final class DmaCopyDriver {
      * the given errors and answering writes at the given latency.
      */
     public Result run(MemorySegment memory, Job[] jobs, long seed, double idleProbability, double backpressure,
-                      int memoryLatency, int maxReadsInFlight, MemoryResponder.Faults faults) {
+                      int memoryLatency, int maxReadsInFlight, AxiMemory.Faults faults) {
         final int n = jobs.length;
         // Writes covered by completion i: those of jobs 0..i (the block writes in descriptor order).
         final long[] writesThrough = new long[n];
@@ -136,7 +151,7 @@ public final class DmaCopyDriver {
         }, seed * 4 + 1, idleProbability);
 
         int[] done = {0};
-        MemoryResponder[] memRef = new MemoryResponder[1];
+        AxiMemory[] memRef = new AxiMemory[1];
         ValidReadySink cplSink = new ValidReadySink(model, cpl, (f, cycle) -> {
             int i = done[0];
             if (i == n || i >= nextDesc[0]) {
@@ -156,7 +171,7 @@ public final class DmaCopyDriver {
             done[0]++;
         }, seed * 4 + 2, backpressure);
 
-        MemoryResponder mem = new MemoryResponder(model, memory, seed * 4 + 3, memoryLatency, maxReadsInFlight,
+        AxiMemory mem = memory(model, memory, seed * 4 + 3, memoryLatency, maxReadsInFlight,
                 idleProbability, backpressure, faults);
         memRef[0] = mem;
 
@@ -164,10 +179,7 @@ public final class DmaCopyDriver {
                 .add(descSource).add(cplSink).add(mem)
                 .add(new StreamProtocolChecker(model, desc))
                 .add(new StreamProtocolChecker(model, cpl))
-                .add(new StreamProtocolChecker(model, mem.rd()))
-                .add(new StreamProtocolChecker(model, mem.rdata()))
-                .add(new StreamProtocolChecker(model, mem.wr()))
-                .add(new StreamProtocolChecker(model, mem.wresp()));
+                .add(new AxiProtocolChecker(mem.ports()));
         // Generous: random stalls aside, the block needs about a cycle a beat plus the memory latency.
         double stall = 1 / Math.max(0.05, (1 - idleProbability) * (1 - backpressure));
         long limit = 20_000 + (long) ((totalBeats * 8

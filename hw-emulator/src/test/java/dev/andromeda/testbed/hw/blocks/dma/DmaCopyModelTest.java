@@ -1,5 +1,6 @@
 package dev.andromeda.testbed.hw.blocks.dma;
 
+import dev.andromeda.testbed.hw.driver.AxiMemory;
 import dev.andromeda.testbed.hw.kit.KitModel;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -229,7 +230,7 @@ class DmaCopyModelTest {
         try (Arena arena = Arena.ofConfined(); KitModel model = emu()) {
             Layout l = layout(arena, new Random(13), lengths, new int[n], new int[n]);
             DmaCopyDriver.Result res = new DmaCopyDriver(model).run(l.memory(), l.jobs(), 13, 0, 0, latency, 16,
-                    MemoryResponder.Faults.none().writeResponseLatency(wrespLatency));
+                    AxiMemory.Faults.none().writeResponseLatency(wrespLatency));
             assertCopied(l, res, n + " x " + length);
             return res.cycles();
         }
@@ -271,7 +272,7 @@ class DmaCopyModelTest {
     }
 
     @Test
-    void theMemoryResponderAnswersDecerrOutsideItsSegmentAndTheBlockReportsAReadError() {
+    void theMemoryAnswersDecerrOutsideItsSegmentAndTheBlockReportsAReadError() {
         try (Arena arena = Arena.ofConfined(); KitModel model = emu()) {
             MemorySegment memory = arena.allocate(4096, 64);
             DmaCopyDriver.Job[] jobs = {new DmaCopyDriver.Job(4000, 0, 200, 1), new DmaCopyDriver.Job(8, 1000, 20, 2)};
@@ -283,7 +284,7 @@ class DmaCopyModelTest {
     @Test
     void theCompletionCheckerFailsACompletionThatOvertakesAWriteResponse() {
         try (Arena arena = Arena.ofConfined(); KitModel model = emu()) {
-            MemoryResponder mem = new MemoryResponder(model, arena.allocate(64, 8), 1, 1, 1, 0, 0);
+            AxiMemory mem = DmaCopyDriver.memory(model, arena.allocate(64, 8), 1, 1, 1, 0, 0, AxiMemory.Faults.none());
             mem.checkCompletion("nothing written", 0, 5);
             assertThatThrownBy(() -> mem.checkCompletion("copy 0", 1, 7))
                     .isInstanceOf(dev.andromeda.testbed.hw.driver.ProtocolViolation.class)
