@@ -14,6 +14,8 @@ import java.nio.ByteOrder;
  */
 public final class InternetChecksum {
     private static final ValueLayout.OfLong NATIVE_LONG = ValueLayout.JAVA_LONG_UNALIGNED;
+    private static final ValueLayout.OfInt NATIVE_INT = ValueLayout.JAVA_INT_UNALIGNED;
+    private static final ValueLayout.OfShort NATIVE_SHORT = ValueLayout.JAVA_SHORT_UNALIGNED;
     private static final boolean BIG_ENDIAN = ByteOrder.nativeOrder() == ByteOrder.BIG_ENDIAN;
 
     private InternetChecksum() {
@@ -57,10 +59,28 @@ public final class InternetChecksum {
         long i = words << 3;
         // The last 0-7 bytes as one native-order word, zero-padded past the end (RFC 1071: an odd
         // last byte is padded with zero on its right in big-endian terms, which is what this is
-        // once swapped).
+        // once swapped), read as at most one int, one short and one byte: an IPv4 header's last
+        // 4 bytes are one load, not four.
         long tail = 0;
-        for (int k = 0; i < length; i++, k++) {
-            tail |= (memory.get(ValueLayout.JAVA_BYTE, offset + i) & 0xFFL) << (BIG_ENDIAN ? 56 - 8 * k : 8 * k);
+        long rest = length - i;
+        int shift = 0; // little-endian: each later piece sits above the earlier ones
+        if ((rest & 4) != 0) {
+            tail = memory.get(NATIVE_INT, offset + i) & 0xFFFFFFFFL;
+            i += 4;
+            shift = 32;
+        }
+        if ((rest & 2) != 0) {
+            long s16 = memory.get(NATIVE_SHORT, offset + i) & 0xFFFFL;
+            tail = BIG_ENDIAN ? tail << 16 | s16 : tail | s16 << shift;
+            i += 2;
+            shift += 16;
+        }
+        if ((rest & 1) != 0) {
+            long s8 = memory.get(ValueLayout.JAVA_BYTE, offset + i) & 0xFFL;
+            tail = BIG_ENDIAN ? tail << 8 | s8 : tail | s8 << shift;
+        }
+        if (BIG_ENDIAN && rest != 0) {
+            tail <<= 64 - 8 * rest; // big-endian: the first byte read is the word's top byte
         }
         long sum = a + (tail >>> 32) + (tail & 0xFFFFFFFFL);
         if (BIG_ENDIAN) {
