@@ -238,10 +238,9 @@ public final class BenchFastpathCommand implements Callable<Integer> {
     }
 
     private static Measured find(List<Measured> all, String benchmark, int flows, String destinations) {
-        for (Measured m : all) {
-            if (m.benchmark().equals(benchmark) && m.flows() == flows && m.destinations().equals(destinations)) {
-                return m;
-            }
+        Measured m = findOrNull(all, benchmark, flows, destinations);
+        if (m != null) {
+            return m;
         }
         throw new IllegalStateException("no result for " + benchmark + " at " + flows + " flows, " + destinations
                 + " (did the benchmark fail? see its output above)");
