@@ -5,7 +5,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.andromeda.testbed.fastpath.offload.sw.SoftwareGcm;
 import dev.andromeda.testbed.tb.bench.FastpathBenchmark;
+import dev.andromeda.testbed.tb.bench.FastpathGoals;
+import dev.andromeda.testbed.tb.bench.SwStageBenchmark;
+import dev.andromeda.testbed.tb.report.TerminalWidth;
 import dev.andromeda.testbed.tb.report.TextTable;
 import org.openjdk.jmh.profile.GCProfiler;
 import org.openjdk.jmh.results.Result;
@@ -45,6 +49,8 @@ import java.util.concurrent.Callable;
                 "  psp1500    egress at 1,500 bytes on a PSP network (sw AES-GCM inline)",
                 "egress over 1K, 10K, 100K and 1M flows, uniform and Zipf; the others at 1M flows, Zipf.",
                 "Beside each total: ns per packet of each stage, from the host's stage timers.",
+                "Then the sw AES-GCM seal alone at 1,500 B (the floor under psp1500), and issue 11's goals",
+                "judged on this run: met or not, and why not (the costliest stages).",
                 ""})
 public final class BenchFastpathCommand implements Callable<Integer> {
     static final String[] FULL_SWEEP = {"1000", "10000", "100000", "1000000"};
@@ -84,6 +90,8 @@ public final class BenchFastpathCommand implements Callable<Integer> {
         } finally {
             Files.deleteIfExists(stages);
         }
+        String engine = SoftwareGcm.chosenEngine();
+        double sealAlone = sealAlone(engine);
         Measured egress = find(all, "egress", Integer.parseInt(MAIN_FLOWS), "zipf");
         Measured ingress = find(all, "ingress", Integer.parseInt(MAIN_FLOWS), "zipf");
         Measured psp = find(all, "egressPsp1500", Integer.parseInt(MAIN_FLOWS), "zipf");
@@ -95,6 +103,24 @@ public final class BenchFastpathCommand implements Callable<Integer> {
             StringBuilder line = new StringBuilder("  " + label(m) + ":");
             m.stageNsPerPacket().forEach((k, v) -> line.append(' ').append(k).append(' ').append(f(v)));
             System.out.println(line);
+        }
+        Measured small = findOrNull(all, "egress", 1000, "zipf");
+        List<FastpathGoals.Goal> goals = FastpathGoals.judge(path(egress), small == null ? null : path(small),
+                path(ingress), path(psp), sealAlone, engine, Math.max(egress.bytesAllocatedPerPacket(),
+                        Math.max(ingress.bytesAllocatedPerPacket(), psp.bytesAllocatedPerPacket())));
+        System.out.println(String.format(Locale.ROOT, "AES-GCM-128 seal alone, 1,500 B, %s engine: %s ns a packet"
+                + " (%.2f GB/s)", engine, f(sealAlone), FastpathGoals.PSP_BYTES / sealAlone));
+        System.out.println("Goals (issue 11), judged on this run" + (quick
+                ? " (--quick: not warmed up, so only a full run's verdicts count):" : ":"));
+        int width = TerminalWidth.get();
+        for (FastpathGoals.Goal g : goals) {
+            String line = String.format(Locale.ROOT, "  %-28s %s %s %s  %s", g.what(),
+                    g.id().equals("bytes-per-packet") ? "=" : g.unit().equals("GB/s") ? ">=" : "<=",
+                    fmt(g.target()) + " " + g.unit() + ":", fmt(g.measured()), g.met() ? "met" : "NOT MET");
+            System.out.println(line);
+            if (!g.met()) {
+                TerminalWidth.wrap("why: " + g.why(), width - 4, 5).forEach(l -> System.out.println("    " + l));
+            }
         }
         if (json != null) {
             ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -117,6 +143,19 @@ public final class BenchFastpathCommand implements Callable<Integer> {
                             : sweep.putObject(m.destinations());
                     d.put(Integer.toString(m.flows()), m.nsPerPacket());
                 }
+            }
+            root.put("sealAloneNsPerPacket1500", sealAlone);
+            root.put("sealEngine", engine);
+            ArrayNode goalsNode = root.putArray("goals");
+            for (FastpathGoals.Goal g : goals) {
+                ObjectNode n = goalsNode.addObject();
+                n.put("id", g.id());
+                n.put("what", g.what());
+                n.put("target", g.target());
+                n.put("measured", g.measured());
+                n.put("unit", g.unit());
+                n.put("met", g.met());
+                n.put("why", g.why());
             }
             ArrayNode runs = root.putArray("runs");
             for (Measured m : all) {
@@ -162,11 +201,46 @@ public final class BenchFastpathCommand implements Callable<Integer> {
                 + m.destinations();
     }
 
-    private static Measured find(List<Measured> all, String benchmark, int flows, String destinations) {
+    private static FastpathGoals.Path path(Measured m) {
+        return new FastpathGoals.Path(m.nsPerPacket(), m.stageNsPerPacket());
+    }
+
+    private static String fmt(double v) {
+        return v >= 10 ? String.format(Locale.ROOT, "%.0f", v) : String.format(Locale.ROOT, "%.2f", v);
+    }
+
+    private static Measured findOrNull(List<Measured> all, String benchmark, int flows, String destinations) {
         for (Measured m : all) {
             if (m.benchmark().equals(benchmark) && m.flows() == flows && m.destinations().equals(destinations)) {
                 return m;
             }
+        }
+        return null;
+    }
+
+    /**
+     * The engine's AES-GCM-128 seal alone at 1,500 B, batches of 32 in memory the caches hold
+     * ({@link SwStageBenchmark}): the most the psp1500 path could reach if every other stage
+     * were free.
+     */
+    private double sealAlone(String engine) throws Exception {
+        Collection<RunResult> r = new Runner(new OptionsBuilder()
+                .include(SwStageBenchmark.class.getName() + "\\.seal$")
+                .param("engine", engine)
+                .param("size", Integer.toString(FastpathGoals.PSP_BYTES))
+                .forks(1)
+                .shouldFailOnError(true)
+                .jvmArgsAppend("--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow")
+                .warmupIterations(quick ? 1 : 2).warmupTime(TimeValue.milliseconds(quick ? 300 : 1000))
+                .measurementIterations(quick ? 2 : 3).measurementTime(TimeValue.milliseconds(quick ? 300 : 1000))
+                .build()).run();
+        return r.isEmpty() ? Double.NaN : r.iterator().next().getPrimaryResult().getScore();
+    }
+
+    private static Measured find(List<Measured> all, String benchmark, int flows, String destinations) {
+        Measured m = findOrNull(all, benchmark, flows, destinations);
+        if (m != null) {
+            return m;
         }
         throw new IllegalStateException("no result for " + benchmark + " at " + flows + " flows, " + destinations
                 + " (did the benchmark fail? see its output above)");
