@@ -19,7 +19,7 @@ import java.util.Properties;
  * shim {@code libtb_jni.so} and {@code models.properties} under
  * {@code native/linux-x86_64/} on the class path. From a directory they are
  * used in place; from a jar they are copied to a temporary directory first.
- * {@code -Dtb.native.dir=DIR} points at another directory.
+ * {@code -Dtb.native.dir=DIR} points at another directory (set before the first use).
  *
  * <p>Probed once; when anything is missing the cause is kept and reported by
  * every RTL backend ({@link #unavailabilityCause()}).
@@ -28,7 +28,13 @@ public final class NativeModels {
     private static final String PLATFORM = "linux-x86_64";
     private static final String RESOURCE_DIR = "/native/" + PLATFORM + "/";
 
-    private static final NativeModels INSTANCE = probe();
+    /**
+     * Probed on first use, not when the class loads: {@code tb cosim --coverage} points
+     * {@code tb.native.dir} at the coverage variants of the blocks before any model is opened.
+     */
+    private static final class Probed {
+        static final NativeModels INSTANCE = probe();
+    }
 
     private final Path dir;
     private final List<String> blocks;
@@ -43,7 +49,7 @@ public final class NativeModels {
     }
 
     public static NativeModels get() {
-        return INSTANCE;
+        return Probed.INSTANCE;
     }
 
     /** Null when the models are usable; otherwise why not, with what to do. */
