@@ -54,7 +54,7 @@ public final class VerilatorCoverage {
 
     /** Annotated sources of {@code dat} into {@code outDir}; returns the tool's total. */
     public static Total annotate(Path dat, Path outDir) {
-        String printed = run(List.of("verilator_coverage", "--annotate", outDir.toString(), "--annotate-min", "1",
+        String printed = run(List.of("verilator_coverage", "--annotate", outDir.toString(), "--annotate-all", "--annotate-min", "1",
                 dat.toString()));
         Matcher m = TOTAL.matcher(printed);
         if (!m.find()) {
