@@ -126,9 +126,9 @@ public final class ModelAbi {
         }
     }
 
-    /** The table of a block's library, loaded once per JVM. */
+    /** The table of a block's library, loaded once per JVM per library (plain and coverage variants differ). */
     public static ModelAbi load(String block, Path library) {
-        return LOADED.computeIfAbsent(block, b -> new ModelAbi(b, library));
+        return LOADED.computeIfAbsent(block + "|" + library.toAbsolutePath().normalize(), k -> new ModelAbi(block, library));
     }
 
     /**
