@@ -155,8 +155,9 @@ public final class CosimCommand implements Callable<Integer> {
                 + " (index s mod length).%n", java.util.Arrays.toString(IDLE), java.util.Arrays.toString(BACKPRESSURE),
                 java.util.Arrays.toString(LATENCY), java.util.Arrays.toString(IN_FLIGHT));
         if (coverageDir != null) {
-            System.out.println("Coverage written to " + coverageDir + " (RTL runs: one .dat each; cover groups:"
-                    + " .cover.json); report it with 'tb coverage --dir " + coverageDir + "'.");
+            System.out.println("Coverage (a .dat per RTL run, a .cover.json per seed) written to");
+            System.out.println("  " + coverageDir);
+            System.out.println("Report it with: tb coverage --dir " + coverageDir);
         }
         if (skipped) {
             System.out.println("Some block/implementation pairs did not run (see the table); './tb impls' says why.");

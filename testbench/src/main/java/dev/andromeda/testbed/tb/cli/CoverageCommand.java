@@ -93,15 +93,17 @@ public final class CoverageCommand implements Callable<Integer> {
                 tally(n.putObject("toggle"), b.toggles());
                 tally(n.putObject("user"), b.user());
             }
-            System.out.println("Verilator coverage, " + runs.size() + " run(s) merged into " + merged);
+            System.out.println("Verilator coverage of " + runs.size() + " run(s), merged into");
+            System.out.println("  " + merged);
             System.out.print(t.render());
             System.out.printf(Locale.ROOT, "verilator_coverage total %d/%d (%.1f %%; its points grouped by source"
-                    + " line).%nAnnotated sources: %s ('%%000000' = never hit).%n", total.covered(), total.total(),
+                    + " line).%nAnnotated sources ('%%000000' = never hit):%n  %s%n", total.covered(), total.total(),
                     total.percent(), out);
             report.put("merged", merged.toAbsolutePath().toString()).put("annotated", out.toAbsolutePath().toString());
             report.putObject("verilator_coverage_total").put("covered", total.covered()).put("total", total.total());
         } else {
-            System.out.println("No Verilator coverage files in " + dir + " (only cover groups).");
+            System.out.println("No Verilator coverage files (only cover groups) in");
+            System.out.println("  " + dir);
         }
         ArrayNode jg = report.putArray("functional");
         if (!groups.isEmpty()) {
@@ -115,7 +117,7 @@ public final class CoverageCommand implements Callable<Integer> {
                     long samples = p.outside() + p.bins().stream().mapToLong(Coverpoint.Bin::hits).sum();
                     List<String> holes = p.bins().stream().filter(b -> b.hits() == 0).map(Coverpoint.Bin::name).toList();
                     f.row("  " + p.name(), p.binsHit() + "/" + p.bins().size(), samples, p.outside(),
-                            holes.isEmpty() ? "-" : clip(String.join(", ", holes), 30));
+                            holes.isEmpty() ? "-" : "[" + clip(String.join(", ", holes), 28) + "]");
                 }
             }
             System.out.print(f.render());
