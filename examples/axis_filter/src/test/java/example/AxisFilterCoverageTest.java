@@ -38,7 +38,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * frames must be reported never hit, and the total must be above 0 and below 100 %; a second
  * run (the other bridge, another seed) drops K frames, and the two runs' files merged by
  * {@code verilator_coverage --write} must show that line hit exactly K times -- K counted by
- * the test from the frames it sent. The cover group the runs fill is checked against counts
+ * the test from the frames it sent; the design's {@code cover property} (a dropped frame's
+ * first beat) must count 0 and then K. The cover group the runs fill is checked against counts
  * the test keeps itself.
  */
 class AxisFilterCoverageTest {
@@ -79,6 +80,7 @@ class AxisFilterCoverageTest {
         long total = Long.parseLong(m.group(2));
         assertTrue(covered > 0 && covered < total, "nonzero and not complete: " + covered + "/" + total);
         assertEquals(0, dropLineCount(annA), "no frame started with DROP_BYTE: the drop line is never hit");
+        assertEquals(0, userPointCount(dats.getFirst()), "the design's cover property: no dropped frame");
         assertTrue(countOf(annA, "m_axis_tvalid <= 1'b1;") >= a.frames(), "every passed frame's beats were sent on");
 
         // A second run, the other bridge and seed, with drops; both files summed by Verilator's tool.
@@ -93,6 +95,7 @@ class AxisFilterCoverageTest {
         Path annM = dir.resolve("annotated-merged");
         tool("--annotate", annM.toString(), "--annotate-all", "--annotate-min", "1", merged.toString());
         assertEquals(b.dropped(), dropLineCount(annM), "the drop line, hit once per dropped frame of both runs");
+        assertEquals(b.dropped(), userPointCount(merged), "the design's cover property, once per dropped frame");
 
         // The testkit's reader against the file itself: points by their page, counted as text.
         List<String> lines = Files.readAllLines(merged, StandardCharsets.ISO_8859_1);
@@ -105,6 +108,8 @@ class AxisFilterCoverageTest {
         assertEquals(linePoints, s.lines().total());
         assertEquals(lineHit, s.lines().covered());
         assertEquals(togglePoints, s.toggles().total());
+        assertEquals(1, s.user().total(), "one cover property");
+        assertEquals(1, s.user().covered());
         assertTrue(s.toggles().covered() > 0 && s.toggles().covered() < s.toggles().total(), "toggles " + s.toggles());
 
         // The functional bins, written beside the .dat files and summed across the two runs.
@@ -182,6 +187,15 @@ class AxisFilterCoverageTest {
         try (Stream<Path> s = Files.list(dir)) {
             return s.filter(p -> p.toString().endsWith(".dat")).sorted().toList();
         }
+    }
+
+    /** The count of the design's one user point ({@code cover property}), read from the file as text. */
+    private static long userPointCount(Path dat) throws IOException {
+        List<String> user = Files.readAllLines(dat, StandardCharsets.ISO_8859_1).stream()
+                .filter(l -> l.contains("v_user/")).toList();
+        assertEquals(1, user.size(), "one user cover point in " + dat);
+        String l = user.getFirst();
+        return Long.parseLong(l.substring(l.lastIndexOf('\'') + 1).trim());
     }
 
     /** The count verilator_coverage wrote in the margin of the drop line. */
