@@ -7,7 +7,7 @@
 #   build-model.sh [--manifest FILE] [--top TOP] [--src FILE|DIR]... [-I DIR]...
 #                  [-G NAME=VALUE]... [--define X[=Y]]... [--clock NAME]
 #                  [--reset NAME|none] [--reset-active-low] [--lint-fatal]
-#                  --out DIR [--work DIR] [--cache DIR]
+#                  [--coverage] --out DIR [--work DIR] [--cache DIR]
 #
 # A manifest is a small YAML file; paths in it are relative to its folder:
 #
@@ -20,9 +20,16 @@
 #   reset: aresetn              # default rst; none for a model without one
 #   reset_active_low: true      # default false
 #   lint_fatal: false           # true: a -Wall warning fails the build
+#   coverage: false             # true: the coverage variant (as --coverage)
+#
+# --coverage builds the coverage variant: Verilator's --coverage (line, toggle and the
+# design's own `cover property` points), its counters written by the model when it closes
+# (tb_model_abi.h, coverage_write). It is part of the cache key, so the variant and the
+# plain model sit side by side in the cache; the plain model stays free of counters.
 #
 # Options on the command line add to the manifest's lists and override its scalars.
-# The library is cached under CACHE/<top>-<hash>/ where the hash covers the
+# The library is cached under CACHE/<top>-<hash>/ (<top>-cov-<hash>/ for the coverage
+# variant) where the hash covers the
 # sources' and include files' contents, every manifest field, the flags, the glue,
 # this script and the Verilator and g++ versions. OUT receives the library and
 # <top>.model.properties (top, ports with widths and directions, clock, reset,
@@ -36,7 +43,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 say() { echo "[rtl build] $*"; }
 bad() { echo "error: $*" >&2; exit 2; }
 
-top="" clock="" reset="" reset_low="" lint_fatal="" out="" work="" manifest=""
+top="" clock="" reset="" reset_low="" lint_fatal="" coverage="" out="" work="" manifest=""
 cache=${TB_MODEL_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/andromeda-testbed/models}
 jobs=${TB_BUILD_JOBS:-2}
 srcs=() incs=() params=() defines=()
@@ -86,12 +93,13 @@ read_manifest() {
       reset) reset=$val ;;
       reset_active_low) reset_low=$val ;;
       lint_fatal) lint_fatal=$val ;;
+      coverage) coverage=$val ;;
       "sources[]") srcs+=("$(cd "$dir" && realpath -m -- "$val")") ;;
       "include_dirs[]") incs+=("$(cd "$dir" && realpath -m -- "$val")") ;;
       "parameters{}") params+=("$val") ;;
       "defines{}") defines+=("$val") ;;
       sources|include_dirs|parameters|defines) ;;  # written empty
-      *) bad "$file: unknown key '$key' (top, sources, include_dirs, parameters, defines, clock, reset, reset_active_low, lint_fatal)" ;;
+      *) bad "$file: unknown key '$key' (top, sources, include_dirs, parameters, defines, clock, reset, reset_active_low, lint_fatal, coverage)" ;;
     esac
   done <<< "$flat"
 }
@@ -120,6 +128,7 @@ while [ $# -gt 0 ]; do
     --reset) need "$@"; reset=$2; shift 2 ;;
     --reset-active-low) reset_low=true; shift ;;
     --lint-fatal) lint_fatal=true; shift ;;
+    --coverage) coverage=true; shift ;;
     --out) need "$@"; out=$2; shift 2 ;;
     --work) need "$@"; work=$2; shift 2 ;;
     --cache) need "$@"; cache=$2; shift 2 ;;
@@ -132,6 +141,7 @@ clock=${clock:-clk}
 reset=${reset:-rst}
 case "${reset_low:-false}" in true|yes) reset_low=true ;; false|no) reset_low=false ;; *) bad "reset_active_low must be true or false, not '$reset_low'" ;; esac
 case "${lint_fatal:-false}" in true|yes) lint_fatal=true ;; false|no) lint_fatal=false ;; *) bad "lint_fatal must be true or false, not '$lint_fatal'" ;; esac
+case "${coverage:-false}" in true|yes) coverage=true ;; false|no) coverage=false ;; *) bad "coverage must be true or false, not '$coverage'" ;; esac
 [ -n "$top" ] || bad "no top module (--top TOP, or top: in the manifest)"
 [[ "$top" =~ ^[A-Za-z_][A-Za-z0-9_]*$ ]] || bad "top '$top' is not a Verilog identifier"
 [ -n "$out" ] || bad "no output folder (--out DIR)"
@@ -179,6 +189,14 @@ verilator_flags=(
 )
 # A warning stops the build only where asked (the built-in blocks: lint-clean, kept so).
 [ "$lint_fatal" = true ] || verilator_flags+=(-Wno-fatal)
+# The coverage variant: line, toggle and user (`cover property`) points, counted in the
+# model and written when it closes. Only here: the counters cost cycles/s in the plain model.
+cov_objs=() cov_defs=()
+if [ "$coverage" = true ]; then
+  verilator_flags+=(--coverage)
+  cov_objs=(verilated_cov.o)   # VerilatedCovContext::write, the .dat writer
+  cov_defs=(-DVM_COVERAGE=1)   # the glue's coverage_write is compiled in
+fi
 make_flags=(
   OPT_FAST=-O3         # Verilator's -O3 alone leaves the model C++ at -Os
   OPT_SLOW=-O1         # construction and tracing code: build time over speed
@@ -199,7 +217,7 @@ reset_active=1; [ "$reset_low" = true ] && reset_active=0
 vl_version=$(verilator --version)
 vl_root=$(verilator --getenv VERILATOR_ROOT)
 gxx_version=$(g++ --version | head -n 1)
-settings="top=$top clock=$clock reset=$reset reset_active=$reset_active lint_fatal=$lint_fatal"
+settings="top=$top clock=$clock reset=$reset reset_active=$reset_active lint_fatal=$lint_fatal coverage=$coverage"
 settings+=" params=${params[*]-} defines=${defines[*]-}"
 # Include files are hashed by name and content, wherever they sit under an include folder.
 inc_files=()
@@ -212,7 +230,8 @@ hash=$( {
   echo "$settings | ${verilator_flags[*]} | ${make_flags[*]} | ${link_flags[*]} | $vl_version | $gxx_version"
 } | sha256sum | cut -c1-16)
 lib=libtbmodel_$top.so
-cached_dir="$cache/$top-$hash"
+variant=$top; [ "$coverage" = true ] && variant=$top-cov
+cached_dir="$cache/$variant-$hash"
 cached="$cached_dir/$lib"
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
@@ -235,7 +254,7 @@ if [ -f "$cached" ] && [ -f "$cached_dir/ports" ]; then
   say "$top: cached ($hash), not rebuilt"
   report_lint "$cached_dir/verilator.log"
 else
-  obj=${work:-$cache/work/$top-$hash-$$}
+  obj=${work:-$cache/work/$variant-$hash-$$}
   rm -rf "$obj"
   # A scratch folder of our own goes, built or not; a --work folder stays to be read.
   [ -n "$work" ] || trap 'rm -rf "$obj"' EXIT
@@ -264,7 +283,8 @@ else
   fi
   say "$top: compiling the model's C++ (make -j$jobs)"
   if ! make -s -j"$jobs" -C "$obj" -f "V$top.mk" "${make_flags[@]}" \
-      "V${top}__ALL.a" verilated.o verilated_vcd_c.o verilated_threads.o > "$obj/make.log" 2>&1; then
+      "V${top}__ALL.a" verilated.o verilated_vcd_c.o verilated_threads.o ${cov_objs[@]+"${cov_objs[@]}"} \
+      > "$obj/make.log" 2>&1; then
     cat "$obj/make.log" >&2
     say "$top: compiling the Verilated C++ failed (messages above); not built"
     exit 1
@@ -275,11 +295,12 @@ else
   g++ -std=gnu++17 -O2 -fPIC -fno-semantic-interposition -fvisibility=hidden \
     -DTB_MODEL="$top" -DTB_CLOCK="$clock" "${reset_defs[@]}" -include "$obj/V$top.h" \
     -I"$obj" -I"$here" -I"$vl_root/include" -I"$vl_root/include/vltstd" \
-    -DVM_TRACE=1 -DVM_TRACE_VCD=1 \
+    -DVM_TRACE=1 -DVM_TRACE_VCD=1 ${cov_defs[@]+"${cov_defs[@]}"} \
     -c "$here/tb_model_glue.cpp" -o "$obj/tb_model_glue.o"
   g++ "${link_flags[@]}" -o "$obj/$lib" \
     "$obj/tb_model_glue.o" "$obj/V${top}__ALL.a" \
     "$obj/verilated.o" "$obj/verilated_vcd_c.o" "$obj/verilated_threads.o" \
+    ${cov_objs[@]+"${cov_objs[@]/#/$obj/}"} \
     -lpthread -latomic
   mkdir -p "$cached_dir"
   # The port table as "name width in|out", one a line, for the description.
@@ -289,7 +310,7 @@ else
   cp "$obj/$lib" "$cached.tmp"
   mv "$cached_dir/ports.tmp" "$cached_dir/ports"
   mv "$cached.tmp" "$cached"
-  say "$top: built in $((SECONDS - start)) s"
+  say "$top: built in $((SECONDS - start)) s$([ "$coverage" = true ] && echo ' (coverage variant)')"
 fi
 
 # Into OUT by rename, so a process that has the previous library loaded keeps its copy.
@@ -307,6 +328,7 @@ cp "$cached" "$out/$lib.tmp.$$" && mv "$out/$lib.tmp.$$" "$out/$lib"
   echo "sources=$(IFS=,; echo "${files[*]}")"
   echo "include_dirs=$(IFS=,; echo "${incs[*]-}")"
   echo "lint_warnings=$lint_count"
+  echo "coverage=$coverage"
   echo "verilator=$vl_version"
   echo "ports=$(awk '{ printf "%s%s:%s:%s", (NR > 1 ? "," : ""), $1, $3, $2 }' "$cached_dir/ports")"
 } > "$out/$top.model.properties.tmp.$$"

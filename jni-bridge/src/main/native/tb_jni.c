@@ -183,3 +183,13 @@ JNIEXPORT jlong JNICALL JNI_FN(benchLoop)(JNIEnv *env, jclass cls, jlong abi, jl
     (void) env; (void) cls;
     return (jlong) abi_of(abi)->bench_loop((void *) (intptr_t) model, in, out, n);
 }
+
+JNIEXPORT jint JNICALL JNI_FN(coverageWrite)(JNIEnv *env, jclass cls, jlong abi, jlong model, jstring path) {
+    (void) cls;
+    if (!path) return abi_of(abi)->coverage_write((void *) (intptr_t) model, NULL);
+    const char *p = (*env)->GetStringUTFChars(env, path, NULL);
+    jint rc = abi_of(abi)->coverage_write((void *) (intptr_t) model, p);
+    if (rc == -1) snprintf(last_error, sizeof last_error, "cannot write coverage to %s", p);
+    (*env)->ReleaseStringUTFChars(env, path, p);
+    return rc;
+}

@@ -27,7 +27,7 @@
 extern "C" {
 #endif
 
-#define TB_MODEL_ABI_VERSION 2u
+#define TB_MODEL_ABI_VERSION 3u
 
 #define TB_PORT_IN 0
 #define TB_PORT_OUT 1
@@ -64,6 +64,11 @@ typedef struct tb_model_abi {
     /* Reference loop for benchmarks: for n cycles, write the cycle count to
      * port in_port, step once, read port out_port; returns the XOR of reads. */
     uint64_t (*bench_loop)(void *model, int32_t in_port, int32_t out_port, int64_t cycles);
+    /* Coverage (version 3). Writes the model's Verilator coverage counters (line, toggle,
+     * user cover points) to path as a coverage .dat: 0 written, -1 cannot write, -2 not a
+     * coverage build (build-model.sh --coverage). path NULL only asks: 0 a coverage build,
+     * -2 not. Call it before destroy (which frees the counters). */
+    int32_t (*coverage_write)(void *model, const char *path);
 } tb_model_abi;
 
 #ifdef __cplusplus

@@ -19,7 +19,7 @@ import java.util.Properties;
  * shim {@code libtb_jni.so} and {@code models.properties} under
  * {@code native/linux-x86_64/} on the class path. From a directory they are
  * used in place; from a jar they are copied to a temporary directory first.
- * {@code -Dtb.native.dir=DIR} points at another directory.
+ * {@code -Dtb.native.dir=DIR} points at another directory (set before the first use).
  *
  * <p>Probed once; when anything is missing the cause is kept and reported by
  * every RTL backend ({@link #unavailabilityCause()}).
@@ -28,7 +28,8 @@ public final class NativeModels {
     private static final String PLATFORM = "linux-x86_64";
     private static final String RESOURCE_DIR = "/native/" + PLATFORM + "/";
 
-    private static final NativeModels INSTANCE = probe();
+    /** Probed on first use; replaced by {@link #serveFrom} (the coverage variants). */
+    private static volatile NativeModels current;
 
     private final Path dir;
     private final List<String> blocks;
@@ -43,7 +44,31 @@ public final class NativeModels {
     }
 
     public static NativeModels get() {
-        return INSTANCE;
+        NativeModels m = current;
+        if (m == null) {
+            synchronized (NativeModels.class) {
+                if (current == null) {
+                    current = probe();
+                }
+                m = current;
+            }
+        }
+        return m;
+    }
+
+    /**
+     * Serves the libraries of another folder from now on -- {@code tb cosim --coverage} puts
+     * the coverage variants of the blocks there -- for every model opened after this call
+     * (the backends probe the new folder again; models open now keep their library).
+     */
+    public static synchronized NativeModels serveFrom(Path dir) {
+        current = probe(dir);
+        return current;
+    }
+
+    /** The folder the libraries are served from (null when unavailable). */
+    public Path directory() {
+        return dir;
     }
 
     /** Null when the models are usable; otherwise why not, with what to do. */
@@ -92,6 +117,14 @@ public final class NativeModels {
                 }
                 dir = "file".equals(url.getProtocol()) ? Path.of(url.toURI()).getParent() : extract();
             }
+            return probe(dir);
+        } catch (IOException | URISyntaxException | UncheckedIOException e) {
+            return unavailable("cannot locate the RTL model libraries: " + e);
+        }
+    }
+
+    private static NativeModels probe(Path dir) {
+        try {
             Properties p = new Properties();
             Path status = dir.resolve("models.properties");
             if (!Files.exists(status)) {
@@ -112,8 +145,8 @@ public final class NativeModels {
                 }
             }
             return new NativeModels(dir, blocks, null, p.getProperty("verilator", "?"));
-        } catch (IOException | URISyntaxException | UncheckedIOException e) {
-            return unavailable("cannot locate the RTL model libraries: " + e);
+        } catch (IOException | UncheckedIOException e) {
+            return unavailable("cannot read the RTL model libraries in " + dir + ": " + e);
         }
     }
 

@@ -11,7 +11,8 @@ public abstract class RtlBackend implements HardwareBackend {
     public static final int RESET_CYCLES = 4;
 
     private volatile String probed;
-    private volatile boolean probeDone;
+    /** The libraries the probe was made for: probed again when NativeModels serves others. */
+    private volatile NativeModels probedFor;
 
     @Override
     public final List<String> blocks() {
@@ -25,12 +26,12 @@ public abstract class RtlBackend implements HardwareBackend {
 
     @Override
     public final String unavailabilityCause() {
-        if (!probeDone) {
+        NativeModels models = NativeModels.get();
+        if (probedFor != models) {
             synchronized (this) {
-                if (!probeDone) {
-                    NativeModels models = NativeModels.get();
+                if (probedFor != models) {
                     probed = models.isAvailable() ? probeBackend(models) : models.unavailabilityCause();
-                    probeDone = true;
+                    probedFor = models;
                 }
             }
         }

@@ -1,5 +1,7 @@
 package dev.andromeda.testbed.testkit;
 
+import dev.andromeda.testbed.bridge.CoverageFiles;
+import dev.andromeda.testbed.bridge.CoverageModel;
 import dev.andromeda.testbed.bridge.ModelDescription;
 import dev.andromeda.testbed.bridge.ffm.FfmModel;
 import dev.andromeda.testbed.bridge.jni.JniModel;
@@ -22,13 +24,16 @@ import dev.andromeda.testbed.hw.driver.ValidReadySink;
 import dev.andromeda.testbed.hw.driver.ValidReadySource;
 import dev.andromeda.testbed.hw.driver.Testbench;
 import dev.andromeda.testbed.hw.lockstep.LockstepModel;
+import dev.andromeda.testbed.testkit.coverage.CoverGroup;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.function.BiPredicate;
@@ -63,6 +68,8 @@ public final class Dut implements AutoCloseable {
     private Path recording;
     private boolean tracing;
     private String failure;
+    private Path coverageDir;
+    private final List<CoverGroup> groups = new ArrayList<>();
 
     private Dut(HardwareModel model, long seed) {
         this.model = model;
@@ -75,12 +82,24 @@ public final class Dut implements AutoCloseable {
     /**
      * Builds (cached) and opens the model a manifest describes.
      *
+     * <p>With {@code -Dtb.coverage.dir=DIR} every model is built as its coverage variant and
+     * the Dut writes its coverage into DIR ({@link #coverage}), so a whole suite run collects
+     * coverage without a change to its tests.
+     *
      * @param impl {@code rtl-jni} or {@code rtl-ffm}
-     * @param extraBuildOptions more build options, e.g. {@code "-G", "DATA_BYTES=8"}
+     * @param extraBuildOptions more build options, e.g. {@code "-G", "DATA_BYTES=8"}, or
+     *                          {@code "--coverage"} for the coverage variant
      */
     public static Dut load(Path manifest, String impl, long seed, String... extraBuildOptions) {
-        ModelDescription d = RtlModels.build(manifest, extraBuildOptions);
-        return of(open(d, impl), seed);
+        Path suiteCoverage = CoverageFiles.defaultDir();
+        String[] options = extraBuildOptions;
+        if (suiteCoverage != null && !List.of(options).contains("--coverage")) {
+            options = java.util.Arrays.copyOf(options, options.length + 1);
+            options[options.length - 1] = "--coverage";
+        }
+        ModelDescription d = RtlModels.build(manifest, options);
+        Dut dut = of(open(d, impl), seed);
+        return suiteCoverage != null ? dut.coverage(suiteCoverage) : dut;
     }
 
     /** Opens a built model (its folder, library or description) under {@code rtl-jni} or {@code rtl-ffm}. */
@@ -321,6 +340,40 @@ public final class Dut implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Writes this run's coverage into {@code dir} when the Dut closes: Verilator's line, toggle
+     * and {@code cover property} counters as {@code <top>-<backend>-seed<seed>-p<pid>-<n>.dat}
+     * (the model must be its coverage variant: {@code Dut.load(manifest, impl, seed,
+     * "--coverage")}), and every {@link #coverGroup} as a {@code .cover.json}. Each run adds
+     * files, none is overwritten; {@code tb coverage --dir DIR} merges and reports them.
+     *
+     * @throws IllegalStateException when the model was built without coverage
+     */
+    public Dut coverage(Path dir) {
+        if (!(model instanceof CoverageModel cm) || !cm.coverageBuilt()) {
+            throw new IllegalStateException(model.block() + " on " + model.backend() + " has no coverage counters:"
+                    + " load it with Dut.load(manifest, impl, seed, \"--coverage\")");
+        }
+        coverageDir = dir.toAbsolutePath();
+        return this;
+    }
+
+    /**
+     * A functional cover group of this run (the same name gives the same group), written
+     * beside the Verilator coverage when the Dut closes, if {@link #coverage} was asked for;
+     * otherwise it is only counted, for the test to read.
+     */
+    public CoverGroup coverGroup(String name) {
+        for (CoverGroup g : groups) {
+            if (g.name().equals(name)) {
+                return g;
+            }
+        }
+        CoverGroup g = new CoverGroup(name);
+        groups.add(g);
+        return g;
+    }
+
     /** Marks the run failed (the first failure stops the recording there). */
     public void failed(String why) {
         if (failure == null) {
@@ -347,7 +400,18 @@ public final class Dut implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {
-            model.close();
+            try {
+                if (coverageDir != null) {
+                    // Named now, at the end of the run: a run that never closes leaves no empty file.
+                    ((CoverageModel) model).coverageOnClose(CoverageFiles.newFile(coverageDir, model.block(),
+                            model.backend(), "seed" + seed));
+                    for (CoverGroup g : groups) {
+                        g.write(coverageDir);
+                    }
+                }
+            } finally {
+                model.close();
+            }
         }
     }
 }

@@ -4,6 +4,7 @@ import dev.andromeda.testbed.tb.cli.BenchCommand;
 import dev.andromeda.testbed.tb.cli.CompareCommand;
 import dev.andromeda.testbed.tb.cli.ControlScaleCommand;
 import dev.andromeda.testbed.tb.cli.CosimCommand;
+import dev.andromeda.testbed.tb.cli.CoverageCommand;
 import dev.andromeda.testbed.tb.cli.DemoCommand;
 import dev.andromeda.testbed.tb.cli.FuzzCommand;
 import dev.andromeda.testbed.tb.cli.ImplsCommand;
@@ -24,7 +25,7 @@ import picocli.CommandLine.Command;
                 ""},
         subcommands = {DemoCommand.class, CompareCommand.class, OffloadCommand.class, CosimCommand.class, BenchCommand.class,
                 ControlScaleCommand.class, PaperCommand.class, ImplsCommand.class,
-                RtlCommand.class, SimCommand.class, FuzzCommand.class,
+                RtlCommand.class, SimCommand.class, CoverageCommand.class, FuzzCommand.class,
                 dev.andromeda.testbed.tb.cluster.ZkCommand.class, dev.andromeda.testbed.tb.cluster.VmcCommand.class,
                 dev.andromeda.testbed.tb.cluster.HostCommand.class, dev.andromeda.testbed.tb.cluster.NetctlCommand.class,
                 dev.andromeda.testbed.tb.cluster.ClusterCommand.class,

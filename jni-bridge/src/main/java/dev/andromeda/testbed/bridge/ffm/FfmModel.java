@@ -1,5 +1,7 @@
 package dev.andromeda.testbed.bridge.ffm;
 
+import dev.andromeda.testbed.bridge.CoverageFiles;
+import dev.andromeda.testbed.bridge.CoverageModel;
 import dev.andromeda.testbed.bridge.ModelDescription;
 import dev.andromeda.testbed.bridge.ResetPort;
 import dev.andromeda.testbed.hw.HardwareModel;
@@ -21,7 +23,7 @@ import java.util.List;
  * downcall). That keeps the Java-driven loop within a few percent of a pure
  * C++ loop over the same model.
  */
-public final class FfmModel implements HardwareModel {
+public final class FfmModel implements HardwareModel, CoverageModel {
     private final ModelAbi abi;
     private final ResetPort reset;
     private final MemorySegment handle;
@@ -32,6 +34,8 @@ public final class FfmModel implements HardwareModel {
     private boolean closed;
     /** The waveform open now, as the caller named it (an FST is converted when it closes). */
     private Path waveFile;
+    /** Where the coverage counters go on close; null: a new file under -Dtb.coverage.dir, if set. */
+    private Path coverageFile;
 
     /**
      * Opens a model built by {@code tb rtl build} (or any build-model.sh output) by its
@@ -273,6 +277,27 @@ public final class FfmModel implements HardwareModel {
         }
     }
 
+    @Override
+    public boolean coverageBuilt() {
+        return abi.coverage;
+    }
+
+    @Override
+    public void coverageOnClose(Path datFile) {
+        if (!abi.coverage) {
+            throw new IllegalStateException(abi.block + " was built without coverage (build it with --coverage)");
+        }
+        coverageFile = CoverageFiles.prepare(datFile);
+    }
+
+    private int writeCoverage(String path) {
+        try (Arena a = Arena.ofConfined()) {
+            return (int) ModelAbi.CALL_COVERAGE_WRITE.invokeExact(abi.coverageWrite, handle, a.allocateFrom(path));
+        } catch (Throwable t) {
+            throw new IllegalStateException("coverage_write failed", t);
+        }
+    }
+
     /**
      * Why a call after {@link #close()} fails: the model's native memory (the
      * port storage the segments/handle point into) is freed, so touching it
@@ -295,6 +320,15 @@ public final class FfmModel implements HardwareModel {
             traceOff();
         }
         closed = true;
+        try {
+            // The counters live in the model: written before destroy frees them.
+            CoverageFiles.writeOnClose(abi.coverage, coverageFile, abi.block, backend(), this::writeCoverage);
+        } finally {
+            destroy();
+        }
+    }
+
+    private void destroy() {
         try {
             ModelAbi.CALL_VOID_P.invokeExact(abi.destroy, handle);
         } catch (Throwable t) {

@@ -26,7 +26,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * transition, about 2 ns a call here against 7 ns for JNI.
  */
 public final class ModelAbi {
-    static final int ABI_VERSION = 2;
+    static final int ABI_VERSION = 3;
     private static final ValueLayout.OfInt I32 = ValueLayout.JAVA_INT;
     private static final AddressLayout PTR = ValueLayout.ADDRESS;
     private static final Map<String, ModelAbi> LOADED = new ConcurrentHashMap<>();
@@ -48,6 +48,9 @@ public final class ModelAbi {
     final MemorySegment traceOpen;
     final MemorySegment traceClose;
     final MemorySegment benchLoop;
+    final MemorySegment coverageWrite;
+    /** A coverage build (build-model.sh --coverage): its counters can be written. */
+    final boolean coverage;
 
     private static final Linker LINKER = Linker.nativeLinker();
     private static final Linker.Option CRITICAL = Linker.Option.critical(false);
@@ -65,6 +68,8 @@ public final class ModelAbi {
             FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG));
     static final MethodHandle CALL_EVAL = LINKER.downcallHandle(
             FunctionDescriptor.ofVoid(ValueLayout.ADDRESS), CRITICAL);
+    static final MethodHandle CALL_COVERAGE_WRITE = LINKER.downcallHandle(
+            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS));
     static final MethodHandle CALL_BENCH_LOOP = LINKER.downcallHandle(FunctionDescriptor.of(ValueLayout.JAVA_LONG,
             ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG));
 
@@ -79,7 +84,7 @@ public final class ModelAbi {
         MethodHandle getAbi = linker.downcallHandle(entry, FunctionDescriptor.of(PTR));
         MemorySegment abi;
         try {
-            abi = ((MemorySegment) getAbi.invokeExact()).reinterpret(24 + 10 * 8L);
+            abi = ((MemorySegment) getAbi.invokeExact()).reinterpret(24 + 11 * 8L);
         } catch (Throwable t) {
             throw new IllegalStateException("calling " + symbol + " failed", t);
         }
@@ -112,11 +117,18 @@ public final class ModelAbi {
         traceOpen = abi.get(PTR, f + 56);
         traceClose = abi.get(PTR, f + 64);
         benchLoop = abi.get(PTR, f + 72);
+        coverageWrite = abi.get(PTR, f + 80);
+        try {
+            // A NULL path only asks whether the counters are compiled in (tb_model_abi.h).
+            coverage = (int) CALL_COVERAGE_WRITE.invokeExact(coverageWrite, MemorySegment.NULL, MemorySegment.NULL) == 0;
+        } catch (Throwable t) {
+            throw new IllegalStateException("coverage_write failed", t);
+        }
     }
 
-    /** The table of a block's library, loaded once per JVM. */
+    /** The table of a block's library, loaded once per JVM per library (plain and coverage variants differ). */
     public static ModelAbi load(String block, Path library) {
-        return LOADED.computeIfAbsent(block, b -> new ModelAbi(b, library));
+        return LOADED.computeIfAbsent(block + "|" + library.toAbsolutePath().normalize(), k -> new ModelAbi(block, library));
     }
 
     /**

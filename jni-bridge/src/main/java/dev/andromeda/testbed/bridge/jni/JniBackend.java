@@ -9,6 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /** The {@code rtl-jni} backend: Verilated models through the JNI shim. */
 public final class JniBackend extends RtlBackend {
+    /** ABI tables by library file: the plain and the coverage variant of a block are two libraries. */
     private static final Map<String, Long> ABI = new ConcurrentHashMap<>();
 
     @Override
@@ -43,13 +44,13 @@ public final class JniBackend extends RtlBackend {
             if (abi == 0) {
                 return "cannot open " + block + " through JNI: " + JniNative.lastError();
             }
-            ABI.put(block, abi);
+            ABI.put(models.modelLibrary(block).toString(), abi);
         }
         return null;
     }
 
     @Override
     protected HardwareModel create(String block, NativeModels models) {
-        return new JniModel(block, ABI.get(block));
+        return new JniModel(block, ABI.get(models.modelLibrary(block).toString()));
     }
 }

@@ -1,5 +1,7 @@
 package dev.andromeda.testbed.bridge.jni;
 
+import dev.andromeda.testbed.bridge.CoverageFiles;
+import dev.andromeda.testbed.bridge.CoverageModel;
 import dev.andromeda.testbed.bridge.ModelDescription;
 import dev.andromeda.testbed.bridge.ResetPort;
 import dev.andromeda.testbed.bridge.ffm.ModelAbi;
@@ -17,7 +19,7 @@ import java.util.List;
  * access and every step is one JNI call, as in the classic Verilator-to-Java
  * bridges; compare its cost with {@code rtl-ffm} in {@code tb bench sim}.
  */
-public final class JniModel implements HardwareModel {
+public final class JniModel implements HardwareModel, CoverageModel {
     private final String block;
     private final ResetPort reset;
     private final long abi;
@@ -27,6 +29,10 @@ public final class JniModel implements HardwareModel {
     private boolean closed;
     /** The waveform open now, as the caller named it (an FST is converted when it closes). */
     private Path waveFile;
+    /** A coverage build (build-model.sh --coverage). */
+    private final boolean coverage;
+    /** Where the coverage counters go on close; null: a new file under -Dtb.coverage.dir, if set. */
+    private Path coverageFile;
 
     private static final java.util.Map<String, Long> OPENED = new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -65,6 +71,8 @@ public final class JniModel implements HardwareModel {
                     JniNative.portDirection(abi, i) == 0 ? PortDirection.IN : PortDirection.OUT));
         }
         this.ports = List.copyOf(p);
+        // A null path only asks whether the counters are compiled in (tb_model_abi.h).
+        this.coverage = JniNative.coverageWrite(abi, 0, null) == 0;
         this.model = JniNative.create(abi);
         if (model == 0) {
             throw new IllegalStateException("creating " + block + " failed: out of memory");
@@ -195,6 +203,19 @@ public final class JniModel implements HardwareModel {
         return JniNative.benchLoop(abi, model, in, out, cycles);
     }
 
+    @Override
+    public boolean coverageBuilt() {
+        return coverage;
+    }
+
+    @Override
+    public void coverageOnClose(Path datFile) {
+        if (!coverage) {
+            throw new IllegalStateException(block + " was built without coverage (build it with --coverage)");
+        }
+        coverageFile = CoverageFiles.prepare(datFile);
+    }
+
     /**
      * Why a call after {@link #close()} fails: the model's native memory (the
      * port storage the segments/handle point into) is freed, so touching it
@@ -217,6 +238,12 @@ public final class JniModel implements HardwareModel {
             traceOff();
         }
         closed = true;
-        JniNative.destroy(abi, model);
+        try {
+            // The counters live in the model: written before destroy frees them.
+            CoverageFiles.writeOnClose(coverage, coverageFile, block, backend(),
+                    path -> JniNative.coverageWrite(abi, model, path));
+        } finally {
+            JniNative.destroy(abi, model);
+        }
     }
 }

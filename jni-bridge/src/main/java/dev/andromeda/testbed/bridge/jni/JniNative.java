@@ -47,4 +47,7 @@ final class JniNative {
     static native void traceClose(long abi, long model);
 
     static native long benchLoop(long abi, long model, int in, int out, long cycles);
+
+    /** The model's coverage counters to path: 0 written, -1 cannot, -2 not a coverage build; path null only asks. */
+    static native int coverageWrite(long abi, long model, String path);
 }

@@ -9,9 +9,11 @@ import dev.andromeda.testbed.tb.cosim.ChecksumCosim;
 import dev.andromeda.testbed.tb.cosim.CopyCosim;
 import dev.andromeda.testbed.tb.cosim.CosimCase;
 import dev.andromeda.testbed.tb.cosim.CosimOutcome;
+import dev.andromeda.testbed.tb.cosim.CoverageModels;
 import dev.andromeda.testbed.tb.cosim.GcmCosim;
 import dev.andromeda.testbed.tb.report.Progress;
 import dev.andromeda.testbed.tb.report.TextTable;
+import dev.andromeda.testbed.testkit.coverage.CoverGroup;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -31,6 +33,11 @@ import java.util.concurrent.Callable;
                 "draws random jobs and its own bus conditions -- idle cycles, back-pressure and (for dma_copy) memory",
                 "latency and reads in flight, swept across seeds -- and every result is compared with the sw stage",
                 "(RFC 1071, MemorySegment.copy, the JDK's AES/GCM). A failing seed is run again with a waveform.",
+                "",
+                "--coverage runs the RTL implementations on the coverage build of each block (Verilator",
+                "--coverage: line, toggle and user cover points; built once, cached apart from the plain",
+                "model) and writes every run's counters, and the cover group of the jobs' fields and bus",
+                "conditions, into the coverage folder; 'tb coverage' merges and reports them.",
                 ""},
         footer = {"", "Exit status: 0 no mismatch, 4 any mismatch, 1 usage error."})
 public final class CosimCommand implements Callable<Integer> {
@@ -62,6 +69,10 @@ public final class CosimCommand implements Callable<Integer> {
     Path waveDir;
 
 
+    @Option(names = "--coverage", arity = "0..1", fallbackValue = "", paramLabel = "DIR",
+            description = "Collect coverage into DIR (default target/coverage in the clone); report with tb coverage.")
+    String coverage;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -82,6 +93,14 @@ public final class CosimCommand implements Callable<Integer> {
             if (impl.equals("sw") || !known) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--impl takes hardware implementations"
                         + " (emu, rtl-jni, rtl-ffm); not '" + impl + "'" + (impl.equals("sw") ? " (sw is the oracle)" : ""));
+            }
+        }
+        Path coverageDir = null;
+        if (coverage != null) {
+            coverageDir = coverage.isEmpty() ? CoverageCommand.defaultDir() : UserDir.resolve(coverage);
+            if (chosenImpls.stream().anyMatch(i -> i.startsWith("rtl-"))) {
+                CoverageModels.use(cases.stream().map(c -> c.stage().block()).toList(),
+                        UserDir.scratch("target/coverage-models"), coverageDir, System.err::println);
             }
         }
         TextTable table = new TextTable("block", "impl", "seeds", "jobs", "mismatches", "cycles", "sim Mcycles/s",
@@ -107,14 +126,19 @@ public final class CosimCommand implements Callable<Integer> {
                     long seed = firstSeed + k;
                     OffloadOptions options = conditions(seed);
                     progress.update("cosim " + c.stage().block() + " " + impl, k, seeds);
-                    CosimOutcome o = c.run(impl, seed, jobs, options);
+                    CoverGroup cover = c.newCoverGroup();
+                    CosimOutcome o = c.run(impl, seed, jobs, options, cover);
+                    if (coverageDir != null) {
+                        coverConditions(cover, options);
+                        cover.write(coverageDir);
+                    }
                     totalJobs += o.jobs();
                     mismatches += o.mismatches();
                     cycles += o.cycles();
                     wall += o.simWallNs();
                     if (o.mismatches() > 0) {
                         Path wave = waveDir.resolve(c.stage().block() + "-" + impl + "-seed" + seed + ".vcd");
-                        c.run(impl, seed, jobs, options.withWaveform(wave));
+                        c.run(impl, seed, jobs, options.withWaveform(wave), c.newCoverGroup());
                         notes.add("seed " + seed + ": " + o.firstMismatch() + "; waveform " + wave.toAbsolutePath());
                     }
                 }
@@ -130,6 +154,11 @@ public final class CosimCommand implements Callable<Integer> {
         System.out.printf("Conditions per seed s: idle %s, back-pressure %s, memory latency %s cycles, reads in flight %s"
                 + " (index s mod length).%n", java.util.Arrays.toString(IDLE), java.util.Arrays.toString(BACKPRESSURE),
                 java.util.Arrays.toString(LATENCY), java.util.Arrays.toString(IN_FLIGHT));
+        if (coverageDir != null) {
+            System.out.println("Coverage (a .dat per RTL run, a .cover.json per seed) written to");
+            System.out.println("  " + coverageDir);
+            System.out.println("Report it with: tb coverage --dir " + coverageDir);
+        }
         if (skipped) {
             System.out.println("Some block/implementation pairs did not run (see the table); './tb impls' says why.");
         }
@@ -138,6 +167,22 @@ public final class CosimCommand implements Callable<Integer> {
             return Tb.EXIT_MISMATCH;
         }
         return 0;
+    }
+
+    /** The seed's bus conditions as bins of the block's cover group: which stall patterns the run saw. */
+    private static void coverConditions(CoverGroup g, OffloadOptions o) {
+        var idle = g.point("idle %");
+        var bp = g.point("back-pressure %");
+        if (idle.bins().isEmpty()) {
+            for (double v : IDLE) {
+                idle.bin(String.valueOf(Math.round(v * 100)), Math.round(v * 100));
+            }
+            for (double v : BACKPRESSURE) {
+                bp.bin(String.valueOf(Math.round(v * 100)), Math.round(v * 100));
+            }
+        }
+        idle.sample(Math.round(o.idleProbability() * 100));
+        bp.sample(Math.round(o.backpressureProbability() * 100));
     }
 
     /** A seed's bus conditions, swept across seeds. */

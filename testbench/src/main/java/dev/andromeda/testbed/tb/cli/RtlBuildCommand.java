@@ -50,13 +50,20 @@ public final class RtlBuildCommand implements Callable<Integer> {
             description = "Where the library and its description go (default target/rtl-models in the folder tb runs from).")
     Path out;
 
+    @Option(names = "--coverage",
+            description = "Build the coverage variant (Verilator --coverage: line, toggle, user cover points; cached apart).")
+    boolean coverage;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() {
         source.require(spec, "");
-        List<String> args = source.buildArgs(out != null ? out : UserDir.resolve("target/rtl-models"));
+        List<String> args = new java.util.ArrayList<>(source.buildArgs(out != null ? out : UserDir.resolve("target/rtl-models")));
+        if (coverage) {
+            args.add("--coverage");
+        }
         PrintWriter err = spec.commandLine().getErr();
         int rc = ModelBuilder.run(args, System.out::println, line -> {
             // The script's own refusals read as every tb error does; Verilator's lines as they are.

@@ -2,6 +2,8 @@ package dev.andromeda.testbed.tb.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.andromeda.testbed.bridge.CoverageFiles;
+import dev.andromeda.testbed.bridge.CoverageModel;
 import dev.andromeda.testbed.bridge.ModelBuilder;
 import dev.andromeda.testbed.bridge.ModelDescription;
 import dev.andromeda.testbed.bridge.ffm.FfmModel;
@@ -94,6 +96,11 @@ public final class SimCommand implements Callable<Integer> {
             description = "Cycles the reset is held at the start (default ${DEFAULT-VALUE}; none without a reset port).")
     int resetCycles;
 
+    @Option(names = "--coverage", arity = "0..1", fallbackValue = "", paramLabel = "DIR",
+            description = "Build the coverage variant and write this run's coverage into DIR (default target/coverage"
+                    + " in the clone); with --model, a model built with tb rtl build --coverage. Report: tb coverage.")
+    String coverage;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -152,7 +159,11 @@ public final class SimCommand implements Callable<Integer> {
             Path description = model;
             if (description == null) {
                 built = Files.createTempDirectory("tb-sim-model");
-                int rc = ModelBuilder.run(source.buildArgs(built), line -> {
+                List<String> args = new java.util.ArrayList<>(source.buildArgs(built));
+                if (coverage != null) {
+                    args.add("--coverage");
+                }
+                int rc = ModelBuilder.run(args, line -> {
                     err.println(line);
                     err.flush();
                 }, line -> {
@@ -171,6 +182,14 @@ public final class SimCommand implements Callable<Integer> {
                 throw usageError(e.getMessage());
             }
             try (HardwareModel m = open(d)) {
+                if (coverage != null) {
+                    if (!(m instanceof CoverageModel cm) || !cm.coverageBuilt()) {
+                        throw usageError("--coverage: " + d.library() + " was built without coverage"
+                                + " (tb rtl build --coverage)");
+                    }
+                    Path dir = coverage.isEmpty() ? CoverageCommand.defaultDir() : UserDir.resolve(coverage);
+                    cm.coverageOnClose(CoverageFiles.newFile(dir, d.top(), impl, "seed" + seed));
+                }
                 String bad;
                 try {
                     bad = StreamSim.check(m, entries);

@@ -7,6 +7,8 @@ import dev.andromeda.testbed.fastpath.offload.OffloadOptions;
 import dev.andromeda.testbed.fastpath.offload.Offloads;
 import dev.andromeda.testbed.fastpath.offload.Stage;
 
+import dev.andromeda.testbed.testkit.coverage.CoverGroup;
+
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.SplittableRandom;
@@ -20,7 +22,18 @@ public final class ChecksumCosim implements CosimCase {
     }
 
     @Override
-    public CosimOutcome run(String impl, long seed, int jobs, OffloadOptions options) {
+    public CoverGroup newCoverGroup() {
+        CoverGroup g = new CoverGroup("csum_offload jobs");
+        g.point("packet length").bin("0", 0).range("1-63", 1, 63).range("64-1518", 64, 1518)
+                .range("1519-9216", 1519, ChecksumBatch.MAX_LENGTH);
+        g.point("odd length").bin("even", 0).bin("odd", 1);
+        g.point("start").bin("0", 0).range("1-13", 1, 13).range("14-63", 14, 63).range("64+", 64, Long.MAX_VALUE);
+        g.point("insert").bin("no", 0).bin("yes", 1);
+        return g;
+    }
+
+    @Override
+    public CosimOutcome run(String impl, long seed, int jobs, OffloadOptions options, CoverGroup cover) {
         SplittableRandom r = new SplittableRandom(seed);
         int[] len = new int[jobs];
         long total = 0;
@@ -45,6 +58,10 @@ public final class ChecksumCosim implements CosimCase {
                     int insert = len[i] >= 2 && r.nextBoolean() ? r.nextInt(len[i] - 1) : -1;
                     int s = r.nextInt(0x10000);
                     want.add(at, len[i], start, insert, s);
+                    cover.point("packet length").sample(len[i]);
+                    cover.point("odd length").sample(len[i] % 2 == 1);
+                    cover.point("start").sample(start);
+                    cover.point("insert").sample(insert >= 0);
                     got.add(at, len[i], start, insert, s);
                     at += len[i];
                 }

@@ -7,6 +7,8 @@ import dev.andromeda.testbed.fastpath.offload.OffloadOptions;
 import dev.andromeda.testbed.fastpath.offload.Offloads;
 import dev.andromeda.testbed.fastpath.offload.Stage;
 
+import dev.andromeda.testbed.testkit.coverage.CoverGroup;
+
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -25,7 +27,17 @@ public final class CopyCosim implements CosimCase {
     }
 
     @Override
-    public CosimOutcome run(String impl, long seed, int jobs, OffloadOptions options) {
+    public CoverGroup newCoverGroup() {
+        CoverGroup g = new CoverGroup("dma_copy jobs");
+        g.point("length").bin("0", 0).range("1-63", 1, 63).range("64-1518", 64, 1518).range("1519-9216", 1519, 9216)
+                .range("9217-64K", 9217, CopyBatch.MAX_LENGTH);
+        g.point("src offset mod 64").bin("0", 0).range("1-7", 1, 7).range("8-63", 8, 63);
+        g.point("dst offset mod 64").bin("0", 0).range("1-7", 1, 7).range("8-63", 8, 63);
+        return g;
+    }
+
+    @Override
+    public CosimOutcome run(String impl, long seed, int jobs, OffloadOptions options, CoverGroup cover) {
         SplittableRandom r = new SplittableRandom(seed);
         int[] len = new int[jobs];
         long[] src = new long[jobs];
@@ -52,6 +64,9 @@ public final class CopyCosim implements CosimCase {
                  CopyOffload dut = Offloads.open(CopyOffloadProvider.class, impl, options)) {
                 for (int i = 0; i < jobs; i++) {
                     want.add(src[i], dst[i], len[i], i);
+                    cover.point("length").sample(len[i]);
+                    cover.point("src offset mod 64").sample(src[i] % 64);
+                    cover.point("dst offset mod 64").sample(dst[i] % 64);
                     got.add(src[i], dst[i], len[i], i);
                 }
                 oracle.process(want);

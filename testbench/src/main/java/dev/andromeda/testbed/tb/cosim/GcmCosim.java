@@ -7,6 +7,8 @@ import dev.andromeda.testbed.fastpath.offload.OffloadOptions;
 import dev.andromeda.testbed.fastpath.offload.Offloads;
 import dev.andromeda.testbed.fastpath.offload.Stage;
 
+import dev.andromeda.testbed.testkit.coverage.CoverGroup;
+
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -26,7 +28,20 @@ public final class GcmCosim implements CosimCase {
     }
 
     @Override
-    public CosimOutcome run(String impl, long seed, int jobs, OffloadOptions options) {
+    public CoverGroup newCoverGroup() {
+        CoverGroup g = new CoverGroup("aes_gcm jobs");
+        g.point("op").bin("seal", 0).bin("open", 1);
+        g.point("key bits").bin("128", 128).bin("256", 256);
+        g.point("aad length").bin("0", 0).range("1-15", 1, 15).bin("16", 16).range("17-64", 17, 64);
+        g.point("text length").bin("0", 0).range("1-15", 1, 15).range("16-1600", 16, 1600)
+                .range("1601-16K", 1601, CryptoBatch.MAX_TEXT);
+        g.point("text whole blocks").bin("partial last block", 0).bin("multiple of 16", 1);
+        g.point("tampered open").bin("none", 0).bin("tag", 1).bin("aad", 2).bin("text", 3);
+        return g;
+    }
+
+    @Override
+    public CosimOutcome run(String impl, long seed, int jobs, OffloadOptions options, CoverGroup cover) {
         SplittableRandom r = new SplittableRandom(seed);
         int[] aadLen = new int[jobs];
         int[] textLen = new int[jobs];
@@ -70,13 +85,22 @@ public final class GcmCosim implements CosimCase {
                 }
             }
             for (int i = 0; i < jobs; i++) {
+                cover.point("op").sample(open[i]);
+                cover.point("key bits").sample(keys[i].length * 8L);
+                cover.point("aad length").sample(aadLen[i]);
+                cover.point("text length").sample(textLen[i]);
+                cover.point("text whole blocks").sample(textLen[i] % 16 == 0);
                 if (open[i] && r.nextInt(4) == 0) {
                     int what = r.nextInt(3);
-                    long where = what == 0 || (what == 1 && aadLen[i] == 0) || (what == 2 && textLen[i] == 0)
+                    boolean onTag = what == 0 || (what == 1 && aadLen[i] == 0) || (what == 2 && textLen[i] == 0);
+                    cover.point("tampered open").sample(onTag ? 1 : what == 1 ? 2 : 3);
+                    long where = onTag
                             ? tag[i] + r.nextInt(CryptoBatch.TAG_BYTES)
                             : what == 1 ? aad[i] + r.nextInt(aadLen[i]) : text[i] + r.nextInt(textLen[i]);
                     expected.set(ValueLayout.JAVA_BYTE, where,
                             (byte) (expected.get(ValueLayout.JAVA_BYTE, where) ^ (1 << r.nextInt(8))));
+                } else if (open[i]) {
+                    cover.point("tampered open").sample(0);
                 }
             }
             MemorySegment actual = arena.allocate(expected.byteSize(), 64);
