@@ -43,23 +43,33 @@ public final class NicDevice implements AutoCloseable {
 
     /** A NIC whose wire ends in a sink and a source of frames. */
     public NicDevice(HardwareModel model, MemorySegment hostMemory, Timing t) {
-        this(model, hostMemory, t, true);
+        this(model, hostMemory, t, true, null);
     }
 
-    private NicDevice(HardwareModel model, MemorySegment hostMemory, Timing t, boolean ownWire) {
+    /**
+     * A NIC whose frames out go to {@code out} as they leave (always ready, nothing kept;
+     * {@link #wireOut()} is null) and whose frames in come from {@link #wireIn()}: what a
+     * long-running port uses.
+     */
+    public NicDevice(HardwareModel model, MemorySegment hostMemory, Timing t, WireOut.Handler out) {
+        this(model, hostMemory, t, true, out);
+    }
+
+    private NicDevice(HardwareModel model, MemorySegment hostMemory, Timing t, boolean ownWire,
+                      WireOut.Handler out) {
         this.model = model;
         model.reset(4);
         this.bench = new Testbench(model);
         this.registers = new AxiLiteMaster(model);
         this.memory = new MemoryResponder(model, hostMemory, t.seed() ^ 0x6D656DL, t.memoryLatency(),
                 t.readsInFlight(), t.memoryIdle(), t.memoryBackpressure());
-        this.wireOut = new AxiStreamSink(model, AxiStream.bind(model, "m_axis"), t.seed() ^ 0x74786FL,
+        this.wireOut = out != null ? null : new AxiStreamSink(model, AxiStream.bind(model, "m_axis"), t.seed() ^ 0x74786FL,
                 t.wireBackpressure());
         this.wireIn = new AxiStreamSource(model, AxiStream.bind(model, "s_axis"), t.seed() ^ 0x727869L,
                 t.wireIdle());
         bench.add(registers).add(memory);
         if (ownWire) {
-            bench.add(wireOut).add(wireIn);
+            bench.add(out != null ? new WireOut(model, out) : wireOut).add(wireIn);
         }
     }
 
@@ -70,10 +80,10 @@ public final class NicDevice implements AutoCloseable {
      */
     public static NicDevice[] pair(HardwareModel modelA, MemorySegment memoryA, HardwareModel modelB,
                                    MemorySegment memoryB, Timing t) {
-        NicDevice a = new NicDevice(modelA, memoryA, t, false);
+        NicDevice a = new NicDevice(modelA, memoryA, t, false, null);
         NicDevice b = new NicDevice(modelB, memoryB, new Timing(t.seed() + 1, t.memoryLatency(),
                 t.readsInFlight(), t.memoryIdle(), t.memoryBackpressure(), t.wireIdle(), t.wireBackpressure()),
-                false);
+                false, null);
         a.peer = b;
         b.peer = a;
         a.leader = true;

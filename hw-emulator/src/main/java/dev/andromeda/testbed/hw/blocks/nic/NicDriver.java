@@ -201,4 +201,26 @@ public final class NicDriver {
         }
         return n;
     }
+
+    /** TX completions written and not yet taken (a peek: nothing is consumed). */
+    public int txReady() {
+        return ready(txcq, txClean, txTail);
+    }
+
+    /** RX completions written and not yet taken. */
+    public int rxReady() {
+        return ready(rxcq, rxClean, rxTail);
+    }
+
+    private int ready(long cq, int clean, int tail) {
+        int n = 0;
+        for (int i = clean; i != tail; i = (i + 1) & 0xFFFF) {
+            long c = memory.get(LE_LONG, cq + (long) (i & (size - 1)) * CPL_BYTES);
+            if (cplPhase(c) != phaseOf(i, log)) {
+                break;
+            }
+            n++;
+        }
+        return n;
+    }
 }
