@@ -221,6 +221,11 @@ public final class NicPort implements PhysicalPort {
         return framesIn;
     }
 
+    /** Pool buffers the port holds now: the rings', the posted RX buffers', TX frames in flight. */
+    public int buffersHeld() {
+        return 1 + driver.rxPosted() + driver.txInFlight();
+    }
+
     /** The NIC's clock cycles simulated so far. */
     public long cycles() {
         return device.now();
