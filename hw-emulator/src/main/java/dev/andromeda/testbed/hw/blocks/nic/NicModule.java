@@ -419,9 +419,18 @@ public final class NicModule extends Module {
         rxCsumStart.next(14);
     }
 
+    /** Every input of the checksum block driven each cycle (a wire in the RTL has no memory). */
     private void quietChecksumInputs() {
         cCmdValid.drive(0);
+        cCmdStart.drive(0);
+        cCmdOffset.drive(0);
+        cCmdEnable.drive(0);
+        cCmdInit.drive(0);
+        cCmdUdp.drive(0);
         cInTvalid.drive(0);
+        cInTdata.drive(0);
+        cInTkeep.drive(0);
+        cInTlast.drive(0);
         cOutTready.drive(1);
         cResReady.drive(1);
     }
@@ -567,12 +576,7 @@ public final class NicModule extends Module {
 
     private void engine() {
         // Defaults for the checksum block's inputs; the states below override them.
-        cCmdValid.drive(0);
-        cInTvalid.drive(0);
-        cInTdata.drive(0);
-        cInTkeep.drive(0);
-        cInTlast.drive(0);
-        cResReady.drive(1);
+        quietChecksumInputs();
         boolean outFree = !outValid.isHigh() || mAxisTready.isHigh();
         cOutTready.drive(rxJob.isHigh() || outFree ? 1 : 0);
 
