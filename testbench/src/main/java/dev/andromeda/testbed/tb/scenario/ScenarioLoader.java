@@ -81,7 +81,8 @@ public final class ScenarioLoader {
     private static final List<WeightedSize> DEFAULT_SIZES = List.of(new WeightedSize(64, 4),
             new WeightedSize(0, 3), new WeightedSize(1500, 2), new WeightedSize(9000, 1));
     private static final List<String> DEFAULT_MIXES = List.of("all=sw", "all=emu", "all=rtl-jni", "all=rtl-ffm",
-            "checksum=rtl-ffm", "copy=rtl-ffm", "crypto=rtl-ffm", "port=emu");
+            "checksum=rtl-ffm", "copy=rtl-ffm", "crypto=rtl-ffm", "port=emu",
+            "port=rtl-ffm");
 
     // Underscores between digits as YAML 1.1 allows (packets: 1_000_000); no hex, octal or sexagesimal.
     private static final Pattern INTEGER = Pattern.compile("[-+]?\\d+(_\\d+)*");
