@@ -52,7 +52,7 @@ public final class DemoTables {
     }
 
     private static final String MIX_LEGEND = "(mix: 'all X' = every stage on X; 'stage=X' = that stage on X, the rest"
-            + " on sw)";
+            + " on sw; 'port=X' = the hosts' physical port on the emulated NIC, on X)";
 
     public static String render(Demo.Report r) {
         StringBuilder b = new StringBuilder();
