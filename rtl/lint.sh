@@ -35,7 +35,12 @@ for dir in "$here"/*/; do
       for kv in $w; do param+=("-G$kv"); done
       label="$w"
     fi
-    if verilator --lint-only -Wall "${param[@]}" --top-module "$block" "$dir"/*.sv; then
+    # A block that instantiates others lists their folders in lint-deps (one a line).
+    deps=()
+    if [ -f "$dir/lint-deps" ]; then
+      while read -r d; do [ -n "$d" ] && deps+=("$here/$d"/*.sv); done < "$dir/lint-deps"
+    fi
+    if verilator --lint-only -Wall "${param[@]}" --top-module "$block" "$dir"/*.sv "${deps[@]}"; then
       echo "[lint] $block ($label): clean"
     else
       echo "[lint] $block ($label): FAILED" >&2

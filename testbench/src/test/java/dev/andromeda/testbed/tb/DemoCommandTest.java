@@ -118,10 +118,11 @@ class DemoCommandTest {
         assertThat(ran.getFirst()).isEqualTo("checksum=sw,copy=sw,crypto=sw");
         assertThat(ran.size()).isGreaterThanOrEqualTo(2);
         if (HardwareBackends.rtlRequired()) {
-            assertThat(ran).hasSize(7).contains("checksum=emu,copy=emu,crypto=emu",
+            assertThat(ran).hasSize(9).contains("checksum=emu,copy=emu,crypto=emu",
                     "checksum=rtl-jni,copy=rtl-jni,crypto=rtl-jni", "checksum=rtl-ffm,copy=rtl-ffm,crypto=rtl-ffm",
                     "checksum=rtl-ffm,copy=sw,crypto=sw", "checksum=sw,copy=rtl-ffm,crypto=sw",
-                    "checksum=sw,copy=sw,crypto=rtl-ffm");
+                    "checksum=sw,copy=sw,crypto=rtl-ffm", "checksum=sw,copy=sw,crypto=sw,port=emu",
+                    "checksum=sw,copy=sw,crypto=sw,port=rtl-ffm");
         }
     }
 
@@ -261,7 +262,7 @@ class DemoCommandTest {
                 assertThat(line.length()).as("at %d columns: %s", width, line).isLessThanOrEqualTo(width);
             }
         }
-        assertThat(out).contains("all sw ", "all emu ", "(mix: 'all X' = every stage on X;");
+        assertThat(out).contains("all sw ", "all emu ", "port=emu ", "(mix: 'all X' = every stage on X;");
         assertThat(out.lines().filter(l -> l.startsWith("all sw ")).count()).as("scoreboard and cost rows")
                 .isEqualTo(2);
     }

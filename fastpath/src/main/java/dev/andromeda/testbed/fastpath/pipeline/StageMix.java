@@ -11,10 +11,19 @@ import java.util.Map;
  * {@code checksum=rtl-ffm,copy=sw@1024,crypto=emu}. A stage not named runs
  * {@code sw}. {@code @N} is the stage's offload threshold: packets shorter than
  * N bytes stay in software (Andromeda 2.2 offloaded copies only above a size).
+ *
+ * <p>{@code port=<impl>} chooses the host's physical port: {@code sw} (the default) is the
+ * in-memory wire itself; {@code emu}, {@code rtl-jni} or {@code rtl-ffm} put the emulated
+ * NIC on that backend between the host and the wire (descriptor rings in host memory,
+ * doorbells, DMA). {@code port=nic} means {@code port=emu}. {@code all=<impl>} sets every
+ * stage (not the port), e.g. {@code all=emu,port=nic}.
  */
 public final class StageMix {
     private final Map<Stage, String> impl = new EnumMap<>(Stage.class);
     private final Map<Stage, Integer> threshold = new EnumMap<>(Stage.class);
+    /** The physical port's implementation: sw (the wire alone) or the NIC on a backend. */
+    private String port = "sw";
+    public static final String PORT = "port";
 
     private StageMix() {
         for (Stage s : Stage.values()) {
@@ -53,8 +62,20 @@ public final class StageMix {
             if (eq <= 0) {
                 throw new IllegalArgumentException("'" + p + "': expected stage=impl, e.g. checksum=rtl-ffm");
             }
-            Stage stage = stageNamed(p.substring(0, eq).trim());
+            String key = p.substring(0, eq).trim();
             String rest = p.substring(eq + 1).trim();
+            if (key.equals("all") && !rest.contains("@")) {
+                for (Stage s : Stage.values()) {
+                    m.impl.put(s, checkImpl(rest, s.label()));
+                }
+                continue;
+            }
+            if (key.equals(PORT)) {
+                String name = rest.equals("nic") ? "emu" : rest;
+                m.port = checkImpl(name, "the port (nic = emu)");
+                continue;
+            }
+            Stage stage = stageNamed(key);
             int at = rest.indexOf('@');
             String name = at < 0 ? rest : rest.substring(0, at);
             m.impl.put(stage, checkImpl(name, stage.label()));
@@ -79,7 +100,7 @@ public final class StageMix {
                 return s;
             }
         }
-        throw new IllegalArgumentException("no stage '" + name + "'; stages: checksum, copy, crypto");
+        throw new IllegalArgumentException("no stage '" + name + "'; stages: checksum, copy, crypto, port");
     }
 
     private static String checkImpl(String name, String stage) {
@@ -92,6 +113,11 @@ public final class StageMix {
 
     public String implementation(Stage s) {
         return impl.get(s);
+    }
+
+    /** The physical port: {@code sw} for the wire alone, else the backend the emulated NIC runs on. */
+    public String port() {
+        return port;
     }
 
     /** Packets shorter than this stay in software. */
@@ -108,8 +134,12 @@ public final class StageMix {
         String first = impl.get(Stage.values()[0]);
         boolean uniform = impl.values().stream().allMatch(first::equals)
                 && threshold.values().stream().allMatch(t -> t == 0);
+        String portPart = port.equals("sw") ? "" : "port=" + port;
+        if (uniform && first.equals("sw") && !portPart.isEmpty()) {
+            return portPart;
+        }
         if (uniform) {
-            return "all " + first;
+            return "all " + first + (portPart.isEmpty() ? "" : "," + portPart);
         }
         StringBuilder b = new StringBuilder();
         for (Stage s : Stage.values()) {
@@ -124,10 +154,16 @@ public final class StageMix {
                 b.append('@').append(threshold.get(s));
             }
         }
+        if (!portPart.isEmpty()) {
+            b.append(b.isEmpty() ? "" : ",").append(portPart);
+        }
         return b.toString();
     }
 
-    /** The canonical text, e.g. {@code checksum=sw,copy=rtl-ffm@1024,crypto=sw}. */
+    /**
+     * The canonical text, e.g. {@code checksum=sw,copy=rtl-ffm@1024,crypto=sw}; a port other
+     * than sw is appended ({@code ,port=emu}).
+     */
     @Override
     public String toString() {
         StringBuilder b = new StringBuilder();
@@ -139,6 +175,9 @@ public final class StageMix {
             if (threshold.get(s) > 0) {
                 b.append('@').append(threshold.get(s));
             }
+        }
+        if (!port.equals("sw")) {
+            b.append(",port=").append(port);
         }
         return b.toString();
     }

@@ -42,7 +42,7 @@ public final class KitModel implements HardwareModel {
         this.ports = p.toArray(new Signal[0]);
         this.infos = List.copyOf(i);
         this.rst = reset;
-        module.drive();
+        module.driveAll();
     }
 
     public Module module() {
@@ -150,7 +150,7 @@ public final class KitModel implements HardwareModel {
     /** Recomputes the outputs from the inputs now (a module's output logic may read its inputs). */
     @Override
     public void settle() {
-        module.drive();
+        module.driveAll();
     }
 
     @Override

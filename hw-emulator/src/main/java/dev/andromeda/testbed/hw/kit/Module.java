@@ -32,6 +32,7 @@ public abstract class Module {
     private final List<Mem> mems = new ArrayList<>();
     private Reg[] regArray = new Reg[0];
     private Mem[] memArray = new Mem[0];
+    private Module[] children = new Module[0];
 
     protected Module(String name) {
         this.name = name;
@@ -67,6 +68,31 @@ public abstract class Module {
         return m;
     }
 
+    /**
+     * Instantiates {@code child} inside this module, as a Verilog module instance: the
+     * parent drives the child's inputs in its own {@link #nextState()} (from its registers,
+     * its inputs and the child's outputs -- wires, as in the RTL), and the child's
+     * next-state logic runs after the parent's, its edge with the parent's, its output
+     * logic before the parent's, so the parent's {@code drive()} may read the child's
+     * outputs of the same cycle.
+     */
+    protected final <M extends Module> M instance(M child) {
+        Module[] c = java.util.Arrays.copyOf(children, children.length + 1);
+        c[children.length] = child;
+        children = c;
+        return child;
+    }
+
+    /** A port of this module by name (for a parent wiring an instance). */
+    public final Signal port(String portName) {
+        for (Signal s : ports) {
+            if (s.name().equals(portName)) {
+                return s;
+            }
+        }
+        throw new IllegalArgumentException(name + " has no port '" + portName + "'");
+    }
+
     /** Next-state logic: schedule register and memory updates from inputs and state. */
     protected abstract void nextState();
 
@@ -84,7 +110,30 @@ public abstract class Module {
 
     /** One clock cycle: next-state logic, the edge, output logic. */
     final void cycle() {
+        evaluate();
+        edge();
+        driveAll();
+    }
+
+    private void evaluate() {
         nextState();
+        for (Module c : children) {
+            c.evaluate();
+        }
+    }
+
+    /** Output logic of the instances, then this module's. */
+    final void driveAll() {
+        for (Module c : children) {
+            c.driveAll();
+        }
+        drive();
+    }
+
+    private void edge() {
+        for (Module c : children) {
+            c.edge();
+        }
         Reg[] r = regArray;
         for (Reg reg : r) {
             reg.edge();
@@ -93,6 +142,5 @@ public abstract class Module {
         for (Mem mem : m) {
             mem.edge();
         }
-        drive();
     }
 }

@@ -5,6 +5,7 @@ import dev.andromeda.testbed.hw.HardwareModel;
 import dev.andromeda.testbed.hw.blocks.csum.CsumOffloadModule;
 import dev.andromeda.testbed.hw.blocks.dma.DmaCopyModule;
 import dev.andromeda.testbed.hw.blocks.gcm.AesGcmModule;
+import dev.andromeda.testbed.hw.blocks.nic.NicModule;
 import dev.andromeda.testbed.hw.kit.KitModel;
 
 import java.util.List;
@@ -21,7 +22,7 @@ public final class EmuBackend implements HardwareBackend {
 
     @Override
     public List<String> blocks() {
-        return List.of(CsumOffloadModule.BLOCK, DmaCopyModule.BLOCK, AesGcmModule.BLOCK);
+        return List.of(CsumOffloadModule.BLOCK, DmaCopyModule.BLOCK, AesGcmModule.BLOCK, NicModule.BLOCK);
     }
 
     @Override
@@ -40,6 +41,7 @@ public final class EmuBackend implements HardwareBackend {
             case CsumOffloadModule.BLOCK -> new KitModel(new CsumOffloadModule());
             case DmaCopyModule.BLOCK -> new KitModel(new DmaCopyModule());
             case AesGcmModule.BLOCK -> new KitModel(new AesGcmModule());
+            case NicModule.BLOCK -> new KitModel(new NicModule());
             default -> throw new IllegalArgumentException("emu has no model of '" + block + "'; it has " + blocks());
         };
         model.reset(RESET_CYCLES);

@@ -68,7 +68,10 @@ public final class BenchSimCommand implements Callable<Integer> {
         if (backends != null) {
             b.param("backend", backends.toArray(new String[0]));
         }
-        List<String> chosen = blocks != null ? blocks : NativeModels.get().blocks();
+        // By default every built model the benchmark knows how to keep busy (not the NIC: it
+        // needs rings in memory to do anything).
+        List<String> chosen = blocks != null ? blocks
+                : NativeModels.get().blocks().stream().filter(known("block")::contains).toList();
         if (chosen.isEmpty()) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(),
                     "no RTL models to measure: " + NativeModels.get().unavailabilityCause());

@@ -79,7 +79,9 @@ public final class CompareCommand implements Callable<Integer> {
     List<String> stages;
 
     @Option(names = "--impls", split = ",", paramLabel = "IMPL[,IMPL...]",
-            description = "Implementations (default: sw,emu,rtl-jni,rtl-ffm); sw is always run, as the baseline.")
+            description = "Implementations (default: sw,emu,rtl-jni,rtl-ffm); sw is always run, as the baseline."
+                    + " For the checksum stage also nic-emu, nic-rtl-jni, nic-rtl-ffm: the checksum inline on the"
+                    + " emulated NIC's TX path (rings, doorbell, completions).")
     List<String> impls;
 
     @Option(names = "--sizes", split = ",", paramLabel = "BYTES[,BYTES...]", defaultValue = "64,256,1500,9000",
@@ -320,6 +322,13 @@ public final class CompareCommand implements Callable<Integer> {
         chosen.addAll(impls == null ? Offloads.IMPLEMENTATIONS : impls.stream().map(String::strip).toList());
         for (String impl : chosen) {
             for (Stage stage : chosenStages) {
+                if (impl.startsWith("nic-")) {
+                    String why = dev.andromeda.testbed.tb.compare.StageCostMeter.nicRefusal(stage, impl);
+                    if (why != null) {
+                        throw usage("--impls: " + why);
+                    }
+                    continue;
+                }
                 try {
                     Offloads.provider(stage.providerType(), impl);
                 } catch (IllegalArgumentException e) {
@@ -338,6 +347,13 @@ public final class CompareCommand implements Callable<Integer> {
         List<String> missing = new ArrayList<>();
         for (Stage stage : chosenStages) {
             for (String impl : chosenImpls) {
+                if (impl.startsWith("nic-")) {
+                    String why = dev.andromeda.testbed.tb.compare.StageCostMeter.nicUnavailability(impl);
+                    if (why != null) {
+                        missing.add(stage.label() + " " + impl + " (" + why + ")");
+                    }
+                    continue;
+                }
                 var p = Offloads.provider(stage.providerType(), impl);
                 if (!p.isAvailable()) {
                     missing.add(stage.label() + " " + impl + " (" + p.unavailabilityCause() + ")");

@@ -122,9 +122,16 @@ public final class StageCostMeter {
                         + " bytes, not " + size);
             }
         }
-        OffloadProvider<?> provider = Offloads.provider(stage.providerType(), impl);
-        if (!provider.isAvailable()) {
-            String reason = provider.unavailabilityCause();
+        String refused = NicImpl.is(impl) ? NicImpl.refusal(stage, impl) : null;
+        if (refused != null) {
+            throw new IllegalArgumentException(refused);
+        }
+        String reason = NicImpl.is(impl) ? NicImpl.unavailability(impl) : null;
+        if (!NicImpl.is(impl)) {
+            OffloadProvider<?> provider = Offloads.provider(stage.providerType(), impl);
+            reason = provider.isAvailable() ? null : provider.unavailabilityCause();
+        }
+        if (reason != null) {
             if (requireAvailable) {
                 throw new IllegalStateException(stage.label() + " implementation '" + impl + "' cannot run here ("
                         + reason + ") and every implementation is required to (CI=true or -Dtb.rtl.required)");
@@ -132,7 +139,9 @@ public final class StageCostMeter {
             return List.of(StageCost.unavailable(impl, stage, bySize.getFirst(), reason));
         }
         SplittableRandom setup = new SplittableRandom(seed ^ (stage.ordinal() + 1) * 0x9E3779B97F4A7C15L);
-        try (StageWorkload w = StageWorkload.open(stage, impl, options.get(stage), bySize.getLast(), BATCH, setup)) {
+        try (StageWorkload w = NicImpl.is(impl)
+                ? new NicChecksumWorkload(NicImpl.backend(impl), bySize.getLast(), BATCH, seed)
+                : StageWorkload.open(stage, impl, options.get(stage), bySize.getLast(), BATCH, setup)) {
             int warmed = warmUp(w, stage, bySize, listener);
             List<StageCost> costs = new ArrayList<>();
             for (int i = 0; i < bySize.size(); i++) {
@@ -200,6 +209,16 @@ public final class StageCostMeter {
             why[k] = w.check(k);
         }
         return Arrays.asList(why);
+    }
+
+    /** Why a {@code nic-*} implementation cannot measure the stage (a usage error), or null. */
+    public static String nicRefusal(Stage stage, String impl) {
+        return NicImpl.refusal(stage, impl);
+    }
+
+    /** Why a {@code nic-*} implementation cannot run here, or null. */
+    public static String nicUnavailability(String impl) {
+        return NicImpl.unavailability(impl);
     }
 
     /** The largest job the stage's descriptors take. */

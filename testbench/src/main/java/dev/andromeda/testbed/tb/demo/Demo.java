@@ -145,6 +145,10 @@ public final class Demo {
                 return s.label() + "=" + mix.implementation(s) + ": " + p.unavailabilityCause();
             }
         }
+        if (!mix.port().equals("sw")) {
+            String why = dev.andromeda.testbed.hw.port.NicPort.unavailability(mix.port());
+            return why == null ? null : "port=" + mix.port() + ": " + why;
+        }
         return null;
     }
 }

@@ -16,6 +16,8 @@ import dev.andromeda.testbed.coprocessor.host.HostCoprocessors;
 import dev.andromeda.testbed.fastpath.dataplane.FrameTap;
 import dev.andromeda.testbed.fastpath.dataplane.Host;
 import dev.andromeda.testbed.fastpath.dataplane.MemorySwitch;
+import dev.andromeda.testbed.fastpath.dataplane.PhysicalPort;
+import dev.andromeda.testbed.hw.port.NicPort;
 import dev.andromeda.testbed.fastpath.dataplane.VirtioNic;
 import dev.andromeda.testbed.fastpath.dataplane.VmPort;
 import dev.andromeda.testbed.fastpath.offload.OffloadOptions;
@@ -89,7 +91,7 @@ final class DemoNetwork implements AutoCloseable {
                 Host h = new Host(name, DemoTopology.hostIp(id), DemoTopology.hostMac(id), BUFFERS, BUFFER_BYTES, mix,
                         options);
                 hosts.put(id, h);
-                h.connect(wire.attach(DemoTopology.hostIp(id)));
+                h.connect(port(mix, wire.attach(DemoTopology.hostIp(id)), h));
             }
             wire.tap(tap == null ? null : uplinks(tap));
             for (Host h : hosts.values()) {
@@ -133,6 +135,11 @@ final class DemoNetwork implements AutoCloseable {
         this.vmc = started;
         this.follower = f;
         awaitConverged();
+    }
+
+    /** The host's physical port: the switch itself, or the emulated NIC in front of it ({@code port=emu}). */
+    private static PhysicalPort port(StageMix mix, PhysicalPort wire, Host h) {
+        return mix.port().equals("sw") ? wire : NicPort.open(mix.port(), wire, h.pool());
     }
 
     private static VmcNode startVmc(Scenario s, String connect, int partition, LongSupplier clock) throws IOException {

@@ -44,27 +44,15 @@ public final class DemoTables {
     /**
      * A mix as the tables name it, short enough for 80 columns: {@code all rtl-ffm} when every
      * stage runs on one implementation, else the stages not on sw ({@code checksum=rtl-ffm}, the
-     * others sw). The JSON and the report keep the whole name.
+     * others sw), {@code port=emu} when the port is the NIC. The JSON and the report keep the
+     * whole name.
      */
     static String shortMix(String mix) {
-        String[] parts = mix.split(",");
-        java.util.Set<String> impls = new java.util.LinkedHashSet<>();
-        List<String> offSw = new java.util.ArrayList<>();
-        for (String p : parts) {
-            String impl = p.substring(p.indexOf('=') + 1);
-            impls.add(impl);
-            if (!impl.equals("sw")) {
-                offSw.add(p);
-            }
-        }
-        if (impls.size() == 1 && parts.length > 1) {
-            return "all " + impls.iterator().next();
-        }
-        return String.join(",", offSw);
+        return dev.andromeda.testbed.fastpath.pipeline.StageMix.parse(mix).shortName(); // one naming, the charts' too
     }
 
     private static final String MIX_LEGEND = "(mix: 'all X' = every stage on X; 'stage=X' = that stage on X, the rest"
-            + " on sw)";
+            + " on sw; 'port=X' = the hosts' physical port on the emulated NIC, on X)";
 
     public static String render(Demo.Report r) {
         StringBuilder b = new StringBuilder();

@@ -81,14 +81,15 @@ public final class ScenarioLoader {
     private static final List<WeightedSize> DEFAULT_SIZES = List.of(new WeightedSize(64, 4),
             new WeightedSize(0, 3), new WeightedSize(1500, 2), new WeightedSize(9000, 1));
     private static final List<String> DEFAULT_MIXES = List.of("all=sw", "all=emu", "all=rtl-jni", "all=rtl-ffm",
-            "checksum=rtl-ffm", "copy=rtl-ffm", "crypto=rtl-ffm");
+            "checksum=rtl-ffm", "copy=rtl-ffm", "crypto=rtl-ffm", "port=emu",
+            "port=rtl-ffm");
 
     // Underscores between digits as YAML 1.1 allows (packets: 1_000_000); no hex, octal or sexagesimal.
     private static final Pattern INTEGER = Pattern.compile("[-+]?\\d+(_\\d+)*");
     private static final Pattern DECIMAL = Pattern.compile("[-+]?(\\d+(\\.\\d*)?|\\.\\d+)([eE][-+]?\\d+)?");
     private static final Pattern CIDR = Pattern.compile("(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})/(\\d{1,2})");
     private static final Pattern PORTS = Pattern.compile("(\\d{1,9})(?:\\s*-\\s*(\\d{1,9}))?");
-    private static final Pattern ALL_MIX = Pattern.compile("all\\s*=\\s*(.*)");
+    private static final Pattern ALL_MIX = Pattern.compile("all\\s*=\\s*([^,]*)");
 
     /** The file name as the user gave it, or another name for the text; starts every message. */
     private final String source;

@@ -159,6 +159,23 @@ class CompareCommandTest {
     }
 
     @Test
+    void measuresTheChecksumInlineOnTheNicAgainstRfc1071(@TempDir Path dir) {
+        int[] code = {-1};
+        String out = tb(code, "compare", "--stage", "checksum", "--quick", "--jobs", "40", "--sizes", "64,1500",
+                "--impls", "nic-emu", "--chart", dir.resolve("c.png").toString());
+        assertThat(code[0]).as(out + err).isZero();
+        assertThat(out).contains("nic-emu").contains("40/40");
+    }
+
+    @Test
+    void theNicOnlyDoesTheChecksumStage() {
+        int[] code = {-1};
+        String out = tb(code, "compare", "--stage", "copy", "--impls", "nic-emu");
+        assertThat(code[0]).as(out + err).isEqualTo(Tb.EXIT_USAGE);
+        assertThat(err.toString()).contains("'nic-emu' does the checksum stage only");
+    }
+
+    @Test
     void isListedInTheHelp() {
         StringWriter s = new StringWriter();
         picocli.CommandLine cl = Tb.commandLine();

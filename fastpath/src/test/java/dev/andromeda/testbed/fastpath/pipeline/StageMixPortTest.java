@@ -1,0 +1,42 @@
+package dev.andromeda.testbed.fastpath.pipeline;
+
+import dev.andromeda.testbed.fastpath.offload.Stage;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class StageMixPortTest {
+
+    @Test
+    void portDefaultsToTheWireAndStaysOutOfTheCanonicalTextThen() {
+        StageMix m = StageMix.parse("copy=rtl-ffm@1024");
+        assertThat(m.port()).isEqualTo("sw");
+        assertThat(m.toString()).isEqualTo("checksum=sw,copy=rtl-ffm@1024,crypto=sw");
+    }
+
+    @Test
+    void portNicMeansTheNicOnEmu() {
+        StageMix m = StageMix.parse("port=nic");
+        assertThat(m.port()).isEqualTo("emu");
+        assertThat(m.toString()).isEqualTo("checksum=sw,copy=sw,crypto=sw,port=emu");
+        assertThat(m.shortName()).isEqualTo("port=emu");
+        assertThat(StageMix.parse(m.toString()).toString()).isEqualTo(m.toString());
+    }
+
+    @Test
+    void allInsideAMixSetsEveryStageButNotThePort() {
+        StageMix m = StageMix.parse("all=emu,port=nic");
+        for (Stage s : Stage.values()) {
+            assertThat(m.implementation(s)).isEqualTo("emu");
+        }
+        assertThat(m.shortName()).isEqualTo("all emu,port=emu");
+    }
+
+    @Test
+    void refusesAnUnknownPortImplementationNamingWhatIsAllowed() {
+        assertThatThrownBy(() -> StageMix.parse("port=fpga"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("no implementation 'fpga'").hasMessageContaining("port");
+    }
+}

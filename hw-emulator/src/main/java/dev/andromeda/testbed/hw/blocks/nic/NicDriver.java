@@ -1,0 +1,226 @@
+package dev.andromeda.testbed.hw.blocks.nic;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+
+import static dev.andromeda.testbed.hw.blocks.nic.NicLayout.*;
+
+/**
+ * The host's side of the NIC: its four rings live in host memory -- the same
+ * {@link MemorySegment} the NIC's DMA reads and writes and the fast path's packets live in,
+ * so a descriptor carries a packet's offset and nothing is copied. Posting writes
+ * descriptors with plain stores; {@link #ringTx()}/{@link #ringRx()} publish them with one
+ * doorbell register write each (once per batch, not per packet); completions are polled in
+ * batches by their phase bit, without a register read.
+ *
+ * <p>Ring full is back-pressure: {@link #postTx} and {@link #postRx} say no, and the caller
+ * keeps the packet. A cookie per slot (the caller's buffer number) comes back with its
+ * completion.
+ */
+public final class NicDriver {
+    private static final ValueLayout.OfLong LE_LONG =
+            ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+
+    private final NicDevice device;
+    private final MemorySegment memory;
+    private final int log;
+    private final int size;
+    private final long txq;
+    private final long txcq;
+    private final long rxq;
+    private final long rxcq;
+    private final int[] txCookie;
+    private final int[] rxCookie;
+    private int txTail;      // next slot the host fills
+    private int txClean;     // next completion the host expects
+    private int txRung;      // tail as last written to the doorbell
+    private int rxTail;
+    private int rxClean;
+    private int rxRung;
+    private long doorbells;
+
+    /**
+     * Programs the NIC: the memory window, the four rings (each of 2^logSize slots, at the
+     * given offsets of {@code memory}, zeroed here) and enables it.
+     *
+     * @param windowBase first byte the NIC may touch
+     * @param windowSize bytes it may touch from there
+     * @param rings      where the rings start: 2 * 2^logSize * (16 + 8) bytes, 8-byte aligned, inside the window
+     */
+    public NicDriver(NicDevice device, MemorySegment memory, long windowBase, long windowSize, long rings,
+                     int logSize) {
+        if (logSize < 1 || logSize > MAX_LOG_SIZE) {
+            throw new IllegalArgumentException("ring size must be 2^1..2^" + MAX_LOG_SIZE + ": 2^" + logSize);
+        }
+        if ((rings & 7) != 0) {
+            throw new IllegalArgumentException("rings must be 8-byte aligned: " + rings);
+        }
+        this.device = device;
+        this.memory = memory;
+        this.log = logSize;
+        this.size = 1 << logSize;
+        this.txq = rings;
+        this.txcq = txq + (long) size * DESC_BYTES;
+        this.rxq = txcq + (long) size * CPL_BYTES;
+        this.rxcq = rxq + (long) size * DESC_BYTES;
+        memory.asSlice(rings, ringBytes(logSize)).fill((byte) 0);
+        this.txCookie = new int[size];
+        this.rxCookie = new int[size];
+        long id = device.read(REG_ID);
+        if (id != (ID & 0xFFFFFFFFL)) {
+            throw new IllegalStateException("not a NIC: ID register reads 0x" + Long.toHexString(id));
+        }
+        write64(REG_MEM_BASE_LO, windowBase);
+        write64(REG_MEM_SIZE_LO, windowSize);
+        write64(REG_TXQ_BASE_LO, txq);
+        write64(REG_TXCQ_BASE_LO, txcq);
+        write64(REG_RXQ_BASE_LO, rxq);
+        write64(REG_RXCQ_BASE_LO, rxcq);
+        device.write(REG_TXQ_LOG_SIZE, logSize);
+        device.write(REG_RXQ_LOG_SIZE, logSize);
+        device.write(REG_CTRL, 1);
+    }
+
+    /** Bytes the four rings take for 2^logSize slots each. */
+    public static long ringBytes(int logSize) {
+        return 2L * (1L << logSize) * (DESC_BYTES + CPL_BYTES);
+    }
+
+    private void write64(int lo, long v) {
+        device.write(lo, v & 0xFFFFFFFFL);
+        device.write(lo + 4, v >>> 32);
+    }
+
+    public NicDevice device() {
+        return device;
+    }
+
+    public int ringSize() {
+        return size;
+    }
+
+    /** Descriptors posted on TX and not yet completed. */
+    public int txInFlight() {
+        return (txTail - txClean) & 0xFFFF;
+    }
+
+    public int rxPosted() {
+        return (rxTail - rxClean) & 0xFFFF;
+    }
+
+    /** Register writes made to doorbells. */
+    public long doorbells() {
+        return doorbells;
+    }
+
+    /**
+     * Writes a TX descriptor. {@code flags}: {@link NicLayout#FLAG_CSUM_INSERT} and friends.
+     *
+     * @return false when the ring is full (nothing written)
+     */
+    public boolean postTx(long address, int length, int csumStart, int csumInsert, int flags, int cookie) {
+        if (txInFlight() == size) {
+            return false;
+        }
+        int slot = txTail & (size - 1);
+        long at = txq + (long) slot * DESC_BYTES;
+        memory.set(LE_LONG, at, address);
+        memory.set(LE_LONG, at + 8, (length & 0xFFFFL) | (csumStart & 0xFFFFL) << 16
+                | (csumInsert & 0xFFFFL) << 32 | (flags & 0xFFL) << 48);
+        txCookie[slot] = cookie;
+        txTail = (txTail + 1) & 0xFFFF;
+        return true;
+    }
+
+    /** Posts an RX buffer of {@code capacity} bytes at {@code address} (8-byte aligned). */
+    public boolean postRx(long address, int capacity, int cookie) {
+        if (rxPosted() == size) {
+            return false;
+        }
+        int slot = rxTail & (size - 1);
+        long at = rxq + (long) slot * DESC_BYTES;
+        memory.set(LE_LONG, at, address);
+        memory.set(LE_LONG, at + 8, capacity & 0xFFFFL);
+        rxCookie[slot] = cookie;
+        rxTail = (rxTail + 1) & 0xFFFF;
+        return true;
+    }
+
+    /** Rings the TX doorbell if anything was posted since the last ring. */
+    public void ringTx() {
+        if (txRung != txTail) {
+            device.registers().write(REG_TXQ_TAIL, txTail);
+            txRung = txTail;
+            doorbells++;
+        }
+    }
+
+    public void ringRx() {
+        if (rxRung != rxTail) {
+            device.registers().write(REG_RXQ_TAIL, rxTail);
+            rxRung = rxTail;
+            doorbells++;
+        }
+    }
+
+    /**
+     * Takes up to {@code max} TX completions, in ring order: the caller's cookie and the
+     * completion word ({@link NicLayout#cplStatus} and friends read it).
+     *
+     * @return completions taken
+     */
+    public int pollTx(int[] cookies, long[] completions, int max) {
+        int n = 0;
+        while (n < max && txClean != txTail) {
+            int slot = txClean & (size - 1);
+            long c = memory.get(LE_LONG, txcq + (long) slot * CPL_BYTES);
+            if (cplPhase(c) != phaseOf(txClean, log)) {
+                break;
+            }
+            cookies[n] = txCookie[slot];
+            completions[n] = c;
+            n++;
+            txClean = (txClean + 1) & 0xFFFF;
+        }
+        return n;
+    }
+
+    public int pollRx(int[] cookies, long[] completions, int max) {
+        int n = 0;
+        while (n < max && rxClean != rxTail) {
+            int slot = rxClean & (size - 1);
+            long c = memory.get(LE_LONG, rxcq + (long) slot * CPL_BYTES);
+            if (cplPhase(c) != phaseOf(rxClean, log)) {
+                break;
+            }
+            cookies[n] = rxCookie[slot];
+            completions[n] = c;
+            n++;
+            rxClean = (rxClean + 1) & 0xFFFF;
+        }
+        return n;
+    }
+
+    /** TX completions written and not yet taken (a peek: nothing is consumed). */
+    public int txReady() {
+        return ready(txcq, txClean, txTail);
+    }
+
+    /** RX completions written and not yet taken. */
+    public int rxReady() {
+        return ready(rxcq, rxClean, rxTail);
+    }
+
+    private int ready(long cq, int clean, int tail) {
+        int n = 0;
+        for (int i = clean; i != tail; i = (i + 1) & 0xFFFF) {
+            long c = memory.get(LE_LONG, cq + (long) (i & (size - 1)) * CPL_BYTES);
+            if (cplPhase(c) != phaseOf(i, log)) {
+                break;
+            }
+            n++;
+        }
+        return n;
+    }
+}

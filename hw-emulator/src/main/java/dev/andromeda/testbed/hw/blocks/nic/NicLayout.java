@@ -1,0 +1,155 @@
+package dev.andromeda.testbed.hw.blocks.nic;
+
+/**
+ * The NIC's contract with its driver: the AXI4-Lite register map and the ring formats in
+ * host memory (rtl/nic/README.md is the datasheet; this class is its single source in Java,
+ * read by the cycle model and the driver alike).
+ *
+ * <pre>
+ * TX descriptor, 16 bytes, little-endian        RX descriptor, 16 bytes
+ *  0        8       10      12      14  15        0        8       10          16
+ *  +--------+-------+-------+-------+---+---+     +--------+-------+-----------+
+ *  | addr   | len   | start | insert|flg|key|     | addr   | cap   | 0         |
+ *  +--------+-------+-------+-------+---+---+     +--------+-------+-----------+
+ *
+ * Completion, 8 bytes (one bus beat, written whole)
+ *  0       2       4        5       7
+ *  +-------+-------+--------+-------+-----+
+ *  | len   | csum  | status | flags | phs |
+ *  +-------+-------+--------+-------+-----+
+ * </pre>
+ * Rings are indexed by free-running 16-bit counters; slot = index mod size. The host owns
+ * the tail (a doorbell register write publishes descriptors up to it), the NIC the head.
+ * Completion slot i answers descriptor slot i. Its phase bit is 1 on the ring's first pass,
+ * 0 on the second, and so on, so the host, which zeroes the completion ring once, knows a
+ * fresh completion from last lap's without a register read.
+ */
+public final class NicLayout {
+    private NicLayout() {
+    }
+
+    /** The value of {@link #REG_ID}: "NIC" and version 1. */
+    public static final int ID = 0x4E494301;
+
+    // Register byte addresses (32-bit registers on a 12-bit AXI4-Lite address).
+    public static final int REG_ID = 0x000;
+    /** Bit 0: the engine fetches descriptors. Clear it and the NIC finishes the job at hand and stops. */
+    public static final int REG_CTRL = 0x004;
+    /** The registered memory window: every buffer and ring must lie in [base, base + size). */
+    public static final int REG_MEM_BASE_LO = 0x008;
+    public static final int REG_MEM_BASE_HI = 0x00C;
+    public static final int REG_MEM_SIZE_LO = 0x010;
+    public static final int REG_MEM_SIZE_HI = 0x014;
+    /** Where the RX checksum-complete sum starts in a frame (14: after the Ethernet header). */
+    public static final int REG_RX_CSUM_START = 0x018;
+    public static final int REG_TXQ_BASE_LO = 0x020;
+    public static final int REG_TXQ_BASE_HI = 0x024;
+    /** log2 of the ring's slots, 1..12; the TX completion ring has as many. */
+    public static final int REG_TXQ_LOG_SIZE = 0x028;
+    /** The TX doorbell: the host's producer index. */
+    public static final int REG_TXQ_TAIL = 0x02C;
+    /** Read-only: the NIC's consumer index (descriptors completed). */
+    public static final int REG_TXQ_HEAD = 0x030;
+    public static final int REG_TXCQ_BASE_LO = 0x038;
+    public static final int REG_TXCQ_BASE_HI = 0x03C;
+    public static final int REG_RXQ_BASE_LO = 0x040;
+    public static final int REG_RXQ_BASE_HI = 0x044;
+    public static final int REG_RXQ_LOG_SIZE = 0x048;
+    /** The RX doorbell: buffers posted up to here. */
+    public static final int REG_RXQ_TAIL = 0x04C;
+    public static final int REG_RXQ_HEAD = 0x050;
+    public static final int REG_RXCQ_BASE_LO = 0x058;
+    public static final int REG_RXCQ_BASE_HI = 0x05C;
+    // Counters, read-only, 32-bit wrapping, since reset.
+    public static final int REG_TX_PACKETS = 0x100;
+    public static final int REG_TX_BYTES = 0x104;
+    public static final int REG_RX_PACKETS = 0x108;
+    public static final int REG_RX_BYTES = 0x10C;
+    /** Error completions on the TX ring (malformed descriptors included). */
+    public static final int REG_TX_ERRORS = 0x110;
+    public static final int REG_RX_ERRORS = 0x114;
+    /** Cycles the wire offered a beat the NIC could not take (back-pressure on s_axis). */
+    public static final int REG_RX_STALL_CYCLES = 0x118;
+    /** Bus errors on the memory master, completion writes included. */
+    public static final int REG_MEM_ERRORS = 0x11C;
+
+    public static final int DESC_BYTES = 16;
+    public static final int CPL_BYTES = 8;
+    public static final int MAX_LOG_SIZE = 12;
+    /** Largest frame, the checksum block's MAX_PACKET_BYTES. */
+    public static final int MAX_FRAME = 9216;
+
+    // TX descriptor flags (byte 14).
+    /** Insert the RFC 1071 checksum summed from csum_start at csum_insert (CHECKSUM_PARTIAL). */
+    public static final int FLAG_CSUM_INSERT = 1;
+    /** With {@link #FLAG_CSUM_INSERT}: a checksum of 0 goes out as 0xFFFF (UDP, RFC 768). */
+    public static final int FLAG_CSUM_UDP = 2;
+    /** PSP seal with the key in slot byte 15: defined, not built yet -- refused UNSUPPORTED. */
+    public static final int FLAG_PSP = 4;
+    public static final int FLAGS_KNOWN = FLAG_CSUM_INSERT | FLAG_CSUM_UDP;
+
+    // Completion status (byte 4).
+    public static final int ST_OK = 0;
+    /** Length 0, above {@link #MAX_FRAME}, or (RX) a buffer of capacity 0. */
+    public static final int ST_BAD_LEN = 1;
+    /** The buffer is not wholly inside the registered window (or, RX, not 8-byte aligned). */
+    public static final int ST_BAD_ADDR = 2;
+    /** csum_start beyond the frame, or the insert position's two bytes beyond it. */
+    public static final int ST_BAD_CSUM = 3;
+    /** A flag this NIC does not implement. */
+    public static final int ST_UNSUPPORTED = 4;
+    /** The memory answered a read or write of this job with a bus error. */
+    public static final int ST_MEM_ERROR = 5;
+    /** RX: the frame was longer than the buffer; the buffer holds its first cap bytes, nothing past it. */
+    public static final int ST_TRUNCATED = 6;
+    /** The checksum block refused the frame (see csum_offload's statuses). */
+    public static final int ST_CSUM_REFUSED = 7;
+
+    /** Completion flags (byte 5), RX: the checksum-complete sum is valid. */
+    public static final int CPL_CSUM_VALID = 1;
+
+    /** The completion word as the NIC writes it. */
+    public static long completion(int len, int csum, int status, int flags, int phase) {
+        return (len & 0xFFFFL) | (csum & 0xFFFFL) << 16 | (status & 0xFFL) << 32 | (flags & 0xFFL) << 40
+                | (phase & 1L) << 56;
+    }
+
+    public static int cplLen(long c) {
+        return (int) (c & 0xFFFF);
+    }
+
+    public static int cplCsum(long c) {
+        return (int) (c >>> 16 & 0xFFFF);
+    }
+
+    public static int cplStatus(long c) {
+        return (int) (c >>> 32 & 0xFF);
+    }
+
+    public static int cplFlags(long c) {
+        return (int) (c >>> 40 & 0xFF);
+    }
+
+    public static int cplPhase(long c) {
+        return (int) (c >>> 56 & 1);
+    }
+
+    /** The phase a completion for ring index {@code index} carries. */
+    public static int phaseOf(int index, int logSize) {
+        return ((index & 0xFFFF) >>> logSize & 1) ^ 1;
+    }
+
+    public static String statusName(int status) {
+        return switch (status) {
+            case ST_OK -> "ok";
+            case ST_BAD_LEN -> "bad length";
+            case ST_BAD_ADDR -> "address outside the registered memory";
+            case ST_BAD_CSUM -> "checksum offsets outside the frame";
+            case ST_UNSUPPORTED -> "unsupported flag";
+            case ST_MEM_ERROR -> "memory bus error";
+            case ST_TRUNCATED -> "frame longer than the buffer";
+            case ST_CSUM_REFUSED -> "checksum block refused the frame";
+            default -> "status " + status;
+        };
+    }
+}

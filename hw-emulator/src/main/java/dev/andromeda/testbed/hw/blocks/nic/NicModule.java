@@ -1,0 +1,949 @@
+package dev.andromeda.testbed.hw.blocks.nic;
+
+import dev.andromeda.testbed.hw.blocks.csum.CsumOffloadModule;
+import dev.andromeda.testbed.hw.kit.Input;
+import dev.andromeda.testbed.hw.kit.Mem;
+import dev.andromeda.testbed.hw.kit.Module;
+import dev.andromeda.testbed.hw.kit.Output;
+import dev.andromeda.testbed.hw.kit.Reg;
+import dev.andromeda.testbed.hw.kit.Signal;
+
+import static dev.andromeda.testbed.hw.blocks.nic.NicLayout.*;
+
+/**
+ * The emulated NIC, a cycle model written with the kit: an AXI4-Lite register file, one
+ * descriptor engine serving a TX and an RX ring in host memory through a memory master
+ * (the {@code dma_copy} bus: {@code m_rd}/{@code s_rdata}/{@code m_wr}/{@code s_wresp}, so
+ * {@link dev.andromeda.testbed.hw.driver.AxiMemory} serves it from the fast path's
+ * own {@code MemorySegment}), an instance of {@link CsumOffloadModule} inline on both
+ * directions, and the wire as AXI-stream ({@code m_axis} out, {@code s_axis} in).
+ *
+ * <p>The engine does one job at a time, TX and RX taking turns: fetch the descriptor
+ * (2 beats), check it, stream the frame, write the completion and wait for its response,
+ * advance the head. TX reads the frame in bursts of up to 16 beats into a 32-word FIFO,
+ * realigned to byte 0 (any source address), through the checksum block (which inserts) to
+ * the wire; a read error still ends the frame, flagged by {@code m_axis_tuser} on its last
+ * beat. RX frames land in a 16-beat FIFO from the wire whenever there is room -- no buffer
+ * posted means {@code s_axis_tready} low, back-pressure, never a drop -- and the engine
+ * writes them to the posted buffer (8-byte aligned) while the checksum block sums them
+ * (checksum complete; its output is discarded). Bytes past the buffer's capacity are never
+ * written. A malformed descriptor gets an error completion and the engine moves on.
+ *
+ * <p>Outputs come from registers only, as in the kit's other blocks.
+ */
+public final class NicModule extends Module {
+    public static final String BLOCK = "nic";
+    static final int TX_FIFO_DEPTH = 32;
+    static final int RX_FIFO_DEPTH = 16;
+    static final int MAX_BURST = 16;
+
+    // Engine states.
+    static final int S_IDLE = 0;
+    static final int S_DESC_REQ = 1;
+    static final int S_DESC_DATA = 2;
+    static final int S_CHECK = 3;
+    static final int S_TX_CMD = 4;
+    static final int S_TX_DATA = 5;
+    static final int S_RX_CMD = 6;
+    static final int S_RX_DATA = 7;
+    static final int S_CPL_REQ = 8;
+    static final int S_CPL_WAIT = 9;
+
+    // Ports.
+    private final Input rst;
+    private final Input awvalid;
+    private final Output awready;
+    private final Input awaddr;
+    private final Input wvalid;
+    private final Output wready;
+    private final Input wdata;
+    private final Input wstrb;
+    private final Output bvalid;
+    private final Input bready;
+    private final Output bresp;
+    private final Input arvalid;
+    private final Output arready;
+    private final Input araddr;
+    private final Output rvalid;
+    private final Input rready;
+    private final Output rdata;
+    private final Output rresp;
+
+    private final Output mRdValid;
+    private final Input mRdReady;
+    private final Output mRdAddr;
+    private final Output mRdBeats;
+    private final Input sRdataValid;
+    private final Output sRdataReady;
+    private final Input sRdataData;
+    private final Input sRdataResp;
+    private final Output mWrValid;
+    private final Input mWrReady;
+    private final Output mWrAddr;
+    private final Output mWrData;
+    private final Output mWrStrb;
+    private final Input sWrespValid;
+    private final Output sWrespReady;
+    private final Input sWrespResp;
+
+    private final Output mAxisTdata;
+    private final Output mAxisTkeep;
+    private final Output mAxisTvalid;
+    private final Input mAxisTready;
+    private final Output mAxisTlast;
+    private final Output mAxisTuser;
+    private final Input sAxisTdata;
+    private final Input sAxisTkeep;
+    private final Input sAxisTvalid;
+    private final Output sAxisTready;
+    private final Input sAxisTlast;
+
+    // The checksum block and its ports.
+    private final CsumOffloadModule csum;
+    private final Input cRst;
+    private final Input cCmdValid;
+    private final Signal cCmdReady;
+    private final Input cCmdStart;
+    private final Input cCmdOffset;
+    private final Input cCmdEnable;
+    private final Input cCmdInit;
+    private final Input cCmdUdp;
+    private final Input cInTdata;
+    private final Input cInTkeep;
+    private final Input cInTvalid;
+    private final Signal cInTready;
+    private final Input cInTlast;
+    private final Signal cOutTdata;
+    private final Signal cOutTkeep;
+    private final Signal cOutTvalid;
+    private final Input cOutTready;
+    private final Signal cOutTlast;
+    private final Signal cResValid;
+    private final Input cResReady;
+    private final Signal cResCsum;
+    private final Signal cResStatus;
+
+    // Register file.
+    private final Reg awSeen;
+    private final Reg awAddrReg;
+    private final Reg wSeen;
+    private final Reg wDataReg;
+    private final Reg wStrbReg;
+    private final Reg bValidReg;
+    private final Reg rValidReg;
+    private final Reg rDataReg;
+    private final Reg ctrl;
+    private final Reg memBase;
+    private final Reg memSize;
+    private final Reg rxCsumStart;
+    private final Reg txqBase;
+    private final Reg txqLog;
+    private final Reg txqTail;
+    private final Reg txqHead;
+    private final Reg txcqBase;
+    private final Reg rxqBase;
+    private final Reg rxqLog;
+    private final Reg rxqTail;
+    private final Reg rxqHead;
+    private final Reg rxcqBase;
+    private final Reg txPackets;
+    private final Reg txBytes;
+    private final Reg rxPackets;
+    private final Reg rxBytes;
+    private final Reg txErrors;
+    private final Reg rxErrors;
+    private final Reg rxStalls;
+    private final Reg memErrors;
+
+    // Engine.
+    private final Reg state;
+    private final Reg rxJob;       // the job at hand is RX
+    private final Reg lastWasRx;   // round-robin: who went last
+    private final Reg descLo;
+    private final Reg descHi;
+    private final Reg beatCount;   // descriptor beats in; TX: frame beats in
+    private final Reg jobError;    // a bus error on this job
+    private final Reg status;
+    private final Reg cplLen;
+    private final Reg cplCsum;
+    private final Reg cplFlags;
+    // TX read side.
+    private final Reg reqAddr;
+    private final Reg reqLeft;     // beats not yet requested
+    private final Reg reserved;    // beats requested, not yet arrived
+    private final Reg prevBeat;
+    private final Reg flush;
+    private final Reg popped;      // words handed to the checksum block
+    private final Reg resSeen;
+    private final Reg resCsum;
+    private final Reg resStatus;
+    private final Reg lastOut;     // the frame's (or, RX, the discarded copy's) last beat left the checksum block
+    // RX write side.
+    private final Reg rxPos;
+    private final Reg rxDone;
+    private final Reg rxTrunc;
+    private final Reg writesOut;   // writes accepted, not yet answered
+    // Bus outputs.
+    private final Reg rdValid;
+    private final Reg rdAddr;
+    private final Reg rdBeats;
+    private final Reg wrValid;
+    private final Reg wrAddr;
+    private final Reg wrData;
+    private final Reg wrStrb;
+    private final Reg busReady;    // s_rdata_ready and s_wresp_ready: high out of reset
+    private final Reg outValid;
+    private final Reg outData;
+    private final Reg outKeep;
+    private final Reg outLast;
+    private final Reg outUser;
+    // FIFOs.
+    private final Mem txFifo;
+    private final Reg txWr;
+    private final Reg txRd;
+    private final Mem rxFifoData;
+    private final Mem rxFifoKeep;
+    private final Mem rxFifoLast;
+    private final Reg rxWr;
+    private final Reg rxRd;
+    private final Reg rxReady;
+
+    public NicModule() {
+        super(BLOCK);
+        rst = input("rst", 1);
+        awvalid = input("s_axil_awvalid", 1);
+        awready = output("s_axil_awready", 1);
+        awaddr = input("s_axil_awaddr", 12);
+        wvalid = input("s_axil_wvalid", 1);
+        wready = output("s_axil_wready", 1);
+        wdata = input("s_axil_wdata", 32);
+        wstrb = input("s_axil_wstrb", 4);
+        bvalid = output("s_axil_bvalid", 1);
+        bready = input("s_axil_bready", 1);
+        bresp = output("s_axil_bresp", 2);
+        arvalid = input("s_axil_arvalid", 1);
+        arready = output("s_axil_arready", 1);
+        araddr = input("s_axil_araddr", 12);
+        rvalid = output("s_axil_rvalid", 1);
+        rready = input("s_axil_rready", 1);
+        rdata = output("s_axil_rdata", 32);
+        rresp = output("s_axil_rresp", 2);
+
+        mRdValid = output("m_rd_valid", 1);
+        mRdReady = input("m_rd_ready", 1);
+        mRdAddr = output("m_rd_addr", 48);
+        mRdBeats = output("m_rd_beats", 8);
+        sRdataValid = input("s_rdata_valid", 1);
+        sRdataReady = output("s_rdata_ready", 1);
+        sRdataData = input("s_rdata_data", 64);
+        sRdataResp = input("s_rdata_resp", 2);
+        input("s_rdata_last", 1); // part of the bus contract; the engine counts beats
+        mWrValid = output("m_wr_valid", 1);
+        mWrReady = input("m_wr_ready", 1);
+        mWrAddr = output("m_wr_addr", 48);
+        mWrData = output("m_wr_data", 64);
+        mWrStrb = output("m_wr_strb", 8);
+        sWrespValid = input("s_wresp_valid", 1);
+        sWrespReady = output("s_wresp_ready", 1);
+        sWrespResp = input("s_wresp_resp", 2);
+
+        mAxisTdata = output("m_axis_tdata", 64);
+        mAxisTkeep = output("m_axis_tkeep", 8);
+        mAxisTvalid = output("m_axis_tvalid", 1);
+        mAxisTready = input("m_axis_tready", 1);
+        mAxisTlast = output("m_axis_tlast", 1);
+        mAxisTuser = output("m_axis_tuser", 1);
+        sAxisTdata = input("s_axis_tdata", 64);
+        sAxisTkeep = input("s_axis_tkeep", 8);
+        sAxisTvalid = input("s_axis_tvalid", 1);
+        sAxisTready = output("s_axis_tready", 1);
+        sAxisTlast = input("s_axis_tlast", 1);
+
+        csum = instance(new CsumOffloadModule());
+        cRst = (Input) csum.port("rst");
+        cCmdValid = (Input) csum.port("s_cmd_valid");
+        cCmdReady = csum.port("s_cmd_ready");
+        cCmdStart = (Input) csum.port("s_cmd_csum_start");
+        cCmdOffset = (Input) csum.port("s_cmd_csum_offset");
+        cCmdEnable = (Input) csum.port("s_cmd_csum_enable");
+        cCmdInit = (Input) csum.port("s_cmd_csum_init");
+        cCmdUdp = (Input) csum.port("s_cmd_csum_udp");
+        cInTdata = (Input) csum.port("s_axis_tdata");
+        cInTkeep = (Input) csum.port("s_axis_tkeep");
+        cInTvalid = (Input) csum.port("s_axis_tvalid");
+        cInTready = csum.port("s_axis_tready");
+        cInTlast = (Input) csum.port("s_axis_tlast");
+        cOutTdata = csum.port("m_axis_tdata");
+        cOutTkeep = csum.port("m_axis_tkeep");
+        cOutTvalid = csum.port("m_axis_tvalid");
+        cOutTready = (Input) csum.port("m_axis_tready");
+        cOutTlast = csum.port("m_axis_tlast");
+        cResValid = csum.port("m_res_valid");
+        cResReady = (Input) csum.port("m_res_ready");
+        cResCsum = csum.port("m_res_csum");
+        cResStatus = csum.port("m_res_status");
+
+        awSeen = reg("aw_seen", 1);
+        awAddrReg = reg("aw_addr", 12);
+        wSeen = reg("w_seen", 1);
+        wDataReg = reg("w_data", 32);
+        wStrbReg = reg("w_strb", 4);
+        bValidReg = reg("b_valid", 1);
+        rValidReg = reg("r_valid", 1);
+        rDataReg = reg("r_data", 32);
+        ctrl = reg("ctrl", 1);
+        memBase = reg("mem_base", 48);
+        memSize = reg("mem_size", 49);
+        rxCsumStart = reg("rx_csum_start", 16);
+        txqBase = reg("txq_base", 48);
+        txqLog = reg("txq_log", 4);
+        txqTail = reg("txq_tail", 16);
+        txqHead = reg("txq_head", 16);
+        txcqBase = reg("txcq_base", 48);
+        rxqBase = reg("rxq_base", 48);
+        rxqLog = reg("rxq_log", 4);
+        rxqTail = reg("rxq_tail", 16);
+        rxqHead = reg("rxq_head", 16);
+        rxcqBase = reg("rxcq_base", 48);
+        txPackets = reg("tx_packets", 32);
+        txBytes = reg("tx_bytes", 32);
+        rxPackets = reg("rx_packets", 32);
+        rxBytes = reg("rx_bytes", 32);
+        txErrors = reg("tx_errors", 32);
+        rxErrors = reg("rx_errors", 32);
+        rxStalls = reg("rx_stalls", 32);
+        memErrors = reg("mem_errors", 32);
+
+        state = reg("state", 4);
+        rxJob = reg("rx_job", 1);
+        lastWasRx = reg("last_was_rx", 1);
+        descLo = reg("desc_lo", 64);
+        descHi = reg("desc_hi", 64);
+        beatCount = reg("beat_count", 16);
+        jobError = reg("job_error", 1);
+        status = reg("status", 8);
+        cplLen = reg("cpl_len", 16);
+        cplCsum = reg("cpl_csum", 16);
+        cplFlags = reg("cpl_flags", 8);
+        reqAddr = reg("req_addr", 48);
+        reqLeft = reg("req_left", 16);
+        reserved = reg("reserved", 8);
+        prevBeat = reg("prev_beat", 64);
+        flush = reg("flush", 1);
+        popped = reg("popped", 16);
+        resSeen = reg("res_seen", 1);
+        resCsum = reg("res_csum", 16);
+        resStatus = reg("res_status", 2);
+        lastOut = reg("last_out", 1);
+        rxPos = reg("rx_pos", 16);
+        rxDone = reg("rx_done", 1);
+        rxTrunc = reg("rx_trunc", 1);
+        writesOut = reg("writes_out", 8);
+        rdValid = reg("rd_valid", 1);
+        rdAddr = reg("rd_addr", 48);
+        rdBeats = reg("rd_beats", 8);
+        wrValid = reg("wr_valid", 1);
+        wrAddr = reg("wr_addr", 48);
+        wrData = reg("wr_data", 64);
+        wrStrb = reg("wr_strb", 8);
+        busReady = reg("bus_ready", 1);
+        outValid = reg("out_valid", 1);
+        outData = reg("out_data", 64);
+        outKeep = reg("out_keep", 8);
+        outLast = reg("out_last", 1);
+        outUser = reg("out_user", 1);
+        txFifo = mem("tx_fifo", 64, TX_FIFO_DEPTH);
+        txWr = reg("tx_wr", 6);
+        txRd = reg("tx_rd", 6);
+        rxFifoData = mem("rx_fifo_data", 64, RX_FIFO_DEPTH);
+        rxFifoKeep = mem("rx_fifo_keep", 8, RX_FIFO_DEPTH);
+        rxFifoLast = mem("rx_fifo_last", 1, RX_FIFO_DEPTH);
+        rxWr = reg("rx_wr", 5);
+        rxRd = reg("rx_rd", 5);
+        rxReady = reg("rx_ready", 1);
+    }
+
+    /** The checksum block inside (for tests that look at its counters). */
+    public CsumOffloadModule checksumBlock() {
+        return csum;
+    }
+
+    @Override
+    protected void drive() {
+        awready.set(!awSeen.isHigh() && !bValidReg.isHigh());
+        wready.set(!wSeen.isHigh() && !bValidReg.isHigh());
+        bvalid.set(bValidReg.get());
+        bresp.set(0);
+        arready.set(!rValidReg.isHigh());
+        rvalid.set(rValidReg.get());
+        rdata.set(rDataReg.get());
+        rresp.set(0);
+        mRdValid.set(rdValid.get());
+        mRdAddr.set(rdAddr.get());
+        mRdBeats.set(rdBeats.get());
+        sRdataReady.set(busReady.get());
+        mWrValid.set(wrValid.get());
+        mWrAddr.set(wrAddr.get());
+        mWrData.set(wrData.get());
+        mWrStrb.set(wrStrb.get());
+        sWrespReady.set(busReady.get());
+        mAxisTdata.set(outData.get());
+        mAxisTkeep.set(outKeep.get());
+        mAxisTvalid.set(outValid.get());
+        mAxisTlast.set(outLast.get());
+        mAxisTuser.set(outUser.get());
+        sAxisTready.set(rxReady.get());
+    }
+
+    @Override
+    protected void nextState() {
+        cRst.drive(rst.get());
+        if (rst.isHigh()) {
+            resetState();
+            quietChecksumInputs();
+            return;
+        }
+        busReady.next(1);
+        registerFile();
+        rxFifoFill();
+        engine();
+    }
+
+    private void resetState() {
+        for (Reg r : new Reg[] {awSeen, wSeen, bValidReg, rValidReg, ctrl, memBase, memSize, txqBase, txqLog,
+                txqTail, txqHead, txcqBase, rxqBase, rxqLog, rxqTail, rxqHead, rxcqBase, txPackets, txBytes,
+                rxPackets, rxBytes, txErrors, rxErrors, rxStalls, memErrors, state, rxJob, lastWasRx, rdValid,
+                wrValid, busReady, outValid, txWr, txRd, rxWr, rxRd, rxReady, writesOut, reserved, flush}) {
+            r.next(0);
+        }
+        rxCsumStart.next(14);
+    }
+
+    /** Every input of the checksum block driven each cycle (a wire in the RTL has no memory). */
+    private void quietChecksumInputs() {
+        cCmdValid.drive(0);
+        cCmdStart.drive(0);
+        cCmdOffset.drive(0);
+        cCmdEnable.drive(0);
+        cCmdInit.drive(0);
+        cCmdUdp.drive(0);
+        cInTvalid.drive(0);
+        cInTdata.drive(0);
+        cInTkeep.drive(0);
+        cInTlast.drive(0);
+        cOutTready.drive(1);
+        cResReady.drive(1);
+    }
+
+    // ---- AXI4-Lite register file ------------------------------------------------------
+
+    private void registerFile() {
+        boolean awFire = awvalid.isHigh() && !awSeen.isHigh() && !bValidReg.isHigh();
+        boolean wFire = wvalid.isHigh() && !wSeen.isHigh() && !bValidReg.isHigh();
+        boolean haveAw = awSeen.isHigh() || awFire;
+        boolean haveW = wSeen.isHigh() || wFire;
+        long addr = awFire ? awaddr.get() : awAddrReg.get();
+        long data = wFire ? wdata.get() : wDataReg.get();
+        long strb = wFire ? wstrb.get() : wStrbReg.get();
+        if (awFire) {
+            awAddrReg.next(awaddr.get());
+        }
+        if (wFire) {
+            wDataReg.next(wdata.get());
+            wStrbReg.next(wstrb.get());
+        }
+        if (haveAw && haveW) {
+            write((int) addr & 0xFFC, data, strb);
+            awSeen.next(0);
+            wSeen.next(0);
+            bValidReg.next(1);
+        } else {
+            awSeen.next(haveAw);
+            wSeen.next(haveW);
+            if (bValidReg.isHigh() && bready.isHigh()) {
+                bValidReg.next(0);
+            }
+        }
+        if (!rValidReg.isHigh() && arvalid.isHigh()) {
+            rValidReg.next(1);
+            rDataReg.next(read((int) araddr.get() & 0xFFC));
+        } else if (rValidReg.isHigh() && rready.isHigh()) {
+            rValidReg.next(0);
+        }
+    }
+
+    private static long merge(long old, long data, long strb, int shift, int width) {
+        long mask = 0;
+        for (int b = 0; b < 4; b++) {
+            if ((strb >> b & 1) != 0) {
+                mask |= 0xFFL << (8 * b);
+            }
+        }
+        long cur = old >>> shift & 0xFFFFFFFFL;
+        long merged = (cur & ~mask | data & mask) & 0xFFFFFFFFL;
+        long fieldMask = width >= 64 ? -1L : (1L << width) - 1;
+        return (old & ~(0xFFFFFFFFL << shift) | merged << shift) & fieldMask;
+    }
+
+    private void write(int addr, long data, long strb) {
+        switch (addr) {
+            case REG_CTRL -> ctrl.next(merge(ctrl.get(), data, strb, 0, 1));
+            case REG_MEM_BASE_LO -> memBase.next(merge(memBase.get(), data, strb, 0, 48));
+            case REG_MEM_BASE_HI -> memBase.next(merge(memBase.get(), data, strb, 32, 48));
+            case REG_MEM_SIZE_LO -> memSize.next(merge(memSize.get(), data, strb, 0, 49));
+            case REG_MEM_SIZE_HI -> memSize.next(merge(memSize.get(), data, strb, 32, 49));
+            case REG_RX_CSUM_START -> rxCsumStart.next(merge(rxCsumStart.get(), data, strb, 0, 16));
+            case REG_TXQ_BASE_LO -> txqBase.next(merge(txqBase.get(), data, strb, 0, 48));
+            case REG_TXQ_BASE_HI -> txqBase.next(merge(txqBase.get(), data, strb, 32, 48));
+            case REG_TXQ_LOG_SIZE -> txqLog.next(Math.min(MAX_LOG_SIZE, merge(txqLog.get(), data, strb, 0, 32)));
+            case REG_TXQ_TAIL -> txqTail.next(merge(txqTail.get(), data, strb, 0, 16));
+            case REG_TXCQ_BASE_LO -> txcqBase.next(merge(txcqBase.get(), data, strb, 0, 48));
+            case REG_TXCQ_BASE_HI -> txcqBase.next(merge(txcqBase.get(), data, strb, 32, 48));
+            case REG_RXQ_BASE_LO -> rxqBase.next(merge(rxqBase.get(), data, strb, 0, 48));
+            case REG_RXQ_BASE_HI -> rxqBase.next(merge(rxqBase.get(), data, strb, 32, 48));
+            case REG_RXQ_LOG_SIZE -> rxqLog.next(Math.min(MAX_LOG_SIZE, merge(rxqLog.get(), data, strb, 0, 32)));
+            case REG_RXQ_TAIL -> rxqTail.next(merge(rxqTail.get(), data, strb, 0, 16));
+            case REG_RXCQ_BASE_LO -> rxcqBase.next(merge(rxcqBase.get(), data, strb, 0, 48));
+            case REG_RXCQ_BASE_HI -> rxcqBase.next(merge(rxcqBase.get(), data, strb, 32, 48));
+            default -> {
+                // read-only or unmapped: the write is acknowledged and ignored, as AXI4-Lite slaves do
+            }
+        }
+    }
+
+    private long read(int addr) {
+        return switch (addr) {
+            case REG_ID -> ID & 0xFFFFFFFFL;
+            case REG_CTRL -> ctrl.get();
+            case REG_MEM_BASE_LO -> memBase.get() & 0xFFFFFFFFL;
+            case REG_MEM_BASE_HI -> memBase.get() >>> 32;
+            case REG_MEM_SIZE_LO -> memSize.get() & 0xFFFFFFFFL;
+            case REG_MEM_SIZE_HI -> memSize.get() >>> 32;
+            case REG_RX_CSUM_START -> rxCsumStart.get();
+            case REG_TXQ_BASE_LO -> txqBase.get() & 0xFFFFFFFFL;
+            case REG_TXQ_BASE_HI -> txqBase.get() >>> 32;
+            case REG_TXQ_LOG_SIZE -> txqLog.get();
+            case REG_TXQ_TAIL -> txqTail.get();
+            case REG_TXQ_HEAD -> txqHead.get();
+            case REG_TXCQ_BASE_LO -> txcqBase.get() & 0xFFFFFFFFL;
+            case REG_TXCQ_BASE_HI -> txcqBase.get() >>> 32;
+            case REG_RXQ_BASE_LO -> rxqBase.get() & 0xFFFFFFFFL;
+            case REG_RXQ_BASE_HI -> rxqBase.get() >>> 32;
+            case REG_RXQ_LOG_SIZE -> rxqLog.get();
+            case REG_RXQ_TAIL -> rxqTail.get();
+            case REG_RXQ_HEAD -> rxqHead.get();
+            case REG_RXCQ_BASE_LO -> rxcqBase.get() & 0xFFFFFFFFL;
+            case REG_RXCQ_BASE_HI -> rxcqBase.get() >>> 32;
+            case REG_TX_PACKETS -> txPackets.get();
+            case REG_TX_BYTES -> txBytes.get();
+            case REG_RX_PACKETS -> rxPackets.get();
+            case REG_RX_BYTES -> rxBytes.get();
+            case REG_TX_ERRORS -> txErrors.get();
+            case REG_RX_ERRORS -> rxErrors.get();
+            case REG_RX_STALL_CYCLES -> rxStalls.get();
+            case REG_MEM_ERRORS -> memErrors.get();
+            default -> 0;
+        };
+    }
+
+    // ---- RX FIFO: the wire in, whenever there is room ---------------------------------
+
+    private int rxCount() {
+        return (int) ((rxWr.get() - rxRd.get()) & 0x1F);
+    }
+
+    /** Accepts a wire beat; the pop side is the engine's. Ready is registered, so it keeps one slot spare. */
+    private boolean rxPushed;
+
+    private void rxFifoFill() {
+        rxPushed = sAxisTvalid.isHigh() && rxReady.isHigh();
+        if (rxPushed) {
+            int at = (int) rxWr.get() & (RX_FIFO_DEPTH - 1);
+            rxFifoData.write(at, sAxisTdata.get());
+            rxFifoKeep.write(at, sAxisTkeep.get());
+            rxFifoLast.write(at, sAxisTlast.get());
+            rxWr.next(rxWr.get() + 1);
+        } else if (sAxisTvalid.isHigh()) {
+            rxStalls.next(rxStalls.get() + 1);
+        }
+    }
+
+    // ---- the descriptor engine --------------------------------------------------------
+
+    private int txCount() {
+        return (int) ((txWr.get() - txRd.get()) & 0x3F);
+    }
+
+    private void engine() {
+        // Defaults for the checksum block's inputs; the states below override them.
+        quietChecksumInputs();
+        boolean outFree = !outValid.isHigh() || mAxisTready.isHigh();
+        cOutTready.drive(rxJob.isHigh() || outFree ? 1 : 0);
+
+        boolean rdFire = rdValid.isHigh() && mRdReady.isHigh();
+        boolean rdataFire = sRdataValid.isHigh() && busReady.isHigh();
+        boolean wrFire = wrValid.isHigh() && mWrReady.isHigh();
+        boolean wrespFire = sWrespValid.isHigh() && busReady.isHigh();
+        if (rdFire) {
+            rdValid.next(0);
+        }
+        if (wrFire) {
+            wrValid.next(0);
+        }
+        int outstanding = (int) writesOut.get() + (wrFire ? 1 : 0) - (wrespFire ? 1 : 0);
+        writesOut.next(outstanding);
+        boolean wrespError = wrespFire && sWrespResp.get() != 0;
+        if (wrespError) {
+            memErrors.next(memErrors.get() + 1);
+            jobError.next(1);
+        }
+        boolean rdataError = rdataFire && sRdataResp.get() != 0;
+        if (rdataError) {
+            // counted once per beat; the job's completion says MEM_ERROR
+            memErrors.next(memErrors.get() + 1 + (wrespError ? 1 : 0));
+        }
+
+        // The wire's output register drains independently of the state.
+        boolean outTaken = outValid.isHigh() && mAxisTready.isHigh();
+        boolean cOutFire = cOutTvalid.isHigh() && cOutTready.get() != 0;
+        if (cOutFire && !rxJob.isHigh() && cOutTkeep.get() != 0) {
+            outValid.next(1);
+            outData.next(cOutTdata.get());
+            outKeep.next(cOutTkeep.get());
+            outLast.next(cOutTlast.get());
+            outUser.next(cOutTlast.isHigh() && (jobError.isHigh() || rdataError));
+        } else if (outTaken) {
+            outValid.next(0);
+        }
+        if (cOutFire && cOutTlast.isHigh()) {
+            lastOut.next(1);
+        }
+        if (cResValid.isHigh()) {
+            resSeen.next(1);
+            resCsum.next(cResCsum.get());
+            resStatus.next(cResStatus.get());
+        }
+
+        int rxPopped = 0;
+        switch ((int) state.get()) {
+            case S_IDLE -> idle();
+            case S_DESC_REQ -> {
+                if (rdFire) {
+                    state.next(S_DESC_DATA);
+                }
+            }
+            case S_DESC_DATA -> {
+                if (rdataFire) {
+                    if (rdataError) {
+                        jobError.next(1);
+                    }
+                    if (beatCount.get() == 0) {
+                        descLo.next(sRdataData.get());
+                        beatCount.next(1);
+                    } else {
+                        descHi.next(sRdataData.get());
+                        beatCount.next(0);
+                        state.next(S_CHECK);
+                    }
+                }
+            }
+            case S_CHECK -> check();
+            case S_TX_CMD -> {
+                driveTxCommand();
+                if (cCmdReady.isHigh()) {
+                    state.next(S_TX_DATA);
+                }
+            }
+            case S_TX_DATA -> txData(rdFire, rdataFire, rdataError, outFree);
+            case S_RX_CMD -> {
+                cCmdValid.drive(1);
+                cCmdStart.drive(rxCsumStart.get());
+                cCmdOffset.drive(0);
+                cCmdEnable.drive(0);
+                cCmdInit.drive(0);
+                cCmdUdp.drive(0);
+                if (cCmdReady.isHigh()) {
+                    state.next(S_RX_DATA);
+                }
+            }
+            case S_RX_DATA -> rxPopped = rxData(wrFire, outstanding);
+            case S_CPL_REQ -> {
+                if (wrFire) {
+                    state.next(S_CPL_WAIT);
+                }
+            }
+            case S_CPL_WAIT -> {
+                if (outstanding == 0) {
+                    finishJob(wrespError);
+                }
+            }
+            default -> state.next(S_IDLE);
+        }
+
+        int count = rxCount() + (rxPushed ? 1 : 0) - rxPopped;
+        rxReady.next(count <= RX_FIFO_DEPTH - 2);
+    }
+
+    private void idle() {
+        boolean enabled = ctrl.isHigh();
+        boolean txPending = enabled && txqHead.get() != txqTail.get();
+        boolean rxPending = enabled && rxqHead.get() != rxqTail.get() && rxCount() > 0;
+        if (!txPending && !rxPending) {
+            return;
+        }
+        boolean rx = rxPending && (!txPending || !lastWasRx.isHigh());
+        rxJob.next(rx);
+        lastWasRx.next(rx);
+        long index = rx ? rxqHead.get() : txqHead.get();
+        long log = rx ? rxqLog.get() : txqLog.get();
+        long base = rx ? rxqBase.get() : txqBase.get();
+        long slot = index & ((1L << log) - 1);
+        rdValid.next(1);
+        rdAddr.next(base + slot * DESC_BYTES);
+        rdBeats.next(2);
+        beatCount.next(0);
+        jobError.next(0);
+        resSeen.next(0);
+        lastOut.next(0);
+        state.next(S_DESC_REQ);
+    }
+
+    private boolean inWindow(long addr, long len) {
+        long base = memBase.get();
+        long end = base + memSize.get();
+        return addr >= base && addr <= end && len <= end - addr;
+    }
+
+    private void check() {
+        long addr = descLo.get();
+        int len = (int) (descHi.get() & 0xFFFF);
+        int start = (int) (descHi.get() >>> 16 & 0xFFFF);
+        int insert = (int) (descHi.get() >>> 32 & 0xFFFF);
+        int flags = (int) (descHi.get() >>> 48 & 0xFF);
+        int st;
+        if (jobError.isHigh()) {
+            st = ST_MEM_ERROR;
+        } else if (rxJob.isHigh()) {
+            if (len == 0) {
+                st = ST_BAD_LEN;
+            } else if ((addr & 7) != 0 || addr >>> 48 != 0 || !inWindow(addr, len)) {
+                st = ST_BAD_ADDR;
+            } else if (descHi.get() >>> 16 != 0) {
+                st = ST_UNSUPPORTED;
+            } else {
+                st = ST_OK;
+            }
+        } else if (len == 0 || len > MAX_FRAME) {
+            st = ST_BAD_LEN;
+        } else if (addr >>> 48 != 0 || !inWindow(addr, len)) {
+            st = ST_BAD_ADDR;
+        } else if ((flags & ~FLAGS_KNOWN) != 0) {
+            st = ST_UNSUPPORTED;
+        } else if ((flags & FLAG_CSUM_INSERT) != 0 && (start > len || insert + 2 > len)) {
+            st = ST_BAD_CSUM;
+        } else {
+            st = ST_OK;
+        }
+        status.next(st);
+        cplLen.next(rxJob.isHigh() ? 0 : len);
+        cplCsum.next(0);
+        cplFlags.next(0);
+        if (st != ST_OK) {
+            requestCompletion(rxJob.isHigh() ? 0 : len, 0, st, 0);
+            return;
+        }
+        if (rxJob.isHigh()) {
+            rxPos.next(0);
+            rxDone.next(0);
+            rxTrunc.next(0);
+            state.next(S_RX_CMD);
+        } else {
+            long beats = ((addr & 7) + len + 7) >>> 3;
+            reqAddr.next(addr & ~7L);
+            reqLeft.next(beats);
+            reserved.next(0);
+            popped.next(0);
+            beatCount.next(0);
+            flush.next(0);
+            state.next(S_TX_CMD);
+        }
+    }
+
+    private void driveTxCommand() {
+        int flags = (int) (descHi.get() >>> 48 & 0xFF);
+        boolean insert = (flags & FLAG_CSUM_INSERT) != 0;
+        cCmdValid.drive(1);
+        cCmdStart.drive(insert ? descHi.get() >>> 16 & 0xFFFF : 0);
+        cCmdOffset.drive(insert ? descHi.get() >>> 32 & 0xFFFF : 0);
+        cCmdEnable.drive(insert ? 1 : 0);
+        cCmdInit.drive(0);
+        cCmdUdp.drive((flags & FLAG_CSUM_UDP) != 0 ? 1 : 0);
+    }
+
+    private void txData(boolean rdFire, boolean rdataFire, boolean rdataError, boolean outFree) {
+        long addr = descLo.get();
+        int len = (int) (descHi.get() & 0xFFFF);
+        int shift = (int) (addr & 7) * 8;
+        long beats = ((addr & 7) + len + 7) >>> 3;
+        long words = (len + 7) >>> 3;
+        int count = txCount();
+        long res = reserved.get();
+        long left = reqLeft.get();
+
+        // Read requests: a burst only when the FIFO has room for every beat in flight.
+        if (rdFire) {
+            long n = rdBeats.get();
+            reqAddr.next(reqAddr.get() + 8 * n);
+            left -= n;
+            reqLeft.next(left);
+        } else if (!rdValid.isHigh() && left > 0) {
+            long n = Math.min(MAX_BURST, left);
+            if (count + res + n <= TX_FIFO_DEPTH) {
+                rdValid.next(1);
+                rdAddr.next(reqAddr.get());
+                rdBeats.next(n);
+                res += n;
+            }
+        }
+
+        // Read data, realigned so the frame's byte 0 is lane 0.
+        int pushes = 0;
+        long wr = txWr.get();
+        if (rdataFire) {
+            res -= 1;
+            if (rdataError) {
+                jobError.next(1);
+            }
+            long beat = sRdataData.get();
+            long j = beatCount.get();
+            if (shift == 0) {
+                txFifo.write((int) wr & (TX_FIFO_DEPTH - 1), beat);
+                pushes++;
+            } else if (j > 0) {
+                txFifo.write((int) wr & (TX_FIFO_DEPTH - 1), prevBeat.get() >>> shift | beat << (64 - shift));
+                pushes++;
+            }
+            prevBeat.next(beat);
+            beatCount.next(j + 1);
+            if (j == beats - 1 && shift != 0 && words == beats) {
+                flush.next(1);
+            }
+        } else if (flush.isHigh()) {
+            txFifo.write((int) wr & (TX_FIFO_DEPTH - 1), prevBeat.get() >>> shift);
+            pushes++;
+            flush.next(0);
+        }
+        reserved.next(res);
+        txWr.next(wr + pushes);
+
+        // FIFO to the checksum block.
+        long p = popped.get();
+        if (count > 0) {
+            boolean last = p == words - 1;
+            int tailBytes = len - 8 * (int) (words - 1);
+            cInTvalid.drive(1);
+            cInTdata.drive(txFifo.read((int) txRd.get() & (TX_FIFO_DEPTH - 1)));
+            cInTkeep.drive(last ? (1L << tailBytes) - 1 : 0xFF);
+            cInTlast.drive(last ? 1 : 0);
+            if (cInTready.isHigh()) {
+                txRd.next(txRd.get() + 1);
+                p++;
+                popped.next(p);
+            }
+        }
+
+        boolean frameOut = lastOut.isHigh() || cOutTvalid.isHigh() && cOutTlast.isHigh() && outFree;
+        boolean resultIn = resSeen.isHigh() || cResValid.isHigh();
+        if (p == words && frameOut && resultIn) {
+            int csumStatus = (int) (resSeen.isHigh() ? resStatus.get() : cResStatus.get());
+            int sum = (int) (resSeen.isHigh() ? resCsum.get() : cResCsum.get());
+            boolean busError = jobError.isHigh() || rdataError;
+            int st = busError ? ST_MEM_ERROR : csumStatus != 0 ? ST_CSUM_REFUSED : ST_OK;
+            requestCompletion(len, sum, st, 0);
+        }
+    }
+
+    private int rxData(boolean wrFire, int outstanding) {
+        int cap = (int) (descHi.get() & 0xFFFF);
+        long addr = descLo.get();
+        int popped = 0;
+        boolean wrFree = !wrValid.isHigh() || wrFire;
+        if (!rxDone.isHigh() && rxCount() > 0 && wrFree) {
+            int head = (int) rxRd.get() & (RX_FIFO_DEPTH - 1);
+            long data = rxFifoData.read(head);
+            long keep = rxFifoKeep.read(head);
+            boolean last = rxFifoLast.read(head) != 0;
+            cInTvalid.drive(1);
+            cInTdata.drive(data);
+            cInTkeep.drive(keep);
+            cInTlast.drive(last ? 1 : 0);
+            if (cInTready.isHigh()) {
+                popped = 1;
+                rxRd.next(rxRd.get() + 1);
+                int pos = (int) rxPos.get();
+                int room = Math.max(0, Math.min(8, cap - pos));
+                long strb = keep & ((1L << room) - 1);
+                if (strb != 0) {
+                    wrValid.next(1);
+                    wrAddr.next(addr + pos);
+                    wrData.next(data);
+                    wrStrb.next(strb);
+                }
+                if (strb != keep) {
+                    rxTrunc.next(1);
+                }
+                rxPos.next(pos + Long.bitCount(keep));
+                if (last) {
+                    rxDone.next(1);
+                }
+            }
+        }
+        boolean drained = lastOut.isHigh() || cOutTvalid.isHigh() && cOutTlast.isHigh();
+        boolean resultIn = resSeen.isHigh() || cResValid.isHigh();
+        if (rxDone.isHigh() && !wrValid.isHigh() && outstanding == 0 && drained && resultIn) {
+            int csumStatus = (int) (resSeen.isHigh() ? resStatus.get() : cResStatus.get());
+            int sum = (int) (resSeen.isHigh() ? resCsum.get() : cResCsum.get());
+            int st = jobError.isHigh() ? ST_MEM_ERROR : rxTrunc.isHigh() ? ST_TRUNCATED : ST_OK;
+            requestCompletion((int) rxPos.get(), sum, st, csumStatus == 0 ? CPL_CSUM_VALID : 0);
+        }
+        return popped;
+    }
+
+    private void requestCompletion(int len, int sum, int st, int flags) {
+        boolean rx = rxJob.isHigh();
+        long index = rx ? rxqHead.get() : txqHead.get();
+        int log = (int) (rx ? rxqLog.get() : txqLog.get());
+        long slot = index & ((1L << log) - 1);
+        long base = rx ? rxcqBase.get() : txcqBase.get();
+        cplLen.next(len);
+        status.next(st);
+        wrValid.next(1);
+        wrAddr.next(base + slot * CPL_BYTES);
+        wrData.next(completion(len, sum, st, flags, phaseOf((int) index, log)));
+        wrStrb.next(0xFF);
+        state.next(S_CPL_REQ);
+    }
+
+    private void finishJob(boolean wrespError) {
+        boolean rx = rxJob.isHigh();
+        boolean ok = status.get() == ST_OK && !wrespError;
+        if (rx) {
+            rxqHead.next(rxqHead.get() + 1);
+            if (ok) {
+                rxPackets.next(rxPackets.get() + 1);
+                rxBytes.next(rxBytes.get() + cplLen.get());
+            } else {
+                rxErrors.next(rxErrors.get() + 1);
+            }
+        } else {
+            txqHead.next(txqHead.get() + 1);
+            if (ok) {
+                txPackets.next(txPackets.get() + 1);
+                txBytes.next(txBytes.get() + cplLen.get());
+            } else {
+                txErrors.next(txErrors.get() + 1);
+            }
+        }
+        state.next(S_IDLE);
+    }
+}

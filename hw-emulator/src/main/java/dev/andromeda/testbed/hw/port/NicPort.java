@@ -1,0 +1,242 @@
+package dev.andromeda.testbed.hw.port;
+
+import dev.andromeda.testbed.fastpath.dataplane.HostBatch;
+import dev.andromeda.testbed.fastpath.dataplane.PhysicalPort;
+import dev.andromeda.testbed.fastpath.packet.PacketPool;
+import dev.andromeda.testbed.hw.HardwareBackend;
+import dev.andromeda.testbed.hw.HardwareBackends;
+import dev.andromeda.testbed.hw.HardwareModel;
+import dev.andromeda.testbed.hw.blocks.nic.NicDevice;
+import dev.andromeda.testbed.hw.blocks.nic.NicDriver;
+import dev.andromeda.testbed.hw.blocks.nic.NicLayout;
+import dev.andromeda.testbed.hw.blocks.nic.NicModule;
+import dev.andromeda.testbed.hw.driver.AxiFrame;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
+/**
+ * A host's physical port on the emulated NIC ({@code port=emu} in a stage mix): the host's
+ * packet pool is the NIC's host memory, so a TX descriptor carries the packet's own offset
+ * and the NIC's DMA reads it where the fast path wrote it; RX buffers are pool buffers the
+ * NIC writes into and the fast path then owns. One doorbell write per batch and direction;
+ * completions polled in batches. The NIC's wire goes to {@code wire} (the in-memory switch).
+ *
+ * <pre>
+ *   fast path --TX ring--> NIC (DMA read, checksum block) --m_axis--> wire
+ *   fast path <--RX ring-- NIC (DMA write, checksum complete) <--s_axis-- wire
+ * </pre>
+ *
+ * The NIC is simulated in the caller's thread, inside {@code transmit} and {@code receive}
+ * (so, as a Verilated model requires, the thread that created the port must be the one that
+ * uses it), until the batch is through: the port's cost is the CPU of driving it plus the
+ * simulation, counted here apart ({@link #cycles()}).
+ *
+ * <p>Ring full is back-pressure: transmit runs the NIC until a slot frees, it never drops. A
+ * descriptor the NIC refuses (an error completion) is counted ({@link #errors()}) and its
+ * frame not sent; the caller counts it with the wire's refusals.
+ */
+public final class NicPort implements PhysicalPort {
+    /** 64 slots a ring: two TX batches of 32, half an RX batch of 128 per turn. */
+    public static final int LOG_RING = 6;
+    private static final int STEP_LIMIT = 5_000_000;
+
+    private final PhysicalPort wire;
+    private final PacketPool pool;
+    private final NicDevice device;
+    private final NicDriver driver;
+    private final int ringBuffer;
+    private final HostBatch fromWire = new HostBatch(64);
+    private final HostBatch toWire = new HostBatch(64);
+    private final int[] cookies = new int[64];
+    private final long[] completions = new long[64];
+    private final int rxCapacity;
+    private long errors;
+    private long framesOut;
+    private long framesIn;
+    private int rxInNic; // frames handed to the NIC's wire in, not yet completed
+    private int wireTook; // frames the wire took during the current transmit
+
+    /**
+     * @param model a NIC model (block {@value NicModule#BLOCK}), reset
+     * @param wire  where the NIC's wire goes
+     * @param pool  the host's packet pool: its memory is the NIC's host memory
+     */
+    public NicPort(HardwareModel model, PhysicalPort wire, PacketPool pool) {
+        this.wire = wire;
+        this.pool = pool;
+        MemorySegment memory = pool.memory();
+        if (NicDriver.ringBytes(LOG_RING) > pool.bufferBytes()) {
+            throw new IllegalArgumentException("the NIC's rings (" + NicDriver.ringBytes(LOG_RING)
+                    + " bytes) do not fit a pool buffer (" + pool.bufferBytes() + ")");
+        }
+        this.ringBuffer = pool.allocate();
+        if (ringBuffer < 0) {
+            throw new IllegalStateException("no pool buffer left for the NIC's rings");
+        }
+        this.device = new NicDevice(model, memory, NicDevice.Timing.steady(4), this::frameOut);
+        this.driver = new NicDriver(device, memory, 0, memory.byteSize(), pool.base(ringBuffer), LOG_RING);
+        this.rxCapacity = Math.min(0xFFFF, pool.maxFrameBytes()) & ~7;
+    }
+
+    /** Why {@code backend} cannot run the NIC here, or null when it can. */
+    public static String unavailability(String backend) {
+        HardwareBackend b;
+        try {
+            b = HardwareBackends.named(backend);
+        } catch (IllegalArgumentException e) {
+            return e.getMessage();
+        }
+        if (!b.isAvailable()) {
+            return b.unavailabilityCause();
+        }
+        return b.blocks().contains(NicModule.BLOCK) ? null
+                : backend + " has no " + NicModule.BLOCK + " model (it has " + b.blocks() + ")";
+    }
+
+    /** The NIC on {@code backend} between a host (its pool) and the wire. */
+    public static NicPort open(String backend, PhysicalPort wire, PacketPool pool) {
+        String why = unavailability(backend);
+        if (why != null) {
+            throw new IllegalStateException("port=" + backend + ": " + why);
+        }
+        return new NicPort(HardwareBackends.named(backend).open(NicModule.BLOCK), wire, pool);
+    }
+
+    @Override
+    public int transmit(HostBatch batch, PacketPool pool) {
+        wireTook = 0;
+        for (int i = 0; i < batch.size(); i++) {
+            if (batch.dead[i]) {
+                continue;
+            }
+            int buffer = batch.packets.buffer[i];
+            while (!driver.postTx(batch.packets.offset[i], batch.packets.length[i], 0, 0, 0, buffer)) {
+                driver.ringTx();         // ring full: let the NIC drain it, nothing is dropped
+                device.cycle();
+                reapTx();
+            }
+            batch.consume(i);            // the NIC owns the buffer until its completion
+        }
+        driver.ringTx();
+        device.runUntil(() -> {
+            reapTx();
+            return driver.txInFlight() == 0;
+        }, STEP_LIMIT);
+        flushToWire();
+        return wireTook;
+    }
+
+    private void reapTx() {
+        int n = driver.pollTx(cookies, completions, cookies.length);
+        for (int k = 0; k < n; k++) {
+            if (NicLayout.cplStatus(completions[k]) != NicLayout.ST_OK) {
+                errors++;
+            }
+            pool.free(cookies[k]);
+        }
+    }
+
+    /** The NIC's frames out, copied into pool buffers for the wire (the wire copies them again). */
+    private void frameOut(byte[] bytes, int length, boolean error) {
+        if (error) {
+            errors++;
+            return;
+        }
+        if (toWire.size() == toWire.packets.capacity()) {
+            flushToWire();
+        }
+        int buffer = pool.allocate();
+        if (buffer < 0) {
+            errors++;
+            return;
+        }
+        long at = pool.frameOffset(buffer);
+        MemorySegment.copy(bytes, 0, pool.memory(), ValueLayout.JAVA_BYTE, at, length);
+        toWire.add(buffer, at, length, HostBatch.NO_CSUM, 0);
+        framesOut++;
+    }
+
+    private void flushToWire() {
+        if (toWire.size() > 0) {
+            wireTook += wire.transmit(toWire, pool);
+        }
+        toWire.clear();
+    }
+
+    @Override
+    public int receive(HostBatch into, PacketPool pool) {
+        // Frames waiting on the wire go onto the NIC's wire in.
+        fromWire.clear();
+        int n = wire.receive(fromWire, pool);
+        for (int i = 0; i < n; i++) {
+            long at = fromWire.packets.offset[i];
+            byte[] bytes = pool.memory().asSlice(at, fromWire.packets.length[i]).toArray(ValueLayout.JAVA_BYTE);
+            device.wireIn().send(AxiFrame.of(bytes));
+            pool.free(fromWire.packets.buffer[i]);
+            rxInNic++;
+        }
+        // Buffers for them, one doorbell.
+        while (driver.rxPosted() < driver.ringSize()) {
+            int buffer = pool.allocate();
+            if (buffer < 0) {
+                break;
+            }
+            driver.postRx(pool.frameOffset(buffer), rxCapacity, buffer);
+        }
+        driver.ringRx();
+        int room = into.packets.capacity() - into.size();
+        int want = Math.min(rxInNic, Math.min(room, driver.rxPosted()));
+        if (want > 0) {
+            device.runUntil(() -> driver.rxReady() >= want, STEP_LIMIT);
+        }
+        int got = driver.pollRx(cookies, completions, Math.min(room, cookies.length));
+        int delivered = 0;
+        for (int k = 0; k < got; k++) {
+            rxInNic--;
+            long c = completions[k];
+            int buffer = cookies[k];
+            if (NicLayout.cplStatus(c) != NicLayout.ST_OK) {
+                errors++;
+                pool.free(buffer);
+                continue;
+            }
+            into.add(buffer, pool.frameOffset(buffer), NicLayout.cplLen(c), HostBatch.NO_CSUM, 0);
+            delivered++;
+            framesIn++;
+        }
+        return delivered;
+    }
+
+    /** Error completions and frames flagged bad on the wire, since the port opened. */
+    public long errors() {
+        return errors;
+    }
+
+    public long framesOut() {
+        return framesOut;
+    }
+
+    public long framesIn() {
+        return framesIn;
+    }
+
+    /** Pool buffers the port holds now: the rings', the posted RX buffers', TX frames in flight. */
+    public int buffersHeld() {
+        return 1 + driver.rxPosted() + driver.txInFlight();
+    }
+
+    /** The NIC's clock cycles simulated so far. */
+    public long cycles() {
+        return device.now();
+    }
+
+    /** Register writes to doorbells so far. */
+    public long doorbells() {
+        return driver.doorbells();
+    }
+
+    public NicDevice device() {
+        return device;
+    }
+}

@@ -1,0 +1,74 @@
+package dev.andromeda.testbed.hw.blocks.nic;
+
+import dev.andromeda.testbed.hw.driver.AxiFrame;
+import dev.andromeda.testbed.hw.kit.KitModel;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+
+import static dev.andromeda.testbed.hw.blocks.nic.NicLayout.*;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The datasheet's cycle figures (rtl/nic/README.md), measured on the cycle model with a
+ * memory of latency 4, 4 reads in flight, no stalls: TX latency from the doorbell's
+ * response to the frame's first beat on the wire, and cycles per frame back to back, TX
+ * and RX. Cycles are the model's, not time: deterministic, so they are checked here.
+ */
+class NicTimingTest {
+    private static final int MEM = 1 << 20;
+
+    @ParameterizedTest(name = "{0} bytes")
+    @ValueSource(ints = {64, 1500, 9000})
+    void txLatencyAndBackToBackCyclesMatchTheDatasheet(int len) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment mem = arena.allocate(MEM, 64);
+            NicDevice nic = new NicDevice(new KitModel(new NicModule()), mem, NicDevice.Timing.steady(4));
+            NicDriver drv = new NicDriver(nic, mem, 0, MEM, 0, 6);
+            int frames = 32;
+            for (int i = 0; i < frames; i++) {
+                assertThat(drv.postTx(65536 + (long) i * 9216, len, 0, 0, 0, i)).isTrue();
+            }
+            drv.ringTx();
+            nic.runUntil(() -> nic.registers().idle(), 100);
+            long rung = nic.now();
+            nic.runUntil(() -> nic.wireOut().beatsReceived() > 0, 100_000);
+            long latency = nic.now() - rung;
+            nic.runUntil(() -> drv.txReady() == frames, 10_000_000);
+            long total = nic.now() - rung;
+            double perFrame = (double) total / frames;
+            System.out.printf("nic tx %5d B: first beat %d cycles after the doorbell, %.1f cycles/frame"
+                    + " back to back (%.2f bytes/cycle)%n", len, latency, perFrame, len / perFrame);
+            int beats = (len + 7) / 8;
+            // The checksum block stores and forwards: the frame is read whole before it leaves.
+            assertThat(latency).isLessThan(beats + 40L);
+            assertThat(perFrame).isLessThan(2.0 * beats + 40);
+        }
+    }
+
+    @ParameterizedTest(name = "{0} bytes")
+    @ValueSource(ints = {64, 1500, 9000})
+    void rxCyclesPerFrameMatchTheDatasheet(int len) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment mem = arena.allocate(MEM, 64);
+            NicDevice nic = new NicDevice(new KitModel(new NicModule()), mem, NicDevice.Timing.steady(4));
+            NicDriver drv = new NicDriver(nic, mem, 0, MEM, 0, 6);
+            int frames = 32;
+            for (int i = 0; i < frames; i++) {
+                assertThat(drv.postRx(65536 + (long) i * 9216, 9216, i)).isTrue();
+                nic.wireIn().send(AxiFrame.of(new byte[len]));
+            }
+            drv.ringRx();
+            nic.runUntil(() -> nic.registers().idle(), 100);
+            long rung = nic.now();
+            nic.runUntil(() -> drv.rxReady() == frames, 10_000_000);
+            double perFrame = (double) (nic.now() - rung) / frames;
+            System.out.printf("nic rx %5d B: %.1f cycles/frame back to back (%.2f bytes/cycle)%n", len, perFrame,
+                    len / perFrame);
+            int beats = (len + 7) / 8;
+            assertThat(perFrame).isLessThan(2.0 * beats + 40);
+        }
+    }
+}

@@ -1,0 +1,813 @@
+// nic: an emulated NIC -- descriptor rings in host memory, doorbells, inline checksum.
+//
+// An AXI4-Lite register file, one descriptor engine serving a TX and an RX ring in host
+// memory through a memory master (dma_copy's bus: m_rd / s_rdata / m_wr / s_wresp), a
+// csum_offload instance inline on both directions, and the wire as AXI-stream (m_axis out,
+// s_axis in). The engine does one job at a time, TX and RX taking turns: read the
+// descriptor (2 beats), check it, move the frame, write the completion (1 beat), wait for its
+// response, advance the head. A malformed descriptor gets an error completion and the engine
+// moves on; no RX buffer posted means s_axis_tready low (back-pressure, never a drop); bytes
+// past an RX buffer's capacity are never written.
+//
+// Mirrors hw-emulator/.../blocks/nic/NicModule.java (the kit's cycle model) register for
+// register: one always_comb computes every next state and the checksum block's inputs in
+// the model's order (a later assignment wins, as a later Reg.next does), one always_ff
+// takes them. Every output is a register or a function of registers only.
+//
+// Registers, ring formats, statuses and timing: rtl/nic/README.md (the datasheet).
+
+`resetall
+`timescale 1ns / 1ps
+`default_nettype none
+
+module nic #(
+    // Words of the TX FIFO between the memory and the checksum block (bursts are issued
+    // only with room for every beat in flight). Fixed: the cycle model has the same.
+    parameter int TX_FIFO_DEPTH = 32,
+    // Beats of the RX FIFO from the wire.
+    parameter int RX_FIFO_DEPTH = 16
+) (
+    input  wire logic        clk,
+    input  wire logic        rst,
+
+    // AXI4-Lite register port.
+    input  wire logic        s_axil_awvalid,
+    output wire logic        s_axil_awready,
+    input  wire logic [11:0] s_axil_awaddr,
+    input  wire logic        s_axil_wvalid,
+    output wire logic        s_axil_wready,
+    input  wire logic [31:0] s_axil_wdata,
+    input  wire logic [3:0]  s_axil_wstrb,
+    output wire logic        s_axil_bvalid,
+    input  wire logic        s_axil_bready,
+    output wire logic [1:0]  s_axil_bresp,
+    input  wire logic        s_axil_arvalid,
+    output wire logic        s_axil_arready,
+    /* verilator lint_off UNUSEDSIGNAL */
+    input  wire logic [11:0] s_axil_araddr,  // bits 1:0 ignored: registers are 32-bit words
+    /* verilator lint_on UNUSEDSIGNAL */
+    output wire logic        s_axil_rvalid,
+    input  wire logic        s_axil_rready,
+    output wire logic [31:0] s_axil_rdata,
+    output wire logic [1:0]  s_axil_rresp,
+
+    // Memory master onto host memory.
+    output wire logic        m_rd_valid,
+    input  wire logic        m_rd_ready,
+    output wire logic [47:0] m_rd_addr,
+    output wire logic [7:0]  m_rd_beats,
+    input  wire logic        s_rdata_valid,
+    output wire logic        s_rdata_ready,
+    input  wire logic [63:0] s_rdata_data,
+    input  wire logic [1:0]  s_rdata_resp,
+    /* verilator lint_off UNUSEDSIGNAL */
+    input  wire logic        s_rdata_last,   // part of the bus contract; the engine counts beats
+    /* verilator lint_on UNUSEDSIGNAL */
+    output wire logic        m_wr_valid,
+    input  wire logic        m_wr_ready,
+    output wire logic [47:0] m_wr_addr,
+    output wire logic [63:0] m_wr_data,
+    output wire logic [7:0]  m_wr_strb,
+    input  wire logic        s_wresp_valid,
+    output wire logic        s_wresp_ready,
+    input  wire logic [1:0]  s_wresp_resp,
+
+    // The wire out.
+    output wire logic [63:0] m_axis_tdata,
+    output wire logic [7:0]  m_axis_tkeep,
+    output wire logic        m_axis_tvalid,
+    input  wire logic        m_axis_tready,
+    output wire logic        m_axis_tlast,
+    output wire logic        m_axis_tuser,
+
+    // The wire in.
+    input  wire logic [63:0] s_axis_tdata,
+    input  wire logic [7:0]  s_axis_tkeep,
+    input  wire logic        s_axis_tvalid,
+    output wire logic        s_axis_tready,
+    input  wire logic        s_axis_tlast
+);
+
+    initial begin
+        if (TX_FIFO_DEPTH != 32) $error("nic: TX_FIFO_DEPTH must be 32 (the cycle model's)");
+        if (RX_FIFO_DEPTH != 16) $error("nic: RX_FIFO_DEPTH must be 16 (the cycle model's)");
+    end
+
+    // Register map (NicLayout.java).
+    localparam logic [11:0] REG_ID = 12'h000, REG_CTRL = 12'h004, REG_MEM_BASE_LO = 12'h008,
+        REG_MEM_BASE_HI = 12'h00C, REG_MEM_SIZE_LO = 12'h010, REG_MEM_SIZE_HI = 12'h014,
+        REG_RX_CSUM_START = 12'h018, REG_TXQ_BASE_LO = 12'h020, REG_TXQ_BASE_HI = 12'h024,
+        REG_TXQ_LOG_SIZE = 12'h028, REG_TXQ_TAIL = 12'h02C, REG_TXQ_HEAD = 12'h030,
+        REG_TXCQ_BASE_LO = 12'h038, REG_TXCQ_BASE_HI = 12'h03C, REG_RXQ_BASE_LO = 12'h040,
+        REG_RXQ_BASE_HI = 12'h044, REG_RXQ_LOG_SIZE = 12'h048, REG_RXQ_TAIL = 12'h04C,
+        REG_RXQ_HEAD = 12'h050, REG_RXCQ_BASE_LO = 12'h058, REG_RXCQ_BASE_HI = 12'h05C,
+        REG_TX_PACKETS = 12'h100, REG_TX_BYTES = 12'h104, REG_RX_PACKETS = 12'h108,
+        REG_RX_BYTES = 12'h10C, REG_TX_ERRORS = 12'h110, REG_RX_ERRORS = 12'h114,
+        REG_RX_STALL_CYCLES = 12'h118, REG_MEM_ERRORS = 12'h11C;
+    localparam logic [31:0] ID = 32'h4E494301;
+    localparam int MAX_FRAME = 9216;
+    localparam logic [3:0] MAX_LOG_SIZE = 4'd12;
+
+    // Completion statuses.
+    localparam logic [7:0] ST_OK = 8'd0, ST_BAD_LEN = 8'd1, ST_BAD_ADDR = 8'd2, ST_BAD_CSUM = 8'd3,
+        ST_UNSUPPORTED = 8'd4, ST_MEM_ERROR = 8'd5, ST_TRUNCATED = 8'd6, ST_CSUM_REFUSED = 8'd7;
+
+    // Engine states.
+    localparam logic [3:0] S_IDLE = 4'd0, S_DESC_REQ = 4'd1, S_DESC_DATA = 4'd2, S_CHECK = 4'd3,
+        S_TX_CMD = 4'd4, S_TX_DATA = 4'd5, S_RX_CMD = 4'd6, S_RX_DATA = 4'd7, S_CPL_REQ = 4'd8,
+        S_CPL_WAIT = 4'd9;
+
+    // ---------------------------------------------------------------- state (q) and next (d)
+    logic        aw_seen_q, aw_seen_d, w_seen_q, w_seen_d, b_valid_q, b_valid_d, r_valid_q, r_valid_d;
+    logic [11:0] aw_addr_q, aw_addr_d;
+    logic [31:0] w_data_q, w_data_d, r_data_q, r_data_d;
+    logic [3:0]  w_strb_q, w_strb_d;
+    logic        ctrl_q, ctrl_d;
+    logic [47:0] mem_base_q, mem_base_d;
+    logic [48:0] mem_size_q, mem_size_d;
+    logic [15:0] rx_csum_start_q, rx_csum_start_d;
+    logic [47:0] txq_base_q, txq_base_d, txcq_base_q, txcq_base_d;
+    logic [47:0] rxq_base_q, rxq_base_d, rxcq_base_q, rxcq_base_d;
+    logic [3:0]  txq_log_q, txq_log_d, rxq_log_q, rxq_log_d;
+    logic [15:0] txq_tail_q, txq_tail_d, txq_head_q, txq_head_d;
+    logic [15:0] rxq_tail_q, rxq_tail_d, rxq_head_q, rxq_head_d;
+    logic [31:0] tx_packets_q, tx_packets_d, tx_bytes_q, tx_bytes_d;
+    logic [31:0] rx_packets_q, rx_packets_d, rx_bytes_q, rx_bytes_d;
+    logic [31:0] tx_errors_q, tx_errors_d, rx_errors_q, rx_errors_d;
+    logic [31:0] rx_stalls_q, rx_stalls_d, mem_errors_q, mem_errors_d;
+
+    logic [3:0]  state_q, state_d;
+    logic        rx_job_q, rx_job_d, last_was_rx_q, last_was_rx_d;
+    logic [63:0] desc_lo_q, desc_lo_d, desc_hi_q, desc_hi_d;
+    logic [15:0] beat_count_q, beat_count_d;
+    logic        job_error_q, job_error_d;
+    logic [7:0]  status_q, status_d;
+    logic [15:0] cpl_len_q, cpl_len_d;
+    /* verilator lint_off UNUSEDSIGNAL */
+    logic [15:0] cpl_csum_q, cpl_csum_d;     // kept as the model keeps them: written, read by no one
+    logic [7:0]  cpl_flags_q, cpl_flags_d;
+    /* verilator lint_on UNUSEDSIGNAL */
+    logic [47:0] req_addr_q, req_addr_d;
+    logic [15:0] req_left_q, req_left_d;
+    logic [7:0]  reserved_q, reserved_d;
+    logic [63:0] prev_beat_q, prev_beat_d;
+    logic        flush_q, flush_d;
+    logic [15:0] popped_q, popped_d;
+    logic        res_seen_q, res_seen_d;
+    logic [15:0] res_csum_q, res_csum_d;
+    logic [1:0]  res_status_q, res_status_d;
+    logic        last_out_q, last_out_d;
+    logic [15:0] rx_pos_q, rx_pos_d;
+    logic        rx_done_q, rx_done_d, rx_trunc_q, rx_trunc_d;
+    logic [7:0]  writes_out_q, writes_out_d;
+    logic        rd_valid_q, rd_valid_d;
+    logic [47:0] rd_addr_q, rd_addr_d;
+    logic [7:0]  rd_beats_q, rd_beats_d;
+    logic        wr_valid_q, wr_valid_d;
+    logic [47:0] wr_addr_q, wr_addr_d;
+    logic [63:0] wr_data_q, wr_data_d;
+    logic [7:0]  wr_strb_q, wr_strb_d;
+    logic        bus_ready_q, bus_ready_d;
+    logic        out_valid_q, out_valid_d, out_last_q, out_last_d, out_user_q, out_user_d;
+    logic [63:0] out_data_q, out_data_d;
+    logic [7:0]  out_keep_q, out_keep_d;
+    logic [5:0]  tx_wr_q, tx_wr_d, tx_rd_q, tx_rd_d;
+    logic [4:0]  rx_wr_q, rx_wr_d, rx_rd_q, rx_rd_d;
+    logic        rx_ready_q, rx_ready_d;
+
+    // FIFOs: asynchronous read, written at the edge.
+    logic [63:0] tx_fifo [0:TX_FIFO_DEPTH-1];
+    logic [63:0] rx_fifo_data [0:RX_FIFO_DEPTH-1];
+    logic [7:0]  rx_fifo_keep [0:RX_FIFO_DEPTH-1];
+    logic        rx_fifo_last [0:RX_FIFO_DEPTH-1];
+    logic        tx_fifo_we;
+    logic [4:0]  tx_fifo_waddr;
+    logic [63:0] tx_fifo_wdata;
+    logic        rx_fifo_we;
+    logic [3:0]  rx_fifo_waddr;
+
+    // ---------------------------------------------------------------- the checksum block
+    logic        c_cmd_valid, c_cmd_ready, c_cmd_enable, c_cmd_udp;
+    logic [15:0] c_cmd_start, c_cmd_offset, c_cmd_init;
+    logic [63:0] c_in_tdata, c_out_tdata;
+    logic [7:0]  c_in_tkeep, c_out_tkeep;
+    logic        c_in_tvalid, c_in_tready, c_in_tlast;
+    logic        c_out_tvalid, c_out_tready, c_out_tlast;
+    logic        c_res_valid, c_res_ready;
+    logic [15:0] c_res_csum;
+    logic [1:0]  c_res_status;
+    /* verilator lint_off UNUSEDSIGNAL */
+    logic [31:0] c_err_count;                // the block counts its refusals; the NIC its own
+    /* verilator lint_on UNUSEDSIGNAL */
+
+    csum_offload #(
+        .DATA_WIDTH(64)
+    ) checksum (
+        .clk(clk),
+        .rst(rst),
+        .s_cmd_valid(c_cmd_valid),
+        .s_cmd_ready(c_cmd_ready),
+        .s_cmd_csum_start(c_cmd_start),
+        .s_cmd_csum_offset(c_cmd_offset),
+        .s_cmd_csum_enable(c_cmd_enable),
+        .s_cmd_csum_init(c_cmd_init),
+        .s_cmd_csum_udp(c_cmd_udp),
+        .s_axis_tdata(c_in_tdata),
+        .s_axis_tkeep(c_in_tkeep),
+        .s_axis_tvalid(c_in_tvalid),
+        .s_axis_tready(c_in_tready),
+        .s_axis_tlast(c_in_tlast),
+        .m_axis_tdata(c_out_tdata),
+        .m_axis_tkeep(c_out_tkeep),
+        .m_axis_tvalid(c_out_tvalid),
+        .m_axis_tready(c_out_tready),
+        .m_axis_tlast(c_out_tlast),
+        .m_res_valid(c_res_valid),
+        .m_res_ready(c_res_ready),
+        .m_res_csum(c_res_csum),
+        .m_res_status(c_res_status),
+        .err_count(c_err_count)
+    );
+
+    // ---------------------------------------------------------------- outputs (registers only)
+    assign s_axil_awready = !aw_seen_q && !b_valid_q;
+    assign s_axil_wready = !w_seen_q && !b_valid_q;
+    assign s_axil_bvalid = b_valid_q;
+    assign s_axil_bresp = 2'b00;
+    assign s_axil_arready = !r_valid_q;
+    assign s_axil_rvalid = r_valid_q;
+    assign s_axil_rdata = r_data_q;
+    assign s_axil_rresp = 2'b00;
+    assign m_rd_valid = rd_valid_q;
+    assign m_rd_addr = rd_addr_q;
+    assign m_rd_beats = rd_beats_q;
+    assign s_rdata_ready = bus_ready_q;
+    assign m_wr_valid = wr_valid_q;
+    assign m_wr_addr = wr_addr_q;
+    assign m_wr_data = wr_data_q;
+    assign m_wr_strb = wr_strb_q;
+    assign s_wresp_ready = bus_ready_q;
+    assign m_axis_tdata = out_data_q;
+    assign m_axis_tkeep = out_keep_q;
+    assign m_axis_tvalid = out_valid_q;
+    assign m_axis_tlast = out_last_q;
+    assign m_axis_tuser = out_user_q;
+    assign s_axis_tready = rx_ready_q;
+
+    // ---------------------------------------------------------------- helpers
+    // A 32-bit register write into a field: the strobed bytes of the 32-bit slice at `hi`.
+    function automatic logic [63:0] merge(input logic [63:0] old, input logic [31:0] data,
+                                          input logic [3:0] strb, input logic hi);
+        logic [31:0] mask;
+        logic [31:0] cur;
+        logic [31:0] merged;
+        mask = {{8{strb[3]}}, {8{strb[2]}}, {8{strb[1]}}, {8{strb[0]}}};
+        cur = hi ? old[63:32] : old[31:0];
+        merged = (cur & ~mask) | (data & mask);
+        merge = hi ? {merged, old[31:0]} : {old[63:32], merged};
+    endfunction
+
+    function automatic logic [3:0] log_size(input logic [31:0] v);
+        log_size = v > {28'd0, MAX_LOG_SIZE} ? MAX_LOG_SIZE : v[3:0];
+    endfunction
+
+    function automatic logic [31:0] read_reg(input logic [11:0] a);
+        case (a)
+            REG_ID: read_reg = ID;
+            REG_CTRL: read_reg = {31'd0, ctrl_q};
+            REG_MEM_BASE_LO: read_reg = mem_base_q[31:0];
+            REG_MEM_BASE_HI: read_reg = {16'd0, mem_base_q[47:32]};
+            REG_MEM_SIZE_LO: read_reg = mem_size_q[31:0];
+            REG_MEM_SIZE_HI: read_reg = {15'd0, mem_size_q[48:32]};
+            REG_RX_CSUM_START: read_reg = {16'd0, rx_csum_start_q};
+            REG_TXQ_BASE_LO: read_reg = txq_base_q[31:0];
+            REG_TXQ_BASE_HI: read_reg = {16'd0, txq_base_q[47:32]};
+            REG_TXQ_LOG_SIZE: read_reg = {28'd0, txq_log_q};
+            REG_TXQ_TAIL: read_reg = {16'd0, txq_tail_q};
+            REG_TXQ_HEAD: read_reg = {16'd0, txq_head_q};
+            REG_TXCQ_BASE_LO: read_reg = txcq_base_q[31:0];
+            REG_TXCQ_BASE_HI: read_reg = {16'd0, txcq_base_q[47:32]};
+            REG_RXQ_BASE_LO: read_reg = rxq_base_q[31:0];
+            REG_RXQ_BASE_HI: read_reg = {16'd0, rxq_base_q[47:32]};
+            REG_RXQ_LOG_SIZE: read_reg = {28'd0, rxq_log_q};
+            REG_RXQ_TAIL: read_reg = {16'd0, rxq_tail_q};
+            REG_RXQ_HEAD: read_reg = {16'd0, rxq_head_q};
+            REG_RXCQ_BASE_LO: read_reg = rxcq_base_q[31:0];
+            REG_RXCQ_BASE_HI: read_reg = {16'd0, rxcq_base_q[47:32]};
+            REG_TX_PACKETS: read_reg = tx_packets_q;
+            REG_TX_BYTES: read_reg = tx_bytes_q;
+            REG_RX_PACKETS: read_reg = rx_packets_q;
+            REG_RX_BYTES: read_reg = rx_bytes_q;
+            REG_TX_ERRORS: read_reg = tx_errors_q;
+            REG_RX_ERRORS: read_reg = rx_errors_q;
+            REG_RX_STALL_CYCLES: read_reg = rx_stalls_q;
+            REG_MEM_ERRORS: read_reg = mem_errors_q;
+            default: read_reg = 32'd0;
+        endcase
+    endfunction
+
+    // ---------------------------------------------------------------- next state
+    // Temporaries of the comb block (wires, named as the model's locals).
+    logic        aw_fire, w_fire, have_aw, have_w;
+    /* verilator lint_off UNUSEDSIGNAL */
+    logic [11:0] wr_reg_addr;   // bits 1:0 ignored, as on reads
+    logic [16:0] room;          // 0..8: only 3:0 are read
+    /* verilator lint_on UNUSEDSIGNAL */
+    logic [31:0] wr_reg_data;
+    logic [3:0]  wr_reg_strb;
+    logic        rx_pushed;
+    logic        out_free, rd_fire, rdata_fire, wr_fire, wresp_fire, wresp_error, rdata_error;
+    logic        out_taken, c_out_fire;
+    logic [8:0]  outstanding;
+    logic        rx_popped;
+    logic [4:0]  rx_count;
+    logic [5:0]  tx_count;
+    logic        tx_pending, rx_pending, pick_rx;
+    logic [15:0] ring_index;
+    logic [3:0]  ring_log;
+    logic [47:0] ring_base;
+    logic [15:0] ring_slot;
+    logic [63:0] d_addr;
+    logic [15:0] d_len, d_start, d_insert;
+    logic [7:0]  d_flags;
+    logic [63:0] win_end;
+    logic        in_window;
+    logic [7:0]  st;
+    logic [16:0] beats, words;
+    logic [5:0]  shift;
+    logic [16:0] left;
+    logic [16:0] burst;
+    logic [8:0]  res;
+    logic        tx_push;
+    logic [15:0] p;
+    logic        last_word;
+    logic [3:0]  tail_bytes;
+    logic        frame_out, result_in;
+    logic [1:0]  csum_status;
+    logic [15:0] sum;
+    logic        wr_free;
+    logic [3:0]  rx_head;
+    logic [63:0] rx_data;
+    logic [7:0]  rx_keep;
+    logic        rx_last;
+    logic [7:0]  strb;
+    logic        drained;
+    logic [6:0]  rx_count_next;
+    // A completion request: what requestCompletion() takes.
+    logic        cpl_req;
+    logic [15:0] cpl_req_len, cpl_req_sum;
+    logic [7:0]  cpl_req_status, cpl_req_flags;
+    logic [15:0] cpl_index;
+    logic [3:0]  cpl_log;
+    logic [15:0] cpl_slot;
+    logic        cpl_phase;
+    logic        job_ok;
+
+    always_comb begin
+        // Every register holds unless assigned below.
+        aw_seen_d = aw_seen_q; w_seen_d = w_seen_q; b_valid_d = b_valid_q; r_valid_d = r_valid_q;
+        aw_addr_d = aw_addr_q; w_data_d = w_data_q; w_strb_d = w_strb_q; r_data_d = r_data_q;
+        ctrl_d = ctrl_q; mem_base_d = mem_base_q; mem_size_d = mem_size_q; rx_csum_start_d = rx_csum_start_q;
+        txq_base_d = txq_base_q; txq_log_d = txq_log_q; txq_tail_d = txq_tail_q; txq_head_d = txq_head_q;
+        txcq_base_d = txcq_base_q; rxq_base_d = rxq_base_q; rxq_log_d = rxq_log_q; rxq_tail_d = rxq_tail_q;
+        rxq_head_d = rxq_head_q; rxcq_base_d = rxcq_base_q;
+        tx_packets_d = tx_packets_q; tx_bytes_d = tx_bytes_q; rx_packets_d = rx_packets_q; rx_bytes_d = rx_bytes_q;
+        tx_errors_d = tx_errors_q; rx_errors_d = rx_errors_q; rx_stalls_d = rx_stalls_q;
+        mem_errors_d = mem_errors_q;
+        state_d = state_q; rx_job_d = rx_job_q; last_was_rx_d = last_was_rx_q; desc_lo_d = desc_lo_q;
+        desc_hi_d = desc_hi_q; beat_count_d = beat_count_q; job_error_d = job_error_q; status_d = status_q;
+        cpl_len_d = cpl_len_q; cpl_csum_d = cpl_csum_q; cpl_flags_d = cpl_flags_q;
+        req_addr_d = req_addr_q; req_left_d = req_left_q; reserved_d = reserved_q; prev_beat_d = prev_beat_q;
+        flush_d = flush_q; popped_d = popped_q; res_seen_d = res_seen_q; res_csum_d = res_csum_q;
+        res_status_d = res_status_q; last_out_d = last_out_q; rx_pos_d = rx_pos_q; rx_done_d = rx_done_q;
+        rx_trunc_d = rx_trunc_q; writes_out_d = writes_out_q;
+        rd_valid_d = rd_valid_q; rd_addr_d = rd_addr_q; rd_beats_d = rd_beats_q;
+        wr_valid_d = wr_valid_q; wr_addr_d = wr_addr_q; wr_data_d = wr_data_q; wr_strb_d = wr_strb_q;
+        bus_ready_d = bus_ready_q;
+        out_valid_d = out_valid_q; out_data_d = out_data_q; out_keep_d = out_keep_q; out_last_d = out_last_q;
+        out_user_d = out_user_q;
+        tx_wr_d = tx_wr_q; tx_rd_d = tx_rd_q; rx_wr_d = rx_wr_q; rx_rd_d = rx_rd_q; rx_ready_d = rx_ready_q;
+        tx_fifo_we = 1'b0; tx_fifo_waddr = tx_wr_q[4:0]; tx_fifo_wdata = 64'd0;
+        rx_fifo_we = 1'b0; rx_fifo_waddr = rx_wr_q[3:0];
+
+        // The checksum block's inputs: quiet unless a state drives them.
+        c_cmd_valid = 1'b0; c_cmd_start = 16'd0; c_cmd_offset = 16'd0; c_cmd_enable = 1'b0;
+        c_cmd_init = 16'd0; c_cmd_udp = 1'b0;
+        c_in_tvalid = 1'b0; c_in_tdata = 64'd0; c_in_tkeep = 8'd0; c_in_tlast = 1'b0;
+        c_out_tready = 1'b1; c_res_ready = 1'b1;
+
+        // Temporaries.
+        aw_fire = 1'b0; w_fire = 1'b0; have_aw = 1'b0; have_w = 1'b0;
+        wr_reg_addr = 12'd0; wr_reg_data = 32'd0; wr_reg_strb = 4'd0;
+        rx_pushed = 1'b0; out_free = 1'b0; rd_fire = 1'b0; rdata_fire = 1'b0; wr_fire = 1'b0;
+        wresp_fire = 1'b0; wresp_error = 1'b0; rdata_error = 1'b0; out_taken = 1'b0; c_out_fire = 1'b0;
+        outstanding = 9'd0; rx_popped = 1'b0;
+        rx_count = rx_wr_q - rx_rd_q;
+        tx_count = tx_wr_q - tx_rd_q;
+        tx_pending = 1'b0; rx_pending = 1'b0; pick_rx = 1'b0;
+        ring_index = 16'd0; ring_log = 4'd0; ring_base = 48'd0; ring_slot = 16'd0;
+        d_addr = desc_lo_q; d_len = desc_hi_q[15:0]; d_start = desc_hi_q[31:16];
+        d_insert = desc_hi_q[47:32]; d_flags = desc_hi_q[55:48];
+        win_end = {16'd0, mem_base_q} + {15'd0, mem_size_q};
+        in_window = 1'b0; st = ST_OK;
+        beats = 17'(({14'd0, d_addr[2:0]} + {1'b0, d_len} + 17'd7) >> 3);
+        words = 17'(({1'b0, d_len} + 17'd7) >> 3);
+        shift = {d_addr[2:0], 3'b000};
+        left = {1'b0, req_left_q}; burst = 17'd0; res = {1'b0, reserved_q}; tx_push = 1'b0;
+        p = popped_q; last_word = 1'b0; tail_bytes = 4'd0; frame_out = 1'b0; result_in = 1'b0;
+        csum_status = 2'd0; sum = 16'd0; wr_free = 1'b0; rx_head = rx_rd_q[3:0];
+        rx_data = 64'd0; rx_keep = 8'd0; rx_last = 1'b0; room = 17'd0; strb = 8'd0; drained = 1'b0;
+        rx_count_next = 7'd0;
+        cpl_req = 1'b0; cpl_req_len = 16'd0; cpl_req_sum = 16'd0; cpl_req_status = 8'd0;
+        cpl_req_flags = 8'd0; cpl_index = 16'd0; cpl_log = 4'd0; cpl_slot = 16'd0; cpl_phase = 1'b0;
+        job_ok = 1'b0;
+
+        if (rst) begin
+            aw_seen_d = 1'b0; w_seen_d = 1'b0; b_valid_d = 1'b0; r_valid_d = 1'b0; ctrl_d = 1'b0;
+            mem_base_d = 48'd0; mem_size_d = 49'd0; txq_base_d = 48'd0; txq_log_d = 4'd0; txq_tail_d = 16'd0;
+            txq_head_d = 16'd0; txcq_base_d = 48'd0; rxq_base_d = 48'd0; rxq_log_d = 4'd0; rxq_tail_d = 16'd0;
+            rxq_head_d = 16'd0; rxcq_base_d = 48'd0; tx_packets_d = 32'd0; tx_bytes_d = 32'd0;
+            rx_packets_d = 32'd0; rx_bytes_d = 32'd0; tx_errors_d = 32'd0; rx_errors_d = 32'd0;
+            rx_stalls_d = 32'd0; mem_errors_d = 32'd0; state_d = S_IDLE; rx_job_d = 1'b0;
+            last_was_rx_d = 1'b0; rd_valid_d = 1'b0; wr_valid_d = 1'b0; bus_ready_d = 1'b0;
+            out_valid_d = 1'b0; tx_wr_d = 6'd0; tx_rd_d = 6'd0; rx_wr_d = 5'd0; rx_rd_d = 5'd0;
+            rx_ready_d = 1'b0; writes_out_d = 8'd0; reserved_d = 8'd0; flush_d = 1'b0;
+            rx_csum_start_d = 16'd14;
+        end else begin
+            bus_ready_d = 1'b1;
+
+            // ---- AXI4-Lite register file
+            aw_fire = s_axil_awvalid && !aw_seen_q && !b_valid_q;
+            w_fire = s_axil_wvalid && !w_seen_q && !b_valid_q;
+            have_aw = aw_seen_q || aw_fire;
+            have_w = w_seen_q || w_fire;
+            wr_reg_addr = aw_fire ? s_axil_awaddr : aw_addr_q;
+            wr_reg_data = w_fire ? s_axil_wdata : w_data_q;
+            wr_reg_strb = w_fire ? s_axil_wstrb : w_strb_q;
+            if (aw_fire) aw_addr_d = s_axil_awaddr;
+            if (w_fire) begin
+                w_data_d = s_axil_wdata;
+                w_strb_d = s_axil_wstrb;
+            end
+            if (have_aw && have_w) begin
+                case ({wr_reg_addr[11:2], 2'b00})
+                    REG_CTRL: ctrl_d = (wr_reg_strb[0] ? wr_reg_data[0] : ctrl_q);
+                    REG_MEM_BASE_LO: mem_base_d = 48'(merge({16'd0, mem_base_q}, wr_reg_data, wr_reg_strb, 1'b0));
+                    REG_MEM_BASE_HI: mem_base_d = 48'(merge({16'd0, mem_base_q}, wr_reg_data, wr_reg_strb, 1'b1));
+                    REG_MEM_SIZE_LO: mem_size_d = 49'(merge({15'd0, mem_size_q}, wr_reg_data, wr_reg_strb, 1'b0));
+                    REG_MEM_SIZE_HI: mem_size_d = 49'(merge({15'd0, mem_size_q}, wr_reg_data, wr_reg_strb, 1'b1));
+                    REG_RX_CSUM_START: rx_csum_start_d = 16'(merge({48'd0, rx_csum_start_q}, wr_reg_data,
+                                                                   wr_reg_strb, 1'b0));
+                    REG_TXQ_BASE_LO: txq_base_d = 48'(merge({16'd0, txq_base_q}, wr_reg_data, wr_reg_strb, 1'b0));
+                    REG_TXQ_BASE_HI: txq_base_d = 48'(merge({16'd0, txq_base_q}, wr_reg_data, wr_reg_strb, 1'b1));
+                    REG_TXQ_LOG_SIZE: txq_log_d = log_size(32'(merge({60'd0, txq_log_q}, wr_reg_data,
+                                                                     wr_reg_strb, 1'b0)));
+                    REG_TXQ_TAIL: txq_tail_d = 16'(merge({48'd0, txq_tail_q}, wr_reg_data, wr_reg_strb, 1'b0));
+                    REG_TXCQ_BASE_LO: txcq_base_d = 48'(merge({16'd0, txcq_base_q}, wr_reg_data, wr_reg_strb, 1'b0));
+                    REG_TXCQ_BASE_HI: txcq_base_d = 48'(merge({16'd0, txcq_base_q}, wr_reg_data, wr_reg_strb, 1'b1));
+                    REG_RXQ_BASE_LO: rxq_base_d = 48'(merge({16'd0, rxq_base_q}, wr_reg_data, wr_reg_strb, 1'b0));
+                    REG_RXQ_BASE_HI: rxq_base_d = 48'(merge({16'd0, rxq_base_q}, wr_reg_data, wr_reg_strb, 1'b1));
+                    REG_RXQ_LOG_SIZE: rxq_log_d = log_size(32'(merge({60'd0, rxq_log_q}, wr_reg_data,
+                                                                     wr_reg_strb, 1'b0)));
+                    REG_RXQ_TAIL: rxq_tail_d = 16'(merge({48'd0, rxq_tail_q}, wr_reg_data, wr_reg_strb, 1'b0));
+                    REG_RXCQ_BASE_LO: rxcq_base_d = 48'(merge({16'd0, rxcq_base_q}, wr_reg_data, wr_reg_strb, 1'b0));
+                    REG_RXCQ_BASE_HI: rxcq_base_d = 48'(merge({16'd0, rxcq_base_q}, wr_reg_data, wr_reg_strb, 1'b1));
+                    default: ;  // read-only or unmapped: acknowledged and ignored
+                endcase
+                aw_seen_d = 1'b0;
+                w_seen_d = 1'b0;
+                b_valid_d = 1'b1;
+            end else begin
+                aw_seen_d = have_aw;
+                w_seen_d = have_w;
+                if (b_valid_q && s_axil_bready) b_valid_d = 1'b0;
+            end
+            if (!r_valid_q && s_axil_arvalid) begin
+                r_valid_d = 1'b1;
+                r_data_d = read_reg({s_axil_araddr[11:2], 2'b00});
+            end else if (r_valid_q && s_axil_rready) begin
+                r_valid_d = 1'b0;
+            end
+
+            // ---- RX FIFO from the wire
+            rx_pushed = s_axis_tvalid && rx_ready_q;
+            if (rx_pushed) begin
+                rx_fifo_we = 1'b1;
+                rx_wr_d = rx_wr_q + 5'd1;
+            end else if (s_axis_tvalid) begin
+                rx_stalls_d = rx_stalls_q + 32'd1;
+            end
+
+            // ---- the engine
+            out_free = !out_valid_q || m_axis_tready;
+            c_out_tready = rx_job_q || out_free;
+            rd_fire = rd_valid_q && m_rd_ready;
+            rdata_fire = s_rdata_valid && bus_ready_q;
+            wr_fire = wr_valid_q && m_wr_ready;
+            wresp_fire = s_wresp_valid && bus_ready_q;
+            if (rd_fire) rd_valid_d = 1'b0;
+            if (wr_fire) wr_valid_d = 1'b0;
+            outstanding = {1'b0, writes_out_q} + {8'd0, wr_fire} - {8'd0, wresp_fire};
+            writes_out_d = outstanding[7:0];
+            wresp_error = wresp_fire && s_wresp_resp != 2'd0;
+            if (wresp_error) begin
+                mem_errors_d = mem_errors_q + 32'd1;
+                job_error_d = 1'b1;
+            end
+            rdata_error = rdata_fire && s_rdata_resp != 2'd0;
+            if (rdata_error) mem_errors_d = mem_errors_q + 32'd1 + {31'd0, wresp_error};
+
+            out_taken = out_valid_q && m_axis_tready;
+            c_out_fire = c_out_tvalid && c_out_tready;
+            if (c_out_fire && !rx_job_q && c_out_tkeep != 8'd0) begin
+                out_valid_d = 1'b1;
+                out_data_d = c_out_tdata;
+                out_keep_d = c_out_tkeep;
+                out_last_d = c_out_tlast;
+                out_user_d = c_out_tlast && (job_error_q || rdata_error);
+            end else if (out_taken) begin
+                out_valid_d = 1'b0;
+            end
+            if (c_out_fire && c_out_tlast) last_out_d = 1'b1;
+            if (c_res_valid) begin
+                res_seen_d = 1'b1;
+                res_csum_d = c_res_csum;
+                res_status_d = c_res_status;
+            end
+
+            case (state_q)
+                S_IDLE: begin
+                    tx_pending = ctrl_q && txq_head_q != txq_tail_q;
+                    rx_pending = ctrl_q && rxq_head_q != rxq_tail_q && rx_count != 5'd0;
+                    if (tx_pending || rx_pending) begin
+                        pick_rx = rx_pending && (!tx_pending || !last_was_rx_q);
+                        rx_job_d = pick_rx;
+                        last_was_rx_d = pick_rx;
+                        ring_index = pick_rx ? rxq_head_q : txq_head_q;
+                        ring_log = pick_rx ? rxq_log_q : txq_log_q;
+                        ring_base = pick_rx ? rxq_base_q : txq_base_q;
+                        ring_slot = ring_index & 16'((32'd1 << ring_log) - 32'd1);
+                        rd_valid_d = 1'b1;
+                        rd_addr_d = ring_base + {28'd0, ring_slot, 4'd0};
+                        rd_beats_d = 8'd2;
+                        beat_count_d = 16'd0;
+                        job_error_d = 1'b0;
+                        res_seen_d = 1'b0;
+                        last_out_d = 1'b0;
+                        state_d = S_DESC_REQ;
+                    end
+                end
+                S_DESC_REQ: if (rd_fire) state_d = S_DESC_DATA;
+                S_DESC_DATA: begin
+                    if (rdata_fire) begin
+                        if (rdata_error) job_error_d = 1'b1;
+                        if (beat_count_q == 16'd0) begin
+                            desc_lo_d = s_rdata_data;
+                            beat_count_d = 16'd1;
+                        end else begin
+                            desc_hi_d = s_rdata_data;
+                            beat_count_d = 16'd0;
+                            state_d = S_CHECK;
+                        end
+                    end
+                end
+                S_CHECK: begin
+                    in_window = d_addr >= {16'd0, mem_base_q} && d_addr <= win_end
+                                && {48'd0, d_len} <= win_end - d_addr;
+                    if (job_error_q) st = ST_MEM_ERROR;
+                    else if (rx_job_q) begin
+                        if (d_len == 16'd0) st = ST_BAD_LEN;
+                        else if (d_addr[2:0] != 3'd0 || d_addr[63:48] != 16'd0 || !in_window) st = ST_BAD_ADDR;
+                        else if (desc_hi_q[63:16] != 48'd0) st = ST_UNSUPPORTED;
+                        else st = ST_OK;
+                    end else if (d_len == 16'd0 || {16'd0, d_len} > MAX_FRAME) st = ST_BAD_LEN;
+                    else if (d_addr[63:48] != 16'd0 || !in_window) st = ST_BAD_ADDR;
+                    else if ((d_flags & 8'hFC) != 8'd0) st = ST_UNSUPPORTED;
+                    else if (d_flags[0] && (d_start > d_len || {1'b0, d_insert} + 17'd2 > {1'b0, d_len}))
+                        st = ST_BAD_CSUM;
+                    else st = ST_OK;
+                    status_d = st;
+                    cpl_len_d = rx_job_q ? 16'd0 : d_len;
+                    cpl_csum_d = 16'd0;
+                    cpl_flags_d = 8'd0;
+                    if (st != ST_OK) begin
+                        cpl_req = 1'b1;
+                        cpl_req_len = rx_job_q ? 16'd0 : d_len;
+                        cpl_req_status = st;
+                    end else if (rx_job_q) begin
+                        rx_pos_d = 16'd0;
+                        rx_done_d = 1'b0;
+                        rx_trunc_d = 1'b0;
+                        state_d = S_RX_CMD;
+                    end else begin
+                        req_addr_d = {d_addr[47:3], 3'b000};
+                        req_left_d = beats[15:0];
+                        reserved_d = 8'd0;
+                        popped_d = 16'd0;
+                        beat_count_d = 16'd0;
+                        flush_d = 1'b0;
+                        state_d = S_TX_CMD;
+                    end
+                end
+                S_TX_CMD: begin
+                    c_cmd_valid = 1'b1;
+                    c_cmd_start = d_flags[0] ? d_start : 16'd0;
+                    c_cmd_offset = d_flags[0] ? d_insert : 16'd0;
+                    c_cmd_enable = d_flags[0];
+                    c_cmd_init = 16'd0;
+                    c_cmd_udp = d_flags[1];
+                    if (c_cmd_ready) state_d = S_TX_DATA;
+                end
+                S_TX_DATA: begin
+                    // Read requests: a burst only when the FIFO has room for every beat in flight.
+                    if (rd_fire) begin
+                        req_addr_d = req_addr_q + {37'd0, rd_beats_q, 3'b000};
+                        left = left - {9'd0, rd_beats_q};
+                        req_left_d = left[15:0];
+                    end else if (!rd_valid_q && left != 17'd0) begin
+                        burst = left > 17'd16 ? 17'd16 : left;
+                        if ({11'd0, tx_count} + {8'd0, res} + burst <= 17'(TX_FIFO_DEPTH)) begin
+                            rd_valid_d = 1'b1;
+                            rd_addr_d = req_addr_q;
+                            rd_beats_d = burst[7:0];
+                            res = res + burst[8:0];
+                        end
+                    end
+                    // Read data, realigned so the frame's byte 0 is lane 0.
+                    if (rdata_fire) begin
+                        res = res - 9'd1;
+                        if (rdata_error) job_error_d = 1'b1;
+                        if (shift == 6'd0) begin
+                            tx_push = 1'b1;
+                            tx_fifo_wdata = s_rdata_data;
+                        end else if (beat_count_q != 16'd0) begin
+                            tx_push = 1'b1;
+                            tx_fifo_wdata = (prev_beat_q >> shift) | (s_rdata_data << (7'd64 - {1'b0, shift}));
+                        end
+                        prev_beat_d = s_rdata_data;
+                        beat_count_d = beat_count_q + 16'd1;
+                        if ({1'b0, beat_count_q} == beats - 17'd1 && shift != 6'd0 && words == beats)
+                            flush_d = 1'b1;
+                    end else if (flush_q) begin
+                        tx_push = 1'b1;
+                        tx_fifo_wdata = prev_beat_q >> shift;
+                        flush_d = 1'b0;
+                    end
+                    reserved_d = res[7:0];
+                    tx_fifo_we = tx_push;
+                    tx_wr_d = tx_wr_q + {5'd0, tx_push};
+                    // FIFO to the checksum block.
+                    if (tx_count != 6'd0) begin
+                        last_word = {1'b0, p} == words - 17'd1;
+                        tail_bytes = 4'(d_len - 16'({words[12:0] - 13'd1, 3'b000}));
+                        c_in_tvalid = 1'b1;
+                        c_in_tdata = tx_fifo[tx_rd_q[4:0]];
+                        c_in_tkeep = last_word ? 8'((16'd1 << tail_bytes) - 16'd1) : 8'hFF;
+                        c_in_tlast = last_word;
+                        if (c_in_tready) begin
+                            tx_rd_d = tx_rd_q + 6'd1;
+                            p = p + 16'd1;
+                            popped_d = p;
+                        end
+                    end
+                    frame_out = last_out_q || (c_out_tvalid && c_out_tlast && out_free);
+                    result_in = res_seen_q || c_res_valid;
+                    if ({1'b0, p} == words && frame_out && result_in) begin
+                        csum_status = res_seen_q ? res_status_q : c_res_status;
+                        sum = res_seen_q ? res_csum_q : c_res_csum;
+                        cpl_req = 1'b1;
+                        cpl_req_len = d_len;
+                        cpl_req_sum = sum;
+                        cpl_req_status = (job_error_q || rdata_error) ? ST_MEM_ERROR
+                                         : csum_status != 2'd0 ? ST_CSUM_REFUSED : ST_OK;
+                    end
+                end
+                S_RX_CMD: begin
+                    c_cmd_valid = 1'b1;
+                    c_cmd_start = rx_csum_start_q;
+                    if (c_cmd_ready) state_d = S_RX_DATA;
+                end
+                S_RX_DATA: begin
+                    wr_free = !wr_valid_q || wr_fire;
+                    if (!rx_done_q && rx_count != 5'd0 && wr_free) begin
+                        rx_data = rx_fifo_data[rx_head];
+                        rx_keep = rx_fifo_keep[rx_head];
+                        rx_last = rx_fifo_last[rx_head];
+                        c_in_tvalid = 1'b1;
+                        c_in_tdata = rx_data;
+                        c_in_tkeep = rx_keep;
+                        c_in_tlast = rx_last;
+                        if (c_in_tready) begin
+                            rx_popped = 1'b1;
+                            rx_rd_d = rx_rd_q + 5'd1;
+                            room = {1'b0, d_len} > {1'b0, rx_pos_q}
+                                   ? ({1'b0, d_len} - {1'b0, rx_pos_q} > 17'd8 ? 17'd8
+                                      : {1'b0, d_len} - {1'b0, rx_pos_q})
+                                   : 17'd0;
+                            strb = rx_keep & 8'((16'd1 << room[3:0]) - 16'd1);
+                            if (strb != 8'd0) begin
+                                wr_valid_d = 1'b1;
+                                wr_addr_d = 48'(d_addr) + {32'd0, rx_pos_q};
+                                wr_data_d = rx_data;
+                                wr_strb_d = strb;
+                            end
+                            if (strb != rx_keep) rx_trunc_d = 1'b1;
+                            rx_pos_d = rx_pos_q + {12'd0, 4'($countones(rx_keep))};
+                            if (rx_last) rx_done_d = 1'b1;
+                        end
+                    end
+                    drained = last_out_q || (c_out_tvalid && c_out_tlast);
+                    result_in = res_seen_q || c_res_valid;
+                    if (rx_done_q && !wr_valid_q && outstanding == 9'd0 && drained && result_in) begin
+                        csum_status = res_seen_q ? res_status_q : c_res_status;
+                        sum = res_seen_q ? res_csum_q : c_res_csum;
+                        cpl_req = 1'b1;
+                        cpl_req_len = rx_pos_q;
+                        cpl_req_sum = sum;
+                        cpl_req_status = job_error_q ? ST_MEM_ERROR : rx_trunc_q ? ST_TRUNCATED : ST_OK;
+                        cpl_req_flags = csum_status == 2'd0 ? 8'd1 : 8'd0;
+                    end
+                end
+                S_CPL_REQ: if (wr_fire) state_d = S_CPL_WAIT;
+                S_CPL_WAIT: begin
+                    if (outstanding == 9'd0) begin
+                        job_ok = status_q == ST_OK && !wresp_error;
+                        if (rx_job_q) begin
+                            rxq_head_d = rxq_head_q + 16'd1;
+                            if (job_ok) begin
+                                rx_packets_d = rx_packets_q + 32'd1;
+                                rx_bytes_d = rx_bytes_q + {16'd0, cpl_len_q};
+                            end else begin
+                                rx_errors_d = rx_errors_q + 32'd1;
+                            end
+                        end else begin
+                            txq_head_d = txq_head_q + 16'd1;
+                            if (job_ok) begin
+                                tx_packets_d = tx_packets_q + 32'd1;
+                                tx_bytes_d = tx_bytes_q + {16'd0, cpl_len_q};
+                            end else begin
+                                tx_errors_d = tx_errors_q + 32'd1;
+                            end
+                        end
+                        state_d = S_IDLE;
+                    end
+                end
+                default: state_d = S_IDLE;
+            endcase
+
+            // requestCompletion(): the completion's one-beat write.
+            if (cpl_req) begin
+                cpl_index = rx_job_q ? rxq_head_q : txq_head_q;
+                cpl_log = rx_job_q ? rxq_log_q : txq_log_q;
+                cpl_slot = cpl_index & 16'((32'd1 << cpl_log) - 32'd1);
+                cpl_phase = !cpl_index[cpl_log];
+                cpl_len_d = cpl_req_len;
+                status_d = cpl_req_status;
+                wr_valid_d = 1'b1;
+                wr_addr_d = (rx_job_q ? rxcq_base_q : txcq_base_q) + {29'd0, cpl_slot, 3'b000};
+                wr_data_d = {7'd0, cpl_phase, 8'd0, cpl_req_flags, cpl_req_status, cpl_req_sum, cpl_req_len};
+                wr_strb_d = 8'hFF;
+                state_d = S_CPL_REQ;
+            end
+
+            rx_count_next = {2'd0, rx_count} + {6'd0, rx_pushed} - {6'd0, rx_popped};
+            rx_ready_d = rx_count_next <= 7'(RX_FIFO_DEPTH - 2);
+        end
+    end
+
+    // ---------------------------------------------------------------- the edge
+    always_ff @(posedge clk) begin
+        aw_seen_q <= aw_seen_d; w_seen_q <= w_seen_d; b_valid_q <= b_valid_d; r_valid_q <= r_valid_d;
+        aw_addr_q <= aw_addr_d; w_data_q <= w_data_d; w_strb_q <= w_strb_d; r_data_q <= r_data_d;
+        ctrl_q <= ctrl_d; mem_base_q <= mem_base_d; mem_size_q <= mem_size_d; rx_csum_start_q <= rx_csum_start_d;
+        txq_base_q <= txq_base_d; txq_log_q <= txq_log_d; txq_tail_q <= txq_tail_d; txq_head_q <= txq_head_d;
+        txcq_base_q <= txcq_base_d; rxq_base_q <= rxq_base_d; rxq_log_q <= rxq_log_d; rxq_tail_q <= rxq_tail_d;
+        rxq_head_q <= rxq_head_d; rxcq_base_q <= rxcq_base_d;
+        tx_packets_q <= tx_packets_d; tx_bytes_q <= tx_bytes_d; rx_packets_q <= rx_packets_d;
+        rx_bytes_q <= rx_bytes_d; tx_errors_q <= tx_errors_d; rx_errors_q <= rx_errors_d;
+        rx_stalls_q <= rx_stalls_d; mem_errors_q <= mem_errors_d;
+        state_q <= state_d; rx_job_q <= rx_job_d; last_was_rx_q <= last_was_rx_d; desc_lo_q <= desc_lo_d;
+        desc_hi_q <= desc_hi_d; beat_count_q <= beat_count_d; job_error_q <= job_error_d; status_q <= status_d;
+        cpl_len_q <= cpl_len_d; cpl_csum_q <= cpl_csum_d; cpl_flags_q <= cpl_flags_d;
+        req_addr_q <= req_addr_d; req_left_q <= req_left_d; reserved_q <= reserved_d;
+        prev_beat_q <= prev_beat_d; flush_q <= flush_d; popped_q <= popped_d; res_seen_q <= res_seen_d;
+        res_csum_q <= res_csum_d; res_status_q <= res_status_d; last_out_q <= last_out_d;
+        rx_pos_q <= rx_pos_d; rx_done_q <= rx_done_d; rx_trunc_q <= rx_trunc_d; writes_out_q <= writes_out_d;
+        rd_valid_q <= rd_valid_d; rd_addr_q <= rd_addr_d; rd_beats_q <= rd_beats_d;
+        wr_valid_q <= wr_valid_d; wr_addr_q <= wr_addr_d; wr_data_q <= wr_data_d; wr_strb_q <= wr_strb_d;
+        bus_ready_q <= bus_ready_d;
+        out_valid_q <= out_valid_d; out_data_q <= out_data_d; out_keep_q <= out_keep_d;
+        out_last_q <= out_last_d; out_user_q <= out_user_d;
+        tx_wr_q <= tx_wr_d; tx_rd_q <= tx_rd_d; rx_wr_q <= rx_wr_d; rx_rd_q <= rx_rd_d;
+        rx_ready_q <= rx_ready_d;
+        if (tx_fifo_we) tx_fifo[tx_fifo_waddr] <= tx_fifo_wdata;
+        if (rx_fifo_we) begin
+            rx_fifo_data[rx_fifo_waddr] <= s_axis_tdata;
+            rx_fifo_keep[rx_fifo_waddr] <= s_axis_tkeep;
+            rx_fifo_last[rx_fifo_waddr] <= s_axis_tlast;
+        end
+    end
+
+endmodule
+
+`resetall
