@@ -2,7 +2,9 @@ package dev.andromeda.testbed.hw.blocks.nic;
 
 import dev.andromeda.testbed.hw.HardwareModel;
 import dev.andromeda.testbed.hw.blocks.dma.DmaCopyDriver;
+import dev.andromeda.testbed.hw.driver.AxiLiteMaster;
 import dev.andromeda.testbed.hw.driver.AxiMemory;
+import dev.andromeda.testbed.hw.driver.AxiPorts;
 import dev.andromeda.testbed.hw.driver.AxiStream;
 import dev.andromeda.testbed.hw.driver.AxiStreamSink;
 import dev.andromeda.testbed.hw.driver.AxiStreamSource;
@@ -61,7 +63,8 @@ public final class NicDevice implements AutoCloseable {
         this.model = model;
         model.reset(4);
         this.bench = new Testbench(model);
-        this.registers = new AxiLiteMaster(model);
+        // No idle cycles or back-pressure on the register port: the doorbell timing is the datasheet's.
+        this.registers = new AxiLiteMaster(AxiPorts.bind(model, "s_axil"), t.seed() ^ 0x72656773L, 0, 0, null);
         this.memory = DmaCopyDriver.memory(model, hostMemory, t.seed() ^ 0x6D656DL, t.memoryLatency(),
                 t.readsInFlight(), t.memoryIdle(), t.memoryBackpressure(), AxiMemory.Faults.none());
         this.wireOut = out != null ? null : new AxiStreamSink(model, AxiStream.bind(model, "m_axis"), t.seed() ^ 0x74786FL,
@@ -148,15 +151,15 @@ public final class NicDevice implements AutoCloseable {
 
     /** A register write, run to its response. */
     public void write(int register, long value) {
-        registers.write(register, value);
-        runUntil(registers::idle, 1_000);
+        AxiLiteMaster.Access a = registers.postWrite(register, value);
+        runUntil(a::done, 1_000);
     }
 
     /** A register read, run to its data. */
     public long read(int register) {
-        registers.read(register);
-        runUntil(registers::idle, 1_000);
-        return registers.lastRead();
+        AxiLiteMaster.Access a = registers.postRead(register);
+        runUntil(a::done, 1_000);
+        return a.data();
     }
 
     @Override

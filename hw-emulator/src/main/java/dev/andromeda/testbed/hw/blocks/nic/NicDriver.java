@@ -150,7 +150,7 @@ public final class NicDriver {
     /** Rings the TX doorbell if anything was posted since the last ring. */
     public void ringTx() {
         if (txRung != txTail) {
-            device.registers().write(REG_TXQ_TAIL, txTail);
+            device.registers().postWrite(REG_TXQ_TAIL, txTail);
             txRung = txTail;
             doorbells++;
         }
@@ -158,7 +158,7 @@ public final class NicDriver {
 
     public void ringRx() {
         if (rxRung != rxTail) {
-            device.registers().write(REG_RXQ_TAIL, rxTail);
+            device.registers().postWrite(REG_RXQ_TAIL, rxTail);
             rxRung = rxTail;
             doorbells++;
         }
