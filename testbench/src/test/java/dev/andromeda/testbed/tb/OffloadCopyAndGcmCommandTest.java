@@ -203,7 +203,7 @@ class OffloadCopyAndGcmCommandTest {
             Path out = dir.resolve("out-" + batch + ".jsonl");
             assertThat(tb("offload", "copy", "--impl", "emu", "--in", in.toString(), "--out", out.toString(),
                     "--batch", batch)).as("stderr: %s", err).isZero();
-            assertThat(err.toString(StandardCharsets.UTF_8)).contains("queuedCycles", "serviceCycles", "--batch 1");
+            assertThat(Unwrap.of(err.toString(StandardCharsets.UTF_8))).contains("queuedCycles", "serviceCycles", "--batch 1");
             List<JsonNode> res = results(out);
             for (JsonNode r : res) {
                 assertThat(r.get("queuedCycles").asLong() + r.get("serviceCycles").asLong()).as("%s", r)
@@ -232,7 +232,7 @@ class OffloadCopyAndGcmCommandTest {
         for (String[] c : cases) {
             err.reset();
             assertThat(tb("offload", "copy", "--impl", "emu", "--in", in.toString(), c[0], c[1])).isEqualTo(1);
-            assertThat(err.toString(StandardCharsets.UTF_8)).as(c[0]).contains(c[2]).doesNotContain("memoryLatency", "maxReadsInFlight");
+            assertThat(Unwrap.of(err.toString(StandardCharsets.UTF_8))).as(c[0]).contains(c[2]).doesNotContain("memoryLatency", "maxReadsInFlight");
         }
     }
 }

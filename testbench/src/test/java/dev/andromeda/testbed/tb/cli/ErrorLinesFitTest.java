@@ -1,6 +1,5 @@
 package dev.andromeda.testbed.tb.cli;
 
-import dev.andromeda.testbed.tb.DemoCommandTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,17 +20,36 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @Timeout(300)
 class ErrorLinesFitTest {
+    private static final String SCENARIO = """
+            name: ci
+            seed: 11
+            hosts: 2
+            hoverboards: 1
+            vmsPerHost: 2
+            controlPlane:
+              model: hoverboard
+            networks:
+              - name: blue
+                vni: 100
+                prefix: 10.0.0.0/24
+              - name: red
+                vni: 200
+                prefix: 10.1.0.0/24
+            traffic:
+              packets: 300
+              flows: 24
+            """;
 
     @Test
     void everyLineOfEveryRefusalFitsEightyColumns(@TempDir Path tmp) throws Exception {
-        Path scenario = Files.writeString(tmp.resolve("s.yaml"), DemoCommandTest.SCENARIO);
-        Path dupVni = Files.writeString(tmp.resolve("dup.yaml"), DemoCommandTest.SCENARIO.replace("vni: 200",
+        Path scenario = Files.writeString(tmp.resolve("s.yaml"), SCENARIO);
+        Path dupVni = Files.writeString(tmp.resolve("dup.yaml"), SCENARIO.replace("vni: 200",
                 "vni: 100"));
-        Path unknownKey = Files.writeString(tmp.resolve("key.yaml"), DemoCommandTest.SCENARIO.replace("seed: 11",
+        Path unknownKey = Files.writeString(tmp.resolve("key.yaml"), SCENARIO.replace("seed: 11",
                 "sead: 11"));
-        Path badModel = Files.writeString(tmp.resolve("model.yaml"), DemoCommandTest.SCENARIO.replace(
+        Path badModel = Files.writeString(tmp.resolve("model.yaml"), SCENARIO.replace(
                 "model: hoverboard", "model: openflow-reactive"));
-        Path noHoverboard = Files.writeString(tmp.resolve("nohb.yaml"), DemoCommandTest.SCENARIO.replace(
+        Path noHoverboard = Files.writeString(tmp.resolve("nohb.yaml"), SCENARIO.replace(
                 "hoverboards: 1", "hoverboards: 0").replace("model: hoverboard", "model: on-demand"));
         Path jobs = Files.writeString(tmp.resolve("jobs.jsonl"), """
                 {"id":"a","data":"00112233","start":0}

@@ -1,5 +1,6 @@
 package dev.andromeda.testbed.tb.cluster;
 
+import dev.andromeda.testbed.tb.Unwrap;
 import dev.andromeda.testbed.control.election.EmbeddedZooKeeper;
 import dev.andromeda.testbed.tb.Tb;
 import org.junit.jupiter.api.Test;
@@ -38,7 +39,7 @@ class ClusterBadInputTest {
     record Run(int code, String out, String err) {
         /** The error output is one line starting "tb: ", with no stack trace. */
         String oneLine() {
-            String e = err.strip();
+            String e = Unwrap.of(err).strip();
             assertThat(e).as("stderr: %s", err).startsWith("tb: ").doesNotContain("\n").doesNotContain("Exception");
             return e;
         }
