@@ -93,13 +93,18 @@ public final class Tb implements Runnable {
      * a file, a line and a reason does not run past the edge (issue 15 point 9).
      */
     public static void printError(java.io.PrintWriter err, String message) {
+        printWrapped(err, message);
+    }
+
+    /** Any text for the terminal wrapped as {@link #printError} wraps a message. */
+    public static void printWrapped(java.io.PrintWriter out, String text) {
         int width = dev.andromeda.testbed.tb.report.TerminalWidth.get();
-        for (String line : message.split("\n", -1)) {
+        for (String line : text.split("\n", -1)) {
             for (String part : dev.andromeda.testbed.tb.report.TerminalWidth.wrap(line, width, 2)) {
-                err.println(part);
+                out.println(part);
             }
         }
-        err.flush();
+        out.flush();
     }
 
     public static void main(String[] args) {
