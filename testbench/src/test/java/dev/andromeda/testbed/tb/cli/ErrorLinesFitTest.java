@@ -122,4 +122,18 @@ class ErrorLinesFitTest {
         }
         assertThat(tooWide).as("lines over 80 columns").isEmpty();
     }
+
+    /**
+     * {@code tb impls} names the crypto engine's library and version (or the cause a backend cannot
+     * load) after the implementation: 87 columns with OpenSSL 3.0. Wrapped under the description.
+     */
+    @Test
+    void implsFitsEightyColumns() {
+        StringWriter err = new StringWriter();
+        int[] code = {-1};
+        String out = InProcessTb.run(err, code, "impls");
+        assertThat(code[0]).as(out + err).isZero();
+        assertThat(out).contains("crypto stage", "hardware backends:");
+        assertThat(out.lines()).as(out).allSatisfy(l -> assertThat(l.length()).as(l).isLessThanOrEqualTo(80));
+    }
 }
