@@ -282,6 +282,19 @@ class ClusterBadInputTest {
         assertThat(r.oneLine()).contains("bad.yaml:3").contains("packts").doesNotContain("ZooKeeper");
     }
 
+    /** tb host does not report flow misses: an on-demand state is refused, not run on the hoverboards for ever. */
+    @Test
+    void anOnDemandStateIsRefusedBeforeZooKeeper(@TempDir Path dir) throws Exception {
+        String cluster;
+        try (var in = ClusterBadInputTest.class.getResourceAsStream("/scenarios/cluster.yaml")) {
+            cluster = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
+        Path file = Files.writeString(dir.resolve("od.yaml"), cluster.replace("model: hoverboard", "model: on-demand"));
+        Run r = tb("netctl", "--zk", NO_ZK, "apply", file.toString());
+        assertThat(r.code()).isNotZero();
+        assertThat(r.oneLine()).contains("od.yaml: model on-demand runs in tb demo only").doesNotContain("ZooKeeper");
+    }
+
     @Test
     void anUnreachableZooKeeperIsOneLineNamingIt() {
         Run r = tb("netctl", "--zk", NO_ZK, "show");
