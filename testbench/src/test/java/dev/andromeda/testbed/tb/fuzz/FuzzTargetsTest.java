@@ -2,7 +2,6 @@ package dev.andromeda.testbed.tb.fuzz;
 
 import dev.andromeda.testbed.tb.cli.FuzzCommand;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -41,27 +40,32 @@ class FuzzTargetsTest {
     private static ExecutorService pool;
     private static final Map<FuzzTarget, Future<FuzzRun.Result>> RUNS = new EnumMap<>(FuzzTarget.class);
 
-    @BeforeAll
-    static void startEveryTarget() {
-        pool = Executors.newFixedThreadPool(AT_ONCE);
-        for (FuzzTarget t : FuzzTarget.values()) {
-            RUNS.put(t, pool.submit(() -> FuzzRun.run(t.id(), t.targetClass(), t.seeds(),
-                    Duration.ofSeconds(SECONDS), FuzzCommand.defaultDir().resolve(t.id()), System.err::println)));
+    /** Starts every target's run on the first call (not for the other tests of this class alone). */
+    private static synchronized Future<FuzzRun.Result> runOf(FuzzTarget target) {
+        if (pool == null) {
+            pool = Executors.newFixedThreadPool(AT_ONCE);
+            for (FuzzTarget t : FuzzTarget.values()) {
+                RUNS.put(t, pool.submit(() -> FuzzRun.run(t.id(), t.targetClass(), t.seeds(),
+                        Duration.ofSeconds(SECONDS), FuzzCommand.defaultDir().resolve(t.id()), System.err::println)));
+            }
+            pool.shutdown();
         }
-        pool.shutdown();
+        return RUNS.get(target);
     }
 
     @AfterAll
-    static void stopWhatIsLeft() throws InterruptedException {
-        pool.shutdownNow(); // a run still going when a test timed out: its Jazzer is killed with its thread
-        pool.awaitTermination(60, TimeUnit.SECONDS);
+    static synchronized void stopWhatIsLeft() throws InterruptedException {
+        if (pool != null) {
+            pool.shutdownNow(); // a run still going when a test timed out
+            pool.awaitTermination(60, TimeUnit.SECONDS);
+        }
     }
 
     @ParameterizedTest(name = "{0}")
     @EnumSource(FuzzTarget.class)
     @Timeout(900)
     void findsNothing(FuzzTarget target) throws Exception {
-        FuzzRun.Result r = RUNS.get(target).get();
+        FuzzRun.Result r = runOf(target).get();
         // libFuzzer's own account of its time: the 30 s unless -Dtb.fuzz.seconds says otherwise.
         long asked = System.getProperty("tb.fuzz.seconds") == null ? 30 : SECONDS;
         assertThat(r.fuzzedSeconds()).as("seconds fuzzed: %s", FuzzCommand.report(r)).isGreaterThanOrEqualTo(asked);
