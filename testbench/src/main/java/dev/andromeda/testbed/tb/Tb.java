@@ -72,20 +72,40 @@ public final class Tb implements Runnable {
         cl.setExitCodeExceptionMapper(e -> EXIT_USAGE);
         cl.setParameterExceptionHandler((ex, args) -> {
             CommandLine c = ex.getCommandLine();
-            c.getErr().println("tb: " + ex.getMessage());
+            printError(c.getErr(), "tb: " + ex.getMessage());
             if (!CommandLine.UnmatchedArgumentException.printSuggestions(ex, c.getErr())) {
                 c.getErr().println("Run '" + c.getCommandSpec().qualifiedName() + " --help' for usage.");
             }
             return EXIT_USAGE;
         });
         cl.setExecutionExceptionHandler((ex, c, parseResult) -> {
-            c.getErr().println("tb: " + (ex.getMessage() != null ? ex.getMessage() : ex.toString()));
+            printError(c.getErr(), "tb: " + (ex.getMessage() != null ? ex.getMessage() : ex.toString()));
             if (Boolean.getBoolean("tb.debug")) {
                 ex.printStackTrace(c.getErr());
             }
             return EXIT_USAGE;
         });
         return cl;
+    }
+
+    /**
+     * A message for the user, each of its lines wrapped at the terminal's width (80 without
+     * COLUMNS, as in a pipe or a log), continuation lines indented by two: a refusal that names
+     * a file, a line and a reason does not run past the edge (issue 15 point 9).
+     */
+    public static void printError(java.io.PrintWriter err, String message) {
+        printWrapped(err, message);
+    }
+
+    /** Any text for the terminal wrapped as {@link #printError} wraps a message. */
+    public static void printWrapped(java.io.PrintWriter out, String text) {
+        int width = dev.andromeda.testbed.tb.report.TerminalWidth.get();
+        for (String line : text.split("\n", -1)) {
+            for (String part : dev.andromeda.testbed.tb.report.TerminalWidth.wrap(line, width, 2)) {
+                out.println(part);
+            }
+        }
+        out.flush();
     }
 
     public static void main(String[] args) {

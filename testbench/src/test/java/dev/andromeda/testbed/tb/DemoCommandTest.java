@@ -249,7 +249,7 @@ class DemoCommandTest {
         cl.setErr(new PrintWriter(err));
         int code = cl.execute("demo", "--scenario", bad.toString(), "--work-dir", dir.resolve("bad").toString());
         assertThat(code).isEqualTo(Tb.EXIT_USAGE);
-        assertThat(err.toString()).contains("bad.yaml:14:", "duplicate vni 100 (also network 'blue' at line 11)");
+        assertThat(Unwrap.of(err)).contains("bad.yaml:14:", "duplicate vni 100 (also network 'blue' at line 11)");
     }
 
     /** Issue 15 point 9: the tables fit the terminal (80 columns without COLUMNS), mixes named short. */

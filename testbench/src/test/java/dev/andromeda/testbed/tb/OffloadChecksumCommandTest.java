@@ -168,14 +168,14 @@ class OffloadChecksumCommandTest {
                 + "{\"id\":\"big\",\"data\":\"" + huge + "\"}\n" + "{\"id\":\"ok\",\"data\":\"0102\"}\n");
         Path out = dir.resolve("r.jsonl");
         int code = tb("offload", "checksum", "--impl", "sw", "--in", in.toString(), "--out", out.toString());
-        assertThat(code).as(err.toString()).isEqualTo(3);
+        assertThat(code).as(Unwrap.of(err)).isEqualTo(3);
         List<JsonNode> r = results(out);
         assertThat(r.get(0).get("error").asText()).contains("line 1", "Duplicate field 'id'");
         assertThat(r.get(1).get("id").asText()).as("the id of a line too long to parse").isEqualTo("big");
         assertThat(r.get(1).get("error").asText()).contains("line 2", "20,000,000 characters")
                 .doesNotContain("StreamReadConstraints", "com.fasterxml");
         assertThat(r.get(2).has("error")).isFalse();
-        assertThat(err.toString()).contains("3 jobs, 2 rejected (2 before the engine, 0 by it)");
+        assertThat(Unwrap.of(err)).contains("3 jobs, 2 rejected (2 before the engine, 0 by it)");
     }
 
     @Test
@@ -186,7 +186,7 @@ class OffloadChecksumCommandTest {
         int code = tb("offload", "checksum", "--impl", "sw", "--in", in.toString(), "--out",
                 dir.resolve("r.jsonl").toString());
         assertThat(code).isEqualTo(1);
-        assertThat(err.toString().strip()).startsWith("tb: --in " + in + ": not UTF-8 text (line ")
+        assertThat(Unwrap.of(err).strip()).startsWith("tb: --in " + in + ": not UTF-8 text (line ")
                 .doesNotContain("Input length");
     }
 
@@ -194,7 +194,7 @@ class OffloadChecksumCommandTest {
     void exitsOneOnAMissingInputFile(@TempDir Path dir) {
         int code = tb("offload", "checksum", "--impl", "sw", "--in", dir.resolve("nope.jsonl").toString());
         assertThat(code).isEqualTo(1);
-        assertThat(err.toString()).contains("no such file");
+        assertThat(Unwrap.of(err)).contains("no such file");
     }
 
     @Test
@@ -202,20 +202,20 @@ class OffloadChecksumCommandTest {
         Path in = Files.writeString(dir.resolve("j.jsonl"), "{\"id\":\"a\",\"data\":\"00\"}\n");
         int code = tb("offload", "checksum", "--impl", "fpga", "--in", in.toString());
         assertThat(code).isEqualTo(1);
-        assertThat(err.toString()).contains("no checksum implementation named 'fpga'").contains("rtl-ffm");
+        assertThat(Unwrap.of(err)).contains("no checksum implementation named 'fpga'").contains("rtl-ffm");
     }
 
     @Test
     void refusesAWaveformForSoftwareAndBadProbabilities(@TempDir Path dir) throws Exception {
         Path in = Files.writeString(dir.resolve("j.jsonl"), "{\"id\":\"a\",\"data\":\"00\"}\n");
         assertThat(tb("offload", "checksum", "--impl", "sw", "--in", in.toString(), "--wave", "x.vcd")).isEqualTo(1);
-        assertThat(err.toString()).contains("--wave needs a hardware implementation");
+        assertThat(Unwrap.of(err)).contains("--wave needs a hardware implementation");
         assertThat(tb("offload", "checksum", "--impl", "emu", "--in", in.toString(), "--idle", "1.5")).isEqualTo(1);
-        assertThat(err.toString()).contains("--idle must be at least 0 and below 1").doesNotContain("idleProbability");
+        assertThat(Unwrap.of(err)).contains("--idle must be at least 0 and below 1").doesNotContain("idleProbability");
         for (String[] bad : new String[][] {{"--backpressure", "1"}, {"--idle", "-0.1"}, {"--idle", "NaN"}}) {
             err.reset();
             assertThat(tb("offload", "checksum", "--impl", "emu", "--in", in.toString(), bad[0], bad[1])).isEqualTo(1);
-            assertThat(err.toString()).as(String.join(" ", bad)).contains(bad[0] + " must be at least 0 and below 1")
+            assertThat(Unwrap.of(err)).as(String.join(" ", bad)).contains(bad[0] + " must be at least 0 and below 1")
                     .doesNotContain("Probability");
         }
     }

@@ -184,30 +184,44 @@ class OffloadCopyAndGcmCommandTest {
 
     /**
      * Issue 15 point 10: a copy job's cycles count from its descriptor being offered, so in a batch
-     * they include the time it queued behind earlier jobs. The run says so, and --batch 1 (each job
-     * alone) gives the job's own service time: the same last job costs fewer cycles alone.
+     * they include the time it queued behind earlier jobs. Each result splits them: queuedCycles
+     * (until the job before it completed) + serviceCycles (its own). Alone (--batch 1) nothing is
+     * queued; in a batch the later jobs queue, and a job's service is no longer than the same job
+     * alone (the engine reads ahead while the previous job writes).
      */
     @Test
-    void copyCyclesIncludeTimeQueuedBehindEarlierJobsAndTheRunSaysSo(@TempDir Path dir) throws Exception {
+    void copyResultsSplitCyclesIntoQueuedAndService(@TempDir Path dir) throws Exception {
         StringBuilder jobs = new StringBuilder();
         for (int i = 0; i < 4; i++) {
             jobs.append(String.format("{\"id\":\"c%d\",\"data\":\"%s\",\"srcOffset\":0,\"dstOffset\":0}%n", i,
                     "ab".repeat(2048)));
         }
         Path in = Files.writeString(dir.resolve("copy.jsonl"), jobs);
-        long[] lastCycles = new long[2];
-        int k = 0;
+        List<List<JsonNode>> runs = new java.util.ArrayList<>();
         for (String batch : new String[] {"64", "1"}) {
             err.reset();
             Path out = dir.resolve("out-" + batch + ".jsonl");
             assertThat(tb("offload", "copy", "--impl", "emu", "--in", in.toString(), "--out", out.toString(),
                     "--batch", batch)).as("stderr: %s", err).isZero();
-            assertThat(err.toString(StandardCharsets.UTF_8)).contains("including time queued behind earlier jobs",
-                    "--batch 1");
-            lastCycles[k++] = results(out).get(3).get("cycles").asLong();
+            assertThat(Unwrap.of(err.toString(StandardCharsets.UTF_8))).contains("queuedCycles", "serviceCycles", "--batch 1");
+            List<JsonNode> res = results(out);
+            for (JsonNode r : res) {
+                assertThat(r.get("queuedCycles").asLong() + r.get("serviceCycles").asLong()).as("%s", r)
+                        .isEqualTo(r.get("cycles").asLong());
+                assertThat(r.get("serviceCycles").asLong()).as("%s", r).isPositive();
+            }
+            runs.add(res);
         }
-        assertThat(lastCycles[0]).as("the fourth of four 2 KiB copies, in one batch vs alone")
-                .isGreaterThan(lastCycles[1] * 2);
+        List<JsonNode> batched = runs.get(0);
+        List<JsonNode> alone = runs.get(1);
+        assertThat(batched.get(0).get("queuedCycles").asLong()).as("the first job waits for none").isZero();
+        assertThat(alone).allSatisfy(r -> assertThat(r.get("queuedCycles").asLong()).as("%s", r).isZero());
+        JsonNode last = batched.get(3);
+        assertThat(last.get("cycles").asLong()).as("the fourth of four 2 KiB copies, in one batch vs alone")
+                .isGreaterThan(alone.get(3).get("cycles").asLong() * 2);
+        assertThat(last.get("queuedCycles").asLong()).as("%s", last).isPositive();
+        assertThat(last.get("serviceCycles").asLong()).as("%s against alone %s", last, alone.get(3))
+                .isLessThanOrEqualTo(alone.get(3).get("serviceCycles").asLong());
     }
 
     @Test
@@ -218,7 +232,7 @@ class OffloadCopyAndGcmCommandTest {
         for (String[] c : cases) {
             err.reset();
             assertThat(tb("offload", "copy", "--impl", "emu", "--in", in.toString(), c[0], c[1])).isEqualTo(1);
-            assertThat(err.toString(StandardCharsets.UTF_8)).as(c[0]).contains(c[2]).doesNotContain("memoryLatency", "maxReadsInFlight");
+            assertThat(Unwrap.of(err.toString(StandardCharsets.UTF_8))).as(c[0]).contains(c[2]).doesNotContain("memoryLatency", "maxReadsInFlight");
         }
     }
 }

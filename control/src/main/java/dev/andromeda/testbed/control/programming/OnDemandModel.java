@@ -16,6 +16,12 @@ import java.util.function.LongSupplier;
  * one tenant cannot flood the controller. Resolved flows are remembered and
  * re-emitted by {@link #program} against the current state (a moved VM's
  * flows follow it; a removed VM's flows go). Thread-safe.
+ *
+ * <p>{@link #viaHoverboards} is the variant a network with hoverboards runs: until its flow is
+ * programmed, a flow's packets take a default route to the hoverboards (which hold every route,
+ * as in {@link HoverboardModel}) instead of being dropped, and the host reports the miss all the
+ * same -- so the first packet of a flow is forwarded, not lost, and the flow goes direct once
+ * the controller has answered.
  */
 public final class OnDemandModel implements ProgrammingModel {
     /** What the controller did with a miss. */
@@ -37,13 +43,21 @@ public final class OnDemandModel implements ProgrammingModel {
     private final double missesPerSecond;
     private final double burst;
     private final LongSupplier nanoClock;
+    private final boolean viaHoverboards;
     private final Map<Integer, TokenBucket> buckets = new HashMap<>();
     private final Set<Resolved> resolved = new LinkedHashSet<>();
     private long rateLimited;
+    private long programmed;
 
     /** @param missesPerSecond each tenant's sustained miss rate; {@code burst} the misses it may save */
     public OnDemandModel(int[] protocols, double missesPerSecond, double burst, LongSupplier nanoClock) {
+        this(protocols, missesPerSecond, burst, nanoClock, false);
+    }
+
+    private OnDemandModel(int[] protocols, double missesPerSecond, double burst, LongSupplier nanoClock,
+                          boolean viaHoverboards) {
         Flows.requireProtocols(protocols);
+        this.viaHoverboards = viaHoverboards;
         this.protocols = protocols.clone();
         this.missesPerSecond = missesPerSecond;
         this.burst = burst;
@@ -53,6 +67,14 @@ public final class OnDemandModel implements ProgrammingModel {
 
     public OnDemandModel(double missesPerSecond, double burst, LongSupplier nanoClock) {
         this(DEFAULT_PROTOCOLS, missesPerSecond, burst, nanoClock);
+    }
+
+    /**
+     * On-demand with the hoverboards as the way of a flow not yet programmed: every host holds a
+     * default route to them and they hold every route, so a miss is forwarded while it is resolved.
+     */
+    public static OnDemandModel viaHoverboards(double missesPerSecond, double burst, LongSupplier nanoClock) {
+        return new OnDemandModel(DEFAULT_PROTOCOLS, missesPerSecond, burst, nanoClock, true);
     }
 
     @Override
@@ -89,6 +111,7 @@ public final class OnDemandModel implements ProgrammingModel {
             return MissResult.RATE_LIMITED;
         }
         resolved.add(r);
+        programmed++;
         Flows.direct(state, s, d, protocols, sink);
         return MissResult.PROGRAMMED;
     }
@@ -98,13 +121,29 @@ public final class OnDemandModel implements ProgrammingModel {
         return rateLimited;
     }
 
+    /** Misses that programmed a flow so far. */
+    public synchronized long programmed() {
+        return programmed;
+    }
+
+    @Override
+    public void programHoverboards(NetworkState state, FlowSink sink) {
+        if (viaHoverboards) {
+            Flows.hoverboardRoutes(state, sink);
+        }
+    }
+
     @Override
     public synchronized void program(NetworkState state, FlowSink sink) {
         ProgrammingModel.super.program(state, sink); // under the lock: one snapshot of the resolved flows
+        programHoverboards(state, sink);
     }
 
     @Override
     public synchronized void programHost(NetworkState state, int hostId, FlowSink sink) {
+        if (viaHoverboards) {
+            sink.defaultRoute(hostId, Flows.hoverboardIds(state));
+        }
         for (Resolved r : resolved) {
             if (r.hostId() != hostId) {
                 continue;

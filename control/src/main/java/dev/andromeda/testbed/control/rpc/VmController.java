@@ -590,6 +590,12 @@ public final class VmController implements AutoCloseable {
         h.rejects++;
         h.reportedVersion = r.getRunningVersion();
         if (r.getReason() == dev.andromeda.testbed.control.rpc.proto.RejectReason.BASE_MISMATCH) {
+            if (r.getVersion() != h.sentVersion) {
+                // An earlier delta's, overtaken by a later send that answers for itself: resending
+                // now would send that one twice (the host refused the copy as STALE_VERSION when
+                // on-demand misses made versions in quick succession).
+                return null;
+            }
             // Our idea of what the host runs was wrong: forget it and send the whole program.
             h.ackedProgram = null;
             h.sentVersion = -1;

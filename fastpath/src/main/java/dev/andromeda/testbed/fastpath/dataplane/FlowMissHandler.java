@@ -3,7 +3,8 @@ package dev.andromeda.testbed.fastpath.dataplane;
 import dev.andromeda.testbed.fastpath.packet.ParsedPacket;
 
 /**
- * Told of flow misses that have no default route to take. Called on the
+ * Told of flow misses that have no default route to take (and, when the host
+ * is set so, of those the default route forwards). Called on the
  * dataplane thread: it must not block (hand the miss to the flow-miss
  * coprocessor's ring, or count it), so the loop never stalls.
  */

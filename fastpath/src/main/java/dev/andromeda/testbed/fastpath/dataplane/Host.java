@@ -146,7 +146,17 @@ public final class Host implements Agent, AutoCloseable {
     }
 
     public void onFlowMiss(FlowMissHandler handler) {
+        onFlowMiss(handler, false);
+    }
+
+    /**
+     * @param evenWithDefaultRoute tell {@code handler} also of misses that the default route
+     *        forwards (to the hoverboards): on-demand programming with the hoverboards carrying a
+     *        flow until it is programmed, so its first packets are forwarded, not dropped
+     */
+    public void onFlowMiss(FlowMissHandler handler, boolean evenWithDefaultRoute) {
         ctx.missHandler = handler;
+        ctx.missesOnDefaultRoute = evenWithDefaultRoute;
     }
 
     /**

@@ -18,6 +18,10 @@ import java.lang.foreign.ValueLayout;
  *  24       8    cycles    engine   hardware: descriptor offered to completion, in cycles
  * </pre>
  *
+ * <p>Beside the ring (not a descriptor field: no engine writes it), {@link #queuedCycles} says how
+ * many of a copy's cycles it waited behind the copies before it, which an engine serving in
+ * order counts in each later copy's latency.
+ *
  * <p>Admission ({@link #validate}) refuses a descriptor that no engine could run: a length
  * outside 0..{@link #MAX_LENGTH}, an offset that is negative or past the 48-bit bus address
  * space, overlapping source and destination. Whether the source and destination lie in host
@@ -44,8 +48,11 @@ public final class CopyBatch extends DescriptorRing {
     private static final ValueLayout.OfInt U32 = ValueLayout.JAVA_INT_UNALIGNED;
     private static final ValueLayout.OfShort U16 = ValueLayout.JAVA_SHORT_UNALIGNED;
 
+    private final long[] queued;
+
     public CopyBatch(int capacity, MemorySegment hostMemory) {
         super(capacity, DESCRIPTOR_BYTES, hostMemory);
+        this.queued = new long[capacity];
     }
 
     /** Appends a copy; returns its index. */
@@ -84,7 +91,18 @@ public final class CopyBatch extends DescriptorRing {
         return ring.get(U64, (long) i * DESCRIPTOR_BYTES + 24);
     }
 
+    /** Of {@link #cycles}, those copy i waited behind the copies before it (0 when it did not). */
+    public long queuedCycles(int i) {
+        return queued[i];
+    }
+
     public void complete(int i, long cycles) {
+        complete(i, cycles, 0);
+    }
+
+    /** @param queuedCycles of {@code cycles}, those spent behind earlier copies */
+    public void complete(int i, long cycles, long queuedCycles) {
+        queued[i] = queuedCycles;
         long d = (long) i * DESCRIPTOR_BYTES;
         ring.set(U64, d + 24, cycles);
         ring.set(U16, d + 22, (short) STATUS_DONE);
@@ -92,6 +110,12 @@ public final class CopyBatch extends DescriptorRing {
 
     /** Marks copy i run and failed with {@link #STATUS_READ_ERROR} or {@link #STATUS_WRITE_ERROR}. */
     public void fail(int i, int status, long cycles) {
+        fail(i, status, cycles, 0);
+    }
+
+    /** As {@link #fail(int, int, long)}, with the cycles spent behind earlier copies. */
+    public void fail(int i, int status, long cycles, long queuedCycles) {
+        queued[i] = queuedCycles;
         if (status != STATUS_READ_ERROR && status != STATUS_WRITE_ERROR) {
             throw new IllegalArgumentException("not an error status: " + status);
         }

@@ -7,8 +7,8 @@ import java.nio.file.Path;
  * concerns hardware.
  *
  * @param seed                    seed of the bus drivers' random back-pressure and idle cycles
- * @param idleProbability         chance a source leaves a cycle idle between beats (0..1)
- * @param backpressureProbability chance a sink holds ready low in a cycle (0..1)
+ * @param idleProbability         chance a source leaves a cycle idle between beats, [0, 1)
+ * @param backpressureProbability chance a sink holds ready low in a cycle, [0, 1)
  * @param waveform                VCD file to write for the whole run, or null
  * @param clockMHz                clock at which hardware cycles become modelled time
  * @param memoryLatency           cycles from a memory read request to its first data beat (copy stage)

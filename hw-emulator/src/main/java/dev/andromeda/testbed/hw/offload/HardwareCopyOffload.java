@@ -56,10 +56,11 @@ public final class HardwareCopyOffload extends HardwareStage<CopyBatch, DmaCopyD
     @Override
     protected boolean complete(CopyBatch batch, int i, DmaCopyDriver.Job job, int k, DmaCopyDriver.Result r) {
         long cycles = r.latencyCycles()[k];
+        long queued = r.queuedCycles()[k];
         switch (r.status()[k]) {
-            case DmaCopyModule.STATUS_OK -> batch.complete(i, cycles);
-            case DmaCopyModule.STATUS_READ_ERROR -> batch.fail(i, CopyBatch.STATUS_READ_ERROR, cycles);
-            case DmaCopyModule.STATUS_WRITE_ERROR -> batch.fail(i, CopyBatch.STATUS_WRITE_ERROR, cycles);
+            case DmaCopyModule.STATUS_OK -> batch.complete(i, cycles, queued);
+            case DmaCopyModule.STATUS_READ_ERROR -> batch.fail(i, CopyBatch.STATUS_READ_ERROR, cycles, queued);
+            case DmaCopyModule.STATUS_WRITE_ERROR -> batch.fail(i, CopyBatch.STATUS_WRITE_ERROR, cycles, queued);
             default -> {
                 return false; // BAD_DESCRIPTOR: admission lets no such copy through; refused if one came
             }

@@ -112,10 +112,13 @@ public final class DemoCommand implements Callable<Integer> {
             progress.done();
             if (tap != null) {
                 Path lua = PspDissector.writeBeside(pcap);
-                System.out.println("pcap: " + tap.frames() + " frames of the all-sw run written to "
+                // Wrapped at the terminal's width: the paths make these lines as long as they are.
+                java.io.PrintWriter stdout = new java.io.PrintWriter(System.out, true);
+                Tb.printWrapped(stdout, "pcap: " + tap.frames() + " frames of the all-sw run written to "
                         + pcap.toAbsolutePath());
-                System.out.println("      PSP decodes with the dissector written beside it: tshark -X lua_script:"
-                        + lua.toAbsolutePath() + " -r " + pcap.toAbsolutePath());
+                Tb.printWrapped(stdout, "  PSP decodes with the dissector written beside it:");
+                Tb.printWrapped(stdout, "  tshark -X lua_script:" + lua.toAbsolutePath() + " -r "
+                        + pcap.toAbsolutePath());
             }
         }
         System.out.println(DemoTables.render(r));

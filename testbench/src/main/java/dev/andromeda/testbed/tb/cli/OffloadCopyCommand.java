@@ -23,18 +23,21 @@ import java.util.List;
                 "Copies through the copy stage (the dma_copy engine in hardware).",
                 "",
                 "Job:    {\"id\":\"c1\",\"data\":\"<hex>\",\"srcOffset\":0..63,\"dstOffset\":0..63}",
-                "        data (up to 65,536 bytes) is placed at a source misaligned by srcOffset from a 64-byte",
-                "        boundary and copied to a destination misaligned by dstOffset.",
-                "Result: {\"id\":\"c1\",\"data\":\"<hex read back from the destination>\",\"cycles\":<n>}",
-                "        An engine that writes a byte of the 64-byte guards around the destination fails the job.",
-                "        cycles: from the job's descriptor being offered to its completion. A batch's jobs are",
-                "        offered together and the engine serves them in turn, so a job's cycles include the time",
-                "        it queued behind earlier jobs of its batch; --batch 1 gives each job's own service time.",
+                "        data (up to 65,536 bytes) is placed at a source misaligned by srcOffset",
+                "        from a 64-byte boundary and copied to a destination misaligned by dstOffset.",
+                "Result: {\"id\":\"c1\",\"data\":\"<hex read back from the destination>\",\"cycles\":<n>,",
+                "         \"queuedCycles\":<q>,\"serviceCycles\":<s>}",
+                "        An engine that writes a byte of the 64-byte guards around the destination fails",
+                "        the job.",
+                "        cycles: from the job's descriptor being offered to its completion. A batch's jobs",
+                "        are offered together and the engine serves them in turn, so cycles = queuedCycles",
+                "        (waiting for the job before it to complete) + serviceCycles (from then, or from",
+                "        the offer if the engine was free, to its own completion). --batch 1: queued 0.",
                 ""},
         footer = {"", "Exit status: 0 all jobs done, 3 some jobs rejected or failed, 1 usage or I/O error."})
 public final class OffloadCopyCommand extends OffloadJobsCommand<CopyJob, CopyOffload> {
-    static final String CYCLES_NOTE = "cycles: offered to completed, including time queued behind earlier jobs"
-            + " of the batch; --batch 1 gives each job's own service time";
+    static final String CYCLES_NOTE = "cycles = queuedCycles (behind earlier jobs of the batch) + serviceCycles"
+            + "\n(the job's own); --batch 1: nothing queued";
 
     @Override
     protected String cyclesNote() {
@@ -126,6 +129,8 @@ public final class OffloadCopyCommand extends OffloadJobsCommand<CopyJob, CopyOf
                     r.put("data", Hex.encode(memory.asSlice(dst[i], len).toArray(ValueLayout.JAVA_BYTE)));
                     if (hardware) {
                         r.put("cycles", batch.cycles(i));
+                        r.put("queuedCycles", batch.queuedCycles(i));
+                        r.put("serviceCycles", batch.cycles(i) - batch.queuedCycles(i));
                     }
                 }
             }

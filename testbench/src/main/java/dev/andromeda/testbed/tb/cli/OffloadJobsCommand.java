@@ -64,10 +64,10 @@ abstract class OffloadJobsCommand<J, S extends OffloadStage> implements Callable
     @Option(names = "--seed", defaultValue = "1", description = "Seed of the bus drivers' random idle and stall cycles (default ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--idle", defaultValue = "0", paramLabel = "P", description = "Chance of an idle input cycle, 0..1 (default ${DEFAULT-VALUE}).")
+    @Option(names = "--idle", defaultValue = "0", paramLabel = "P", description = "Chance of an idle input cycle, 0 up to but not 1 (default ${DEFAULT-VALUE}).")
     double idle;
 
-    @Option(names = "--backpressure", defaultValue = "0", paramLabel = "P", description = "Chance of a stalled output cycle, 0..1 (default ${DEFAULT-VALUE}).")
+    @Option(names = "--backpressure", defaultValue = "0", paramLabel = "P", description = "Chance of a stalled output cycle, 0 up to but not 1 (default ${DEFAULT-VALUE}).")
     double backpressure;
 
     @CommandLine.Spec
@@ -197,21 +197,21 @@ abstract class OffloadJobsCommand<J, S extends OffloadStage> implements Callable
                 throw new UncheckedIOException(new IOException("cannot write " + out));
             }
             // The engine's counters count only what reached it: lines refused here are apart.
-            spec.commandLine().getErr().printf("tb offload %s --impl %s: %d job%s, %d rejected (%d before the engine,"
-                            + " %d by it); engine counters: %s%n", stage(), impl, done, done == 1 ? "" : "s", rejected,
-                    unparsed, rejected - unparsed, stage.counters());
+            Tb.printError(spec.commandLine().getErr(), String.format("tb offload %s --impl %s: %d job%s, %d rejected"
+                            + " (%d before the engine, %d by it); engine counters: %s", stage(), impl, done,
+                    done == 1 ? "" : "s", rejected, unparsed, rejected - unparsed, stage.counters()));
             if (hardware && cyclesNote() != null) {
-                spec.commandLine().getErr().println(cyclesNote());
+                Tb.printError(spec.commandLine().getErr(), cyclesNote());
             }
         } catch (CharacterCodingException e) {
-            spec.commandLine().getErr().println("tb: --in " + in + ": not UTF-8 text (line " + (lineNo + 1)
+            Tb.printError(spec.commandLine().getErr(), "tb: --in " + in + ": not UTF-8 text (line " + (lineNo + 1)
                     + "); a job file is JSON, one object a line");
             return Tb.EXIT_USAGE;
         } catch (NoSuchFileException e) {
-            spec.commandLine().getErr().println("tb: no such file: " + e.getFile());
+            Tb.printError(spec.commandLine().getErr(), "tb: no such file: " + e.getFile());
             return Tb.EXIT_USAGE;
         } catch (IOException | UncheckedIOException e) {
-            spec.commandLine().getErr().println("tb: " + e.getMessage());
+            Tb.printError(spec.commandLine().getErr(), "tb: " + e.getMessage());
             return Tb.EXIT_USAGE;
         }
         return rejected > 0 ? Tb.EXIT_REJECTED : 0;

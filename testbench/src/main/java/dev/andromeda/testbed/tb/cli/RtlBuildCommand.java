@@ -67,8 +67,12 @@ public final class RtlBuildCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         int rc = ModelBuilder.run(args, System.out::println, line -> {
             // The script's own refusals read as every tb error does; Verilator's lines as they are.
-            err.println(line.startsWith("error: ") ? "tb rtl build: " + line.substring(7) : line);
-            err.flush();
+            if (line.startsWith("error: ")) {
+                Tb.printError(err, "tb rtl build: " + line.substring(7)); // wrapped at the terminal's width
+            } else {
+                err.println(line);
+                err.flush();
+            }
         });
         return rc == 0 ? 0 : Tb.EXIT_USAGE;
     }

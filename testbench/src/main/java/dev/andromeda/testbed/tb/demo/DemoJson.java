@@ -76,6 +76,13 @@ public final class DemoJson {
                 s.put("offloadFlows", i.offloadFlows());
             }
             x.offloadFlows().forEach(o.putArray("offloadFlowsProgrammed")::add);
+            if (x.misses() != null) {
+                ObjectNode fm = o.putObject("flowMisses");
+                fm.put("reported", x.misses().reported());
+                fm.put("heldBack", x.misses().heldBack());
+                fm.put("programmed", x.misses().programmed());
+                fm.put("rateLimited", x.misses().rateLimited());
+            }
             ObjectNode drops = o.putObject("drops");
             x.drops().forEach(drops::put);
         }

@@ -3,7 +3,9 @@ package dev.andromeda.testbed.tb.demo;
 import dev.andromeda.testbed.control.agent.HostAgent;
 import dev.andromeda.testbed.control.election.EmbeddedZooKeeper;
 import dev.andromeda.testbed.control.election.PartitionElection;
+import dev.andromeda.testbed.control.host.MissReporter;
 import dev.andromeda.testbed.control.host.UsageReporter;
+import dev.andromeda.testbed.control.programming.OnDemandModel;
 import dev.andromeda.testbed.control.partition.ConsistentHashRing;
 import dev.andromeda.testbed.control.rpc.HostAgentClient;
 import dev.andromeda.testbed.control.vmc.MasterFollower;
@@ -66,6 +68,12 @@ final class DemoNetwork implements AutoCloseable {
             CpuClock.threadCpuTime(), () -> new BackoffIdleStrategy(0, 1, 20_000, 1_000_000),
             SoftwareGcm::new, PoolConfig.NO_RESOLVER);
 
+    /**
+     * A flow is reported again at most this often while its packets still miss (the controller
+     * answers in about a millisecond here; a rate-limited miss is asked again after this).
+     */
+    private static final long MISS_HOLD_OFF_NS = 20_000_000;
+
     final DemoTopology topology;
     final MemorySwitch wire = new MemorySwitch(512, 16_384);
     final Map<Integer, Host> hosts = new LinkedHashMap<>();
@@ -77,6 +85,10 @@ final class DemoNetwork implements AutoCloseable {
     private final List<HostAgentClient> clients = new ArrayList<>();
     /** Each host's usage reports to the controller, over its programming stream (by host id). */
     final Map<Integer, UsageReporter> usage = new LinkedHashMap<>();
+    /** Under the on-demand model: each VM host's flow-miss reports to the controller (none otherwise). */
+    final List<MissReporter> misses = new ArrayList<>();
+    /** The controller's model when it is on-demand, else null. */
+    final OnDemandModel onDemand;
     private final MasterFollower follower;
 
     DemoNetwork(DemoTopology topology, StageMix mix, OffloadOptions options, EmbeddedZooKeeper zk, Path stateDir,
@@ -85,6 +97,8 @@ final class DemoNetwork implements AutoCloseable {
         Scenario s = topology.scenario();
         VmcNode started = null;
         MasterFollower f = null;
+        ControllerModel model = ControllerModel.of(s.control(), simulatedClock);
+        this.onDemand = model.model() instanceof OnDemandModel m ? m : null;
         try {
             for (int id = 1; id <= topology.hostCount(); id++) {
                 String name = (topology.isHoverboard(id) ? "hoverboard-" : "host-") + id;
@@ -106,7 +120,8 @@ final class DemoNetwork implements AutoCloseable {
                 coprocessors.add(HostCoprocessors.attach(h, COPROCESSOR_POOL, 256));
             }
             int partition = ConsistentHashRing.of(1).partitions().first();
-            started = startVmc(s, zk.connectString(), partition, simulatedClock);
+            started = VmcNode.start("vmc", zk.connectString(), partition, ConsistentHashRing.of(1), model.model(),
+                    model.planner(), VmcNode.Endpoint.LOOPBACK);
             started.setState(topology.state());
             VmcNode v = started;
             await("the VM controller to be elected", v::isMaster);
@@ -123,6 +138,12 @@ final class DemoNetwork implements AutoCloseable {
                         Duration.ofMillis(20), Duration.ofMillis(200)).start();
                 clients.add(client);
                 usage.put(e.getKey(), new UsageReporter(e.getValue(), client));
+                if (onDemand != null && !topology.isHoverboard(e.getKey())) {
+                    // Replaces the coprocessors' flow-miss hand-off: the controller resolves misses.
+                    MissReporter r = new MissReporter(client, System::nanoTime, MISS_HOLD_OFF_NS);
+                    misses.add(r);
+                    e.getValue().onFlowMiss(r, true);
+                }
             }
             f = MasterFollower.follow(zk.connectString(), partition, clients, 50);
         } catch (IOException | InterruptedException | RuntimeException e) {
@@ -142,18 +163,15 @@ final class DemoNetwork implements AutoCloseable {
         return mix.port().equals("sw") ? wire : NicPort.open(mix.port(), wire, h.pool());
     }
 
-    private static VmcNode startVmc(Scenario s, String connect, int partition, LongSupplier clock) throws IOException {
-        ControllerModel m = ControllerModel.of(s.control(), clock);
-        return VmcNode.start("vmc", connect, partition, ConsistentHashRing.of(1), m.model(), m.planner(),
-                VmcNode.Endpoint.LOOPBACK);
-    }
-
-    /** Waits until every host's agent runs exactly the controller's current program version. */
+    /**
+     * Waits until every host's agent runs the controller's current program version or a later one
+     * (under the on-demand model each resolved miss makes a new version, at any time).
+     */
     void awaitConverged() throws InterruptedException {
         long want = vmc.programVersion();
         await(() -> "every host to run program version " + want + " (running: " + agents.stream()
                         .map(a -> a.host().name() + " v" + a.runningVersion()).toList() + ")",
-                () -> agents.stream().allMatch(a -> a.runningVersion() == want));
+                () -> agents.stream().allMatch(a -> a.runningVersion() >= want));
     }
 
     private static void await(String what, BooleanSupplier ok) throws InterruptedException {

@@ -2,6 +2,7 @@ package dev.andromeda.testbed.tb.demo;
 
 import dev.andromeda.testbed.control.election.EmbeddedZooKeeper;
 import dev.andromeda.testbed.control.programming.OffloadFlow;
+import dev.andromeda.testbed.control.host.MissReporter;
 import dev.andromeda.testbed.control.host.UsageReporter;
 import dev.andromeda.testbed.control.programming.OffloadPlanner;
 import dev.andromeda.testbed.control.vmc.VmcNode;
@@ -122,7 +123,8 @@ public final class DemoRunner {
             return new Outcome(new RunResult(mix.toString(), null, board.verdict(),
                     StageCost.of(net.hosts.values(), topology.scenario(), coprocessorCpu), intervals, offloadLog,
                     drops(net),
-                    net.vmc.programVersion(), System.nanoTime() - t0, cpu, coprocessorCpu), board.deliveredFrames());
+                    net.vmc.programVersion(), System.nanoTime() - t0, cpu, coprocessorCpu, misses(net)),
+                    board.deliveredFrames());
         }
     }
 
@@ -167,6 +169,10 @@ public final class DemoRunner {
      * the interval: offload flows above the threshold are programmed, idle ones removed.
      */
     private List<String> endInterval(DemoNetwork net) throws InterruptedException {
+        if (net.onDemand != null) {
+            net.awaitConverged(); // the misses resolved so far are programmed before the next interval
+            return List.of();
+        }
         if (!"hoverboard".equals(topology.scenario().control().model())) {
             return List.of();
         }
@@ -246,6 +252,15 @@ public final class DemoRunner {
         List<Pipeline<HostBatch>> all = new ArrayList<>(List.of(h.egress(), h.ingress(), h.forward()));
         all.addAll(h.fromCoprocessor());
         return all;
+    }
+
+    private static RunResult.FlowMisses misses(DemoNetwork net) {
+        if (net.onDemand == null) {
+            return null;
+        }
+        return new RunResult.FlowMisses(net.misses.stream().mapToLong(MissReporter::reported).sum(),
+                net.misses.stream().mapToLong(MissReporter::suppressed).sum(), net.onDemand.programmed(),
+                net.onDemand.rateLimited());
     }
 
     private static Map<String, Long> drops(DemoNetwork net) {

@@ -120,6 +120,16 @@ public final class DemoTables {
                 b.append("  ... ").append(o.size() - 12).append(" more in the JSON and the report\n");
             }
         }
+        if (r.runs().stream().anyMatch(x -> x.ran() && x.misses() != null)) {
+            b.append(fit(String.format(Locale.ROOT, "%nOn-demand flow misses: each went on through the"
+                    + " hoverboards while its host told the controller, which programmed the flow"
+                    + " (none is dropped):%n")));
+            TextTable m = new TextTable("mix", "reported", "held back", "programmed", "rate-limited");
+            r.runs().stream().filter(x -> x.ran() && x.misses() != null).forEach(x -> m.row(shortMix(x.mix()),
+                    x.misses().reported(), x.misses().heldBack(), x.misses().programmed(),
+                    x.misses().rateLimited()));
+            b.append(m.render()).append('\n');
+        }
         r.runs().stream().filter(x -> x.ran() && !x.drops().isEmpty()).forEach(x ->
                 b.append(x.mix()).append(" drops: ").append(x.drops()).append('\n'));
         return b.toString();

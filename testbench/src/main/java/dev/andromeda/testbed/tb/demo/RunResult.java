@@ -9,6 +9,7 @@ import java.util.Map;
  * interval, the offload flows the controller programmed, and every drop by
  * reason (none is expected; any is shown).
  *
+ * @param misses           the on-demand model's flow misses, or null under another model
  * @param mix         canonical stage mix, e.g. {@code checksum=sw,copy=rtl-ffm,crypto=sw}
  * @param unavailable      why the mix could not run here, or null when it ran
  * @param dataplaneCpuNs   the hosts' threads, every pipeline stage
@@ -16,7 +17,21 @@ import java.util.Map;
  */
 public record RunResult(String mix, String unavailable, Scoreboard.Verdict verdict, List<StageCost> stages,
                         List<Interval> intervals, List<String> offloadFlows, Map<String, Long> drops,
-                        long programVersions, long wallNs, long dataplaneCpuNs, long coprocessorCpuNs) {
+                        long programVersions, long wallNs, long dataplaneCpuNs, long coprocessorCpuNs,
+                        FlowMisses misses) {
+
+    /**
+     * On-demand programming's flow misses in a run. A miss is never a drop here: the packet goes
+     * on through the hoverboards (counted in the intervals' "via hoverboard") while the host tells
+     * the controller, which programs the flow; later packets of the flow then go direct.
+     *
+     * @param reported    misses the VM hosts sent to the controller
+     * @param heldBack    misses of a flow already reported within the hold-off, not sent again
+     * @param programmed  flows the controller programmed in answer
+     * @param rateLimited misses over a tenant's rate, left on the hoverboards until asked again
+     */
+    public record FlowMisses(long reported, long heldBack, long programmed, long rateLimited) {
+    }
 
     /**
      * @param interHostPackets packets the VM hosts put on the wire this interval
@@ -30,7 +45,7 @@ public record RunResult(String mix, String unavailable, Scoreboard.Verdict verdi
     }
 
     static RunResult unavailable(String mix, String why) {
-        return new RunResult(mix, why, null, List.of(), List.of(), List.of(), Map.of(), 0, 0, 0, 0);
+        return new RunResult(mix, why, null, List.of(), List.of(), List.of(), Map.of(), 0, 0, 0, 0, null);
     }
 
     public boolean ran() {

@@ -39,8 +39,9 @@ public final class FuzzRun {
      * @param reproducer  the Java reproducer Jazzer wrote for it, or null
      * @param finding     the first lines of what failed ("== Java Exception: ..."), or null
      */
+    /** @param fuzzedSeconds the time libFuzzer says it fuzzed for ("Done N runs in S second(s)"), -1 if unsaid */
     public record Result(String target, int exitCode, long runs, long coverage, int corpusFiles, Path corpus,
-                         Path crashInput, Path reproducer, String finding, Path log) {
+                         Path crashInput, Path reproducer, String finding, Path log, long fuzzedSeconds) {
         public boolean found() {
             return exitCode != 0 || crashInput != null;
         }
@@ -82,6 +83,7 @@ public final class FuzzRun {
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         long runs = 0;
         long coverage = 0;
+        long fuzzedSeconds = -1;
         Path unit = null;
         Path reproducer = null;
         StringBuilder finding = null;
@@ -98,6 +100,7 @@ public final class FuzzRun {
                     coverage = Long.parseLong(m.group(2));
                 } else if ((m = DONE.matcher(line)).find()) {
                     runs = Long.parseLong(m.group(1));
+                    fuzzedSeconds = Long.parseLong(m.group(2));
                 } else if ((m = UNIT.matcher(line)).find()) {
                     // libFuzzer also writes the slowest input (slow-unit-*) when one took over 10 s:
                     // on a loaded machine the first one does (class loading); not a finding.
@@ -127,7 +130,7 @@ public final class FuzzRun {
         }
         int code = p.waitFor();
         return new Result(id, code, runs, coverage, count(corpus), corpus, unit, reproducer,
-                finding == null ? null : finding.toString(), log);
+                finding == null ? null : finding.toString(), log, fuzzedSeconds);
     }
 
     private static boolean isEmpty(Path dir) throws IOException {

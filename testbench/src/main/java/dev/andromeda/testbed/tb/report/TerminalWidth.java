@@ -37,26 +37,67 @@ public final class TerminalWidth {
      * joined and wrapped at spaces (the commands' descriptions are sentences written over
      * several lines); a blank line stays; an indented line (an example, a table row) stays as
      * it is when it fits, else wraps under its second column (where a run of two spaces ends)
-     * or two past its indentation. A word longer than the width is left whole.
+     * or two past its indentation. A row's own continuation lines -- indented exactly to its
+     * second column -- are joined to it before it is wrapped, so a row written over several
+     * lines at 100 columns reads as one at 80, not as every source line broken in two
+     * ({@code tb bench fastpath --help}'s stage list). A word longer than the width is left whole.
      */
     public static List<String> reflow(String[] lines, int width) {
         List<String> out = new ArrayList<>();
         StringBuilder paragraph = new StringBuilder();
+        StringBuilder row = new StringBuilder();
+        int rowColumn = -1; // the pending row's second column, -1 when it has none
         for (String line : lines) {
             boolean indented = !line.isEmpty() && Character.isWhitespace(line.charAt(0));
+            if (indented && !row.isEmpty() && rowColumn > 0 && leadingSpaces(line) == rowColumn) {
+                row.append(' ').append(line.strip());
+                continue;
+            }
+            flushRow(row, width, out);
             if (line.isBlank() || indented) {
                 flush(paragraph, width, out);
                 if (line.isBlank()) {
                     out.add("");
                 } else {
-                    wrap(line, width, hangingIndent(line, width), out);
+                    row.append(line.stripTrailing());
+                    rowColumn = secondColumn(line);
                 }
             } else {
                 paragraph.append(paragraph.isEmpty() ? "" : " ").append(line.strip());
             }
         }
+        flushRow(row, width, out);
         flush(paragraph, width, out);
         return out;
+    }
+
+    private static void flushRow(StringBuilder row, int width, List<String> out) {
+        if (!row.isEmpty()) {
+            String r = row.toString();
+            wrap(r, width, hangingIndent(r, width), out);
+            row.setLength(0);
+        }
+    }
+
+    private static int leadingSpaces(String line) {
+        int lead = 0;
+        while (lead < line.length() && line.charAt(lead) == ' ') {
+            lead++;
+        }
+        return lead;
+    }
+
+    /** Where the text after a row's first run of two or more spaces starts, or -1. */
+    private static int secondColumn(String line) {
+        int gap = line.indexOf("  ", leadingSpaces(line));
+        if (gap < 0) {
+            return -1;
+        }
+        int col = gap;
+        while (col < line.length() && line.charAt(col) == ' ') {
+            col++;
+        }
+        return col < line.length() ? col : -1;
     }
 
     /** {@code text} wrapped at {@code width}, continuation lines indented by {@code indent}. */

@@ -15,7 +15,7 @@ import java.util.List;
  * @param name          shown in reports
  * @param seed          seeds the traffic (VM placement and flows are derived from it too)
  * @param hosts         VM hosts (each runs VMs of every network)
- * @param hoverboards   hoverboard hosts (no VMs); at least 1 for the hoverboard and gateway models
+ * @param hoverboards   hoverboard hosts (no VMs); at least 1 for the hoverboard, gateway and on-demand models
  * @param vmsPerHost    VMs per host in each network
  * @param control       programming model and offload planner settings
  * @param networks      virtual networks, at least one
@@ -50,7 +50,7 @@ public record Scenario(String name, long seed, int hosts, int hoverboards, int v
     }
 
     /**
-     * @param model              {@code preprogrammed}, {@code hoverboard} or {@code gateway}
+     * @param model              {@code preprogrammed}, {@code hoverboard}, {@code gateway} or {@code on-demand}
      * @param offloadThresholdBps a flow above this rate, measured at the sender, gets a direct offload flow
      *                           (hoverboard model; the paper's 20 kbps)
      * @param intervals          control-plane intervals the traffic is spread over (usage is read and

@@ -64,7 +64,7 @@ public final class ScenarioLoader {
     private static final List<String> FRAME_KEYS = List.of("min", "max", "sizes");
     private static final List<String> SIZE_KEYS = List.of("bytes", "weight");
 
-    private static final List<String> MODELS = List.of("preprogrammed", "hoverboard", "gateway");
+    private static final List<String> MODELS = List.of("preprogrammed", "hoverboard", "gateway", "on-demand");
     private static final List<String> PROTOCOL_NAMES = List.of("tcp", "udp", "any");
     private static final List<Integer> PROTOCOL_NUMBERS = List.of(6, 17, -1);
 
@@ -213,7 +213,8 @@ public final class ScenarioLoader {
 
     private void checkHoverboards(Fields f, int hoverboards, String model) {
         // The preprogrammed model gives every host every flow up front and needs no hoverboard; the
-        // hoverboard and gateway models send unknown flows to one. (hoverboards defaults to 1, so 0 is written.)
+        // hoverboard, gateway and on-demand models send unknown flows to one (on-demand: until the
+        // controller has programmed the flow the host reported). (hoverboards defaults to 1, so 0 is written.)
         if (hoverboards == 0 && !model.equals("preprogrammed")) {
             throw new ScenarioException(source, f.lineOf("hoverboards"), "hoverboards 0: the " + model
                     + " model needs at least 1 hoverboard (or use model preprogrammed)");

@@ -1,5 +1,6 @@
 package dev.andromeda.testbed.tb.cli;
 
+import dev.andromeda.testbed.tb.Unwrap;
 import dev.andromeda.testbed.tb.Tb;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -47,8 +48,8 @@ class CliTripUpsTest {
             String out = tb(code, args);
             String why = String.join(" ", args) + "\n" + out + err;
             assertThat(code[0]).as(why).isNotZero();
-            assertThat(err.toString().lines().findFirst().orElse("")).as(why).isEqualTo("tb: " + c[0]);
-            assertThat(err.toString()).as(why).doesNotContain("Exception", "\tat ");
+            assertThat(Unwrap.of(err).lines().findFirst().orElse("")).as(why).isEqualTo("tb: " + c[0]);
+            assertThat(Unwrap.of(err)).as(why).doesNotContain("Exception", "\tat ");
             assertThat(out).as("nothing ran: " + why).isEmpty();
         }
     }
@@ -58,7 +59,7 @@ class CliTripUpsTest {
         int[] code = {-1};
         String out = tb(code, "offload", "checksum", "--impl", "sw", "--in", tmp.toString());
         assertThat(code[0]).as(out + err).isNotZero();
-        assertThat(err.toString().lines().findFirst().orElse("")).isEqualTo("tb: --in " + tmp + ": is a directory");
+        assertThat(Unwrap.of(err).lines().findFirst().orElse("")).isEqualTo("tb: --in " + tmp + ": is a directory");
 
         err.getBuffer().setLength(0);
         // RFC 1071 oracle by hand: the one's-complement sum of the words 0x0001 and 0x0203 is 0x0204, so 0xfdfb.
@@ -66,7 +67,7 @@ class CliTripUpsTest {
                 .getBytes(StandardCharsets.UTF_8));
         Path res = tmp.resolve("res.jsonl");
         tb(code, "offload", "checksum", "--impl", "sw", "--in", in.toString(), "--out", res.toString());
-        assertThat(code[0]).as(err.toString()).isZero();
+        assertThat(code[0]).as(Unwrap.of(err)).isZero();
         assertThat(Files.readString(res)).contains("\"id\":\"j0\"", "\"csum\":" + 0xfdfb);
     }
 
@@ -85,9 +86,9 @@ class CliTripUpsTest {
             int[] code = {-1};
             String out = tb(code, "bench", "sim", "--quick", c[0], c[1]);
             assertThat(code[0]).as(out + err).isEqualTo(1);
-            String first = err.toString().lines().findFirst().orElse("");
+            String first = Unwrap.of(err).lines().findFirst().orElse("");
             assertThat(first).contains(c[0], "'" + c[1] + "'", c[2]);
-            assertThat(err.toString()).doesNotContain("Exception", "\tat ");
+            assertThat(Unwrap.of(err)).doesNotContain("Exception", "\tat ");
             assertThat(out).as("nothing ran").doesNotContain("# JMH", "# Run");
         }
     }
@@ -128,8 +129,8 @@ class CliTripUpsTest {
             int[] code = {-1};
             String out = tb(code, "fuzz", "--dir", tmp.toString(), c[0], c[1]);
             assertThat(code[0]).as(out + err).isEqualTo(1);
-            assertThat(err.toString().lines().findFirst().orElse("")).contains(c[0], c[2]);
-            assertThat(err.toString()).doesNotContain("Exception", "\tat ");
+            assertThat(Unwrap.of(err).lines().findFirst().orElse("")).contains(c[0], c[2]);
+            assertThat(Unwrap.of(err)).doesNotContain("Exception", "\tat ");
             assertThat(out).as("nothing ran").doesNotContain("fuzz ");
             assertThat(tmp).as("nothing written").isEmptyDirectory();
         }
@@ -157,7 +158,7 @@ class CliTripUpsTest {
         int[] code = {-1};
         tb(code, "help", "bench", "nope");
         assertThat(code[0]).isEqualTo(1);
-        assertThat(err.toString()).contains("'bench nope'", "sim, fastpath");
+        assertThat(Unwrap.of(err)).contains("'bench nope'", "sim, fastpath");
     }
 
     /** Each command's entry in a list ends a sentence: none is cut off mid-sentence. */

@@ -1,5 +1,6 @@
 package dev.andromeda.testbed.tb.cli;
 
+import dev.andromeda.testbed.tb.Unwrap;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.andromeda.testbed.fastpath.offload.Stage;
@@ -154,7 +155,7 @@ class CompareCommandTest {
         int[] code = {-1};
         String out = tb(code, "compare", "--stage", "checksum", option, value);
         assertThat(code[0]).as(out + err).isEqualTo(Tb.EXIT_USAGE);
-        assertThat(err.toString()).contains(message).contains("tb compare --help");
+        assertThat(Unwrap.of(err)).contains(message).contains("tb compare --help");
         assertThat(out).doesNotContain("stage (");
     }
 

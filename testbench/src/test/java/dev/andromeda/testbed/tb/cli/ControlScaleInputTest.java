@@ -1,5 +1,6 @@
 package dev.andromeda.testbed.tb.cli;
 
+import dev.andromeda.testbed.tb.Unwrap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -26,7 +27,7 @@ class ControlScaleInputTest {
         int[] code = {-1};
         String out = InProcessTb.run(err, code, "control-scale", "--vms", "100", "--hosts", "101");
         assertThat(code[0]).isEqualTo(1);
-        assertThat(err.toString().lines().findFirst().orElse(""))
+        assertThat(Unwrap.of(err).lines().findFirst().orElse(""))
                 .isEqualTo("tb: --hosts 101 is above --vms 100: hosts without VMs program nothing;"
                         + " give at least as many VMs as hosts");
         assertThat(out).isEmpty();
@@ -45,7 +46,7 @@ class ControlScaleInputTest {
             String out = InProcessTb.run(err, code, args);
             String why = Arrays.toString(c) + ": " + err;
             assertThat(code[0]).as(why).isEqualTo(1);
-            List<String> lines = err.toString().lines().toList();
+            List<String> lines = Unwrap.of(err).lines().toList();
             assertThat(lines).as(why).hasSize(1);
             assertThat(lines.get(0)).as(why).startsWith("tb: control-scale: ")
                     .contains(String.format("%,d VMs over", Integer.parseInt(c[1])), "MB of heap", heap)

@@ -1,5 +1,6 @@
 package dev.andromeda.testbed.tb.cli;
 
+import dev.andromeda.testbed.tb.Unwrap;
 import dev.andromeda.testbed.tb.Tb;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -34,7 +35,7 @@ class RelativePathsTest {
         int[] code = {-1};
         InProcessTb.runIn(user, err, code, "offload", "checksum", "--impl", "sw", "--in", "in/jobs.jsonl",
                 "--out", "out/res.jsonl");
-        assertThat(code[0]).as(err.toString()).isZero();
+        assertThat(code[0]).as(Unwrap.of(err)).isZero();
         assertThat(Files.readString(user.resolve("out/res.jsonl"))).contains("\"id\":\"j0\"", "\"csum\":" + 0xfdfb);
         assertThat(Path.of("out/res.jsonl")).as("nothing in the JVM's working directory").doesNotExist();
     }
@@ -44,7 +45,7 @@ class RelativePathsTest {
         int[] code = {-1};
         InProcessTb.runIn(user, err, code, "offload", "checksum", "--impl", "sw", "--in", "nope.jsonl");
         assertThat(code[0]).isEqualTo(Tb.EXIT_USAGE);
-        assertThat(err.toString().lines().findFirst().orElse("")).isEqualTo("tb: no such file: " + user.resolve("nope.jsonl"));
+        assertThat(Unwrap.of(err).lines().findFirst().orElse("")).isEqualTo("tb: no such file: " + user.resolve("nope.jsonl"));
     }
 
     @Test
@@ -64,7 +65,7 @@ class RelativePathsTest {
         int[] code = {-1};
         InProcessTb.runIn(user, err, code, "demo", "--scenario", "s.yaml");
         assertThat(code[0]).isEqualTo(Tb.EXIT_USAGE);
-        assertThat(err.toString()).startsWith("tb: " + user.resolve("s.yaml") + ":1:").contains("packts");
+        assertThat(Unwrap.of(err)).startsWith("tb: " + user.resolve("s.yaml") + ":1:").contains("packts");
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.andromeda.testbed.tb.cli;
 
+import dev.andromeda.testbed.tb.Unwrap;
 import dev.andromeda.testbed.bridge.ModelDescription;
 import dev.andromeda.testbed.bridge.NativeModels;
 import dev.andromeda.testbed.bridge.ffm.FfmModel;
@@ -244,7 +245,7 @@ class RtlBuildCommandTest {
     void aClockThatIsNotAPortIsOneLine() {
         Run r = tb("rtl", "build", "--top", "acc", "--src", res("acc/acc.v").toString(), "--out", out.toString());
         assertThat(r.code()).isEqualTo(1);
-        assertThat(lines(r.err())).containsExactly("tb rtl build: acc has no 1-bit input 'clk' for the clock"
+        assertThat(lines(Unwrap.of(r.err()))).containsExactly("tb rtl build: acc has no 1-bit input 'clk' for the clock"
                 + " (--clock NAME); its ports: aclk, aresetn, en, din, sum, wide_in, wide_out, count");
     }
 
@@ -265,7 +266,7 @@ class RtlBuildCommandTest {
 
     private static void assertRefused(Run r, String line) {
         assertThat(r.code()).as(r.err()).isEqualTo(1);
-        assertThat(lines(r.err())).first().isEqualTo(line);
+        assertThat(lines(Unwrap.of(r.err()))).first().isEqualTo(line);
         assertThat(r.out()).doesNotContain("verilating");
     }
 

@@ -1,5 +1,6 @@
 package dev.andromeda.testbed.tb.cli;
 
+import dev.andromeda.testbed.tb.Unwrap;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.andromeda.testbed.bridge.NativeModels;
@@ -84,7 +85,7 @@ class SimCommandTest {
         Run r = tb("sim", "--manifest", example.resolve("model.yaml").toString(), "--impl", impl, "--in", in.toString(),
                 "--out", out.toString(), "--backpressure", "0.4", "--idle", "0.3", "--seed", Long.toString(seed));
         assertThat(r.code()).as(r.out() + r.err()).isZero();
-        assertThat(r.err()).contains("60 frame(s) in (s_axis), " + expected.size() + " out (m_axis)");
+        assertThat(Unwrap.of(r.err())).contains("60 frame(s) in (s_axis), " + expected.size() + " out (m_axis)");
         ObjectMapper json = new ObjectMapper();
         List<String> got = new ArrayList<>();
         long previousLast = -1;
@@ -126,7 +127,7 @@ class SimCommandTest {
         Run r = tb("sim", "--manifest", example.resolve("model.yaml").toString(), "--impl", "rtl-ffm", "--in",
                 unknown.toString());
         assertThat(r.code()).isEqualTo(1);
-        assertThat(r.err()).contains("line 2 (b): unknown stream 'x_axis'; input streams of axis_filter: s_axis")
+        assertThat(Unwrap.of(r.err())).contains("line 2 (b): unknown stream 'x_axis'; input streams of axis_filter: s_axis")
                 .doesNotContain("Exception").doesNotContain("\tat ");
         assertThat(r.out()).isEmpty();
 
@@ -134,12 +135,12 @@ class SimCommandTest {
         r = tb("sim", "--manifest", example.resolve("model.yaml").toString(), "--impl", "rtl-ffm", "--in",
                 badHex.toString());
         assertThat(r.code()).isEqualTo(1);
-        assertThat(r.err()).contains("h.jsonl:1: 'data' has a non-hex character 'g' at position 1")
+        assertThat(Unwrap.of(r.err())).contains("h.jsonl:1: 'data' has a non-hex character 'g' at position 1")
                 .doesNotContain("[rtl build]");
 
         r = tb("sim", "--manifest", example.resolve("model.yaml").toString(), "--impl", "emu", "--in", badHex.toString());
         assertThat(r.code()).isEqualTo(1);
-        assertThat(r.err()).contains("--impl must be rtl-jni or rtl-ffm");
+        assertThat(Unwrap.of(r.err())).contains("--impl must be rtl-jni or rtl-ffm");
     }
 
     @Test
@@ -148,7 +149,7 @@ class SimCommandTest {
         Run r = tb("sim", "--top", "stall", "--src", resources.resolve("stall").toString(), "--impl", "rtl-ffm",
                 "--in", in.toString(), "--cycles-limit", "500", "--out", dir.resolve("o.jsonl").toString());
         assertThat(r.code()).as(r.err()).isEqualTo(3);
-        assertThat(r.err()).contains("timeout: no end after 500 cycles (--cycles-limit), at cycle ")
+        assertThat(Unwrap.of(r.err())).contains("timeout: no end after 500 cycles (--cycles-limit), at cycle ")
                 .contains("s_axis stalled: frame 'two' offered since cycle ")
                 .contains("(s_axis_tready low)");
     }

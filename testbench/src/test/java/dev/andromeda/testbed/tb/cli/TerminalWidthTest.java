@@ -68,4 +68,50 @@ class TerminalWidthTest {
         assertThat(TerminalWidth.reflow(text, 40)).containsExactly("One sentence written over two lines.", "",
                 "  name    a description long enough to", "          wrap past the width here");
     }
+
+    /**
+     * Issue 15: {@code tb bench fastpath --help} at 80 columns broke each source line of its stage
+     * list in two, leaving short lines in the middle of a stage. Now a stage's description is one
+     * paragraph under its column: every line but a stage's last is filled (the next word would
+     * not fit), and each continuation line starts at the description's column.
+     */
+    @Test
+    void benchFastpathHelpWrapsItsStageListAsRowsAtEightyColumns() {
+        CommandLine root = Tb.commandLine();
+        root.setUsageHelpWidth(80);
+        String usage = root.getSubcommands().get("bench").getSubcommands().get("fastpath")
+                .getUsageMessage(CommandLine.Help.Ansi.OFF);
+        List<String> lines = usage.lines().toList();
+        int egress = -1;
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).startsWith("  egress ")) {
+                egress = i;
+            }
+        }
+        assertThat(egress).as(usage).isNotNegative();
+        int column = lines.get(egress).indexOf("a guest's");
+        List<List<String>> stages = new ArrayList<>();
+        for (int i = egress; i < lines.size() && lines.get(i).startsWith("  "); i++) {
+            String l = lines.get(i);
+            if (!l.startsWith(" ".repeat(column))) {
+                stages.add(new ArrayList<>());
+            } else {
+                assertThat(l.length() - l.stripLeading().length()).as("under the description: %s", l)
+                        .isEqualTo(column);
+            }
+            stages.getLast().add(l);
+        }
+        assertThat(stages).as(usage).hasSize(3);
+        for (List<String> stage : stages) {
+            for (int k = 0; k + 1 < stage.size(); k++) {
+                String next = stage.get(k + 1).strip().split(" ")[0];
+                assertThat(stage.get(k).length() + 1 + next.length()).as("filled before '%s':%n%s", next, usage)
+                        .isGreaterThan(80);
+                assertThat(stage.get(k).length()).isLessThanOrEqualTo(80);
+            }
+        }
+        assertThat(String.join(" ", stages.get(0)).replaceAll("\\s+", " ")).contains(
+                "flow-table hit, firewall port ranges, software checksum, GENEVE, transmit into a memory link;"
+                        + " batch 32");
+    }
 }

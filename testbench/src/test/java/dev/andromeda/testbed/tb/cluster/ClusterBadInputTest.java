@@ -1,5 +1,6 @@
 package dev.andromeda.testbed.tb.cluster;
 
+import dev.andromeda.testbed.tb.Unwrap;
 import dev.andromeda.testbed.control.election.EmbeddedZooKeeper;
 import dev.andromeda.testbed.tb.Tb;
 import org.junit.jupiter.api.Test;
@@ -38,7 +39,7 @@ class ClusterBadInputTest {
     record Run(int code, String out, String err) {
         /** The error output is one line starting "tb: ", with no stack trace. */
         String oneLine() {
-            String e = err.strip();
+            String e = Unwrap.of(err).strip();
             assertThat(e).as("stderr: %s", err).startsWith("tb: ").doesNotContain("\n").doesNotContain("Exception");
             return e;
         }
@@ -279,6 +280,19 @@ class ClusterBadInputTest {
         assertThat(r.code()).isNotZero();
         // The file's own line, not the unreachable ZooKeeper: the file is checked first.
         assertThat(r.oneLine()).contains("bad.yaml:3").contains("packts").doesNotContain("ZooKeeper");
+    }
+
+    /** tb host does not report flow misses: an on-demand state is refused, not run on the hoverboards for ever. */
+    @Test
+    void anOnDemandStateIsRefusedBeforeZooKeeper(@TempDir Path dir) throws Exception {
+        String cluster;
+        try (var in = ClusterBadInputTest.class.getResourceAsStream("/scenarios/cluster.yaml")) {
+            cluster = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
+        Path file = Files.writeString(dir.resolve("od.yaml"), cluster.replace("model: hoverboard", "model: on-demand"));
+        Run r = tb("netctl", "--zk", NO_ZK, "apply", file.toString());
+        assertThat(r.code()).isNotZero();
+        assertThat(r.oneLine()).contains("od.yaml: model on-demand runs in tb demo only").doesNotContain("ZooKeeper");
     }
 
     @Test

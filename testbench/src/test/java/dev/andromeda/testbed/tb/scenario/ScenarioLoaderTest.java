@@ -270,7 +270,7 @@ class ScenarioLoaderTest {
                 bad("unknown protocol", withRule("icmp", "10.0.0.0/24", "0"), 8,
                         "unknown protocol 'icmp' (allowed: tcp, udp, any)"),
                 bad("unknown control-plane model", "controlPlane:\n  model: sdn\n" + MINIMAL, 2,
-                        "unknown model 'sdn' (allowed: preprogrammed, hoverboard, gateway)"),
+                        "unknown model 'sdn' (allowed: preprogrammed, hoverboard, gateway, on-demand)"),
                 bad("unknown mix implementation (all=)", MINIMAL + "mixes:\n  - all=sw\n  - all=fpga\n", 12,
                         "mix 'all=fpga': no implementation 'fpga'; implementations: [sw, emu, rtl-jni, rtl-ffm]"),
                 bad("unknown mix implementation (stage)", MINIMAL + "mixes:\n  - copy=gpu\n", 11,
@@ -288,6 +288,8 @@ class ScenarioLoaderTest {
                         "hoverboards 0: the hoverboard model needs at least 1 hoverboard"),
                 bad("gateway model with 0 hoverboards", "hoverboards: 0\ncontrolPlane: {model: gateway}\n" + MINIMAL,
                         1, "the gateway model needs at least 1 hoverboard"),
+                bad("on-demand model with 0 hoverboards", "hoverboards: 0\ncontrolPlane: {model: on-demand}\n"
+                        + MINIMAL, 1, "the on-demand model needs at least 1 hoverboard"),
                 badLine("YAML syntax error: bad indentation", 5, "     vni: 100", 5, "YAML syntax error"),
                 badLine("YAML syntax error: unclosed bracket", 8, "  packets: [100", 9,
                         "YAML syntax error: expected ',' or ']', but got : (while parsing a flow sequence at line 8)"),

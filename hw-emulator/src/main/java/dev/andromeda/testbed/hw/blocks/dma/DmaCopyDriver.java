@@ -36,13 +36,16 @@ public final class DmaCopyDriver {
      *
      * @param status           completion status ({@link DmaCopyModule#STATUS_OK}, {@code STATUS_READ_ERROR}, ...)
      * @param latencyCycles    cycles from the descriptor first offered to its completion taken
+     * @param queuedCycles     the part of {@code latencyCycles} spent behind the copy before it: from
+     *                         the offer to that copy's completion, 0 if it had completed (the engine
+     *                         completes in order, so the rest is the copy's own service time)
      * @param cycles           cycles the whole run took
      * @param bytesRead        bytes the memory returned on s_rdata
      * @param bytesWritten     strobed bytes the memory accepted on m_wr
      * @param maxReadsInFlight the most read bursts in flight at once
      */
-    public record Result(int[] status, long[] latencyCycles, long cycles, long bytesRead, long bytesWritten,
-                         int maxReadsInFlight) {
+    public record Result(int[] status, long[] latencyCycles, long[] queuedCycles, long cycles, long bytesRead,
+                         long bytesWritten, int maxReadsInFlight) {
     }
 
     /**
@@ -127,6 +130,8 @@ public final class DmaCopyDriver {
         final int[] status = new int[n];
         final long[] offered = new long[n];
         final long[] latency = new long[n];
+        final long[] queued = new long[n];
+        final long[] completedAt = new long[n];
         long totalBeats = 0;
         for (Job j : jobs) {
             if (j.length() < 0) {
@@ -168,6 +173,8 @@ public final class DmaCopyDriver {
             memRef[0].checkCompletion("copy " + i + " " + jobs[i], writesThrough[i], cycle);
             status[i] = (int) f[1];
             latency[i] = cycle - offered[i] + 1;
+            completedAt[i] = cycle;
+            queued[i] = i == 0 ? 0 : Math.max(0, completedAt[i - 1] - offered[i] + 1);
             done[0]++;
         }, seed * 4 + 2, backpressure);
 
@@ -185,6 +192,6 @@ public final class DmaCopyDriver {
         long limit = 20_000 + (long) ((totalBeats * 8
                 + (long) n * (Math.max(1, memoryLatency) + faults.writeResponseLatency() + 32) * 4) * stall);
         long cycles = tb.runUntil(() -> done[0] == n, limit);
-        return new Result(status, latency, cycles, mem.bytesRead(), mem.bytesWritten(), mem.maxReadsInFlight());
+        return new Result(status, latency, queued, cycles, mem.bytesRead(), mem.bytesWritten(), mem.maxReadsInFlight());
     }
 }
