@@ -16,6 +16,7 @@ import dev.andromeda.testbed.tb.ladder.LadderTable;
 import dev.andromeda.testbed.tb.ladder.VersionLadder;
 import dev.andromeda.testbed.tb.paper.HoverboardShare;
 import dev.andromeda.testbed.tb.paper.MigrationBlackout;
+import dev.andromeda.testbed.tb.paper.PaperCharts;
 import dev.andromeda.testbed.tb.report.Progress;
 import dev.andromeda.testbed.tb.report.TerminalWidth;
 import picocli.CommandLine;
@@ -54,7 +55,8 @@ public final class PaperCommand implements Callable<Integer> {
             description = "Write {\"figures\":[{\"id\":..,\"paper\":..,\"ours\":..,\"unit\":..,\"note\":..}]}.")
     Path json;
 
-    @Option(names = "--report", paramLabel = "DIR", description = "Also write DIR/paper.html, the table as a page.")
+    @Option(names = "--report", paramLabel = "DIR", description = "Also write DIR/paper.html: the table, and charts"
+            + " (the ladder, the hoverboard share, the blackouts; also as PNGs in DIR).")
     Path report;
 
     @Option(names = "--only", paramLabel = "PART", split = ",",
@@ -200,7 +202,8 @@ public final class PaperCommand implements Callable<Integer> {
         if (report != null) {
             Files.createDirectories(report);
             Path page = report.resolve("paper.html");
-            Files.writeString(page, html(figures, hov, pre), StandardCharsets.UTF_8);
+            Files.writeString(page, html(figures, hov, pre).replace("</body></html>\n", charts(report, ladder, share,
+                    migration) + "</body></html>\n"), StandardCharsets.UTF_8);
             System.out.println("report written to " + page.toAbsolutePath());
         }
         return 0;
@@ -406,6 +409,40 @@ public final class PaperCommand implements Callable<Integer> {
             b.append("<p>").append(esc(hov.statement())).append("</p><p>").append(esc(pre.statement())).append("</p>");
         }
         b.append("</body></html>\n");
+        return b.toString();
+    }
+
+    /** The figures' charts, written beside the page as PNGs and embedded in it. */
+    private static String charts(Path dir, VersionLadder.Result ladder, HoverboardShare.Result share,
+                                 MigrationBlackout.Result migration) throws java.io.IOException {
+        StringBuilder b = new StringBuilder();
+        if (ladder != null) {
+            b.append("<h2>The version ladder</h2><p>Each rung a configuration of the dataplane: ")
+                    .append(esc(ladder.method())).append(".</p><p>");
+            b.append(PaperCharts.embed(PaperCharts.ladder(ladder, "throughput", "Gb/s", VersionLadder.Point::gbps,
+                    String.format(Locale.ROOT, "x%.1f; paper ~19x", ladder.throughputRatio())), dir, "ladder-throughput"));
+            b.append(PaperCharts.embed(PaperCharts.ladder(ladder, "64 B round trip", "median us",
+                    VersionLadder.Point::rttMedianUs, String.format(Locale.ROOT, "/%.1f; paper ~7x",
+                            ladder.latencyRatio())), dir, "ladder-latency"));
+            b.append(PaperCharts.embed(PaperCharts.ladder(ladder, "CPU", "cycles per byte",
+                    VersionLadder.Point::cyclesPerByte, String.format(Locale.ROOT, "/%.1f; paper ~16x",
+                            ladder.cyclesPerByteRatio())), dir, "ladder-cycles-per-byte"));
+            b.append("</p><table><tr><th>rung</th><th>configuration</th></tr>");
+            for (VersionLadder.Point p : ladder.points()) {
+                b.append("<tr><td>").append(esc(p.rung())).append("</td><td>").append(esc(p.configuration()))
+                        .append("</td></tr>");
+            }
+            b.append("</table>");
+        }
+        if (share != null) {
+            b.append("<h2>Hoverboard share</h2><p>")
+                    .append(PaperCharts.embed(PaperCharts.share(share), dir, "hoverboard-share")).append("</p>");
+        }
+        if (migration != null) {
+            b.append("<h2>Live migration</h2><p>")
+                    .append(PaperCharts.embed(PaperCharts.blackouts(migration), dir, "migration-blackout"))
+                    .append("</p>");
+        }
         return b.toString();
     }
 
