@@ -60,13 +60,15 @@ public final class OffloadDraw {
         for (Vm s : state.vms()) {
             List<Vm> peers = state.vmsInNetwork(s.vni());
             int n = peers.size();
-            boolean all = n - 1 <= activePeers;
-            int draws = all ? n : activePeers;
-            for (int k = 0; k < draws; k++) {
-                Vm d = all ? peers.get(k) : peers.get(r.nextInt(n)); // a few repeats in big networks: fine
+            // Distinct peers: every other VM of a small network, else a run of activePeers from a random start.
+            int start = n - 1 <= activePeers ? 0 : r.nextInt(n);
+            int taken = 0;
+            for (int k = 0; k < n && taken < activePeers; k++) {
+                Vm d = peers.get((start + k) % n);
                 if (d.id() == s.id()) {
                     continue;
                 }
+                taken++;
                 drawnFlows++;
                 double bps = minBps / Math.pow(1 - r.nextDouble(), 1 / shape); // Pareto by inversion
                 if (bps > thresholdBps && d.hostId() != s.hostId()) {

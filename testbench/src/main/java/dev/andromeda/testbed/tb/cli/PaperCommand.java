@@ -420,13 +420,14 @@ public final class PaperCommand implements Callable<Integer> {
             b.append("<h2>The version ladder</h2><p>Each rung a configuration of the dataplane: ")
                     .append(esc(ladder.method())).append(".</p><p>");
             b.append(PaperCharts.embed(PaperCharts.ladder(ladder, "throughput", "Gb/s", VersionLadder.Point::gbps,
-                    String.format(Locale.ROOT, "x%.1f; paper ~19x", ladder.throughputRatio())), dir, "ladder-throughput"));
-            b.append(PaperCharts.embed(PaperCharts.ladder(ladder, "64 B round trip", "median us",
+                    String.format(Locale.ROOT, "x%.1f; paper ~19x", ladder.throughputRatio()), false), dir,
+                    "ladder-throughput"));
+            b.append(PaperCharts.embed(PaperCharts.ladder(ladder, "64 B round trip", "median us (log)",
                     VersionLadder.Point::rttMedianUs, String.format(Locale.ROOT, "/%.1f; paper ~7x",
-                            ladder.latencyRatio())), dir, "ladder-latency"));
+                            ladder.latencyRatio()), true), dir, "ladder-latency"));
             b.append(PaperCharts.embed(PaperCharts.ladder(ladder, "CPU", "cycles per byte",
                     VersionLadder.Point::cyclesPerByte, String.format(Locale.ROOT, "/%.1f; paper ~16x",
-                            ladder.cyclesPerByteRatio())), dir, "ladder-cycles-per-byte"));
+                            ladder.cyclesPerByteRatio()), false), dir, "ladder-cycles-per-byte"));
             b.append("</p><table><tr><th>rung</th><th>configuration</th></tr>");
             for (VersionLadder.Point p : ladder.points()) {
                 b.append("<tr><td>").append(esc(p.rung())).append("</td><td>").append(esc(p.configuration()))
