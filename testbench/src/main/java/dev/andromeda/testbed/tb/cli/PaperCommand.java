@@ -422,7 +422,7 @@ public final class PaperCommand implements Callable<Integer> {
             b.append(PaperCharts.embed(PaperCharts.ladder(ladder, "throughput", "Gb/s", VersionLadder.Point::gbps,
                     String.format(Locale.ROOT, "x%.1f; paper ~19x", ladder.throughputRatio()), false), dir,
                     "ladder-throughput"));
-            b.append(PaperCharts.embed(PaperCharts.ladder(ladder, "64 B round trip", "median us (log)",
+            b.append(PaperCharts.embed(PaperCharts.ladder(ladder, "64 B round trip", "median us",
                     VersionLadder.Point::rttMedianUs, String.format(Locale.ROOT, "/%.1f; paper ~7x",
                             ladder.latencyRatio()), true), dir, "ladder-latency"));
             b.append(PaperCharts.embed(PaperCharts.ladder(ladder, "CPU", "cycles per byte",

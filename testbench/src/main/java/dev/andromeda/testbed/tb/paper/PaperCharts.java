@@ -38,7 +38,7 @@ public final class PaperCharts {
 
     /** One measure of every rung, a bar a rung, with the paper's first-to-last ratio in the title. */
     public static CategoryChart ladder(VersionLadder.Result r, String measure, String unit,
-                                       ToDoubleFunction<VersionLadder.Point> value, String paper, boolean logY) {
+                                       ToDoubleFunction<VersionLadder.Point> value, String paper, boolean oneDecimal) {
         CategoryChart c = new CategoryChartBuilder().width(560).height(360)
                 .title(measure + " by version (" + paper + ")").xAxisTitle("Andromeda version").yAxisTitle(unit)
                 .build();
@@ -46,9 +46,10 @@ public final class PaperCharts {
         List<Double> ys = r.points().stream().map(value::applyAsDouble).toList();
         c.addSeries(measure, rungs, ys);
         c.getStyler().setLegendVisible(false).setChartTitleFont(c.getStyler().getChartTitleFont().deriveFont(13f));
-        if (logY) {
-            c.getStyler().setYAxisLogarithmic(true); // rungs two orders of magnitude apart stay readable
-        }
+        // Each bar's value written on it: rungs two orders of magnitude apart stay readable (XChart
+        // refuses a logarithmic axis for bars, which start at zero).
+        c.getStyler().setLabelsVisible(true).setLabelsPosition(1.0).setLabelsFontColorAutomaticEnabled(false);
+        c.getStyler().setDecimalPattern(oneDecimal ? "#,##0.0" : "#,##0.00");
         return c;
     }
 
