@@ -50,7 +50,7 @@ class DemoLadderTest {
         CommandLine cl = Tb.commandLine();
         cl.setErr(new PrintWriter(err));
         int exit = cl.execute("demo", "--ladder", "3.0", "--work-dir", dir.resolve("work").toString());
-        assertThat(exit).isEqualTo(2);
+        assertThat(exit).isEqualTo(Tb.EXIT_USAGE);
         assertThat(err.toString()).contains("no ladder rung '3.0'", "pre-andromeda", "2.2");
     }
 }
