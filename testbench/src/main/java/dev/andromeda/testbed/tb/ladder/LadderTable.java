@@ -13,7 +13,7 @@ public final class LadderTable {
 
     public static List<String> render(VersionLadder.Result r, int width) {
         List<String> out = new ArrayList<>();
-        out.add("Version ladder (9,000-byte stream; 64-byte ping-pong; loaded 2-core machine)");
+        out.add("Version ladder (9,000-byte stream; 64-byte ping-pong; this machine)");
         out.add(String.format(Locale.ROOT, "%-14s %9s %10s %10s %11s", "rung", "Gb/s", "RTT us", "p99 us",
                 "cycles/B"));
         for (VersionLadder.Point p : r.points()) {
