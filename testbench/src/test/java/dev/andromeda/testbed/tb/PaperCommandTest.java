@@ -37,13 +37,24 @@ class PaperCommandTest {
             }
         }
         for (String measured : List.of("scale-hoverboard-seconds", "scale-hoverboard-flows",
-                "scale-preprogrammed-seconds", "new-vm-latency-median-ms")) {
+                "scale-preprogrammed-seconds", "new-vm-latency-median-ms", "ladder-throughput-ratio",
+                "ladder-latency-ratio", "ladder-cycles-per-byte-ratio")) {
             assertThat(byId.get(measured).get("ours").asDouble()).as(measured).isPositive();
         }
         // The flows are the runs' own: the hoverboard run's programmed tables, the pre-programmed run's count.
         JsonNode hov = root.get("runs").get(0);
         assertThat(byId.get("scale-hoverboard-flows").get("ours").asLong()).isEqualTo(hov.get("programmedFlows").asLong());
         assertThat(hov.get("mode").asText()).isEqualTo("programmed");
+        // The ladder: every rung measured, by name, from pre-Andromeda to 2.2.
+        JsonNode ladder = root.get("ladder").get("points");
+        assertThat(ladder).hasSize(6);
+        assertThat(ladder.get(0).get("rung").asText()).isEqualTo("pre-andromeda");
+        assertThat(ladder.get(5).get("rung").asText()).isEqualTo("2.2");
+        for (JsonNode p : ladder) {
+            assertThat(p.get("gbps").asDouble()).as(p.toString()).isPositive();
+            assertThat(p.get("rttMedianUs").asDouble()).as(p.toString()).isPositive();
+            assertThat(p.get("badChecksums").asLong()).as(p.toString()).isZero();
+        }
         // Live migration: every numbered packet delivered exactly once, over every migration.
         JsonNode mig = root.get("migration");
         assertThat(byId.get("migration-lost-packets").get("ours").asDouble()).as(mig.toString()).isZero();

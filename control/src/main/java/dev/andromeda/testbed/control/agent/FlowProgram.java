@@ -14,10 +14,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
-import java.util.Set;
 
 /**
  * A host's complete programmed state as plain data: the host table (where
@@ -139,7 +137,7 @@ public final class FlowProgram {
             b.host(h.ip(), h.mac());
         }
         b.hoverboards(hoverboards);
-        Set<List<Integer>> keys = new HashSet<>();
+        FlowKeySet keys = new FlowKeySet(flows.size());
         for (int i = 0; i < flows.size(); i++) {
             Flow f = flows.get(i);
             try {
@@ -148,7 +146,7 @@ public final class FlowProgram {
                     throw new IllegalArgumentException("unknown action kind " + kind);
                 }
                 checkRanges(f.policyKind(), f.ranges);
-                if (!keys.add(List.of(f.vni(), f.proto(), f.src(), f.dst()))) {
+                if (!keys.add(f.vni(), f.proto(), f.src(), f.dst())) {
                     throw new IllegalArgumentException("flow key given twice");
                 }
                 b.flow(f.vni(), f.proto(), f.src(), f.dst(), f.action(), f.policy());

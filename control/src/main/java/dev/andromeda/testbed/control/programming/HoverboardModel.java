@@ -16,6 +16,8 @@ import java.util.function.Supplier;
 public final class HoverboardModel implements ProgrammingModel {
     private final int[] protocols;
     private final Supplier<? extends Collection<OffloadFlow>> offloads;
+    /** Offload flows drawn for a network at scale, by sending host (null: {@link #offloads} only). */
+    private final OffloadDraw draw;
 
     public HoverboardModel() {
         this(DEFAULT_PROTOCOLS, List::of);
@@ -26,6 +28,23 @@ public final class HoverboardModel implements ProgrammingModel {
         Flows.requireProtocols(protocols);
         this.protocols = protocols.clone();
         this.offloads = offloads;
+        this.draw = null;
+    }
+
+    /**
+     * The model with the offload flows of a {@link OffloadDraw}: what a network at scale carries
+     * once the planner has offloaded its high-bandwidth flows (the scale run's hoverboard network).
+     */
+    public HoverboardModel(int[] protocols, OffloadDraw draw) {
+        Flows.requireProtocols(protocols);
+        this.protocols = protocols.clone();
+        this.offloads = List::of;
+        this.draw = java.util.Objects.requireNonNull(draw, "draw");
+    }
+
+    /** The draw of offload flows, or null. */
+    public OffloadDraw draw() {
+        return draw;
     }
 
     @Override
@@ -57,10 +76,15 @@ public final class HoverboardModel implements ProgrammingModel {
         programHost(state, hostId, sink, offloads.get());
     }
 
+    /** The offload flows to consider for this host: the draw's for it (indexed), or every one in force. */
+    private Collection<OffloadFlow> forHost(NetworkState state, int hostId, Collection<OffloadFlow> off) {
+        return draw == null ? off : draw.bySender(state).getOrDefault(hostId, List.of());
+    }
+
     private void programHost(NetworkState state, int hostId, FlowSink sink, Collection<OffloadFlow> off) {
         sink.defaultRoute(hostId, Flows.hoverboardIds(state));
         Flows.localDelivery(state, hostId, protocols, sink);
-        for (OffloadFlow o : off) {
+        for (OffloadFlow o : forHost(state, hostId, off)) {
             if (o.senderHostId() != hostId) {
                 continue;
             }

@@ -68,6 +68,15 @@ public final class HostAgentClient implements AutoCloseable {
     private long backoffMillis; // guarded by lock
     private boolean closed; // guarded by lock
 
+    /**
+     * The largest message the client takes from the controller: 1 GiB. gRPC's default, 4 MiB,
+     * refuses a whole program above about 160,000 flows (about 25 bytes a flow), which a
+     * hoverboard's program (a route per VM) passes in a 40,000-VM network with offload flows.
+     */
+    public static final int DEFAULT_MAX_INBOUND_BYTES = 1 << 30;
+
+    private volatile int maxInboundBytes = DEFAULT_MAX_INBOUND_BYTES;
+
     public HostAgentClient(HostAgent agent, String hostId, InetSocketAddress controller) {
         this(agent, hostId, controller, Duration.ofMillis(50), Duration.ofSeconds(2));
     }
@@ -88,6 +97,18 @@ public final class HostAgentClient implements AutoCloseable {
     }
 
     /** Opens the first stream. */
+    /**
+     * Sets the largest program message taken (bytes; before {@link #start}). A larger one fails the
+     * stream with RESOURCE_EXHAUSTED: the host keeps running its program and reconnects.
+     */
+    public HostAgentClient maxInboundBytes(int bytes) {
+        if (bytes < 1 << 20) {
+            throw new IllegalArgumentException("max inbound message must be at least 1 MiB: " + bytes);
+        }
+        this.maxInboundBytes = bytes;
+        return this;
+    }
+
     public HostAgentClient start() {
         synchronized (lock) {
             connect();
@@ -203,7 +224,8 @@ public final class HostAgentClient implements AutoCloseable {
             return;
         }
         if (channel == null) {
-            channel = NettyChannelBuilder.forAddress(target).usePlaintext().build();
+            channel = NettyChannelBuilder.forAddress(target).usePlaintext()
+                    .maxInboundMessageSize(maxInboundBytes).build();
         }
         long gen = ++generation;
         streams.incrementAndGet();

@@ -45,6 +45,8 @@ public final class Host implements Agent, AutoCloseable {
     private final HostBatch egressBatch = new HostBatch(PacketBatch.EGRESS_CAPACITY);
     private final HostBatch ingressBatch = new HostBatch(PacketBatch.INGRESS_CAPACITY);
     private StageMix pendingMix;
+    /** Frames taken from a VM's ring per turn: 32 coalesces the flow lookups of a batch, 1 looks up each alone. */
+    private int egressBatchLimit = PacketBatch.EGRESS_CAPACITY;
 
     /**
      * @param buffers     packet buffers in the host's pool (VM memory and NIC buffers alike)
@@ -218,6 +220,19 @@ public final class Host implements Agent, AutoCloseable {
         this.pendingMix = mix;
     }
 
+    /**
+     * At most this many frames from each VM's ring a turn (1 .. 32; default 32). One frame a turn is
+     * how a dataplane without coalesced lookups works (Andromeda before 1.5): every stage, the flow
+     * lookup included, runs once per packet instead of once per batch.
+     */
+    public void egressBatchLimit(int frames) {
+        if (frames < 1 || frames > PacketBatch.EGRESS_CAPACITY) {
+            throw new IllegalArgumentException("egress batch limit must be 1 .. " + PacketBatch.EGRESS_CAPACITY
+                    + ": " + frames);
+        }
+        egressBatchLimit = frames;
+    }
+
     public StageMix stages() {
         return ctx.offloads.mix;
     }
@@ -242,7 +257,7 @@ public final class Host implements Agent, AutoCloseable {
             VirtioNic nic = ctx.vnics.get(k);
             egressBatch.clear();
             egressBatch.vm = nic.port();
-            int n = nic.takeTx(egressBatch);
+            int n = nic.takeTx(egressBatch, egressBatchLimit);
             if (n > 0) {
                 ctx.counters.fromVms(n);
                 egress.process(egressBatch);

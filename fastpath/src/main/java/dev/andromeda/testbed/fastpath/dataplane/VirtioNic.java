@@ -16,7 +16,7 @@ import java.lang.foreign.ValueLayout;
  * <p>The VM side ({@link #send}, {@link #receive}) runs on the host's thread:
  * the testbed drives VMs and host from one loop.
  */
-public final class VirtioNic {
+public final class VirtioNic implements GuestNic {
     /** A frame a VM received. */
     public record Received(byte[] frame, boolean dataValid) {
     }
@@ -71,6 +71,7 @@ public final class VirtioNic {
      *
      * @return false when the TX ring or the pool is full (counted)
      */
+    @Override
     public boolean send(byte[] frame, int csumStart, int csumOffset) {
         if (txTail - txHead > mask) {
             txRingFull++;
@@ -92,6 +93,7 @@ public final class VirtioNic {
     }
 
     /** The VM takes the next received frame, or null. */
+    @Override
     public Received receive() {
         if (rxHead == rxTail) {
             return null;
@@ -133,9 +135,9 @@ public final class VirtioNic {
     // ---- host side
 
     /** Takes up to the batch's room of transmitted frames (VM buffers) into the batch. */
-    int takeTx(HostBatch batch) {
+    int takeTx(HostBatch batch, int limit) {
         int n = 0;
-        int room = batch.packets.capacity() - batch.size();
+        int room = Math.min(limit, batch.packets.capacity() - batch.size());
         while (txHead < txTail && n < room) {
             int s = (int) (txHead & mask);
             batch.add(txBuffer[s], pool.frameOffset(txBuffer[s]), txLength[s], txCsumStart[s], txCsumOffset[s]);

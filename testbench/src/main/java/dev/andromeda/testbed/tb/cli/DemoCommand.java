@@ -1,5 +1,6 @@
 package dev.andromeda.testbed.tb.cli;
 
+import dev.andromeda.testbed.fastpath.dataplane.LadderRung;
 import dev.andromeda.testbed.hw.HardwareBackends;
 import dev.andromeda.testbed.tb.Tb;
 import dev.andromeda.testbed.tb.demo.Demo;
@@ -48,6 +49,11 @@ public final class DemoCommand implements Callable<Integer> {
             + " see testbench/src/main/resources/scenarios/default.yaml).")
     Path scenarioFile;
 
+    @Option(names = "--ladder", paramLabel = "RUNG", description = "Wire the network as a rung of Andromeda's"
+            + " version ladder and run the traffic through it (its stage mix only): pre-andromeda, 1.0, 1.5, 2.0,"
+            + " 2.1, 2.2 (a VMM hop thread, loopback UDP sockets, guest checksums, batching; tb paper measures them).")
+    String ladder;
+
     @Option(names = "--quick", description = "A short run: at most 1,000 packets and 4 intervals.")
     boolean quick;
 
@@ -94,6 +100,18 @@ public final class DemoCommand implements Callable<Integer> {
         OutputPaths.checkFile(spec, json);
         OutputPaths.checkFile(spec, pcap);
         OutputPaths.checkDir(spec, report);
+        LadderRung rung = null;
+        if (ladder != null) {
+            try {
+                rung = LadderRung.parse(ladder);
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(spec.commandLine(), "--ladder: " + e.getMessage());
+            }
+            if (pcap != null && rung.kernelPath() != null) {
+                throw new ParameterException(spec.commandLine(), "--pcap: rung " + rung.label() + " joins the hosts"
+                        + " by kernel sockets, where the capture point (the memory switch) is not");
+            }
+        }
         CONTROL_LOG.setLevel(java.util.logging.Level.WARNING);
         Scenario s;
         try {
@@ -103,12 +121,15 @@ public final class DemoCommand implements Callable<Integer> {
         }
         s = sized(s);
         System.out.println(DemoTables.header(s, workDir));
+        if (rung != null) {
+            System.out.println("dataplane: ladder-" + rung.label() + " (" + rung.describe() + ")");
+        }
         Progress progress = new Progress();
         Demo.Report r;
         try (PcapTap tap = pcap == null ? null : new PcapTap(pcap)) {
             r = Demo.run(s, workDir, !noWarmup ? Math.min(WARMUP_PACKETS, s.traffic().packets()) : 0, tap,
                     (run, runs, mix, sent, n) ->
-                    progress.update("run " + run + "/" + runs + " " + mix, sent, n));
+                    progress.update("run " + run + "/" + runs + " " + mix, sent, n), rung);
             progress.done();
             if (tap != null) {
                 Path lua = PspDissector.writeBeside(pcap);

@@ -2,6 +2,7 @@ package dev.andromeda.testbed.tb.demo;
 
 import dev.andromeda.testbed.control.election.EmbeddedZooKeeper;
 import dev.andromeda.testbed.tb.pcap.PcapTap;
+import dev.andromeda.testbed.fastpath.dataplane.LadderRung;
 import dev.andromeda.testbed.fastpath.offload.OffloadOptions;
 import dev.andromeda.testbed.fastpath.offload.OffloadProvider;
 import dev.andromeda.testbed.fastpath.offload.Offloads;
@@ -50,6 +51,15 @@ public final class Demo {
      */
     public static Report run(Scenario scenario, Path workDir, int warmupPackets, PcapTap pcapTap, Progress progress)
             throws IOException, InterruptedException {
+        return run(scenario, workDir, warmupPackets, pcapTap, progress, null);
+    }
+
+    /**
+     * As above, every run's network wired as a version-ladder rung (null: the demo's own wiring), the
+     * rung's stage mix the only one run.
+     */
+    public static Report run(Scenario scenario, Path workDir, int warmupPackets, PcapTap pcapTap, Progress progress,
+                             LadderRung rung) throws IOException, InterruptedException {
         DemoTopology topology = new DemoTopology(scenario);
         TrafficPlan plan = TrafficPlan.draw(topology);
         OffloadOptions options = new OffloadOptions(scenario.seed(), 0, 0, null,
@@ -57,11 +67,11 @@ public final class Demo {
         List<RunResult> runs = new ArrayList<>();
         clearPreviousRuns(workDir);
         try (EmbeddedZooKeeper zk = EmbeddedZooKeeper.start(workDir.resolve("zookeeper"))) {
-            List<String> mixes = scenario.mixes();
+            List<String> mixes = rung == null ? scenario.mixes() : List.of(rung.mix().toString());
             if (warmupPackets > 0) {
-                warmUp(scenario, mixes, zk, workDir.resolve("warm-up"), options, warmupPackets, progress);
+                warmUp(scenario, mixes, zk, workDir.resolve("warm-up"), options, warmupPackets, progress, rung);
             }
-            DemoRunner runner = new DemoRunner(topology, plan, zk, workDir, options);
+            DemoRunner runner = new DemoRunner(topology, plan, zk, workDir, options, rung);
             Map<Long, byte[]> reference = null;
             for (int i = 0; i < mixes.size(); i++) {
                 StageMix mix = StageMix.parse(mixes.get(i));
@@ -113,7 +123,7 @@ public final class Demo {
     static final int SW_WARMUP_PACKETS = 20_000;
 
     private static void warmUp(Scenario scenario, List<String> mixes, EmbeddedZooKeeper zk, Path dir,
-                               OffloadOptions options, int packets, Progress progress)
+                               OffloadOptions options, int packets, Progress progress, LadderRung rung)
             throws IOException, InterruptedException {
         for (int i = 0; i < mixes.size(); i++) {
             StageMix mix = StageMix.parse(mixes.get(i));
@@ -124,7 +134,7 @@ public final class Demo {
             DemoTopology small = new DemoTopology(withPackets(scenario, software ? SW_WARMUP_PACKETS : packets));
             TrafficPlan warm = TrafficPlan.draw(small);
             int run = i + 1;
-            new DemoRunner(small, warm, zk, dir, options).run(i, mix, null, null,
+            new DemoRunner(small, warm, zk, dir, options, rung).run(i, mix, null, null,
                     sent -> progress.update(run, mixes.size(), "warm-up " + mix, sent, warm.packets()));
         }
     }

@@ -16,6 +16,10 @@ import dev.andromeda.testbed.fastpath.agent.BackoffIdleStrategy;
 import dev.andromeda.testbed.fastpath.offload.sw.SoftwareGcm;
 import dev.andromeda.testbed.coprocessor.host.HostCoprocessors;
 import dev.andromeda.testbed.fastpath.dataplane.FrameTap;
+import dev.andromeda.testbed.fastpath.dataplane.GuestNic;
+import dev.andromeda.testbed.fastpath.dataplane.KernelUdpPath;
+import dev.andromeda.testbed.fastpath.dataplane.LadderRung;
+import dev.andromeda.testbed.fastpath.dataplane.VmmHop;
 import dev.andromeda.testbed.fastpath.dataplane.Host;
 import dev.andromeda.testbed.fastpath.dataplane.MemorySwitch;
 import dev.andromeda.testbed.fastpath.dataplane.PhysicalPort;
@@ -91,9 +95,21 @@ final class DemoNetwork implements AutoCloseable {
     final OnDemandModel onDemand;
     private final MasterFollower follower;
 
+    /** The rung this network is wired as (null: the demo's own wiring: memory switch, no VMM hop). */
+    final LadderRung rung;
+    /** The kernel path between the hosts on the kernel rungs, else null (the memory switch carries them). */
+    private final KernelUdpPath kernel;
+    /** The VMM's thread in front of every VM on the hop rungs, else null. */
+    private final VmmHop hop;
+    /** Each VM's device as its guest drives it: its NIC, or the VMM's in front of it. */
+    final Map<Long, GuestNic> guests = new LinkedHashMap<>();
+
     DemoNetwork(DemoTopology topology, StageMix mix, OffloadOptions options, EmbeddedZooKeeper zk, Path stateDir,
-                LongSupplier simulatedClock, FrameTap tap) throws IOException, InterruptedException {
+                LongSupplier simulatedClock, FrameTap tap, LadderRung rung) throws IOException, InterruptedException {
         this.topology = topology;
+        this.rung = rung;
+        this.kernel = rung != null && rung.kernelPath() != null ? new KernelUdpPath(rung.kernelPath()) : null;
+        this.hop = rung != null && rung.vmmHop() != null ? new VmmHop(rung.vmmHop(), "demo") : null;
         Scenario s = topology.scenario();
         VmcNode started = null;
         MasterFollower f = null;
@@ -105,7 +121,12 @@ final class DemoNetwork implements AutoCloseable {
                 Host h = new Host(name, DemoTopology.hostIp(id), DemoTopology.hostMac(id), BUFFERS, BUFFER_BYTES, mix,
                         options);
                 hosts.put(id, h);
-                h.connect(port(mix, wire.attach(DemoTopology.hostIp(id)), h));
+                if (rung != null) {
+                    h.egressBatchLimit(rung.egressBatch());
+                }
+                // The runner's thread drives the hosts and never sleeps: no doorbell to ring.
+                h.connect(kernel != null ? kernel.attach(name, DemoTopology.hostIp(id), () -> { })
+                        : port(mix, wire.attach(DemoTopology.hostIp(id)), h));
             }
             wire.tap(tap == null ? null : uplinks(tap));
             for (Host h : hosts.values()) {
@@ -115,6 +136,10 @@ final class DemoNetwork implements AutoCloseable {
                 VirtioNic nic = hosts.get(v.vm().hostId()).addVm(new VmPort(v.port(), v.vm().vni(), v.vm().ipv4(),
                         v.vm().mac()));
                 nics.put(v.key(), nic);
+                guests.put(v.key(), hop != null ? hop.attach(nic, () -> { }) : nic);
+            }
+            if (hop != null) {
+                hop.start(() -> { });
             }
             for (Host h : hosts.values()) {
                 coprocessors.add(HostCoprocessors.attach(h, COPROCESSOR_POOL, 256));
@@ -204,9 +229,25 @@ final class DemoNetwork implements AutoCloseable {
         closeAll();
     }
 
+    /** The runner's side of the VMM hop: frames it copied onto the NICs, frames delivered off them. */
+    int pumpHop() {
+        return hop == null ? 0 : hop.pump();
+    }
+
+    /** Frames between the guests and the dataplanes (in the VMM) or between hosts (in the kernel). */
+    long inFlight() {
+        return (hop == null ? 0 : hop.inFlight()) + (kernel == null ? 0 : kernel.inFlight());
+    }
+
     private void closeAll() {
         for (HostAgentClient c : clients) {
             c.close();
+        }
+        if (hop != null) {
+            hop.close();
+        }
+        if (kernel != null) {
+            kernel.close();
         }
         for (HostCoprocessors c : coprocessors) {
             c.close();   // their threads stop before the hosts' packet memory goes

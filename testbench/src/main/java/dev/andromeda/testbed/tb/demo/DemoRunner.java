@@ -8,6 +8,8 @@ import dev.andromeda.testbed.control.programming.OffloadPlanner;
 import dev.andromeda.testbed.control.vmc.VmcNode;
 import dev.andromeda.testbed.coprocessor.host.HostCoprocessors;
 import dev.andromeda.testbed.fastpath.dataplane.Drop;
+import dev.andromeda.testbed.fastpath.dataplane.GuestNic;
+import dev.andromeda.testbed.fastpath.dataplane.LadderRung;
 import dev.andromeda.testbed.fastpath.dataplane.Host;
 import dev.andromeda.testbed.fastpath.dataplane.HostBatch;
 import dev.andromeda.testbed.fastpath.dataplane.VirtioNic;
@@ -43,9 +45,18 @@ public final class DemoRunner {
     private final EmbeddedZooKeeper zk;
     private final Path workDir;
     private final OffloadOptions options;
+    /** The version-ladder rung the network is wired as, or null. */
+    private final LadderRung rung;
 
     public DemoRunner(DemoTopology topology, TrafficPlan plan, EmbeddedZooKeeper zk, Path workDir,
                       OffloadOptions options) {
+        this(topology, plan, zk, workDir, options, null);
+    }
+
+    /** @param rung wire every run's network as this version-ladder rung (null: the demo's own wiring) */
+    public DemoRunner(DemoTopology topology, TrafficPlan plan, EmbeddedZooKeeper zk, Path workDir,
+                      OffloadOptions options, LadderRung rung) {
+        this.rung = rung;
         this.topology = topology;
         this.plan = plan;
         this.zk = zk;
@@ -70,7 +81,7 @@ public final class DemoRunner {
         Scoreboard board = new Scoreboard(reference);
         long t0 = System.nanoTime();
         try (DemoNetwork net = new DemoNetwork(topology, mix, options, zk, workDir.resolve("run-" + index),
-                () -> clock[0], tap)) {
+                () -> clock[0], tap, rung)) {
             List<RunResult.Interval> intervals = new ArrayList<>();
             List<String> offloadLog = new ArrayList<>();
             long sent = 0;
@@ -93,8 +104,12 @@ public final class DemoRunner {
                     wireNs[0] = clock[0] + intervalNs * k / packets.size();
                     byte[] frame = GuestFrames.frame(p);
                     board.expect(p.id(), p.receiver().key(), GuestFrames.completed(frame, p.flow().tcp()));
-                    VirtioNic nic = net.nics.get(p.sender().key());
-                    while (!nic.send(frame, GuestFrames.csumStart(), GuestFrames.csumOffset(p.flow().tcp()))) {
+                    GuestNic nic = net.guests.get(p.sender().key());
+                    // Before Andromeda 1.5 the guest completes its checksum itself and asks nothing of the vNIC.
+                    boolean inGuest = rung != null && rung.guestChecksums();
+                    byte[] out = inGuest ? GuestFrames.completed(frame, p.flow().tcp()) : frame;
+                    while (!(inGuest ? nic.send(out, HostBatch.NO_CSUM, 0)
+                            : nic.send(out, GuestFrames.csumStart(), GuestFrames.csumOffset(p.flow().tcp())))) {
                         pump(net, board);   // ring or pool full: let the hosts move packets, then try again
                     }
                     sent++;
@@ -136,7 +151,9 @@ public final class DemoRunner {
     private static int turn(DemoNetwork net, Scoreboard board) {
         int work = 0;
         for (Host h : net.hosts.values()) {
+            work += net.pumpHop();
             work += h.doWork();
+            work += net.pumpHop();
             drainVms(net, board);
         }
         return work;
@@ -146,7 +163,8 @@ public final class DemoRunner {
     private static void pump(DemoNetwork net, Scoreboard board) {
         for (int idle = 0; idle < 3; ) {
             int work = turn(net, board);
-            boolean outstanding = net.hosts.values().stream().anyMatch(h -> h.atCoprocessors() > 0);
+            boolean outstanding = net.hosts.values().stream().anyMatch(h -> h.atCoprocessors() > 0)
+                    || net.inFlight() > 0;   // in a VMM thread's hands, or in a kernel socket
             idle = work == 0 && !outstanding ? idle + 1 : 0;
             if (work == 0 && outstanding) {
                 Thread.yield(); // the coprocessors need the core more than this loop does
@@ -155,7 +173,7 @@ public final class DemoRunner {
     }
 
     private static void drainVms(DemoNetwork net, Scoreboard board) {
-        for (Map.Entry<Long, VirtioNic> e : net.nics.entrySet()) {
+        for (Map.Entry<Long, GuestNic> e : net.guests.entrySet()) {
             for (VirtioNic.Received r; (r = e.getValue().receive()) != null; ) {
                 board.received(e.getKey(), r.frame());
             }
