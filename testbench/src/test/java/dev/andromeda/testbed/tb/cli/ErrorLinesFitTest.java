@@ -77,6 +77,7 @@ class ErrorLinesFitTest {
                 {"control-scale", "--vms", "10", "--hosts", "20"},
                 {"control-scale", "--hosts", "99999999"},
                 {"control-scale", "--model", "openflow"},
+                {"control-scale", "--mode", "counted", "--vms", "2000000000"},
                 {"control-scale", "--json", plain + "/x.json"},
                 {"fuzz", "--target", "nope"},
                 {"fuzz", "--duration", "-3s"},
