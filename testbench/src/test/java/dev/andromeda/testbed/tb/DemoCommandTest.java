@@ -30,8 +30,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * by tshark (an independent decoder) with the PSP dissector the demo writes.
  */
 @Timeout(300)
-class DemoCommandTest {
-    static final String SCENARIO = """
+public class DemoCommandTest {
+    /** Also the base of other tests' scenario files. */
+    public static final String SCENARIO = """
             name: ci
             seed: 11
             hosts: 2

@@ -126,7 +126,8 @@ public final class ControlScaleCommand implements Callable<Integer> {
         // quarter of the machine's memory): refused now, not after minutes in an OutOfMemoryError.
         long heap = Runtime.getRuntime().maxMemory();
         if (vms >= 1 && hosts >= 2 && ScaleRun.networkBytes(vms, hosts) > heap) {
-            spec.commandLine().getErr().println("tb: control-scale: " + heapAdvice(ScaleRun.networkBytes(vms, hosts), heap));
+            Tb.printError(spec.commandLine().getErr(), "tb: control-scale: "
+                    + heapAdvice(ScaleRun.networkBytes(vms, hosts), heap));
             return Tb.EXIT_USAGE;
         }
         latencyVms = latencyOption != null ? latencyOption : mode.equals("programmed") ? 20 : 200;
@@ -151,9 +152,9 @@ public final class ControlScaleCommand implements Callable<Integer> {
             // The estimate is measured, not a bound for every JVM: should it fall short, one line, no stack trace.
             // What the run built is garbage once unwound, so there is heap again to say so.
             bar.done();
-            spec.commandLine().getErr().printf("tb: control-scale ran out of heap at %,d VMs over %,d hosts: this JVM"
-                    + " has %,d MB; raise it with JAVA_OPTS=-Xmx%dg ./tb control-scale ...%n", vms, hosts, heap >> 20,
-                    suggestedGb(2 * ScaleRun.networkBytes(vms, hosts)));
+            Tb.printError(spec.commandLine().getErr(), String.format("tb: control-scale ran out of heap at %,d VMs"
+                    + " over %,d hosts: this JVM has %,d MB; raise it with JAVA_OPTS=-Xmx%dg ./tb control-scale ...",
+                    vms, hosts, heap >> 20, suggestedGb(2 * ScaleRun.networkBytes(vms, hosts))));
             return Tb.EXIT_USAGE;
         } finally {
             bar.done();
@@ -204,9 +205,9 @@ public final class ControlScaleCommand implements Callable<Integer> {
                     maxProgrammedFlows, latencyVms, Runtime.getRuntime().availableProcessors()), progress);
         } catch (OutOfMemoryError e) {
             bar.done();
-            spec.commandLine().getErr().printf("tb: control-scale ran out of heap at %,d VMs over %,d hosts in"
-                    + " programmed mode: this JVM has %,d MB; raise it (JAVA_OPTS=-Xmx...), lower"
-                    + " --max-programmed-flows, or use --mode counted%n", vms, hosts, heap >> 20);
+            Tb.printError(spec.commandLine().getErr(), String.format("tb: control-scale ran out of heap at %,d VMs"
+                    + " over %,d hosts in programmed mode: this JVM has %,d MB; raise it (JAVA_OPTS=-Xmx...), lower"
+                    + " --max-programmed-flows, or use --mode counted", vms, hosts, heap >> 20));
             return Tb.EXIT_USAGE;
         } finally {
             bar.done();

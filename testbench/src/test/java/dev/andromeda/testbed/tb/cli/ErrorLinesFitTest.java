@@ -1,5 +1,6 @@
 package dev.andromeda.testbed.tb.cli;
 
+import dev.andromeda.testbed.tb.DemoCommandTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -20,25 +21,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @Timeout(300)
 class ErrorLinesFitTest {
-    private static final String SCENARIO = """
-            name: ci
-            seed: 11
-            hosts: 2
-            hoverboards: 1
-            vmsPerHost: 2
-            controlPlane:
-              model: hoverboard
-            networks:
-              - name: blue
-                vni: 100
-                prefix: 10.0.0.0/24
-              - name: red
-                vni: 200
-                prefix: 10.1.0.0/24
-            traffic:
-              packets: 300
-              flows: 24
-            """;
+    private static final String SCENARIO = DemoCommandTest.SCENARIO;
 
     @Test
     void everyLineOfEveryRefusalFitsEightyColumns(@TempDir Path tmp) throws Exception {
@@ -94,6 +77,7 @@ class ErrorLinesFitTest {
                 {"control-scale", "--vms", "10", "--hosts", "20"},
                 {"control-scale", "--hosts", "99999999"},
                 {"control-scale", "--model", "openflow"},
+                {"control-scale", "--mode", "counted", "--vms", "2000000000"},
                 {"control-scale", "--json", plain + "/x.json"},
                 {"fuzz", "--target", "nope"},
                 {"fuzz", "--duration", "-3s"},

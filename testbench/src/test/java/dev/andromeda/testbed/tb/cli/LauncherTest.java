@@ -1,5 +1,6 @@
 package dev.andromeda.testbed.tb.cli;
 
+import dev.andromeda.testbed.tb.Unwrap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -117,8 +118,11 @@ class LauncherTest {
         Run refused = run(script, tmp, small, "control-scale", "--mode", "counted", "--vms", "400000", "--hosts", "40000",
                 "--program-latency", "0");
         assertThat(refused.code()).as(refused.out() + refused.err()).isEqualTo(1);
-        assertThat(refused.err().lines().toList()).as(refused.err()).hasSize(1);
-        assertThat(refused.err()).contains("this JVM has 256 MB", "JAVA_OPTS=-Xmx1g").doesNotContain("Exception");
+        // One message, wrapped at 80 columns (issue 15 point 9).
+        assertThat(Unwrap.of(refused.err()).lines().toList()).as(refused.err()).hasSize(1);
+        assertThat(refused.err().lines().toList()).allSatisfy(l -> assertThat(l.length()).isLessThanOrEqualTo(80));
+        assertThat(Unwrap.of(refused.err())).contains("this JVM has 256 MB", "JAVA_OPTS=-Xmx1g")
+                .doesNotContain("Exception");
         assertThat(refused.out()).isEmpty();
 
         Run raised = run(script, tmp, Map.of("JAVA_OPTS", "-Xmx1g"), "control-scale", "--mode", "counted", "--vms", "400000",
