@@ -60,8 +60,11 @@ class CoverageCommandTest {
     void refusesAMissingOrEmptyFolderInOneLine() throws Exception {
         Run missing = tb("coverage", "--dir", dir.resolve("none").toString());
         assertThat(missing.code()).isEqualTo(1);
-        assertThat(missing.err()).startsWith("tb: no coverage folder ").contains("tb cosim --coverage");
-        assertThat(missing.err().lines().count()).isEqualTo(2);   // the reason, then "Run ... --help"
+        // Errors wrap at the terminal's width, continuation lines indented: joined, the reason is one line.
+        String joined = missing.err().replace("\n  ", " ");
+        assertThat(joined).startsWith("tb: no coverage folder ").contains("tb cosim --coverage");
+        assertThat(joined.lines().count()).isEqualTo(2);   // the reason, then "Run ... --help"
+        assertThat(missing.err().lines()).allSatisfy(l -> assertThat(l.length()).isLessThanOrEqualTo(80));
         Files.createDirectories(dir.resolve("empty"));
         Run empty = tb("coverage", "--dir", dir.resolve("empty").toString());
         assertThat(empty.code()).isEqualTo(1);
