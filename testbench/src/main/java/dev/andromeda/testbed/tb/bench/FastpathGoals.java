@@ -63,9 +63,15 @@ public final class FastpathGoals {
         if (!pspMet) {
             double budget = PSP_BYTES / PSP_GBPS;
             StringBuilder w = new StringBuilder();
-            if (!Double.isNaN(sealAloneNs)) {
-                w.append(String.format(Locale.ROOT, "the %s seal alone is %s ns (%s GB/s) of the %s ns that 2 GB/s"
-                        + " allows; ", engine, f(sealAloneNs), f2(PSP_BYTES / sealAloneNs), f(budget)));
+            double seal = psp.stage("psp");
+            if (!Double.isNaN(seal)) {
+                w.append(String.format(Locale.ROOT, "the %s seal (psp stage) takes %s of the %s ns a packet that"
+                        + " 2 GB/s allows", engine, f(seal), f(budget)));
+                if (!Double.isNaN(sealAloneNs)) {
+                    w.append(String.format(Locale.ROOT, " (alone, outside the path: %s ns, %s GB/s)", f(sealAloneNs),
+                            f2(PSP_BYTES / sealAloneNs)));
+                }
+                w.append("; ");
             }
             w.append("the path's stages: ").append(top(psp, 3));
             pspWhy = w.toString();
