@@ -107,10 +107,7 @@ public final class DemoCommand implements Callable<Integer> {
             } catch (IllegalArgumentException e) {
                 throw new ParameterException(spec.commandLine(), "--ladder: " + e.getMessage());
             }
-            if (pcap != null && rung.kernelPath() != null) {
-                throw new ParameterException(spec.commandLine(), "--pcap: rung " + rung.label() + " joins the hosts"
-                        + " by kernel sockets, where the capture point (the memory switch) is not");
-            }
+            checkPcap(rung);
         }
         CONTROL_LOG.setLevel(java.util.logging.Level.WARNING);
         Scenario s;
@@ -120,6 +117,10 @@ public final class DemoCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
         s = sized(s);
+        if (rung == null && s.dataplane() != null) { // the scenario's dataplane: key; --ladder wins over it
+            rung = LadderRung.parse(s.dataplane());
+            checkPcap(rung);
+        }
         System.out.println(DemoTables.header(s, workDir));
         if (rung != null) {
             System.out.println("dataplane: ladder-" + rung.label() + " (" + rung.describe() + ")");
@@ -166,6 +167,14 @@ public final class DemoCommand implements Callable<Integer> {
     }
 
     /** The scenario with --quick and --packets applied. */
+    /** The capture point is the memory switch: a rung that joins the hosts by kernel sockets has none. */
+    private void checkPcap(LadderRung rung) {
+        if (pcap != null && rung.kernelPath() != null) {
+            throw new ParameterException(spec.commandLine(), "--pcap: rung " + rung.label() + " joins the hosts"
+                    + " by kernel sockets, where the capture point (the memory switch) is not");
+        }
+    }
+
     private Scenario sized(Scenario s) {
         int n = packets != null ? packets : quick ? Math.min(1000, s.traffic().packets()) : s.traffic().packets();
         if (n < 1) {
@@ -180,6 +189,6 @@ public final class DemoCommand implements Callable<Integer> {
                     c.intervalSeconds(), c.idleIntervals());
         }
         return new Scenario(s.name(), s.seed(), s.hosts(), s.hoverboards(), s.vmsPerHost(), c, s.networks(), t,
-                s.mixes(), s.clockMHz());
+                s.mixes(), s.clockMHz(), s.dataplane());
     }
 }

@@ -144,7 +144,7 @@ public final class Demo {
         Scenario.Traffic fewer = new Scenario.Traffic(packets, Math.min(t.flows(), packets), t.flowSizeAlpha(),
                 t.tcpShare(), t.minFrame(), t.maxFrame(), t.sizes());
         return new Scenario(s.name(), s.seed(), s.hosts(), s.hoverboards(), s.vmsPerHost(), s.control(), s.networks(),
-                fewer, s.mixes(), s.clockMHz());
+                fewer, s.mixes(), s.clockMHz(), s.dataplane());
     }
 
     /** Why some stage of the mix cannot run here (its implementation did not load), or null. */

@@ -24,9 +24,13 @@ import java.util.List;
  *                      (always all-{@code sw}: the loader puts it first when missing)
  * @param clockMHz      0: each block's hardware time at its own clock ({@link BlockClocks}, from its
  *                      synthesis); above 0: every block at this clock
+ * @param dataplane     null: the demo's own wiring (memory switch, no VMM hop); else a rung of
+ *                      Andromeda's version ladder ({@code LadderRung}'s label: "pre-andromeda",
+ *                      "1.0" ... "2.2") the network is wired as, with that rung's stage mix only
  */
 public record Scenario(String name, long seed, int hosts, int hoverboards, int vmsPerHost, ControlPlane control,
-                       List<Network> networks, Traffic traffic, List<String> mixes, double clockMHz) {
+                       List<Network> networks, Traffic traffic, List<String> mixes, double clockMHz,
+                       String dataplane) {
 
     public Scenario {
         networks = List.copyOf(networks);

@@ -1,5 +1,6 @@
 package dev.andromeda.testbed.tb.scenario;
 
+import dev.andromeda.testbed.fastpath.dataplane.LadderRung;
 import dev.andromeda.testbed.fastpath.offload.Offloads;
 import dev.andromeda.testbed.fastpath.pipeline.StageMix;
 import dev.andromeda.testbed.tb.scenario.Scenario.ControlPlane;
@@ -54,7 +55,10 @@ public final class ScenarioLoader {
     private static final int NO_LIMIT = Integer.MAX_VALUE;
 
     private static final List<String> TOP_KEYS = List.of("name", "seed", "clockMHz", "hosts", "hoverboards",
-            "vmsPerHost", "controlPlane", "networks", "traffic", "mixes");
+            "vmsPerHost", "controlPlane", "networks", "traffic", "mixes", "dataplane");
+    /** {@code dataplane:} a rung of the version ladder by name, as {@code tb demo --ladder} takes it. */
+    private static final List<String> DATAPLANES = java.util.Arrays.stream(LadderRung.values())
+            .map(r -> "ladder-" + r.label()).toList();
     private static final List<String> CONTROL_KEYS = List.of("model", "offloadThresholdBps", "intervals",
             "intervalSeconds", "idleIntervals");
     private static final List<String> NETWORK_KEYS = List.of("name", "vni", "prefix", "psp", "firewall");
@@ -199,7 +203,10 @@ public final class ScenarioLoader {
         List<String> mixes = f.has("mixes")
                 ? mixes(f.list("mixes", 0, NO_LIMIT), f.path("mixes"))
                 : DEFAULT_MIXES.stream().map(ScenarioLoader::canonicalMix).toList();
-        return new Scenario(name, seed, hosts, hoverboards, vmsPerHost, control, networks, traffic, mixes, clockMHz);
+        String dataplane = f.has("dataplane")
+                ? LadderRung.parse(f.choice("dataplane", DATAPLANES, null)).label() : null;
+        return new Scenario(name, seed, hosts, hoverboards, vmsPerHost, control, networks, traffic, mixes, clockMHz,
+                dataplane);
     }
 
     private ControlPlane controlPlane(Fields f) {

@@ -44,6 +44,37 @@ class DemoLadderTest {
         assertThat(run.get("delivered").asLong()).isEqualTo(300);
     }
 
+    /** The scenario's {@code dataplane:} key reaches the rung too (the built-in scenario, the key added). */
+    @Test
+    void aScenarioNamesItsRungWithTheDataplaneKey() throws Exception {
+        String builtIn = new String(DemoLadderTest.class.getResourceAsStream("/scenarios/default.yaml")
+                .readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        Path scenario = dir.resolve("ladder.yaml");
+        java.nio.file.Files.writeString(scenario, "dataplane: ladder-1.0\n" + builtIn);
+        Path json = dir.resolve("demo.json");
+        StringWriter out = new StringWriter();
+        CommandLine cl = Tb.commandLine();
+        cl.setOut(new PrintWriter(out));
+        java.io.ByteArrayOutputStream stdout = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream was = System.out;
+        int exit;
+        try {
+            System.setOut(new java.io.PrintStream(stdout, true, java.nio.charset.StandardCharsets.UTF_8));
+            exit = cl.execute("demo", "--quick", "--packets", "200", "--no-warmup", "--scenario", scenario.toString(),
+                    "--json", json.toString(), "--work-dir", dir.resolve("work").toString(), "--report",
+                    dir.resolve("report").toString());
+        } finally {
+            System.setOut(was);
+        }
+        String printed = stdout.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(exit).as(printed + out).isZero();
+        assertThat(printed).contains("dataplane: ladder-1.0 (");
+        JsonNode root = new ObjectMapper().readTree(json.toFile());
+        assertThat(root.get("clean").asBoolean()).as(root.toString()).isTrue();
+        assertThat(root.get("runs")).hasSize(1);
+        assertThat(root.get("runs").get(0).get("delivered").asLong()).isEqualTo(200);
+    }
+
     @Test
     void anUnknownRungIsRefusedNamingTheRungs() {
         StringWriter err = new StringWriter();

@@ -79,6 +79,17 @@ class ScenarioLoaderTest {
     }
 
     @Test
+    void aDataplaneKeyNamesALadderRungAndAnUnknownOneIsRefusedNamingTheRungs() {
+        assertThat(ScenarioLoader.parse(MINIMAL, "none.yaml").dataplane()).isNull();
+        assertThat(ScenarioLoader.parse("dataplane: ladder-2.1\n" + MINIMAL, "l.yaml").dataplane()).isEqualTo("2.1");
+        assertThat(ScenarioLoader.parse("dataplane: ladder-pre-andromeda\n" + MINIMAL, "p.yaml").dataplane())
+                .isEqualTo("pre-andromeda");
+        ScenarioException e = catchThrowableOfType(ScenarioException.class,
+                () -> ScenarioLoader.parse("dataplane: ladder-3.0\n" + MINIMAL, "bad.yaml"));
+        assertThat(e.getMessage()).contains("bad.yaml", "ladder-3.0", "ladder-pre-andromeda", "ladder-2.2");
+    }
+
+    @Test
     void aMinimalFileGetsTheDefaults() {
         Scenario s = ScenarioLoader.parse(MINIMAL, "min.yaml");
 
