@@ -40,6 +40,20 @@ public final class RtlModels {
     }
 
     /**
+     * For a test's {@code @BeforeAll}: fails naming the missing tools under {@code CI=true} (or
+     * {@code -Dtb.rtl.required=true}, {@code HardwareBackends.rtlRequired()}), where an RTL test that
+     * cannot build its model must not pass; elsewhere skips, saying what to install.
+     */
+    public static void requireTools() {
+        String missing = missingTools();
+        if (missing != null && dev.andromeda.testbed.hw.HardwareBackends.rtlRequired()) {
+            org.junit.jupiter.api.Assertions.fail("the RTL is required here (CI=true or -Dtb.rtl.required=true): "
+                    + missing);
+        }
+        org.junit.jupiter.api.Assumptions.assumeTrue(missing == null, missing);
+    }
+
+    /**
      * Builds (or takes from the cache) the model a manifest describes.
      *
      * @param extra more build-model.sh options, e.g. {@code "-G", "DATA_BYTES=8"} (they add to the
