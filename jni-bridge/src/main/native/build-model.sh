@@ -30,7 +30,8 @@
 # Options on the command line add to the manifest's lists and override its scalars.
 # The library is cached under CACHE/<top>-<hash>/ (<top>-cov-<hash>/ for the coverage
 # variant) where the hash covers the
-# sources' and include files' contents, every manifest field, the flags, the glue,
+# sources' and include files' contents (and, for the coverage variant, the sources' paths,
+# which its coverage points record), every manifest field, the flags, the glue,
 # this script and the Verilator and g++ versions. OUT receives the library and
 # <top>.model.properties (top, ports with widths and directions, clock, reset,
 # parameters, hash, lint warnings).
@@ -226,6 +227,11 @@ for d in ${incs[@]+"${incs[@]}"}; do
 done
 hash=$( {
   for f in "${files[@]}" ${inc_files[@]+"${inc_files[@]}"}; do echo "== ${f##*/}"; cat "$f"; done
+  # A coverage model records its sources' paths in every coverage point (verilator_coverage
+  # --annotate reads the sources from there): the same sources in another folder are another model.
+  if [ "$coverage" = true ]; then
+    for f in "${files[@]}"; do echo "at $(readlink -f "$f")"; done
+  fi
   cat "$here/tb_model_abi.h" "$here/tb_model_glue.cpp" "$0"
   echo "$settings | ${verilator_flags[*]} | ${make_flags[*]} | ${link_flags[*]} | $vl_version | $gxx_version"
 } | sha256sum | cut -c1-16)
