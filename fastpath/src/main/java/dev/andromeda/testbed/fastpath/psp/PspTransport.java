@@ -78,6 +78,7 @@ public final class PspTransport {
 
     private long resultOffset;
     private int resultLength;
+    private int pspHeaderOffset;
 
     // What parse() found in the last PSP frame it accepted.
     private int parsedL2;
@@ -221,6 +222,38 @@ public final class PspTransport {
     }
 
     /**
+     * Prepares an encapsulated frame for a seal done <em>inline</em>, by a NIC on its way
+     * to the wire, in place of {@link #addSeal}: checks the frame against the SA, writes the
+     * IV into its PSP header, and leaves the ICV's 16 bytes for the NIC to append (the frame
+     * the NIC reads is {@code frameLength - 16} bytes; its IPv4 and UDP lengths already
+     * count the ICV). Only AES-GCM SAs (versions 0 and 1): a GMAC SA authenticates
+     * everything and has no text, which the NIC's seal does not do. Counted as sealed here:
+     * the NIC refuses only what the port then counts as its own error.
+     *
+     * @param iv this packet's IV; never reuse one under the same SA
+     * @return {@link PspStatus#OK}, then the PSP header's offset in the frame is
+     *         {@link #pspHeaderOffset()}; or a drop reason (counted)
+     */
+    public int prepareInlineSeal(MemorySegment mem, long frameOffset, int frameLength, PspSa sa, long iv) {
+        if (!sa.version().encrypts()) {
+            return counters.drop(PspStatus.WRONG_VERSION);
+        }
+        int status = parse(mem, frameOffset, frameLength, sa);
+        if (status != PspStatus.OK) {
+            return counters.drop(status);
+        }
+        PspHeader.setIv(mem, parsedPsp, iv);
+        pspHeaderOffset = (int) (parsedPsp - frameOffset);
+        counters.sealed();
+        return PspStatus.OK;
+    }
+
+    /** Where the PSP header is in the frame {@link #prepareInlineSeal} last accepted. */
+    public int pspHeaderOffset() {
+        return pspHeaderOffset;
+    }
+
+    /**
      * After the stage ran: OK when the seal of descriptor {@code i} was done,
      * else counts the drop and says why.
      */
@@ -283,6 +316,27 @@ public final class PspTransport {
         if (batch.aadOffset(i) != parsedAadOffset || batch.tagOffset(i) != parsedIcv) {
             return counters.drop(PspStatus.NOT_PROCESSED); // the descriptor is some other frame's
         }
+        return strip(mem, frameOffset);
+    }
+
+    /**
+     * {@link #decapsulate} for a frame a NIC opened inline: its text is already plaintext
+     * and its ICV was checked by the NIC (the caller's word: only a completion that says
+     * the tag matched may come here). Removes UDP, PSP header and ICV as decapsulate does.
+     *
+     * @return {@link PspStatus#OK}, the frame at {@link #frameOffset()}/{@link #frameLength()};
+     *         or a drop reason (counted)
+     */
+    public int decapsulateOpened(MemorySegment mem, long frameOffset, int frameLength) {
+        int status = parse(mem, frameOffset, frameLength, null);
+        if (status != PspStatus.OK) {
+            return counters.drop(status);
+        }
+        return strip(mem, frameOffset);
+    }
+
+    /** Removes what {@link #parse} found of UDP, PSP header and ICV, in place. */
+    private int strip(MemorySegment mem, long frameOffset) {
         int remove = UDP_BYTES + parsedHeaderLength;
         int newTotal = parsedIpTotal - remove - PspHeader.ICV_BYTES;
         long ip = frameOffset + parsedL2;
