@@ -64,6 +64,7 @@ public final class NicPort implements PhysicalPort {
     private int rxInNic; // frames handed to the NIC's wire in, not yet completed
     private int wireTook; // frames the wire took during the current transmit
     private final boolean interrupts;
+    private long checksumsInserted;
 
     /**
      * @param model a NIC model (block {@value NicModule#BLOCK}), reset
@@ -131,7 +132,18 @@ public final class NicPort implements PhysicalPort {
                 continue;
             }
             int buffer = batch.packets.buffer[i];
-            while (!driver.postTx(batch.packets.offset[i], batch.packets.length[i], 0, 0, 0, buffer)) {
+            long offset = batch.packets.offset[i];
+            int start = 0;
+            int insert = 0;
+            int flags = 0;
+            if (batch.nicCsum[i] >= 0) { // NEEDS_CSUM left to the NIC (checksum=nic): CHECKSUM_PARTIAL
+                start = (int) (batch.nicCsum[i] - offset);
+                insert = start + batch.csumOffset[i];
+                flags = NicLayout.FLAG_CSUM_INSERT
+                        | (batch.parsed[i].protocol() == 17 ? NicLayout.FLAG_CSUM_UDP : 0);
+                checksumsInserted++;
+            }
+            while (!driver.postTx(offset, batch.packets.length[i], start, insert, flags, buffer)) {
                 driver.ringTx();         // ring full: let the NIC drain it, nothing is dropped
                 device.cycle();
                 reapTx();
@@ -289,6 +301,17 @@ public final class NicPort implements PhysicalPort {
     /** The NIC's clock cycles simulated so far. */
     public long cycles() {
         return device.now();
+    }
+
+    /** The NIC inserts the checksums the host leaves it ({@code checksum=nic}). */
+    @Override
+    public boolean insertsChecksums() {
+        return true;
+    }
+
+    /** TX descriptors posted with CSUM_INSERT so far. */
+    public long checksumsInserted() {
+        return checksumsInserted;
     }
 
     /** Completion-ring entries the driver read so far (see the class comment). */
