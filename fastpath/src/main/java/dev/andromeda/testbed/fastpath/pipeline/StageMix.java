@@ -137,13 +137,15 @@ public final class StageMix {
     /**
      * A short name for charts and narrow tables: {@code all sw}, {@code all rtl-ffm}
      * when every stage runs one implementation (no thresholds), otherwise only the
-     * stages not in plain software, e.g. {@code copy=rtl-ffm@1024}.
+     * stages not in plain software, e.g. {@code copy=rtl-ffm@1024}; {@code checksum=nic} shows
+     * as {@code +csum} on the port ({@code port=rtl-ffm+csum}).
      */
     public String shortName() {
         String first = impl.get(Stage.values()[0]);
         boolean uniform = impl.values().stream().allMatch(first::equals)
                 && threshold.values().stream().allMatch(t -> t == 0);
-        String portPart = port.equals("sw") ? "" : "port=" + port;
+        boolean nicCsum = impl.get(Stage.CHECKSUM).equals(NIC) && threshold.get(Stage.CHECKSUM) == 0;
+        String portPart = port.equals("sw") ? "" : "port=" + port + (nicCsum ? "+csum" : "");
         if (uniform && first.equals("sw") && !portPart.isEmpty()) {
             return portPart;
         }
@@ -152,7 +154,7 @@ public final class StageMix {
         }
         StringBuilder b = new StringBuilder();
         for (Stage s : Stage.values()) {
-            if (impl.get(s).equals("sw") && threshold.get(s) == 0) {
+            if (impl.get(s).equals("sw") && threshold.get(s) == 0 || s == Stage.CHECKSUM && nicCsum) {
                 continue;
             }
             if (!b.isEmpty()) {

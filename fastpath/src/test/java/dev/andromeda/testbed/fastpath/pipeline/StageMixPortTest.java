@@ -47,7 +47,10 @@ class StageMixPortTest {
             assertThat(m.implementation(Stage.CHECKSUM)).isEqualTo(StageMix.NIC);
             assertThat(StageMix.parse(m.toString()).toString()).isEqualTo(m.toString());
         }
-        assertThat(StageMix.parse("checksum=nic,port=emu").shortName()).isEqualTo("checksum=nic,port=emu");
+        assertThat(StageMix.parse("checksum=nic,port=emu").shortName()).isEqualTo("port=emu+csum");
+        assertThat(StageMix.parse("checksum=nic,copy=emu,port=rtl-ffm").shortName())
+                .isEqualTo("copy=emu,port=rtl-ffm+csum");
+        assertThat(StageMix.parse("checksum=nic@128,port=emu").shortName()).isEqualTo("checksum=nic@128,port=emu");
         assertThatThrownBy(() -> StageMix.parse("checksum=nic"))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("checksum=nic needs the NIC as the port: add port=emu, rtl-jni or rtl-ffm");
