@@ -85,7 +85,10 @@ module nic #(
     input  wire logic [7:0]  s_axis_tkeep,
     input  wire logic        s_axis_tvalid,
     output wire logic        s_axis_tready,
-    input  wire logic        s_axis_tlast
+    input  wire logic        s_axis_tlast,
+
+    // The interrupt (level): (IRQ_STATUS & IRQ_MASK) != 0.
+    output wire logic        irq
 );
 
     initial begin
@@ -104,6 +107,10 @@ module nic #(
         REG_TX_PACKETS = 12'h100, REG_TX_BYTES = 12'h104, REG_RX_PACKETS = 12'h108,
         REG_RX_BYTES = 12'h10C, REG_TX_ERRORS = 12'h110, REG_RX_ERRORS = 12'h114,
         REG_RX_STALL_CYCLES = 12'h118, REG_MEM_ERRORS = 12'h11C;
+    // Completion moderation and the interrupt.
+    localparam logic [11:0] REG_IRQ_STATUS = 12'h080, REG_IRQ_MASK = 12'h084,
+        REG_TX_IRQ_COUNT = 12'h088, REG_TX_IRQ_TIMER = 12'h08C, REG_RX_IRQ_COUNT = 12'h090,
+        REG_RX_IRQ_TIMER = 12'h094, REG_INTERRUPTS = 12'h098;
     localparam logic [31:0] ID = 32'h4E494301;
     localparam int MAX_FRAME = 9216;
     localparam logic [3:0] MAX_LOG_SIZE = 4'd12;
@@ -135,6 +142,12 @@ module nic #(
     logic [31:0] rx_packets_q, rx_packets_d, rx_bytes_q, rx_bytes_d;
     logic [31:0] tx_errors_q, tx_errors_d, rx_errors_q, rx_errors_d;
     logic [31:0] rx_stalls_q, rx_stalls_d, mem_errors_q, mem_errors_d;
+    // Completion moderation: per direction completions not yet signalled and their age.
+    logic [1:0]  irq_status_q, irq_status_d, irq_mask_q, irq_mask_d;
+    logic [15:0] tx_irq_count_q, tx_irq_count_d, tx_irq_timer_q, tx_irq_timer_d;
+    logic [15:0] rx_irq_count_q, rx_irq_count_d, rx_irq_timer_q, rx_irq_timer_d;
+    logic [31:0] interrupts_q, interrupts_d;
+    logic [15:0] tx_pend_q, tx_pend_d, tx_age_q, tx_age_d, rx_pend_q, rx_pend_d, rx_age_q, rx_age_d;
 
     logic [3:0]  state_q, state_d;
     logic        rx_job_q, rx_job_d, last_was_rx_q, last_was_rx_d;
@@ -253,6 +266,7 @@ module nic #(
     assign m_axis_tlast = out_last_q;
     assign m_axis_tuser = out_user_q;
     assign s_axis_tready = rx_ready_q;
+    assign irq = (irq_status_q & irq_mask_q) != 2'd0;
 
     // ---------------------------------------------------------------- helpers
     // A 32-bit register write into a field: the strobed bytes of the 32-bit slice at `hi`.
@@ -265,6 +279,11 @@ module nic #(
         cur = hi ? old[63:32] : old[31:0];
         merged = (cur & ~mask) | (data & mask);
         merge = hi ? {merged, old[31:0]} : {old[63:32], merged};
+    endfunction
+
+    // A 16-bit count plus one, held at 0xFFFF.
+    function automatic logic [15:0] sat_inc(input logic [15:0] v, input logic inc);
+        sat_inc = (inc && v != 16'hFFFF) ? v + 16'd1 : v;
     endfunction
 
     function automatic logic [3:0] log_size(input logic [31:0] v);
@@ -302,6 +321,13 @@ module nic #(
             REG_RX_ERRORS: read_reg = rx_errors_q;
             REG_RX_STALL_CYCLES: read_reg = rx_stalls_q;
             REG_MEM_ERRORS: read_reg = mem_errors_q;
+            REG_IRQ_STATUS: read_reg = {30'd0, irq_status_q};
+            REG_IRQ_MASK: read_reg = {30'd0, irq_mask_q};
+            REG_TX_IRQ_COUNT: read_reg = {16'd0, tx_irq_count_q};
+            REG_TX_IRQ_TIMER: read_reg = {16'd0, tx_irq_timer_q};
+            REG_RX_IRQ_COUNT: read_reg = {16'd0, rx_irq_count_q};
+            REG_RX_IRQ_TIMER: read_reg = {16'd0, rx_irq_timer_q};
+            REG_INTERRUPTS: read_reg = interrupts_q;
             default: read_reg = 32'd0;
         endcase
     endfunction
@@ -362,6 +388,9 @@ module nic #(
     logic [15:0] cpl_slot;
     logic        cpl_phase;
     logic        job_ok;
+    // Moderation: this cycle's writes of 1s to IRQ_STATUS, completions, raises.
+    logic [1:0]  irq_clear;
+    logic        tx_cpl, rx_cpl, tx_fire, rx_fire;
 
     always_comb begin
         // Every register holds unless assigned below.
@@ -374,6 +403,10 @@ module nic #(
         tx_packets_d = tx_packets_q; tx_bytes_d = tx_bytes_q; rx_packets_d = rx_packets_q; rx_bytes_d = rx_bytes_q;
         tx_errors_d = tx_errors_q; rx_errors_d = rx_errors_q; rx_stalls_d = rx_stalls_q;
         mem_errors_d = mem_errors_q;
+        irq_status_d = irq_status_q; irq_mask_d = irq_mask_q; tx_irq_count_d = tx_irq_count_q;
+        tx_irq_timer_d = tx_irq_timer_q; rx_irq_count_d = rx_irq_count_q; rx_irq_timer_d = rx_irq_timer_q;
+        interrupts_d = interrupts_q; tx_pend_d = tx_pend_q; tx_age_d = tx_age_q; rx_pend_d = rx_pend_q;
+        rx_age_d = rx_age_q;
         state_d = state_q; rx_job_d = rx_job_q; last_was_rx_d = last_was_rx_q; desc_lo_d = desc_lo_q;
         desc_hi_d = desc_hi_q; beat_count_d = beat_count_q; job_error_d = job_error_q; status_d = status_q;
         cpl_len_d = cpl_len_q; cpl_csum_d = cpl_csum_q; cpl_flags_d = cpl_flags_q;
@@ -421,6 +454,7 @@ module nic #(
         cpl_req = 1'b0; cpl_req_len = 16'd0; cpl_req_sum = 16'd0; cpl_req_status = 8'd0;
         cpl_req_flags = 8'd0; cpl_index = 16'd0; cpl_log = 4'd0; cpl_slot = 16'd0; cpl_phase = 1'b0;
         job_ok = 1'b0;
+        irq_clear = 2'd0; tx_cpl = 1'b0; rx_cpl = 1'b0; tx_fire = 1'b0; rx_fire = 1'b0;
 
         if (rst) begin
             aw_seen_d = 1'b0; w_seen_d = 1'b0; b_valid_d = 1'b0; r_valid_d = 1'b0; ctrl_d = 1'b0;
@@ -433,6 +467,9 @@ module nic #(
             out_valid_d = 1'b0; tx_wr_d = 6'd0; tx_rd_d = 6'd0; rx_wr_d = 5'd0; rx_rd_d = 5'd0;
             rx_ready_d = 1'b0; writes_out_d = 8'd0; reserved_d = 8'd0; flush_d = 1'b0;
             rx_csum_start_d = 16'd14;
+            irq_status_d = 2'd0; irq_mask_d = 2'd0; tx_irq_count_d = 16'd0; tx_irq_timer_d = 16'd0;
+            rx_irq_count_d = 16'd0; rx_irq_timer_d = 16'd0; interrupts_d = 32'd0; tx_pend_d = 16'd0;
+            tx_age_d = 16'd0; rx_pend_d = 16'd0; rx_age_d = 16'd0;
         end else begin
             bus_ready_d = 1'b1;
 
@@ -472,6 +509,16 @@ module nic #(
                     REG_RXQ_TAIL: rxq_tail_d = 16'(merge({48'd0, rxq_tail_q}, wr_reg_data, wr_reg_strb, 1'b0));
                     REG_RXCQ_BASE_LO: rxcq_base_d = 48'(merge({16'd0, rxcq_base_q}, wr_reg_data, wr_reg_strb, 1'b0));
                     REG_RXCQ_BASE_HI: rxcq_base_d = 48'(merge({16'd0, rxcq_base_q}, wr_reg_data, wr_reg_strb, 1'b1));
+                    REG_IRQ_STATUS: irq_clear = 2'(merge(64'd0, wr_reg_data, wr_reg_strb, 1'b0)); // write 1 to clear
+                    REG_IRQ_MASK: irq_mask_d = 2'(merge({62'd0, irq_mask_q}, wr_reg_data, wr_reg_strb, 1'b0));
+                    REG_TX_IRQ_COUNT: tx_irq_count_d = 16'(merge({48'd0, tx_irq_count_q}, wr_reg_data,
+                                                                 wr_reg_strb, 1'b0));
+                    REG_TX_IRQ_TIMER: tx_irq_timer_d = 16'(merge({48'd0, tx_irq_timer_q}, wr_reg_data,
+                                                                 wr_reg_strb, 1'b0));
+                    REG_RX_IRQ_COUNT: rx_irq_count_d = 16'(merge({48'd0, rx_irq_count_q}, wr_reg_data,
+                                                                 wr_reg_strb, 1'b0));
+                    REG_RX_IRQ_TIMER: rx_irq_timer_d = 16'(merge({48'd0, rx_irq_timer_q}, wr_reg_data,
+                                                                 wr_reg_strb, 1'b0));
                     default: ;  // read-only or unmapped: acknowledged and ignored
                 endcase
                 aw_seen_d = 1'b0;
@@ -733,6 +780,7 @@ module nic #(
                     if (outstanding == 9'd0) begin
                         job_ok = status_q == ST_OK && !wresp_error;
                         if (rx_job_q) begin
+                            rx_cpl = 1'b1;
                             rxq_head_d = rxq_head_q + 16'd1;
                             if (job_ok) begin
                                 rx_packets_d = rx_packets_q + 32'd1;
@@ -741,6 +789,7 @@ module nic #(
                                 rx_errors_d = rx_errors_q + 32'd1;
                             end
                         end else begin
+                            tx_cpl = 1'b1;
                             txq_head_d = txq_head_q + 16'd1;
                             if (job_ok) begin
                                 tx_packets_d = tx_packets_q + 32'd1;
@@ -772,6 +821,20 @@ module nic #(
 
             rx_count_next = {2'd0, rx_count} + {6'd0, rx_pushed} - {6'd0, rx_popped};
             rx_ready_d = rx_count_next <= 7'(RX_FIFO_DEPTH - 2);
+
+            // ---- completion moderation (the model's moderate()): from the registered state,
+            // raise at the count or when the oldest unsignalled completion is the timer's age;
+            // a raise restarts the count with this cycle's completion; a raise beats a clear.
+            tx_fire = (tx_irq_count_q != 16'd0 && tx_pend_q >= tx_irq_count_q)
+                      || (tx_irq_timer_q != 16'd0 && tx_pend_q != 16'd0 && tx_age_q >= tx_irq_timer_q);
+            rx_fire = (rx_irq_count_q != 16'd0 && rx_pend_q >= rx_irq_count_q)
+                      || (rx_irq_timer_q != 16'd0 && rx_pend_q != 16'd0 && rx_age_q >= rx_irq_timer_q);
+            tx_pend_d = tx_fire ? {15'd0, tx_cpl} : sat_inc(tx_pend_q, tx_cpl);
+            rx_pend_d = rx_fire ? {15'd0, rx_cpl} : sat_inc(rx_pend_q, rx_cpl);
+            tx_age_d = (tx_fire || tx_pend_q == 16'd0) ? 16'd0 : sat_inc(tx_age_q, 1'b1);
+            rx_age_d = (rx_fire || rx_pend_q == 16'd0) ? 16'd0 : sat_inc(rx_age_q, 1'b1);
+            irq_status_d = (irq_status_q & ~irq_clear) | {rx_fire, tx_fire};
+            interrupts_d = interrupts_q + {31'd0, tx_fire} + {31'd0, rx_fire};
         end
     end
 
@@ -786,6 +849,10 @@ module nic #(
         tx_packets_q <= tx_packets_d; tx_bytes_q <= tx_bytes_d; rx_packets_q <= rx_packets_d;
         rx_bytes_q <= rx_bytes_d; tx_errors_q <= tx_errors_d; rx_errors_q <= rx_errors_d;
         rx_stalls_q <= rx_stalls_d; mem_errors_q <= mem_errors_d;
+        irq_status_q <= irq_status_d; irq_mask_q <= irq_mask_d; tx_irq_count_q <= tx_irq_count_d;
+        tx_irq_timer_q <= tx_irq_timer_d; rx_irq_count_q <= rx_irq_count_d; rx_irq_timer_q <= rx_irq_timer_d;
+        interrupts_q <= interrupts_d; tx_pend_q <= tx_pend_d; tx_age_q <= tx_age_d; rx_pend_q <= rx_pend_d;
+        rx_age_q <= rx_age_d;
         state_q <= state_d; rx_job_q <= rx_job_d; last_was_rx_q <= last_was_rx_d; desc_lo_q <= desc_lo_d;
         desc_hi_q <= desc_hi_d; beat_count_q <= beat_count_d; job_error_q <= job_error_d; status_q <= status_d;
         cpl_len_q <= cpl_len_d; cpl_csum_q <= cpl_csum_d; cpl_flags_q <= cpl_flags_d;

@@ -31,7 +31,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * every cycle ({@link LockstepModel}: on a divergence both waveforms are written), driven
  * through the driver: seeded random TX frames with checksum flags and RX frames, malformed
  * descriptors among them, under random memory latency, idle cycles and back-pressure on the
- * memory and the wire. The traffic itself is checked against RFC 1071 transcribed.
+ * memory and the wire, with completion moderation armed (random counts and timers) and
+ * the interrupt acknowledged at random times while it is up. The traffic itself is checked
+ * against RFC 1071 transcribed.
  */
 class NicLockstepTest {
     private static final int MEM = 1 << 20;
@@ -59,6 +61,7 @@ class NicLockstepTest {
             NicDevice nic = new NicDevice(model, mem, new NicDevice.Timing(seed, 1 + r.nextInt(8), 1 + r.nextInt(4),
                     stall, stall, stall, stall));
             NicDriver drv = new NicDriver(nic, mem, 0, WINDOW, 0, 4);
+            drv.moderate(1 + r.nextInt(4), r.nextInt(200), r.nextInt(5), 1 + r.nextInt(200));
             int frames = 30;
             List<byte[]> wantOut = new ArrayList<>();
             List<Integer> wantStatus = new ArrayList<>();
@@ -119,6 +122,9 @@ class NicLockstepTest {
                 }
                 drv.ringRx();
                 nic.cycle();
+                if (drv.irq() && r.nextInt(8) == 0) {
+                    nic.registers().postWrite(REG_IRQ_STATUS, r.nextInt(4)); // an acknowledge, posted
+                }
                 int n = drv.pollTx(cookies, cpl, 16);
                 for (int k = 0; k < n; k++) {
                     assertThat(cplStatus(cpl[k])).as("seed %d tx %d", seed, txDone).isEqualTo(wantStatus.get(txDone));
@@ -142,6 +148,7 @@ class NicLockstepTest {
             for (int i = 0; i < wantOut.size(); i++) {
                 assertThat(out.get(i).data()).as("seed %d frame out %d", seed, i).isEqualTo(wantOut.get(i));
             }
+            assertThat(nic.read(REG_INTERRUPTS)).as("seed %d: raises", seed).isPositive();
             assertThat(nic.read(REG_TX_ERRORS)).isEqualTo(wantStatus.stream().filter(s -> s != ST_OK).count());
         }
     }

@@ -21,8 +21,9 @@ public final class DataplaneCounters {
     private static final int TO_VMS = 5;
     private static final int HAIRPINNED = 6;
     private static final int DEFAULT_ROUTE_UNTRACKED = 7;
+    private static final int CHECKSUMS_TO_NIC = 8;
     /** Single writer, any reader: opaque stores, no fence per update (see SingleWriterCounters). */
-    private final SingleWriterCounters c = new SingleWriterCounters(8);
+    private final SingleWriterCounters c = new SingleWriterCounters(9);
 
     void drop(Drop reason) {
         drops.add(reason.ordinal(), 1);
@@ -73,6 +74,17 @@ public final class DataplaneCounters {
     /** Packets sent on to another host from the ingress side: hairpins of migrated VMs, hoverboard forwarding. */
     public long hairpinned() {
         return c.get(HAIRPINNED);
+    }
+
+    void checksumsToNic(int n) {
+        if (n > 0) {
+            c.add(CHECKSUMS_TO_NIC, n);
+        }
+    }
+
+    /** Egress checksums left to the NIC port to insert ({@code checksum=nic}). */
+    public long checksumsToNic() {
+        return c.get(CHECKSUMS_TO_NIC);
     }
 
     void defaultRouteUntracked(int n) {

@@ -186,7 +186,13 @@ final class EgressStages {
         }
     }
 
-    /** "checksum": completes virtio NEEDS_CSUM requests through the checksum stage. */
+    /**
+     * "checksum": completes virtio NEEDS_CSUM requests through the checksum stage -- or, with
+     * {@code checksum=nic}, leaves them to the NIC port ({@link HostBatch#nicCsum}) for the
+     * packets it will put on the wire as they are: to another host, on a network PSP does not
+     * encrypt (the NIC would sum ciphertext), through a port that inserts checksums. The
+     * rest (local, Internet, encrypted) are done here in software.
+     */
     static final class Checksum extends OffloadingStage {
         /** Which packet each descriptor of the hardware batch is for. */
         private final int[] big = new int[HostContext.MAX_BATCH];
@@ -202,6 +208,7 @@ final class EgressStages {
             int nb = 0;
             int jobs = 0;
             int refused = 0;
+            int nic = 0;
             long bytes = 0;
             MemorySegment mem = host.pool.memory();
             for (int i = 0; i < b.size(); i++) {
@@ -212,7 +219,10 @@ final class EgressStages {
                 int start = b.csumStart[i];
                 // RFC 768: a UDP checksum that computes to 0 goes out as 0xFFFF; TCP keeps 0.
                 boolean udp = b.parsed[i].protocol() == 17;
-                if (!host.offloads.inSoftware(Stage.CHECKSUM, len)) {
+                if (leftToNic(b, i, len)) {
+                    b.nicCsum[i] = b.packets.offset[i] + start;
+                    nic++;
+                } else if (!host.offloads.inSoftware(Stage.CHECKSUM, len)) {
                     hw.add(b.packets.offset[i], len, start, start + b.csumOffset[i], 0, udp);
                     big[nb++] = i;
                 } else if (SoftwareChecksum.compute(mem, b.packets.offset[i], len, start, start + b.csumOffset[i], 0,
@@ -225,8 +235,22 @@ final class EgressStages {
                 }
             }
             host.offloads.swChecksum.book(jobs, refused, bytes);
+            host.counters.checksumsToNic(nic);
             host.run(hw, host.offloads.checksum);
             rejectFailed(b, hw, big, nb);
+        }
+
+        /**
+         * Whether packet i's checksum goes to the NIC. Offsets outside the frame, and frames
+         * that encapsulated outgrow the checksum block, stay here: software refuses them
+         * with a counted drop, as it does without the NIC.
+         */
+        private boolean leftToNic(HostBatch b, int i, int len) {
+            int start = b.csumStart[i];
+            return host.offloads.checksumAtNic(len) && host.port != null && host.port.insertsChecksums()
+                    && b.host[i] >= 0 && b.vmPort[i] < 0 && !b.internet[i] && !host.psp.encrypts(b.vm.vni())
+                    && start <= len && start + b.csumOffset[i] + 2 <= len
+                    && len + GeneveEncap.ENCAP_OVERHEAD <= ChecksumBatch.MAX_LENGTH;
         }
 
         private void rejectFailed(HostBatch b, ChecksumBatch batch, int[] index, int n) {

@@ -29,6 +29,13 @@ public final class HostBatch {
     /** virtio-net: where the checksum starts / is written, or {@link #NO_CSUM}. */
     public final int[] csumStart;
     public final int[] csumOffset;
+    /**
+     * Egress with {@code checksum=nic}: the checksum is the NIC's to insert -- the sum starts
+     * at this offset into the pool's memory and goes at {@code nicCsum + csumOffset} (UDP when
+     * {@code parsed} says so). Positions in memory, not in the frame, so headers put in front
+     * later leave them true. -1: nothing left to the NIC.
+     */
+    public final long[] nicCsum;
     /** The local VM port the packet goes to, or -1. */
     public final int[] vmPort;
     /** Egress: the index (in the flow table's host list) of the host the packet is encapsulated to, or -1. */
@@ -57,6 +64,7 @@ public final class HostBatch {
         action = new int[capacity];
         csumStart = new int[capacity];
         csumOffset = new int[capacity];
+        nicCsum = new long[capacity];
         vmPort = new int[capacity];
         host = new int[capacity];
         dataValid = new boolean[capacity];
@@ -83,6 +91,7 @@ public final class HostBatch {
         int i = packets.add(buffer, offset, length);
         this.csumStart[i] = csumStart;
         this.csumOffset[i] = csumOffset;
+        this.nicCsum[i] = -1;
         this.vmPort[i] = -1;
         this.host[i] = -1;
         this.flow[i] = -1;

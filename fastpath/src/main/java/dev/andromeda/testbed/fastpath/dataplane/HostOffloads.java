@@ -34,13 +34,17 @@ final class HostOffloads implements AutoCloseable {
      */
     private final int[] threshold = new int[Stage.values().length];
     private final boolean[] software = new boolean[Stage.values().length];
+    /** {@code checksum=nic}: egress checksums go to the NIC port; everything else in software. */
+    private final boolean checksumAtNic;
 
     HostOffloads(StageMix mix, OffloadOptions options) {
         this.mix = mix;
         for (Stage s : Stage.values()) {
             threshold[s.ordinal()] = mix.threshold(s);
-            software[s.ordinal()] = "sw".equals(mix.implementation(s));
+            software[s.ordinal()] = "sw".equals(mix.implementation(s))
+                    || StageMix.NIC.equals(mix.implementation(s));
         }
+        checksumAtNic = StageMix.NIC.equals(mix.implementation(Stage.CHECKSUM));
         swChecksum = (SoftwareChecksum) Offloads.open(ChecksumOffloadProvider.class, "sw", options);
         swCopy = (SoftwareCopy) Offloads.open(CopyOffloadProvider.class, "sw", options);
         swCrypto = Offloads.open(CryptoOffloadProvider.class, "sw", options);
@@ -52,7 +56,12 @@ final class HostOffloads implements AutoCloseable {
     private <S extends OffloadStage, P extends OffloadProvider<S>> S pick(
             Class<P> type, Stage stage, S software, OffloadOptions options) {
         String name = mix.implementation(stage);
-        return name.equals("sw") ? software : Offloads.open(type, name, options);
+        return name.equals("sw") || name.equals(StageMix.NIC) ? software : Offloads.open(type, name, options);
+    }
+
+    /** Whether an egress packet of this length leaves its checksum to the NIC port ({@code checksum=nic}). */
+    boolean checksumAtNic(int length) {
+        return checksumAtNic && length >= threshold[Stage.CHECKSUM.ordinal()];
     }
 
     /** Whether the stage runs in software (then PSP's crypto may go to a coprocessor). */

@@ -22,4 +22,13 @@ public interface PhysicalPort {
      * @return frames received
      */
     int receive(HostBatch into, PacketPool pool);
+
+    /**
+     * Whether the port inserts the checksums left to it ({@link HostBatch#nicCsum}), as a NIC
+     * does with virtio's NEEDS_CSUM; a port that does not gets none left (the host's checksum
+     * stage computes them all).
+     */
+    default boolean insertsChecksums() {
+        return false;
+    }
 }

@@ -17,6 +17,9 @@ import java.util.Map;
  * NIC on that backend between the host and the wire (descriptor rings in host memory,
  * doorbells, DMA). {@code port=nic} means {@code port=emu}. {@code all=<impl>} sets every
  * stage (not the port), e.g. {@code all=emu,port=nic}.
+ *
+ * <p>{@code checksum=nic} hands the egress checksums (virtio NEEDS_CSUM) to that NIC, inline
+ * on its way to the wire, instead of a look-aside block: valid only with a NIC port.
  */
 public final class StageMix {
     private final Map<Stage, String> impl = new EnumMap<>(Stage.class);
@@ -24,6 +27,8 @@ public final class StageMix {
     /** The physical port's implementation: sw (the wire alone) or the NIC on a backend. */
     private String port = "sw";
     public static final String PORT = "port";
+    /** The checksum stage's implementation that leaves checksums to the NIC port. */
+    public static final String NIC = "nic";
 
     private StageMix() {
         for (Stage s : Stage.values()) {
@@ -78,7 +83,7 @@ public final class StageMix {
             Stage stage = stageNamed(key);
             int at = rest.indexOf('@');
             String name = at < 0 ? rest : rest.substring(0, at);
-            m.impl.put(stage, checkImpl(name, stage.label()));
+            m.impl.put(stage, stage == Stage.CHECKSUM && name.equals(NIC) ? NIC : checkImpl(name, stage.label()));
             if (at >= 0) {
                 try {
                     int n = Integer.parseInt(rest.substring(at + 1));
@@ -90,6 +95,10 @@ public final class StageMix {
                     throw new IllegalArgumentException("'" + p + "': the threshold after @ must be a byte count >= 0");
                 }
             }
+        }
+        if (m.impl.get(Stage.CHECKSUM).equals(NIC) && m.port.equals("sw")) {
+            throw new IllegalArgumentException("checksum=nic needs the NIC as the port: add port=emu, rtl-jni or"
+                    + " rtl-ffm");
         }
         return m;
     }
@@ -128,13 +137,15 @@ public final class StageMix {
     /**
      * A short name for charts and narrow tables: {@code all sw}, {@code all rtl-ffm}
      * when every stage runs one implementation (no thresholds), otherwise only the
-     * stages not in plain software, e.g. {@code copy=rtl-ffm@1024}.
+     * stages not in plain software, e.g. {@code copy=rtl-ffm@1024}; {@code checksum=nic} shows
+     * as {@code +csum} on the port ({@code port=rtl-ffm+csum}).
      */
     public String shortName() {
         String first = impl.get(Stage.values()[0]);
         boolean uniform = impl.values().stream().allMatch(first::equals)
                 && threshold.values().stream().allMatch(t -> t == 0);
-        String portPart = port.equals("sw") ? "" : "port=" + port;
+        boolean nicCsum = impl.get(Stage.CHECKSUM).equals(NIC) && threshold.get(Stage.CHECKSUM) == 0;
+        String portPart = port.equals("sw") ? "" : "port=" + port + (nicCsum ? "+csum" : "");
         if (uniform && first.equals("sw") && !portPart.isEmpty()) {
             return portPart;
         }
@@ -143,7 +154,7 @@ public final class StageMix {
         }
         StringBuilder b = new StringBuilder();
         for (Stage s : Stage.values()) {
-            if (impl.get(s).equals("sw") && threshold.get(s) == 0) {
+            if (impl.get(s).equals("sw") && threshold.get(s) == 0 || s == Stage.CHECKSUM && nicCsum) {
                 continue;
             }
             if (!b.isEmpty()) {

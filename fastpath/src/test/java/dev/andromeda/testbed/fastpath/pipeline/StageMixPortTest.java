@@ -39,4 +39,29 @@ class StageMixPortTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("no implementation 'fpga'").hasMessageContaining("port");
     }
+
+    @Test
+    void checksumNicIsTheNicPortsAndOnlyValidWithOne() {
+        for (String port : new String[] {"emu", "nic", "rtl-jni", "rtl-ffm"}) {
+            StageMix m = StageMix.parse("checksum=nic,port=" + port);
+            assertThat(m.implementation(Stage.CHECKSUM)).isEqualTo(StageMix.NIC);
+            assertThat(StageMix.parse(m.toString()).toString()).isEqualTo(m.toString());
+        }
+        assertThat(StageMix.parse("checksum=nic,port=emu").shortName()).isEqualTo("port=emu+csum");
+        assertThat(StageMix.parse("checksum=nic,copy=emu,port=rtl-ffm").shortName())
+                .isEqualTo("copy=emu,port=rtl-ffm+csum");
+        assertThat(StageMix.parse("checksum=nic@128,port=emu").shortName()).isEqualTo("checksum=nic@128,port=emu");
+        assertThatThrownBy(() -> StageMix.parse("checksum=nic"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("checksum=nic needs the NIC as the port: add port=emu, rtl-jni or rtl-ffm");
+        assertThatThrownBy(() -> StageMix.parse("port=sw,checksum=nic"))
+                .hasMessageContaining("checksum=nic needs the NIC as the port");
+    }
+
+    @Test
+    void nicIsAnImplementationOfTheChecksumStageOnly() {
+        assertThatThrownBy(() -> StageMix.parse("copy=nic,port=emu")).hasMessageContaining("no implementation 'nic'");
+        assertThatThrownBy(() -> StageMix.parse("crypto=nic,port=emu")).hasMessageContaining("no implementation 'nic'");
+        assertThatThrownBy(() -> StageMix.parse("all=nic,port=emu")).hasMessageContaining("no implementation 'nic'");
+    }
 }

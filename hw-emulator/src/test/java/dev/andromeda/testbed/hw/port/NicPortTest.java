@@ -8,7 +8,7 @@ import dev.andromeda.testbed.hw.blocks.nic.NicModule;
 import dev.andromeda.testbed.hw.kit.KitModel;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -54,15 +54,39 @@ class NicPortTest {
         return got;
     }
 
-    @ParameterizedTest(name = "seed {0}")
-    @ValueSource(longs = {3, 4})
-    void framesCrossTheNicBothWaysByteForByte(long seed) {
+    @ParameterizedTest(name = "seed {0}, interrupts {1}")
+    @CsvSource({"3, true", "4, true", "3, false", "4, false"})
+    void framesCrossTheNicBothWaysByteForByte(long seed, boolean interrupts) {
+        crossBothWays(seed, interrupts);
+    }
+
+    /**
+     * The same traffic with the port waiting on the interrupt and polling: the interrupt
+     * reads the completion rings less (one pass per wake-up, not one per simulated cycle).
+     */
+    @Test
+    void waitingOnTheInterruptReadsTheCompletionRingsLess() {
+        Waits irq = crossBothWays(5, true);
+        Waits poll = crossBothWays(5, false);
+        int batches = 7; // 4 out, 3 in
+        System.out.printf("nic port, 224 frames in %d batches: completion-ring reads %d polling"
+                        + " (%.0f/batch), %d on the interrupt (%.0f/batch, %d raises)%n", batches,
+                poll.reads(), poll.reads() / (double) batches, irq.reads(),
+                irq.reads() / (double) batches, irq.raised());
+        assertThat(irq.reads()).isLessThan(poll.reads() / 4);
+        assertThat(irq.raised()).isPositive();
+    }
+
+    private record Waits(long reads, long raised) {
+    }
+
+    private Waits crossBothWays(long seed, boolean interrupts) {
         Random r = new Random(seed);
         try (PacketPool nicPool = new PacketPool(512, 4096 + PacketPool.HEADROOM);
              PacketPool farPool = new PacketPool(512, 4096 + PacketPool.HEADROOM);
              MemoryLink link = new MemoryLink(256, 4096)) {
             int free = nicPool.available();
-            NicPort nic = new NicPort(new KitModel(new NicModule()), link.a(), nicPool);
+            NicPort nic = new NicPort(new KitModel(new NicModule()), link.a(), nicPool, interrupts);
             PhysicalPort far = link.b();
             List<byte[]> sent = new ArrayList<>();
             HostBatch out = new HostBatch(32);
@@ -89,6 +113,9 @@ class NicPortTest {
             // Every TX buffer came back; the rings hold one buffer and the posted RX buffers the rest.
             assertThat(nicPool.available()).isEqualTo(free - nic.buffersHeld());
             assertThat(nic.buffersHeld()).isBetween(1, 1 + (1 << NicPort.LOG_RING));
+            long raised = nic.interruptsRaised();
+            assertThat(raised > 0).as("interrupts raised").isEqualTo(interrupts);
+            return new Waits(nic.completionReads(), raised);
         }
     }
 

@@ -39,6 +39,8 @@ public final class NicDriver {
     private int rxClean;
     private int rxRung;
     private long doorbells;
+    private final int irqPort;  // the NIC's interrupt line, read as a pin (no bus access)
+    private long completionReads;
 
     /**
      * Programs the NIC: the memory window, the four rings (each of 2^logSize slots, at the
@@ -65,6 +67,7 @@ public final class NicDriver {
         this.rxq = txcq + (long) size * CPL_BYTES;
         this.rxcq = rxq + (long) size * DESC_BYTES;
         memory.asSlice(rings, ringBytes(logSize)).fill((byte) 0);
+        this.irqPort = device.model().port("irq");
         this.txCookie = new int[size];
         this.rxCookie = new int[size];
         long id = device.read(REG_ID);
@@ -112,6 +115,47 @@ public final class NicDriver {
     /** Register writes made to doorbells. */
     public long doorbells() {
         return doorbells;
+    }
+
+    /** Completion-ring entries read so far (polls and peeks): what waiting on the interrupt saves. */
+    public long completionReads() {
+        return completionReads;
+    }
+
+    /**
+     * Programs completion moderation and unmasks the interrupt for the directions that have
+     * a rule: per direction raise after {@code count} completions not yet signalled, or
+     * {@code timer} cycles after the first of them (0 turns a rule off). Register writes run
+     * to their response.
+     */
+    public void moderate(int txCount, int txTimer, int rxCount, int rxTimer) {
+        device.write(REG_TX_IRQ_COUNT, txCount);
+        device.write(REG_TX_IRQ_TIMER, txTimer);
+        device.write(REG_RX_IRQ_COUNT, rxCount);
+        device.write(REG_RX_IRQ_TIMER, rxTimer);
+        int mask = (txCount != 0 || txTimer != 0 ? IRQ_TX : 0) | (rxCount != 0 || rxTimer != 0 ? IRQ_RX : 0);
+        device.write(REG_IRQ_MASK, mask);
+    }
+
+    /**
+     * Re-arms a direction's count ({@link NicLayout#IRQ_TX} or {@link NicLayout#IRQ_RX}): a
+     * posted write (the caller does not wait for it; it lands before a doorbell posted after it).
+     */
+    public void armCount(int direction, int count) {
+        device.registers().postWrite(direction == IRQ_TX ? REG_TX_IRQ_COUNT : REG_RX_IRQ_COUNT, count & 0xFFFF);
+    }
+
+    /** The interrupt line: a pin, as a CPU sees it, not a bus access. */
+    public boolean irq() {
+        return device.model().get(irqPort) != 0;
+    }
+
+    /**
+     * Acknowledges {@code bits} of IRQ_STATUS (write 1 to clear), run to its response, so a
+     * raise after this returns is not lost; poll the rings after it, not before.
+     */
+    public void ackIrq(int bits) {
+        device.write(REG_IRQ_STATUS, bits);
     }
 
     /**
@@ -175,6 +219,7 @@ public final class NicDriver {
         while (n < max && txClean != txTail) {
             int slot = txClean & (size - 1);
             long c = memory.get(LE_LONG, txcq + (long) slot * CPL_BYTES);
+            completionReads++;
             if (cplPhase(c) != phaseOf(txClean, log)) {
                 break;
             }
@@ -191,6 +236,7 @@ public final class NicDriver {
         while (n < max && rxClean != rxTail) {
             int slot = rxClean & (size - 1);
             long c = memory.get(LE_LONG, rxcq + (long) slot * CPL_BYTES);
+            completionReads++;
             if (cplPhase(c) != phaseOf(rxClean, log)) {
                 break;
             }
@@ -216,6 +262,7 @@ public final class NicDriver {
         int n = 0;
         for (int i = clean; i != tail; i = (i + 1) & 0xFFFF) {
             long c = memory.get(LE_LONG, cq + (long) (i & (size - 1)) * CPL_BYTES);
+            completionReads++;
             if (cplPhase(c) != phaseOf(i, log)) {
                 break;
             }

@@ -60,6 +60,23 @@ public final class NicLayout {
     public static final int REG_RXQ_HEAD = 0x050;
     public static final int REG_RXCQ_BASE_LO = 0x058;
     public static final int REG_RXCQ_BASE_HI = 0x05C;
+    // Completion moderation and the interrupt (0x080..0x09F). Per direction a count (raise
+    // after N completions not yet signalled) and a timer (raise T cycles after the first of
+    // them); 0 turns a rule off, both 0 (reset) means no interrupts: the host polls.
+    /** Bit 0 TX, bit 1 RX: raised by moderation; write 1 to clear (a raise wins over a clear). */
+    public static final int REG_IRQ_STATUS = 0x080;
+    /** Bits as {@link #REG_IRQ_STATUS}: the {@code irq} output is (status &amp; mask) != 0. */
+    public static final int REG_IRQ_MASK = 0x084;
+    /** Raise TX after this many completions since the last TX raise (16-bit; 0: off). */
+    public static final int REG_TX_IRQ_COUNT = 0x088;
+    /** Raise TX this many cycles after the first completion not yet signalled (16-bit; 0: off). */
+    public static final int REG_TX_IRQ_TIMER = 0x08C;
+    public static final int REG_RX_IRQ_COUNT = 0x090;
+    public static final int REG_RX_IRQ_TIMER = 0x094;
+    /** Read-only counter: raises (a TX and an RX raise in one cycle count two). */
+    public static final int REG_INTERRUPTS = 0x098;
+    public static final int IRQ_TX = 1;
+    public static final int IRQ_RX = 2;
     // Counters, read-only, 32-bit wrapping, since reset.
     public static final int REG_TX_PACKETS = 0x100;
     public static final int REG_TX_BYTES = 0x104;

@@ -97,6 +97,7 @@ public final class NicModule extends Module {
     private final Input sAxisTvalid;
     private final Output sAxisTready;
     private final Input sAxisTlast;
+    private final Output irq;
 
     // The checksum block and its ports.
     private final CsumOffloadModule csum;
@@ -154,6 +155,18 @@ public final class NicModule extends Module {
     private final Reg rxErrors;
     private final Reg rxStalls;
     private final Reg memErrors;
+    // Completion moderation: per direction completions not yet signalled and their age.
+    private final Reg irqStatus;
+    private final Reg irqMask;
+    private final Reg txIrqCount;
+    private final Reg txIrqTimer;
+    private final Reg rxIrqCount;
+    private final Reg rxIrqTimer;
+    private final Reg interrupts;
+    private final Reg txPend;
+    private final Reg txAge;
+    private final Reg rxPend;
+    private final Reg rxAge;
 
     // Engine.
     private final Reg state;
@@ -258,6 +271,7 @@ public final class NicModule extends Module {
         sAxisTvalid = input("s_axis_tvalid", 1);
         sAxisTready = output("s_axis_tready", 1);
         sAxisTlast = input("s_axis_tlast", 1);
+        irq = output("irq", 1);
 
         csum = instance(new CsumOffloadModule());
         cRst = (Input) csum.port("rst");
@@ -313,6 +327,17 @@ public final class NicModule extends Module {
         rxErrors = reg("rx_errors", 32);
         rxStalls = reg("rx_stalls", 32);
         memErrors = reg("mem_errors", 32);
+        irqStatus = reg("irq_status", 2);
+        irqMask = reg("irq_mask", 2);
+        txIrqCount = reg("tx_irq_count", 16);
+        txIrqTimer = reg("tx_irq_timer", 16);
+        rxIrqCount = reg("rx_irq_count", 16);
+        rxIrqTimer = reg("rx_irq_timer", 16);
+        interrupts = reg("interrupts", 32);
+        txPend = reg("tx_pend", 16);
+        txAge = reg("tx_age", 16);
+        rxPend = reg("rx_pend", 16);
+        rxAge = reg("rx_age", 16);
 
         state = reg("state", 4);
         rxJob = reg("rx_job", 1);
@@ -393,6 +418,7 @@ public final class NicModule extends Module {
         mAxisTlast.set(outLast.get());
         mAxisTuser.set(outUser.get());
         sAxisTready.set(rxReady.get());
+        irq.set((irqStatus.get() & irqMask.get()) != 0 ? 1 : 0);
     }
 
     @Override
@@ -404,15 +430,20 @@ public final class NicModule extends Module {
             return;
         }
         busReady.next(1);
+        irqClear = 0;
+        txCompleted = false;
+        rxCompleted = false;
         registerFile();
         rxFifoFill();
         engine();
+        moderate();
     }
 
     private void resetState() {
         for (Reg r : new Reg[] {awSeen, wSeen, bValidReg, rValidReg, ctrl, memBase, memSize, txqBase, txqLog,
                 txqTail, txqHead, txcqBase, rxqBase, rxqLog, rxqTail, rxqHead, rxcqBase, txPackets, txBytes,
-                rxPackets, rxBytes, txErrors, rxErrors, rxStalls, memErrors, state, rxJob, lastWasRx, rdValid,
+                rxPackets, rxBytes, txErrors, rxErrors, rxStalls, memErrors, irqStatus, irqMask, txIrqCount,
+                txIrqTimer, rxIrqCount, rxIrqTimer, interrupts, txPend, txAge, rxPend, rxAge, state, rxJob, lastWasRx, rdValid,
                 wrValid, busReady, outValid, txWr, txRd, rxWr, rxRd, rxReady, writesOut, reserved, flush}) {
             r.next(0);
         }
@@ -505,6 +536,12 @@ public final class NicModule extends Module {
             case REG_RXQ_TAIL -> rxqTail.next(merge(rxqTail.get(), data, strb, 0, 16));
             case REG_RXCQ_BASE_LO -> rxcqBase.next(merge(rxcqBase.get(), data, strb, 0, 48));
             case REG_RXCQ_BASE_HI -> rxcqBase.next(merge(rxcqBase.get(), data, strb, 32, 48));
+            case REG_IRQ_STATUS -> irqClear = merge(0, data, strb, 0, 2); // write 1 to clear: moderate()
+            case REG_IRQ_MASK -> irqMask.next(merge(irqMask.get(), data, strb, 0, 2));
+            case REG_TX_IRQ_COUNT -> txIrqCount.next(merge(txIrqCount.get(), data, strb, 0, 16));
+            case REG_TX_IRQ_TIMER -> txIrqTimer.next(merge(txIrqTimer.get(), data, strb, 0, 16));
+            case REG_RX_IRQ_COUNT -> rxIrqCount.next(merge(rxIrqCount.get(), data, strb, 0, 16));
+            case REG_RX_IRQ_TIMER -> rxIrqTimer.next(merge(rxIrqTimer.get(), data, strb, 0, 16));
             default -> {
                 // read-only or unmapped: the write is acknowledged and ignored, as AXI4-Lite slaves do
             }
@@ -542,6 +579,13 @@ public final class NicModule extends Module {
             case REG_RX_ERRORS -> rxErrors.get();
             case REG_RX_STALL_CYCLES -> rxStalls.get();
             case REG_MEM_ERRORS -> memErrors.get();
+            case REG_IRQ_STATUS -> irqStatus.get();
+            case REG_IRQ_MASK -> irqMask.get();
+            case REG_TX_IRQ_COUNT -> txIrqCount.get();
+            case REG_TX_IRQ_TIMER -> txIrqTimer.get();
+            case REG_RX_IRQ_COUNT -> rxIrqCount.get();
+            case REG_RX_IRQ_TIMER -> rxIrqTimer.get();
+            case REG_INTERRUPTS -> interrupts.get();
             default -> 0;
         };
     }
@@ -928,6 +972,7 @@ public final class NicModule extends Module {
         boolean rx = rxJob.isHigh();
         boolean ok = status.get() == ST_OK && !wrespError;
         if (rx) {
+            rxCompleted = true;
             rxqHead.next(rxqHead.get() + 1);
             if (ok) {
                 rxPackets.next(rxPackets.get() + 1);
@@ -936,6 +981,7 @@ public final class NicModule extends Module {
                 rxErrors.next(rxErrors.get() + 1);
             }
         } else {
+            txCompleted = true;
             txqHead.next(txqHead.get() + 1);
             if (ok) {
                 txPackets.next(txPackets.get() + 1);
@@ -945,5 +991,35 @@ public final class NicModule extends Module {
             }
         }
         state.next(S_IDLE);
+    }
+
+    // ---- completion moderation and the interrupt ----------------------------------------
+
+    /** This cycle's writes of 1s to IRQ_STATUS, and the completions (head advances) it made. */
+    private long irqClear;
+    private boolean txCompleted;
+    private boolean rxCompleted;
+
+    /**
+     * Per direction, from the registered state: raise when the completions not yet signalled
+     * reach the count, or when the oldest of them is the timer's cycles old; a raise starts a
+     * new count (this cycle's completion, if any, is its first). A raise and a clear of the
+     * same bit in one cycle: the raise wins, so no interrupt is lost to a late acknowledge.
+     */
+    private void moderate() {
+        boolean txFire = raise(txPend, txAge, txIrqCount, txIrqTimer, txCompleted);
+        boolean rxFire = raise(rxPend, rxAge, rxIrqCount, rxIrqTimer, rxCompleted);
+        long fire = (txFire ? IRQ_TX : 0) | (rxFire ? IRQ_RX : 0);
+        irqStatus.next(irqStatus.get() & ~irqClear | fire);
+        interrupts.next(interrupts.get() + (txFire ? 1 : 0) + (rxFire ? 1 : 0));
+    }
+
+    private static boolean raise(Reg pend, Reg age, Reg count, Reg timer, boolean completed) {
+        long p = pend.get();
+        boolean fire = count.get() != 0 && p >= count.get()
+                || timer.get() != 0 && p != 0 && age.get() >= timer.get();
+        pend.next(Math.min(0xFFFF, (fire ? 0 : p) + (completed ? 1 : 0)));
+        age.next(fire || p == 0 ? 0 : Math.min(0xFFFF, age.get() + 1));
+        return fire;
     }
 }
