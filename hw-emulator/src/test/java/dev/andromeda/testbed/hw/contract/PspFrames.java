@@ -40,4 +40,34 @@ public final class PspFrames {
         System.arraycopy(ct, 0, out, end, ct.length);
         return out;
     }
+
+    /**
+     * A PSP transport-mode frame before sealing, as a host would build it: Ethernet II,
+     * IPv4 without options (total length counting the ICV), UDP to port 1000 (checksum
+     * 0), the PSP header at 42 (crypt offset {@code co}, {@code spi} in network order, a
+     * random IV), {@code co} * 4 bytes of clear text, then {@code textLen} bytes to seal.
+     */
+    public static byte[] udpPsp(Random r, int co, int spi, int textLen) {
+        int len = 42 + 16 + 4 * co + textLen;
+        byte[] f = JdkGcm.bytes(r, len);
+        f[12] = 0x08;
+        f[13] = 0x00;
+        f[14] = 0x45;
+        int ip = len - 14 + 16;
+        f[16] = (byte) (ip >>> 8);
+        f[17] = (byte) ip;
+        f[23] = 17;
+        f[36] = (byte) (1000 >>> 8);
+        f[37] = (byte) 1000;
+        int udp = ip - 20;
+        f[38] = (byte) (udp >>> 8);
+        f[39] = (byte) udp;
+        f[40] = 0;
+        f[41] = 0;
+        f[44] = (byte) co;
+        for (int i = 0; i < 4; i++) {
+            f[46 + i] = (byte) (spi >>> 24 - 8 * i);
+        }
+        return f;
+    }
 }

@@ -165,8 +165,13 @@ public final class NicDriver {
         MemorySegment entry = memory.asSlice(at, SA_BYTES);
         entry.fill((byte) 0);
         MemorySegment.copy(key, 0, entry, ValueLayout.JAVA_BYTE, SA_KEY, key.length);
-        entry.set(ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), SA_SPI, spi);
+        entry.set(ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN), SA_SPI, spi); // as on the wire
         entry.set(ValueLayout.JAVA_BYTE, SA_FLAGS, (byte) (SA_VALID | (aes256 ? SA_AES256 : 0)));
+    }
+
+    /** Turns PSP open on RX on or off ({@link NicLayout#REG_PSP_CTRL}). */
+    public void enablePspRx(boolean on) {
+        device.write(REG_PSP_CTRL, on ? 1 : 0);
     }
 
     /** Marks {@code slot} invalid: a frame naming it completes {@link NicLayout#ST_PSP_BAD}. */

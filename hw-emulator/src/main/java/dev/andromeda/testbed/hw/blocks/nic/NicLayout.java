@@ -63,6 +63,8 @@ public final class NicLayout {
     /** PSP: the SA table in host memory, {@link #SA_SLOTS} entries of {@link #SA_BYTES}, indexed by the key byte. */
     public static final int REG_SA_BASE_LO = 0x060;
     public static final int REG_SA_BASE_HI = 0x064;
+    /** PSP: bit 0 enables RX open (PSP frames recognized on the wire are opened into the buffer). */
+    public static final int REG_PSP_CTRL = 0x068;
     // Counters, read-only, 32-bit wrapping, since reset.
     public static final int REG_TX_PACKETS = 0x100;
     public static final int REG_TX_BYTES = 0x104;
@@ -79,6 +81,12 @@ public final class NicLayout {
     public static final int REG_PSP_TX_SEALED = 0x120;
     /** PSP: TX descriptors with the PSP flag that got an error completion (any status). */
     public static final int REG_PSP_TX_ERRORS = 0x124;
+    /** PSP: RX frames opened, tag matched. */
+    public static final int REG_PSP_RX_OPENED = 0x128;
+    /** PSP: RX frames whose tag did not match ({@link #ST_PSP_AUTH}). */
+    public static final int REG_PSP_RX_AUTH_FAIL = 0x12C;
+    /** PSP: other RX open failures (no SA, malformed lengths, bus errors). */
+    public static final int REG_PSP_RX_ERRORS = 0x130;
 
     public static final int DESC_BYTES = 16;
     public static final int CPL_BYTES = 8;
@@ -107,7 +115,7 @@ public final class NicLayout {
     public static final int SA_FLAGS = 32;
     public static final int SA_VALID = 1;
     public static final int SA_AES256 = 2;
-    /** Entry bytes 36..39: the SPI (little-endian as a number; for RX lookup, not built). */
+    /** Entry bytes 36..39: the SPI, in network order as in the PSP header (RX: must equal the frame's). */
     public static final int SA_SPI = 36;
     /** The bytes of an entry the NIC reads (key and flags). */
     public static final int SA_READ_BYTES = 40;
@@ -136,10 +144,19 @@ public final class NicLayout {
      * window or not valid. Nothing is sent.
      */
     public static final int ST_PSP_BAD = 8;
+    /** RX: the PSP frame's ICV did not match; no plaintext was written (the buffer holds the frame as received). */
+    public static final int ST_PSP_AUTH = 9;
+    /** RX: no valid SA in slot SPI &amp; 0xFF with the frame's SPI (or the slot lies outside the window). */
+    public static final int ST_PSP_NO_SA = 10;
 
     /** Completion flags (byte 5), RX: the checksum-complete sum is valid. */
     public static final int CPL_CSUM_VALID = 1;
-    /** Completion flags, TX: the frame was sealed (PSP) and its 16-byte ICV appended on the wire. */
+    /**
+     * Completion flags, TX: the frame was sealed (PSP) and its 16-byte ICV appended on the
+     * wire. RX: the frame was opened and its tag matched; the buffer holds the headers and
+     * the AAD as received, the plaintext from the completion's csum field (the first
+     * 8-byte boundary after the AAD) to its len.
+     */
     public static final int CPL_PSP = 2;
 
     /** The completion word as the NIC writes it. */
@@ -184,6 +201,8 @@ public final class NicLayout {
             case ST_TRUNCATED -> "frame longer than the buffer";
             case ST_CSUM_REFUSED -> "checksum block refused the frame";
             case ST_PSP_BAD -> "malformed PSP descriptor or SA";
+            case ST_PSP_AUTH -> "PSP tag mismatch";
+            case ST_PSP_NO_SA -> "no PSP SA for the SPI";
             default -> "status " + status;
         };
     }

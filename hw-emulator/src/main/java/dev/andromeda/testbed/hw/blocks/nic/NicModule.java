@@ -58,6 +58,7 @@ public final class NicModule extends Module {
     static final int S_RX_DATA = 7;
     static final int S_CPL_REQ = 8;
     static final int S_CPL_WAIT = 9;
+    static final int S_PSP_OPEN = 10;  // RX: the frame is in the buffer; read it back through the GCM block
 
     // PSP phases of a TX job (0: not a PSP job): which segment the read path is fetching.
     static final int P_NONE = 0;
@@ -66,7 +67,11 @@ public final class NicModule extends Module {
     static final int P_A = 3;     // the frame before start: to the wire
     static final int P_B = 4;     // the AAD: to the wire and to the GCM block
     static final int P_C = 5;     // the text: to the GCM block (its ciphertext to the wire)
-    static final int P_TAG = 6;   // the rest of the ciphertext, then the tag, to the wire
+    static final int P_TAG = 6;   // TX: the rest of the ciphertext, then the tag, to the wire; RX: result, plaintext
+    static final int P_ICV = 7;   // RX: the ICV, to the GCM block's tag input
+
+    /** RX: where the PSP header sits (Ethernet II, IPv4 without options, UDP). */
+    static final int RX_PSP_AT = 42;
 
     // Ports.
     private final Input rst;
@@ -178,6 +183,9 @@ public final class NicModule extends Module {
     private final Signal gResTagLo;
     private final Signal gResTagHi;
     private final Signal gResStatus;
+    private final Signal gResOk;
+    private final Signal gTagTready;
+    private final Signal gOutTlast;
 
     // Register file.
     private final Reg awSeen;
@@ -213,6 +221,10 @@ public final class NicModule extends Module {
     private final Reg saBase;
     private final Reg pspTxSealed;
     private final Reg pspTxErrors;
+    private final Reg pspCtrl;
+    private final Reg pspRxOpened;
+    private final Reg pspRxAuthFail;
+    private final Reg pspRxErrors;
 
     // Engine.
     private final Reg state;
@@ -283,6 +295,14 @@ public final class NicModule extends Module {
     private final Reg pkData;      // the packer's bytes not yet a full beat
     private final Reg pkCnt;
     private final Reg pkFlush;     // the frame's last, partial beat is due
+    // PSP open (RX).
+    private final Reg rxB1;        // frame bytes 8..15, 16..23, 32..39 as they passed (EtherType, IHL,
+    private final Reg rxB2;        // total length, protocol, UDP destination port)
+    private final Reg rxB4;
+    private final Reg saSpi;       // the SA entry's SPI bytes (network order, as the header's)
+    private final Reg saValid;
+    private final Reg ptPos;       // plaintext bytes written
+    private final Reg ptDone;      // the last plaintext beat is written (or there is none)
 
     public NicModule() {
         super(BLOCK);
@@ -394,6 +414,9 @@ public final class NicModule extends Module {
         gResTagLo = gcm.port("m_res_tag_lo");
         gResTagHi = gcm.port("m_res_tag_hi");
         gResStatus = gcm.port("m_res_status");
+        gResOk = gcm.port("m_res_ok");
+        gTagTready = gcm.port("s_tag_tready");
+        gOutTlast = gcm.port("m_text_tlast");
 
         awSeen = reg("aw_seen", 1);
         awAddrReg = reg("aw_addr", 12);
@@ -428,6 +451,10 @@ public final class NicModule extends Module {
         saBase = reg("sa_base", 48);
         pspTxSealed = reg("psp_tx_sealed", 32);
         pspTxErrors = reg("psp_tx_errors", 32);
+        pspCtrl = reg("psp_ctrl", 1);
+        pspRxOpened = reg("psp_rx_opened", 32);
+        pspRxAuthFail = reg("psp_rx_auth_fail", 32);
+        pspRxErrors = reg("psp_rx_errors", 32);
 
         state = reg("state", 4);
         rxJob = reg("rx_job", 1);
@@ -493,6 +520,13 @@ public final class NicModule extends Module {
         pkData = reg("pk_data", 64);
         pkCnt = reg("pk_cnt", 3);
         pkFlush = reg("pk_flush", 1);
+        rxB1 = reg("rx_b1", 64);
+        rxB2 = reg("rx_b2", 64);
+        rxB4 = reg("rx_b4", 64);
+        saSpi = reg("sa_spi", 32);
+        saValid = reg("sa_valid", 1);
+        ptPos = reg("pt_pos", 16);
+        ptDone = reg("pt_done", 1);
     }
 
     /** The GCM block inside (PSP). */
@@ -553,7 +587,8 @@ public final class NicModule extends Module {
                 txqTail, txqHead, txcqBase, rxqBase, rxqLog, rxqTail, rxqHead, rxcqBase, txPackets, txBytes,
                 rxPackets, rxBytes, txErrors, rxErrors, rxStalls, memErrors, state, rxJob, lastWasRx, rdValid,
                 wrValid, busReady, outValid, txWr, txRd, rxWr, rxRd, rxReady, writesOut, reserved, flush,
-                saBase, pspTxSealed, pspTxErrors, pspPhase, pkCnt, pkFlush}) {
+                saBase, pspTxSealed, pspTxErrors, pspPhase, pkCnt, pkFlush, pspCtrl, pspRxOpened, pspRxAuthFail,
+                pspRxErrors}) {
             r.next(0);
         }
         rxCsumStart.next(14);
@@ -656,6 +691,7 @@ public final class NicModule extends Module {
             case REG_RXCQ_BASE_HI -> rxcqBase.next(merge(rxcqBase.get(), data, strb, 32, 48));
             case REG_SA_BASE_LO -> saBase.next(merge(saBase.get(), data, strb, 0, 48));
             case REG_SA_BASE_HI -> saBase.next(merge(saBase.get(), data, strb, 32, 48));
+            case REG_PSP_CTRL -> pspCtrl.next(merge(pspCtrl.get(), data, strb, 0, 1));
             default -> {
                 // read-only or unmapped: the write is acknowledged and ignored, as AXI4-Lite slaves do
             }
@@ -697,6 +733,10 @@ public final class NicModule extends Module {
             case REG_SA_BASE_HI -> saBase.get() >>> 32;
             case REG_PSP_TX_SEALED -> pspTxSealed.get();
             case REG_PSP_TX_ERRORS -> pspTxErrors.get();
+            case REG_PSP_CTRL -> pspCtrl.get();
+            case REG_PSP_RX_OPENED -> pspRxOpened.get();
+            case REG_PSP_RX_AUTH_FAIL -> pspRxAuthFail.get();
+            case REG_PSP_RX_ERRORS -> pspRxErrors.get();
             default -> 0;
         };
     }
@@ -810,7 +850,7 @@ public final class NicModule extends Module {
                     state.next(S_TX_DATA);
                 }
             }
-            case S_TX_DATA -> txData(rdFire, rdataFire, rdataError, outFree);
+            case S_TX_DATA, S_PSP_OPEN -> txData(rdFire, rdataFire, rdataError, outFree, wrFire, outstanding);
             case S_RX_CMD -> {
                 cCmdValid.drive(1);
                 cCmdStart.drive(rxCsumStart.get());
@@ -861,6 +901,7 @@ public final class NicModule extends Module {
         jobError.next(0);
         resSeen.next(0);
         lastOut.next(0);
+        pspPhase.next(P_NONE);
         state.next(S_DESC_REQ);
     }
 
@@ -933,7 +974,11 @@ public final class NicModule extends Module {
 
     /** The SA entry the descriptor's key byte names. */
     private long saAddr() {
-        return saBase.get() + (descHi.get() >>> 56 & 0xFF) * SA_BYTES;
+        return saAddrOf(descHi.get() >>> 56 & 0xFF);
+    }
+
+    private long saAddrOf(long slot) {
+        return saBase.get() + slot * SA_BYTES;
     }
 
     /** Points the read path at {@code n} bytes from {@code a} (any alignment; realigned to lane 0). */
@@ -959,7 +1004,8 @@ public final class NicModule extends Module {
         cCmdUdp.drive((flags & FLAG_CSUM_UDP) != 0 ? 1 : 0);
     }
 
-    private void txData(boolean rdFire, boolean rdataFire, boolean rdataError, boolean outFree) {
+    private void txData(boolean rdFire, boolean rdataFire, boolean rdataError, boolean outFree, boolean wrFire,
+                        int outstanding) {
         long addr = segAddr.get();
         int len = (int) segLen.get();
         int shift = (int) (addr & 7) * 8;
@@ -1015,6 +1061,10 @@ public final class NicModule extends Module {
         reserved.next(res);
         txWr.next(wr + pushes);
 
+        if (state.get() == S_PSP_OPEN) {
+            pspOpen(count, words, len, wrFire, outstanding);
+            return;
+        }
         if (pspPhase.get() != P_NONE) {
             pspSeal(count, words, len, outFree);
             return;
@@ -1279,6 +1329,196 @@ public final class NicModule extends Module {
         outUser.next(last && (jobError.isHigh() || bad) ? 1 : 0);
     }
 
+    /**
+     * The frame just received is PSP as this NIC recognizes it: long enough for the
+     * headers, a PSP header and an ICV; EtherType IPv4; IPv4 without options (IHL 5);
+     * UDP; destination port 1000.
+     */
+    private boolean isPspFrame() {
+        long b1 = rxB1.get();
+        long b2 = rxB2.get();
+        long b4 = rxB4.get();
+        return rxPos.get() >= RX_PSP_AT + PSP_HEADER_BYTES + PSP_ICV_BYTES
+                && (b1 >>> 32 & 0xFFFFFF) == 0x450008         // bytes 12..14: 08 00 45
+                && (b2 >>> 56 & 0xFF) == 17                     // byte 23: UDP
+                && (b4 >>> 32 & 0xFFFF) == 0xE803;              // bytes 36..37: 03 E8 (1000)
+    }
+
+    /**
+     * A PSP open's cycle in S_PSP_OPEN: the FIFO's words (read back from the buffer) to the
+     * GCM block's AAD, text and tag inputs; its result; the plaintext, once the tag matched,
+     * written to the buffer from the first 8-byte boundary after the AAD (header split).
+     */
+    private void pspOpen(int count, long words, int len, boolean wrFire, int outstanding) {
+        int phase = (int) pspPhase.get();
+        long buf = descLo.get();
+        int frameLen = (int) rxPos.get();
+        long b2 = rxB2.get();
+        int ipLen = (int) ((b2 & 0xFF) << 8 | b2 >>> 8 & 0xFF);
+        int aadLen = PSP_HEADER_BYTES + 4 * (int) (hdrLo.get() >>> 16 & 0x3F);
+        int aadEnd = RX_PSP_AT + aadLen;
+        int textLen = 14 + ipLen - aadEnd - PSP_ICV_BYTES;
+        int ptOff = aadEnd + 7 & ~7;
+
+        if (phase >= P_B) {
+            if (!gcmCmdDone.isHigh()) {
+                gCmdValid.drive(1);
+                gCmdOpen.drive(1);
+                gCmdAes256.drive(saAes256.get());
+                gCmdAadLen.drive(aadLen);
+                gCmdTextLen.drive(textLen & 0xFFFF);
+                if (gCmdReady.isHigh()) {
+                    gcmCmdDone.next(1);
+                }
+            }
+            long k = keyCnt.get();
+            if (k < (saAes256.isHigh() ? 4 : 2)) {
+                gKeyTvalid.drive(1);
+                gKeyTdata.drive(saKey[(int) k].get());
+                if (gKeyTready.isHigh()) {
+                    keyCnt.next(k + 1);
+                }
+            }
+            long v = ivCnt.get();
+            if (v < 2) {
+                gIvTvalid.drive(1);
+                gIvTdata.drive(v == 0 ? hdrHi.get() << 32 | hdrLo.get() >>> 32 : hdrHi.get() >>> 32);
+                if (gIvTready.isHigh()) {
+                    ivCnt.next(v + 1);
+                }
+            }
+        }
+
+        long p = popped.get();
+        boolean last = p == words - 1;
+        long bytes = last ? len - 8 * (words - 1) : 8;
+        long word = txFifo.read((int) txRd.get() & (TX_FIFO_DEPTH - 1));
+        boolean pop = false;
+        if (count > 0) {
+            switch (phase) {
+                case P_HDR -> {
+                    pop = true;
+                    if (p == 0) {
+                        hdrLo.next(word);
+                    } else {
+                        hdrHi.next(word);
+                    }
+                }
+                case P_SA -> {
+                    pop = true;
+                    if (p < 4) {
+                        saKey[(int) p].next(word);
+                    } else {
+                        saAes256.next(word >>> 1 & 1);
+                        saValid.next(word & 1);
+                        saSpi.next(word >>> 32);
+                    }
+                }
+                case P_B -> {
+                    gAadTvalid.drive(1);
+                    gAadTdata.drive(word);
+                    gAadTkeep.drive(keepOf(bytes));
+                    gAadTlast.drive(last ? 1 : 0);
+                    pop = gAadTready.isHigh();
+                }
+                case P_C -> {
+                    gTextTvalid.drive(1);
+                    gTextTdata.drive(word);
+                    gTextTkeep.drive(keepOf(bytes));
+                    gTextTlast.drive(last ? 1 : 0);
+                    pop = gTextTready.isHigh();
+                }
+                case P_ICV -> {
+                    gTagTvalid.drive(1);
+                    gTagTdata.drive(word);
+                    pop = gTagTready.isHigh();
+                }
+                default -> {
+                }
+            }
+        }
+
+        // The result, then (tag matched) the plaintext into the buffer, one write at a time.
+        if (phase == P_TAG) {
+            boolean wrFree = !wrValid.isHigh() || wrFire;
+            if (!tagIdx.isHigh()) {
+                if (gResValid.isHigh()) {
+                    gResReady.drive(1);
+                    boolean ok = gResOk.isHigh() && gResStatus.get() == 0;
+                    if (!ok) {
+                        requestCompletion(frameLen, 0, gResStatus.get() != 0 ? ST_PSP_BAD : ST_PSP_AUTH, 0);
+                    } else {
+                        tagIdx.next(1);
+                        ptDone.next(textLen == 0 ? 1 : 0);
+                    }
+                }
+            } else if (!ptDone.isHigh()) {
+                gOutTready.drive(wrFree ? 1 : 0);
+                if (gOutTvalid.isHigh() && wrFree) {
+                    long pos = ptPos.get();
+                    wrValid.next(1);
+                    wrAddr.next(buf + ptOff + pos);
+                    wrData.next(gOutTdata.get());
+                    wrStrb.next(gOutTkeep.get());
+                    ptPos.next(pos + 8);
+                    if (gOutTlast.isHigh()) {
+                        ptDone.next(1);
+                    }
+                }
+            } else if (!wrValid.isHigh() && outstanding == 0) {
+                int st = jobError.isHigh() ? ST_MEM_ERROR : ST_OK;
+                requestCompletion(ptOff + textLen, ptOff, st, st == ST_OK ? CPL_PSP : 0);
+            }
+        }
+
+        if (pop) {
+            txRd.next(txRd.get() + 1);
+            p++;
+            popped.next(p);
+        }
+        if (pop && p == words) {
+            switch (phase) {
+                case P_HDR -> {
+                    long slot = hdrLo.get() >>> 56 & 0xFF; // the SPI's low byte (header byte 7)
+                    if (jobError.isHigh()) {
+                        requestCompletion(frameLen, 0, ST_MEM_ERROR, 0);
+                    } else if (ipLen < aadEnd - 14 + PSP_ICV_BYTES || 14 + ipLen > frameLen) {
+                        requestCompletion(frameLen, 0, ST_PSP_BAD, 0);
+                    } else if (saAddrOf(slot) >>> 48 != 0 || !inWindow(saAddrOf(slot), SA_BYTES)) {
+                        requestCompletion(frameLen, 0, ST_PSP_NO_SA, 0);
+                    } else {
+                        pspPhase.next(P_SA);
+                        startSegment(saAddrOf(slot), SA_READ_BYTES);
+                    }
+                }
+                case P_SA -> {
+                    if (jobError.isHigh()) {
+                        requestCompletion(frameLen, 0, ST_MEM_ERROR, 0);
+                    } else if ((word & SA_VALID) == 0 || (word >>> 32) != (hdrLo.get() >>> 32)) {
+                        requestCompletion(frameLen, 0, ST_PSP_NO_SA, 0);
+                    } else {
+                        pspPhase.next(P_B);
+                        startSegment(buf + RX_PSP_AT, aadLen);
+                    }
+                }
+                case P_B -> {
+                    if (textLen != 0) {
+                        pspPhase.next(P_C);
+                        startSegment(buf + aadEnd, textLen);
+                    } else {
+                        pspPhase.next(P_ICV);
+                        startSegment(buf + aadEnd, PSP_ICV_BYTES);
+                    }
+                }
+                case P_C -> {
+                    pspPhase.next(P_ICV);
+                    startSegment(buf + aadEnd + textLen, PSP_ICV_BYTES);
+                }
+                default -> pspPhase.next(P_TAG);
+            }
+        }
+    }
+
     private int rxData(boolean wrFire, int outstanding) {
         int cap = (int) (descHi.get() & 0xFFFF);
         long addr = descLo.get();
@@ -1297,6 +1537,13 @@ public final class NicModule extends Module {
                 popped = 1;
                 rxRd.next(rxRd.get() + 1);
                 int pos = (int) rxPos.get();
+                if (pos == 8) {
+                    rxB1.next(data);
+                } else if (pos == 16) {
+                    rxB2.next(data);
+                } else if (pos == 32) {
+                    rxB4.next(data);
+                }
                 int room = Math.max(0, Math.min(8, cap - pos));
                 long strb = keep & ((1L << room) - 1);
                 if (strb != 0) {
@@ -1320,7 +1567,20 @@ public final class NicModule extends Module {
             int csumStatus = (int) (resSeen.isHigh() ? resStatus.get() : cResStatus.get());
             int sum = (int) (resSeen.isHigh() ? resCsum.get() : cResCsum.get());
             int st = jobError.isHigh() ? ST_MEM_ERROR : rxTrunc.isHigh() ? ST_TRUNCATED : ST_OK;
-            requestCompletion((int) rxPos.get(), sum, st, csumStatus == 0 ? CPL_CSUM_VALID : 0);
+            if (st == ST_OK && pspCtrl.isHigh() && isPspFrame()) {
+                // PSP open: read the frame back from the buffer through the GCM block.
+                state.next(S_PSP_OPEN);
+                pspPhase.next(P_HDR);
+                startSegment(addr + RX_PSP_AT, PSP_HEADER_BYTES);
+                gcmCmdDone.next(0);
+                keyCnt.next(0);
+                ivCnt.next(0);
+                tagIdx.next(0);
+                ptPos.next(0);
+                ptDone.next(0);
+            } else {
+                requestCompletion((int) rxPos.get(), sum, st, csumStatus == 0 ? CPL_CSUM_VALID : 0);
+            }
         }
         return popped;
     }
@@ -1350,6 +1610,15 @@ public final class NicModule extends Module {
                 rxBytes.next(rxBytes.get() + cplLen.get());
             } else {
                 rxErrors.next(rxErrors.get() + 1);
+            }
+            if (pspPhase.get() != P_NONE) {  // an open was tried
+                if (ok) {
+                    pspRxOpened.next(pspRxOpened.get() + 1);
+                } else if (status.get() == ST_PSP_AUTH) {
+                    pspRxAuthFail.next(pspRxAuthFail.get() + 1);
+                } else {
+                    pspRxErrors.next(pspRxErrors.get() + 1);
+                }
             }
         } else {
             txqHead.next(txqHead.get() + 1);

@@ -156,4 +156,145 @@ class NicPspTest {
             assertThat(nic.read(REG_TX_ERRORS)).isEqualTo(6);
         }
     }
+
+    /** An RX buffer of the test: 8-byte aligned, 10 KiB apart. */
+    private static long rxBuffer(int i) {
+        return 256 * 1024 + (long) i * 10240;
+    }
+
+    @ParameterizedTest(name = "seed {0}")
+    @ValueSource(longs = {31, 32, 33, 34})
+    void opensReceivedPspFramesIntoTheBufferWithHeaderSplit(long seed) {
+        Random r = new Random(seed);
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment mem = arena.allocate(MEM, 64);
+            mem.fill(CANARY);
+            NicDevice nic = device(mem, seed, seed % 2 == 1);
+            NicDriver drv = new NicDriver(nic, mem, 0, MEM, 0, 4);
+            drv.useSaTable(SA_TABLE);
+            drv.enablePspRx(true);
+            byte[][] keys = new byte[SA_SLOTS][];
+            int[] spis = new int[SA_SLOTS];
+            int frames = 20;
+            List<byte[]> plain = new ArrayList<>();
+            List<byte[]> wire = new ArrayList<>();
+            List<Integer> kinds = new ArrayList<>(); // 0 PSP ok, 1 tag broken, 2 no SA, 3 not PSP (port 999)
+            for (int i = 0; i < frames; i++) {
+                int slot = r.nextInt(SA_SLOTS);
+                if (keys[slot] == null) {
+                    boolean aes256 = r.nextBoolean();
+                    keys[slot] = JdkGcm.bytes(r, aes256 ? 32 : 16);
+                    spis[slot] = r.nextInt() & ~0xFF | slot;
+                    drv.installSa(slot, keys[slot], aes256, spis[slot]);
+                }
+                int co = r.nextInt(3) == 0 ? r.nextInt(64) : r.nextInt(3);
+                int textLen = r.nextInt(4) == 0 ? r.nextInt(16) : r.nextInt(r.nextBoolean() ? 200 : 8800);
+                int kind = r.nextInt(8) < 5 ? 0 : r.nextInt(3) + 1;
+                int spi = kind == 2 ? spis[slot] ^ 0x100 : spis[slot];       // no SA: the slot's SPI differs
+                byte[] f = PspFrames.udpPsp(r, co, spi, textLen);
+                byte[] w = PspFrames.sealed(keys[slot], f, 42);
+                if (kind == 1) {
+                    w[r.nextInt(w.length - 42) + 42] ^= (byte) (1 << r.nextInt(8)); // AAD, text or ICV
+                } else if (kind == 3) {
+                    w[37] = (byte) 0xE7; // port 999
+                }
+                plain.add(f);
+                wire.add(w);
+                kinds.add(kind);
+                nic.wireIn().send(AxiFrame.of(w));
+            }
+            int next = 0;
+            int done = 0;
+            int opened = 0;
+            int authFail = 0;
+            int noSa = 0;
+            int[] cookies = new int[16];
+            long[] cpl = new long[16];
+            while (done < frames) {
+                while (next < frames && drv.postRx(rxBuffer(next), 10000, next)) {
+                    next++;
+                }
+                drv.ringRx();
+                nic.cycle();
+                int n = drv.pollRx(cookies, cpl, 16);
+                for (int k = 0; k < n; k++) {
+                    int i = cookies[k];
+                    byte[] f = plain.get(i);
+                    byte[] w = wire.get(i);
+                    long buf = rxBuffer(i);
+                    String what = String.format("seed %d frame %d kind %d len %d", seed, i, kinds.get(i), w.length);
+                    int aadEnd = 42 + 16 + 4 * (f[44] & 0x3F);
+                    int ptOff = aadEnd + 7 & ~7;
+                    switch (kinds.get(i)) {
+                        case 0 -> {
+                            assertThat(cplStatus(cpl[k])).as(what + ": " + statusName(cplStatus(cpl[k])))
+                                    .isEqualTo(ST_OK);
+                            assertThat(cplFlags(cpl[k])).as(what).isEqualTo(CPL_PSP);
+                            assertThat(cplCsum(cpl[k])).as(what).isEqualTo(ptOff);
+                            int textLen = f.length - aadEnd;
+                            assertThat(cplLen(cpl[k])).as(what).isEqualTo(ptOff + textLen);
+                            assertThat(mem.asSlice(buf, aadEnd).toArray(ValueLayout.JAVA_BYTE)).as(what)
+                                    .isEqualTo(java.util.Arrays.copyOf(f, aadEnd));
+                            assertThat(mem.asSlice(buf + ptOff, textLen).toArray(ValueLayout.JAVA_BYTE)).as(what)
+                                    .isEqualTo(java.util.Arrays.copyOfRange(f, aadEnd, f.length));
+                            opened++;
+                        }
+                        case 1, 2 -> {
+                            assertThat(cplStatus(cpl[k])).as(what + ": " + statusName(cplStatus(cpl[k])))
+                                    .isEqualTo(kinds.get(i) == 1 ? ST_PSP_AUTH : ST_PSP_NO_SA);
+                            // No plaintext reached memory: the buffer holds the frame as received.
+                            assertThat(mem.asSlice(buf, w.length).toArray(ValueLayout.JAVA_BYTE)).as(what)
+                                    .isEqualTo(w);
+                            if (kinds.get(i) == 1) {
+                                authFail++;
+                            } else {
+                                noSa++;
+                            }
+                        }
+                        default -> {
+                            assertThat(cplStatus(cpl[k])).as(what).isEqualTo(ST_OK);
+                            assertThat(cplFlags(cpl[k]) & CPL_PSP).as(what).isZero();
+                            assertThat(cplLen(cpl[k])).as(what).isEqualTo(w.length);
+                            assertThat(mem.asSlice(buf, w.length).toArray(ValueLayout.JAVA_BYTE)).as(what)
+                                    .isEqualTo(w);
+                        }
+                    }
+                    assertThat(mem.get(ValueLayout.JAVA_BYTE, buf + 10000)).as(what).isEqualTo(CANARY);
+                    done++;
+                }
+                assertThat(nic.now()).as("seed %d: hung", seed).isLessThan(5_000_000);
+            }
+            assertThat(opened).as("seed %d: frames opened", seed).isPositive();
+            int o = opened;
+            nic.runUntil(() -> nic.read(REG_RXQ_HEAD) == frames, 10_000);
+            assertThat(nic.read(REG_PSP_RX_OPENED)).isEqualTo(o);
+            assertThat(nic.read(REG_PSP_RX_AUTH_FAIL)).isEqualTo(authFail);
+            assertThat(nic.read(REG_PSP_RX_ERRORS)).isEqualTo(noSa);
+            assertThat(nic.read(REG_RX_ERRORS)).isEqualTo(authFail + noSa);
+        }
+    }
+
+    @Test
+    void withRxOpenOffAPspFrameIsDeliveredAsReceived() {
+        Random r = new Random(40);
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment mem = arena.allocate(MEM, 64);
+            NicDevice nic = device(mem, 40, false);
+            NicDriver drv = new NicDriver(nic, mem, 0, MEM, 0, 4);
+            drv.useSaTable(SA_TABLE);
+            byte[] key = JdkGcm.bytes(r, 16);
+            drv.installSa(7, key, false, 0x07);
+            byte[] w = PspFrames.sealed(key, PspFrames.udpPsp(r, 1, 0x07, 300), 42);
+            nic.wireIn().send(AxiFrame.of(w));
+            assertThat(drv.postRx(rxBuffer(0), 10000, 0)).isTrue();
+            drv.ringRx();
+            nic.runUntil(() -> drv.rxReady() == 1, 50_000);
+            int[] cookies = new int[1];
+            long[] cpl = new long[1];
+            drv.pollRx(cookies, cpl, 1);
+            assertThat(cplStatus(cpl[0])).isEqualTo(ST_OK);
+            assertThat(cplFlags(cpl[0]) & CPL_PSP).isZero();
+            assertThat(mem.asSlice(rxBuffer(0), w.length).toArray(ValueLayout.JAVA_BYTE)).isEqualTo(w);
+        }
+    }
 }
