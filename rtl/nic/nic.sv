@@ -9,6 +9,12 @@
 // moves on; no RX buffer posted means s_axis_tready low (back-pressure, never a drop); bytes
 // past an RX buffer's capacity are never written.
 //
+// PSP seal (a TX descriptor with the PSP flag): an aes_gcm instance seals the frame inline.
+// The job reads the frame as segments, each realigned to lane 0 by the same read path: the
+// PSP header (16 bytes at start), the SA entry (key, flags) from the SA table in host memory,
+// then the headers before start (to the wire), the AAD (to the wire and the block), the text
+// (to the block); a packer joins headers, AAD, ciphertext and tag into full wire beats.
+//
 // Mirrors hw-emulator/.../blocks/nic/NicModule.java (the kit's cycle model) register for
 // register: one always_comb computes every next state and the checksum block's inputs in
 // the model's order (a later assignment wins, as a later Reg.next does), one always_ff
@@ -104,6 +110,8 @@ module nic #(
         REG_TXCQ_BASE_LO = 12'h038, REG_TXCQ_BASE_HI = 12'h03C, REG_RXQ_BASE_LO = 12'h040,
         REG_RXQ_BASE_HI = 12'h044, REG_RXQ_LOG_SIZE = 12'h048, REG_RXQ_TAIL = 12'h04C,
         REG_RXQ_HEAD = 12'h050, REG_RXCQ_BASE_LO = 12'h058, REG_RXCQ_BASE_HI = 12'h05C,
+        REG_SA_BASE_LO = 12'h060, REG_SA_BASE_HI = 12'h064, REG_PSP_TX_SEALED = 12'h120,
+        REG_PSP_TX_ERRORS = 12'h124,
         REG_TX_PACKETS = 12'h100, REG_TX_BYTES = 12'h104, REG_RX_PACKETS = 12'h108,
         REG_RX_BYTES = 12'h10C, REG_TX_ERRORS = 12'h110, REG_RX_ERRORS = 12'h114,
         REG_RX_STALL_CYCLES = 12'h118, REG_MEM_ERRORS = 12'h11C;
@@ -117,7 +125,13 @@ module nic #(
 
     // Completion statuses.
     localparam logic [7:0] ST_OK = 8'd0, ST_BAD_LEN = 8'd1, ST_BAD_ADDR = 8'd2, ST_BAD_CSUM = 8'd3,
-        ST_UNSUPPORTED = 8'd4, ST_MEM_ERROR = 8'd5, ST_TRUNCATED = 8'd6, ST_CSUM_REFUSED = 8'd7;
+        ST_UNSUPPORTED = 8'd4, ST_MEM_ERROR = 8'd5, ST_TRUNCATED = 8'd6, ST_CSUM_REFUSED = 8'd7,
+        ST_PSP_BAD = 8'd8;
+    localparam logic [7:0] CPL_PSP = 8'd2;
+
+    // PSP phases of a TX job (0: not PSP): the segment the read path fetches.
+    localparam logic [2:0] P_NONE = 3'd0, P_HDR = 3'd1, P_SA = 3'd2, P_A = 3'd3, P_B = 3'd4, P_C = 3'd5,
+        P_TAG = 3'd6;
 
     // Engine states.
     localparam logic [3:0] S_IDLE = 4'd0, S_DESC_REQ = 4'd1, S_DESC_DATA = 4'd2, S_CHECK = 4'd3,
@@ -187,6 +201,24 @@ module nic #(
     logic [5:0]  tx_wr_q, tx_wr_d, tx_rd_q, tx_rd_d;
     logic [4:0]  rx_wr_q, rx_wr_d, rx_rd_q, rx_rd_d;
     logic        rx_ready_q, rx_ready_d;
+    // PSP: registers, the read segment, the seal's state and the packer.
+    logic [47:0] sa_base_q, sa_base_d;
+    logic [31:0] psp_tx_sealed_q, psp_tx_sealed_d, psp_tx_errors_q, psp_tx_errors_d;
+    logic [47:0] seg_addr_q, seg_addr_d;
+    logic [15:0] seg_len_q, seg_len_d;
+    logic [2:0]  psp_phase_q, psp_phase_d;
+    /* verilator lint_off UNUSEDSIGNAL */
+    logic [63:0] hdr_lo_q, hdr_lo_d;         // bytes 0,1,3 are not the NIC's to read
+    /* verilator lint_on UNUSEDSIGNAL */
+    logic [63:0] hdr_hi_q, hdr_hi_d;
+    logic [63:0] sa_key0_q, sa_key0_d, sa_key1_q, sa_key1_d, sa_key2_q, sa_key2_d, sa_key3_q, sa_key3_d;
+    logic        sa_aes256_q, sa_aes256_d, gcm_cmd_done_q, gcm_cmd_done_d;
+    logic [2:0]  key_cnt_q, key_cnt_d;
+    logic [1:0]  iv_cnt_q, iv_cnt_d;
+    logic        tag_idx_q, tag_idx_d, gcm_bad_q, gcm_bad_d;
+    logic [63:0] pk_data_q, pk_data_d;
+    logic [2:0]  pk_cnt_q, pk_cnt_d;
+    logic        pk_flush_q, pk_flush_d;
 
     // FIFOs: asynchronous read, written at the edge.
     logic [63:0] tx_fifo [0:TX_FIFO_DEPTH-1];
@@ -242,6 +274,65 @@ module nic #(
         .err_count(c_err_count)
     );
 
+    // ---------------------------------------------------------------- the GCM block (PSP)
+    logic        g_cmd_valid, g_cmd_ready, g_cmd_open, g_cmd_aes256;
+    logic [15:0] g_cmd_aad_len, g_cmd_text_len;
+    logic [63:0] g_key_tdata, g_iv_tdata, g_aad_tdata, g_text_tdata, g_tag_tdata, g_out_tdata;
+    logic        g_key_tvalid, g_key_tready, g_iv_tvalid, g_iv_tready;
+    logic [7:0]  g_aad_tkeep, g_text_tkeep, g_out_tkeep;
+    logic        g_aad_tvalid, g_aad_tready, g_aad_tlast, g_text_tvalid, g_text_tready, g_text_tlast;
+    logic        g_tag_tvalid, g_res_valid, g_res_ready;
+    logic        g_out_tvalid, g_out_tready;
+    logic [63:0] g_res_tag_lo, g_res_tag_hi;
+    logic [1:0]  g_res_status;
+    /* verilator lint_off UNUSEDSIGNAL */
+    logic        g_tag_tready, g_out_tlast, g_out_tuser, g_res_ok;  // seal only: no tag in; the tag ends the frame
+    logic [31:0] g_err_count;
+    /* verilator lint_on UNUSEDSIGNAL */
+
+    aes_gcm gcm (
+        .clk(clk),
+        .rst(rst),
+        .s_cmd_valid(g_cmd_valid),
+        .s_cmd_ready(g_cmd_ready),
+        .s_cmd_open(g_cmd_open),
+        .s_cmd_aes256(g_cmd_aes256),
+        .s_cmd_aad_len(g_cmd_aad_len),
+        .s_cmd_text_len(g_cmd_text_len),
+        .s_key_tdata(g_key_tdata),
+        .s_key_tvalid(g_key_tvalid),
+        .s_key_tready(g_key_tready),
+        .s_iv_tdata(g_iv_tdata),
+        .s_iv_tvalid(g_iv_tvalid),
+        .s_iv_tready(g_iv_tready),
+        .s_aad_tdata(g_aad_tdata),
+        .s_aad_tkeep(g_aad_tkeep),
+        .s_aad_tvalid(g_aad_tvalid),
+        .s_aad_tready(g_aad_tready),
+        .s_aad_tlast(g_aad_tlast),
+        .s_text_tdata(g_text_tdata),
+        .s_text_tkeep(g_text_tkeep),
+        .s_text_tvalid(g_text_tvalid),
+        .s_text_tready(g_text_tready),
+        .s_text_tlast(g_text_tlast),
+        .s_tag_tdata(g_tag_tdata),
+        .s_tag_tvalid(g_tag_tvalid),
+        .s_tag_tready(g_tag_tready),
+        .m_text_tdata(g_out_tdata),
+        .m_text_tkeep(g_out_tkeep),
+        .m_text_tvalid(g_out_tvalid),
+        .m_text_tready(g_out_tready),
+        .m_text_tlast(g_out_tlast),
+        .m_text_tuser(g_out_tuser),
+        .m_res_valid(g_res_valid),
+        .m_res_ready(g_res_ready),
+        .m_res_ok(g_res_ok),
+        .m_res_tag_lo(g_res_tag_lo),
+        .m_res_tag_hi(g_res_tag_hi),
+        .m_res_status(g_res_status),
+        .err_count(g_err_count)
+    );
+
     // ---------------------------------------------------------------- outputs (registers only)
     assign s_axil_awready = !aw_seen_q && !b_valid_q;
     assign s_axil_wready = !w_seen_q && !b_valid_q;
@@ -286,6 +377,15 @@ module nic #(
         sat_inc = (inc && v != 16'hFFFF) ? v + 16'd1 : v;
     endfunction
 
+    // The low n bytes (n = 0..8) of a beat, and their tkeep.
+    function automatic logic [63:0] bytes_mask(input logic [3:0] n);
+        bytes_mask = n >= 4'd8 ? 64'hFFFF_FFFF_FFFF_FFFF : (64'd1 << {n[2:0], 3'b000}) - 64'd1;
+    endfunction
+
+    function automatic logic [7:0] keep_of(input logic [3:0] n);
+        keep_of = 8'((16'd1 << n) - 16'd1);
+    endfunction
+
     function automatic logic [3:0] log_size(input logic [31:0] v);
         log_size = v > {28'd0, MAX_LOG_SIZE} ? MAX_LOG_SIZE : v[3:0];
     endfunction
@@ -328,6 +428,10 @@ module nic #(
             REG_RX_IRQ_COUNT: read_reg = {16'd0, rx_irq_count_q};
             REG_RX_IRQ_TIMER: read_reg = {16'd0, rx_irq_timer_q};
             REG_INTERRUPTS: read_reg = interrupts_q;
+            REG_SA_BASE_LO: read_reg = sa_base_q[31:0];
+            REG_SA_BASE_HI: read_reg = {16'd0, sa_base_q[47:32]};
+            REG_PSP_TX_SEALED: read_reg = psp_tx_sealed_q;
+            REG_PSP_TX_ERRORS: read_reg = psp_tx_errors_q;
             default: read_reg = 32'd0;
         endcase
     endfunction
@@ -391,6 +495,20 @@ module nic #(
     // Moderation: this cycle's writes of 1s to IRQ_STATUS, completions, raises.
     logic [1:0]  irq_clear;
     logic        tx_cpl, rx_cpl, tx_fire, rx_fire;
+    // A segment request: what startSegment() takes.
+    logic        seg_req;
+    logic [47:0] seg_req_addr;
+    logic [15:0] seg_req_len;
+    // PSP temporaries (the model's locals in pspSeal()).
+    logic [7:0]  d_key;
+    logic [63:0] sa_addr;
+    logic        sa_in_window, d_psp;
+    logic [15:0] aad_len, text_len;
+    logic        pk_ready, have, pop, pk_in, pk_in_final, res_taken, final_out, bad;
+    logic [63:0] word, pk_in_data, pk_in_masked;
+    logic [3:0]  pk_in_bytes, seg_bytes;
+    logic [127:0] pk_comb;
+    logic [4:0]  pk_total;
 
     always_comb begin
         // Every register holds unless assigned below.
@@ -420,6 +538,12 @@ module nic #(
         out_valid_d = out_valid_q; out_data_d = out_data_q; out_keep_d = out_keep_q; out_last_d = out_last_q;
         out_user_d = out_user_q;
         tx_wr_d = tx_wr_q; tx_rd_d = tx_rd_q; rx_wr_d = rx_wr_q; rx_rd_d = rx_rd_q; rx_ready_d = rx_ready_q;
+        sa_base_d = sa_base_q; psp_tx_sealed_d = psp_tx_sealed_q; psp_tx_errors_d = psp_tx_errors_q;
+        seg_addr_d = seg_addr_q; seg_len_d = seg_len_q; psp_phase_d = psp_phase_q; hdr_lo_d = hdr_lo_q;
+        hdr_hi_d = hdr_hi_q; sa_key0_d = sa_key0_q; sa_key1_d = sa_key1_q; sa_key2_d = sa_key2_q;
+        sa_key3_d = sa_key3_q; sa_aes256_d = sa_aes256_q; gcm_cmd_done_d = gcm_cmd_done_q;
+        key_cnt_d = key_cnt_q; iv_cnt_d = iv_cnt_q; tag_idx_d = tag_idx_q; gcm_bad_d = gcm_bad_q;
+        pk_data_d = pk_data_q; pk_cnt_d = pk_cnt_q; pk_flush_d = pk_flush_q;
         tx_fifo_we = 1'b0; tx_fifo_waddr = tx_wr_q[4:0]; tx_fifo_wdata = 64'd0;
         rx_fifo_we = 1'b0; rx_fifo_waddr = rx_wr_q[3:0];
 
@@ -428,6 +552,13 @@ module nic #(
         c_cmd_init = 16'd0; c_cmd_udp = 1'b0;
         c_in_tvalid = 1'b0; c_in_tdata = 64'd0; c_in_tkeep = 8'd0; c_in_tlast = 1'b0;
         c_out_tready = 1'b1; c_res_ready = 1'b1;
+        // The GCM block's inputs: quiet unless a PSP job drives them.
+        g_cmd_valid = 1'b0; g_cmd_open = 1'b0; g_cmd_aes256 = 1'b0; g_cmd_aad_len = 16'd0;
+        g_cmd_text_len = 16'd0; g_key_tdata = 64'd0; g_key_tvalid = 1'b0; g_iv_tdata = 64'd0;
+        g_iv_tvalid = 1'b0; g_aad_tdata = 64'd0; g_aad_tkeep = 8'd0; g_aad_tvalid = 1'b0;
+        g_aad_tlast = 1'b0; g_text_tdata = 64'd0; g_text_tkeep = 8'd0; g_text_tvalid = 1'b0;
+        g_text_tlast = 1'b0; g_tag_tdata = 64'd0; g_tag_tvalid = 1'b0; g_out_tready = 1'b0;
+        g_res_ready = 1'b0;
 
         // Temporaries.
         aw_fire = 1'b0; w_fire = 1'b0; have_aw = 1'b0; have_w = 1'b0;
@@ -443,9 +574,9 @@ module nic #(
         d_insert = desc_hi_q[47:32]; d_flags = desc_hi_q[55:48];
         win_end = {16'd0, mem_base_q} + {15'd0, mem_size_q};
         in_window = 1'b0; st = ST_OK;
-        beats = 17'(({14'd0, d_addr[2:0]} + {1'b0, d_len} + 17'd7) >> 3);
-        words = 17'(({1'b0, d_len} + 17'd7) >> 3);
-        shift = {d_addr[2:0], 3'b000};
+        beats = 17'(({14'd0, seg_addr_q[2:0]} + {1'b0, seg_len_q} + 17'd7) >> 3);
+        words = 17'(({1'b0, seg_len_q} + 17'd7) >> 3);
+        shift = {seg_addr_q[2:0], 3'b000};
         left = {1'b0, req_left_q}; burst = 17'd0; res = {1'b0, reserved_q}; tx_push = 1'b0;
         p = popped_q; last_word = 1'b0; tail_bytes = 4'd0; frame_out = 1'b0; result_in = 1'b0;
         csum_status = 2'd0; sum = 16'd0; wr_free = 1'b0; rx_head = rx_rd_q[3:0];
@@ -455,6 +586,15 @@ module nic #(
         cpl_req_flags = 8'd0; cpl_index = 16'd0; cpl_log = 4'd0; cpl_slot = 16'd0; cpl_phase = 1'b0;
         job_ok = 1'b0;
         irq_clear = 2'd0; tx_cpl = 1'b0; rx_cpl = 1'b0; tx_fire = 1'b0; rx_fire = 1'b0;
+        seg_req = 1'b0; seg_req_addr = 48'd0; seg_req_len = 16'd0;
+        d_key = desc_hi_q[63:56];
+        sa_addr = {16'd0, sa_base_q} + {50'd0, d_key, 6'd0};
+        sa_in_window = 1'b0; d_psp = d_flags[2];
+        aad_len = 16'd16 + {8'd0, hdr_lo_q[21:16], 2'b00};
+        text_len = d_len - d_start - aad_len;
+        pk_ready = 1'b0; have = 1'b0; pop = 1'b0; pk_in = 1'b0; pk_in_final = 1'b0; res_taken = 1'b0;
+        final_out = 1'b0; bad = 1'b0; word = 64'd0; pk_in_data = 64'd0; pk_in_masked = 64'd0;
+        pk_in_bytes = 4'd0; seg_bytes = 4'd0; pk_comb = 128'd0; pk_total = 5'd0;
 
         if (rst) begin
             aw_seen_d = 1'b0; w_seen_d = 1'b0; b_valid_d = 1'b0; r_valid_d = 1'b0; ctrl_d = 1'b0;
@@ -470,6 +610,8 @@ module nic #(
             irq_status_d = 2'd0; irq_mask_d = 2'd0; tx_irq_count_d = 16'd0; tx_irq_timer_d = 16'd0;
             rx_irq_count_d = 16'd0; rx_irq_timer_d = 16'd0; interrupts_d = 32'd0; tx_pend_d = 16'd0;
             tx_age_d = 16'd0; rx_pend_d = 16'd0; rx_age_d = 16'd0;
+            sa_base_d = 48'd0; psp_tx_sealed_d = 32'd0; psp_tx_errors_d = 32'd0; psp_phase_d = P_NONE;
+            pk_cnt_d = 3'd0; pk_flush_d = 1'b0;
         end else begin
             bus_ready_d = 1'b1;
 
@@ -519,6 +661,8 @@ module nic #(
                                                                  wr_reg_strb, 1'b0));
                     REG_RX_IRQ_TIMER: rx_irq_timer_d = 16'(merge({48'd0, rx_irq_timer_q}, wr_reg_data,
                                                                  wr_reg_strb, 1'b0));
+                    REG_SA_BASE_LO: sa_base_d = 48'(merge({16'd0, sa_base_q}, wr_reg_data, wr_reg_strb, 1'b0));
+                    REG_SA_BASE_HI: sa_base_d = 48'(merge({16'd0, sa_base_q}, wr_reg_data, wr_reg_strb, 1'b1));
                     default: ;  // read-only or unmapped: acknowledged and ignored
                 endcase
                 aw_seen_d = 1'b0;
@@ -621,6 +765,8 @@ module nic #(
                 S_CHECK: begin
                     in_window = d_addr >= {16'd0, mem_base_q} && d_addr <= win_end
                                 && {48'd0, d_len} <= win_end - d_addr;
+                    sa_in_window = sa_addr >= {16'd0, mem_base_q} && sa_addr <= win_end
+                                   && 64'd64 <= win_end - sa_addr;
                     if (job_error_q) st = ST_MEM_ERROR;
                     else if (rx_job_q) begin
                         if (d_len == 16'd0) st = ST_BAD_LEN;
@@ -629,7 +775,11 @@ module nic #(
                         else st = ST_OK;
                     end else if (d_len == 16'd0 || {16'd0, d_len} > MAX_FRAME) st = ST_BAD_LEN;
                     else if (d_addr[63:48] != 16'd0 || !in_window) st = ST_BAD_ADDR;
-                    else if ((d_flags & 8'hFC) != 8'd0) st = ST_UNSUPPORTED;
+                    else if ((d_flags & 8'hF8) != 8'd0) st = ST_UNSUPPORTED;
+                    else if (d_psp && (d_flags[1:0] != 2'd0 || d_insert != 16'd0
+                                       || {1'b0, d_start} + 17'd16 > {1'b0, d_len}
+                                       || sa_addr[63:48] != 16'd0 || !sa_in_window))
+                        st = ST_PSP_BAD;
                     else if (d_flags[0] && (d_start > d_len || {1'b0, d_insert} + 17'd2 > {1'b0, d_len}))
                         st = ST_BAD_CSUM;
                     else st = ST_OK;
@@ -647,13 +797,18 @@ module nic #(
                         rx_trunc_d = 1'b0;
                         state_d = S_RX_CMD;
                     end else begin
-                        req_addr_d = {d_addr[47:3], 3'b000};
-                        req_left_d = beats[15:0];
-                        reserved_d = 8'd0;
-                        popped_d = 16'd0;
-                        beat_count_d = 16'd0;
-                        flush_d = 1'b0;
-                        state_d = S_TX_CMD;
+                        seg_req = 1'b1;
+                        seg_req_addr = d_psp ? d_addr[47:0] + {32'd0, d_start} : d_addr[47:0];
+                        seg_req_len = d_psp ? 16'd16 : d_len;
+                        psp_phase_d = d_psp ? P_HDR : P_NONE;
+                        gcm_cmd_done_d = 1'b0;
+                        key_cnt_d = 3'd0;
+                        iv_cnt_d = 2'd0;
+                        tag_idx_d = 1'b0;
+                        gcm_bad_d = 1'b0;
+                        pk_cnt_d = 3'd0;
+                        pk_flush_d = 1'b0;
+                        state_d = d_psp ? S_TX_DATA : S_TX_CMD;  // a PSP frame bypasses the checksum block
                     end
                 end
                 S_TX_CMD: begin
@@ -703,10 +858,222 @@ module nic #(
                     reserved_d = res[7:0];
                     tx_fifo_we = tx_push;
                     tx_wr_d = tx_wr_q + {5'd0, tx_push};
+                    if (psp_phase_q != P_NONE) begin
+                        // ---- pspSeal(): the GCM block's command, key and IV once the SA is in.
+                        pk_ready = out_free && !pk_flush_q;
+                        if (psp_phase_q >= P_A) begin
+                            if (!gcm_cmd_done_q) begin
+                                g_cmd_valid = 1'b1;
+                                g_cmd_aes256 = sa_aes256_q;
+                                g_cmd_aad_len = aad_len;
+                                g_cmd_text_len = text_len;
+                                if (g_cmd_ready) gcm_cmd_done_d = 1'b1;
+                            end
+                            if (key_cnt_q < (sa_aes256_q ? 3'd4 : 3'd2)) begin
+                                g_key_tvalid = 1'b1;
+                                case (key_cnt_q[1:0])
+                                    2'd0: g_key_tdata = sa_key0_q;
+                                    2'd1: g_key_tdata = sa_key1_q;
+                                    2'd2: g_key_tdata = sa_key2_q;
+                                    default: g_key_tdata = sa_key3_q;
+                                endcase
+                                if (g_key_tready) key_cnt_d = key_cnt_q + 3'd1;
+                            end
+                            if (iv_cnt_q < 2'd2) begin
+                                // The nonce is the header's bytes 4..15: SPI then IV.
+                                g_iv_tvalid = 1'b1;
+                                g_iv_tdata = iv_cnt_q == 2'd0 ? {hdr_hi_q[31:0], hdr_lo_q[63:32]}
+                                                              : {32'd0, hdr_hi_q[63:32]};
+                                if (g_iv_tready) iv_cnt_d = iv_cnt_q + 2'd1;
+                            end
+                        end
+                        // The FIFO's head word, to where this phase sends it.
+                        have = tx_count != 6'd0;
+                        last_word = {1'b0, p} == words - 17'd1;
+                        tail_bytes = 4'(seg_len_q - 16'({words[12:0] - 13'd1, 3'b000}));
+                        seg_bytes = last_word ? tail_bytes : 4'd8;
+                        word = tx_fifo[tx_rd_q[4:0]];
+                        if (have) begin
+                            case (psp_phase_q)
+                                P_HDR: begin
+                                    pop = 1'b1;
+                                    if (p == 16'd0) hdr_lo_d = word;
+                                    else hdr_hi_d = word;
+                                end
+                                P_SA: begin
+                                    pop = 1'b1;
+                                    case (p)
+                                        16'd0: sa_key0_d = word;
+                                        16'd1: sa_key1_d = word;
+                                        16'd2: sa_key2_d = word;
+                                        16'd3: sa_key3_d = word;
+                                        default: sa_aes256_d = word[1];
+                                    endcase
+                                end
+                                P_A: begin
+                                    if (pk_ready) begin
+                                        pop = 1'b1;
+                                        pk_in = 1'b1;
+                                        pk_in_data = word;
+                                        pk_in_bytes = seg_bytes;
+                                    end
+                                end
+                                P_B: begin
+                                    if (pk_ready) begin
+                                        g_aad_tvalid = 1'b1;
+                                        g_aad_tdata = word;
+                                        g_aad_tkeep = keep_of(seg_bytes);
+                                        g_aad_tlast = last_word;
+                                        if (g_aad_tready) begin
+                                            pop = 1'b1;
+                                            pk_in = 1'b1;
+                                            pk_in_data = word;
+                                            pk_in_bytes = seg_bytes;
+                                        end
+                                    end
+                                end
+                                P_C: begin
+                                    g_text_tvalid = 1'b1;
+                                    g_text_tdata = word;
+                                    g_text_tkeep = keep_of(seg_bytes);
+                                    g_text_tlast = last_word;
+                                    if (g_text_tready) pop = 1'b1;
+                                end
+                                default: ;
+                            endcase
+                        end
+                        // Ciphertext, then the tag (offered only after the last ciphertext beat).
+                        if (psp_phase_q == P_C || psp_phase_q == P_TAG) begin
+                            g_out_tready = pk_ready;
+                            if (g_out_tvalid) begin
+                                if (pk_ready) begin
+                                    pk_in = 1'b1;
+                                    pk_in_data = g_out_tdata;
+                                    pk_in_bytes = 4'($countones(g_out_tkeep));
+                                end
+                            end else if (psp_phase_q == P_TAG && g_res_valid && pk_ready) begin
+                                pk_in = 1'b1;
+                                pk_in_bytes = 4'd8;
+                                if (!tag_idx_q) begin
+                                    pk_in_data = g_res_tag_lo;
+                                    tag_idx_d = 1'b1;
+                                end else begin
+                                    pk_in_data = g_res_tag_hi;
+                                    pk_in_final = 1'b1;
+                                    res_taken = 1'b1;
+                                    g_res_ready = 1'b1;
+                                    gcm_bad_d = g_res_status != 2'd0;
+                                end
+                            end
+                        end
+                        // The packer: whole beats at any byte count; the tag's second half ends the frame.
+                        bad = gcm_bad_q || (res_taken && g_res_status != 2'd0);
+                        if (pk_flush_q) begin
+                            if (out_free) begin
+                                out_valid_d = 1'b1;
+                                out_data_d = pk_data_q;
+                                out_keep_d = keep_of({1'b0, pk_cnt_q});
+                                out_last_d = 1'b1;
+                                out_user_d = job_error_q || bad;
+                                pk_flush_d = 1'b0;
+                                pk_cnt_d = 3'd0;
+                                final_out = 1'b1;
+                            end
+                        end else if (pk_in) begin
+                            pk_in_masked = pk_in_data & bytes_mask(pk_in_bytes);
+                            pk_comb = ({64'd0, pk_in_masked} << {pk_cnt_q, 3'b000})
+                                      | {64'd0, pk_data_q & bytes_mask({1'b0, pk_cnt_q})};
+                            pk_total = {2'd0, pk_cnt_q} + {1'b0, pk_in_bytes};
+                            if (pk_total >= 5'd8) begin
+                                out_valid_d = 1'b1;
+                                out_data_d = pk_comb[63:0];
+                                out_keep_d = 8'hFF;
+                                out_last_d = pk_in_final && pk_total == 5'd8;
+                                out_user_d = pk_in_final && pk_total == 5'd8 && (job_error_q || bad);
+                                pk_data_d = pk_comb[127:64];
+                                pk_cnt_d = 3'(pk_total - 5'd8);
+                                if (pk_in_final && pk_total > 5'd8) pk_flush_d = 1'b1;
+                                final_out = pk_in_final && pk_total == 5'd8;
+                            end else begin
+                                pk_data_d = pk_comb[63:0];
+                                pk_cnt_d = pk_total[2:0];
+                            end
+                        end
+                        if (final_out) begin
+                            cpl_req = 1'b1;
+                            cpl_req_len = d_len + 16'd16;
+                            cpl_req_status = job_error_q ? ST_MEM_ERROR : bad ? ST_PSP_BAD : ST_OK;
+                            cpl_req_flags = (!job_error_q && !bad) ? CPL_PSP : 8'd0;
+                        end
+                        // The next segment once this one's words are all taken.
+                        if (pop) begin
+                            tx_rd_d = tx_rd_q + 6'd1;
+                            p = p + 16'd1;
+                            popped_d = p;
+                        end
+                        if (pop && {1'b0, p} == words) begin
+                            case (psp_phase_q)
+                                P_HDR: begin
+                                    if (job_error_q) begin
+                                        cpl_req = 1'b1;
+                                        cpl_req_len = d_len;
+                                        cpl_req_status = ST_MEM_ERROR;
+                                    end else if ({1'b0, d_start} + {1'b0, aad_len} > {1'b0, d_len}) begin
+                                        cpl_req = 1'b1;
+                                        cpl_req_len = d_len;
+                                        cpl_req_status = ST_PSP_BAD;
+                                    end else begin
+                                        psp_phase_d = P_SA;
+                                        seg_req = 1'b1;
+                                        seg_req_addr = sa_addr[47:0];
+                                        seg_req_len = 16'd40;
+                                    end
+                                end
+                                P_SA: begin
+                                    if (job_error_q) begin
+                                        cpl_req = 1'b1;
+                                        cpl_req_len = d_len;
+                                        cpl_req_status = ST_MEM_ERROR;
+                                    end else if (!word[0]) begin
+                                        cpl_req = 1'b1;
+                                        cpl_req_len = d_len;
+                                        cpl_req_status = ST_PSP_BAD;
+                                    end else if (d_start != 16'd0) begin
+                                        psp_phase_d = P_A;
+                                        seg_req = 1'b1;
+                                        seg_req_addr = d_addr[47:0];
+                                        seg_req_len = d_start;
+                                    end else begin
+                                        psp_phase_d = P_B;
+                                        seg_req = 1'b1;
+                                        seg_req_addr = d_addr[47:0] + {32'd0, d_start};
+                                        seg_req_len = aad_len;
+                                    end
+                                end
+                                P_A: begin
+                                    psp_phase_d = P_B;
+                                    seg_req = 1'b1;
+                                    seg_req_addr = d_addr[47:0] + {32'd0, d_start};
+                                    seg_req_len = aad_len;
+                                end
+                                P_B: begin
+                                    if (text_len != 16'd0) begin
+                                        psp_phase_d = P_C;
+                                        seg_req = 1'b1;
+                                        seg_req_addr = d_addr[47:0] + {32'd0, d_start} + {32'd0, aad_len};
+                                        seg_req_len = text_len;
+                                    end else begin
+                                        psp_phase_d = P_TAG;
+                                    end
+                                end
+                                default: psp_phase_d = P_TAG;
+                            endcase
+                        end
+                    end else begin
                     // FIFO to the checksum block.
                     if (tx_count != 6'd0) begin
                         last_word = {1'b0, p} == words - 17'd1;
-                        tail_bytes = 4'(d_len - 16'({words[12:0] - 13'd1, 3'b000}));
+                        tail_bytes = 4'(seg_len_q - 16'({words[12:0] - 13'd1, 3'b000}));
                         c_in_tvalid = 1'b1;
                         c_in_tdata = tx_fifo[tx_rd_q[4:0]];
                         c_in_tkeep = last_word ? 8'((16'd1 << tail_bytes) - 16'd1) : 8'hFF;
@@ -727,6 +1094,7 @@ module nic #(
                         cpl_req_sum = sum;
                         cpl_req_status = (job_error_q || rdata_error) ? ST_MEM_ERROR
                                          : csum_status != 2'd0 ? ST_CSUM_REFUSED : ST_OK;
+                    end
                     end
                 end
                 S_RX_CMD: begin
@@ -797,12 +1165,28 @@ module nic #(
                             end else begin
                                 tx_errors_d = tx_errors_q + 32'd1;
                             end
+                            if (d_psp) begin
+                                if (job_ok) psp_tx_sealed_d = psp_tx_sealed_q + 32'd1;
+                                else psp_tx_errors_d = psp_tx_errors_q + 32'd1;
+                            end
                         end
                         state_d = S_IDLE;
                     end
                 end
                 default: state_d = S_IDLE;
             endcase
+
+            // startSegment(): point the read path at seg_req_len bytes from seg_req_addr.
+            if (seg_req) begin
+                seg_addr_d = seg_req_addr;
+                seg_len_d = seg_req_len;
+                req_addr_d = {seg_req_addr[47:3], 3'b000};
+                req_left_d = 16'(({14'd0, seg_req_addr[2:0]} + {1'b0, seg_req_len} + 17'd7) >> 3);
+                reserved_d = 8'd0;
+                popped_d = 16'd0;
+                beat_count_d = 16'd0;
+                flush_d = 1'b0;
+            end
 
             // requestCompletion(): the completion's one-beat write.
             if (cpl_req) begin
@@ -867,6 +1251,13 @@ module nic #(
         out_last_q <= out_last_d; out_user_q <= out_user_d;
         tx_wr_q <= tx_wr_d; tx_rd_q <= tx_rd_d; rx_wr_q <= rx_wr_d; rx_rd_q <= rx_rd_d;
         rx_ready_q <= rx_ready_d;
+        sa_base_q <= sa_base_d; psp_tx_sealed_q <= psp_tx_sealed_d; psp_tx_errors_q <= psp_tx_errors_d;
+        seg_addr_q <= seg_addr_d; seg_len_q <= seg_len_d; psp_phase_q <= psp_phase_d;
+        hdr_lo_q <= hdr_lo_d; hdr_hi_q <= hdr_hi_d; sa_key0_q <= sa_key0_d; sa_key1_q <= sa_key1_d;
+        sa_key2_q <= sa_key2_d; sa_key3_q <= sa_key3_d; sa_aes256_q <= sa_aes256_d;
+        gcm_cmd_done_q <= gcm_cmd_done_d; key_cnt_q <= key_cnt_d; iv_cnt_q <= iv_cnt_d;
+        tag_idx_q <= tag_idx_d; gcm_bad_q <= gcm_bad_d; pk_data_q <= pk_data_d; pk_cnt_q <= pk_cnt_d;
+        pk_flush_q <= pk_flush_d;
         if (tx_fifo_we) tx_fifo[tx_fifo_waddr] <= tx_fifo_wdata;
         if (rx_fifo_we) begin
             rx_fifo_data[rx_fifo_waddr] <= s_axis_tdata;

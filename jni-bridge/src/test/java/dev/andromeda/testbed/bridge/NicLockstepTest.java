@@ -6,6 +6,8 @@ import dev.andromeda.testbed.hw.blocks.nic.NicDevice;
 import dev.andromeda.testbed.hw.blocks.nic.NicDriver;
 import dev.andromeda.testbed.hw.blocks.nic.NicModule;
 import dev.andromeda.testbed.hw.contract.Backends;
+import dev.andromeda.testbed.hw.contract.JdkGcm;
+import dev.andromeda.testbed.hw.contract.PspFrames;
 import dev.andromeda.testbed.hw.contract.Rfc1071;
 import dev.andromeda.testbed.hw.driver.AxiFrame;
 import dev.andromeda.testbed.hw.kit.KitModel;
@@ -27,13 +29,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The NIC's Java cycle model and its Verilated RTL ({@code rtl/nic}, with
- * {@code csum_offload} inside) side by side on the same inputs, every output compared on
- * every cycle ({@link LockstepModel}: on a divergence both waveforms are written), driven
- * through the driver: seeded random TX frames with checksum flags and RX frames, malformed
- * descriptors among them, under random memory latency, idle cycles and back-pressure on the
- * memory and the wire, with completion moderation armed (random counts and timers) and
- * the interrupt acknowledged at random times while it is up. The traffic itself is checked
- * against RFC 1071 transcribed.
+ * {@code csum_offload} and {@code aes_gcm} inside) side by side on the same inputs, every
+ * output compared on every cycle ({@link LockstepModel}: on a divergence both waveforms are
+ * written), driven through the driver: seeded random TX frames with checksum flags, PSP
+ * frames sealed with AES-128 and AES-256 SAs, and RX frames, malformed descriptors (PSP
+ * ones included) among them, under random memory latency, idle cycles and back-pressure on
+ * the memory and the wire. The traffic itself is checked against RFC 1071 transcribed and
+ * the JDK's AES-GCM, with completion moderation armed (random counts and timers) and the
+ * interrupt acknowledged at random times while it is up.
  */
 class NicLockstepTest {
     private static final int MEM = 1 << 20;
@@ -62,6 +65,10 @@ class NicLockstepTest {
                     stall, stall, stall, stall));
             NicDriver drv = new NicDriver(nic, mem, 0, WINDOW, 0, 4);
             drv.moderate(1 + r.nextInt(4), r.nextInt(200), r.nextInt(5), 1 + r.nextInt(200));
+            drv.useSaTable(32 * 1024);
+            byte[][] keys = {null, JdkGcm.bytes(r, 16), JdkGcm.bytes(r, 32)};
+            drv.installSa(1, keys[1], false, 0x101);
+            drv.installSa(2, keys[2], true, 0x202);
             int frames = 30;
             List<byte[]> wantOut = new ArrayList<>();
             List<Integer> wantStatus = new ArrayList<>();
@@ -73,13 +80,27 @@ class NicLockstepTest {
                 byte[] f = new byte[len];
                 r.nextBytes(f);
                 MemorySegment.copy(f, 0, mem, ValueLayout.JAVA_BYTE, at, len);
-                int kind = r.nextInt(8);
+                int kind = r.nextInt(11);
                 if (kind == 0) {                                     // beyond the window
                     jobs.add(new long[] {WINDOW - 8, 64, 0, 0, 0});
                     wantStatus.add(ST_BAD_ADDR);
                 } else if (kind == 1) {                              // insert past the end
                     jobs.add(new long[] {at, len, 0, len - 1, FLAG_CSUM_INSERT});
                     wantStatus.add(ST_BAD_CSUM);
+                } else if (kind >= 8) {                              // PSP: sealed, or refused
+                    len = 16 + r.nextInt(r.nextBoolean() ? 90 : 1600);
+                    int start = r.nextInt(Math.min(len - 16, 60) + 1);
+                    f = PspFrames.frame(r, len, start);
+                    MemorySegment.copy(f, 0, mem, ValueLayout.JAVA_BYTE, at, len);
+                    if (kind == 10) {                                // slot 9 holds no SA
+                        jobs.add(new long[] {at, len, start, 0, FLAG_PSP, 9});
+                        wantStatus.add(ST_PSP_BAD);
+                    } else {
+                        int slot = kind - 7;
+                        jobs.add(new long[] {at, len, start, 0, FLAG_PSP, slot});
+                        wantOut.add(PspFrames.sealed(keys[slot], f, start));
+                        wantStatus.add(ST_OK);
+                    }
                 } else if (kind < 5 && len >= 2) {
                     int start = r.nextInt(len - 1);
                     int insert = r.nextInt(len - 1);
@@ -111,7 +132,8 @@ class NicLockstepTest {
             while (txDone < frames || rxDone < frames) {
                 while (posted < frames) {
                     long[] j = jobs.get(posted);
-                    if (!drv.postTx(j[0], (int) j[1], (int) j[2], (int) j[3], (int) j[4], posted)) {
+                    if (!drv.postTx(j[0], (int) j[1], (int) j[2], (int) j[3], (int) j[4], j.length > 5 ? (int) j[5] : 0,
+                            posted)) {
                         break;
                     }
                     posted++;
@@ -150,6 +172,10 @@ class NicLockstepTest {
             }
             assertThat(nic.read(REG_INTERRUPTS)).as("seed %d: raises", seed).isPositive();
             assertThat(nic.read(REG_TX_ERRORS)).isEqualTo(wantStatus.stream().filter(s -> s != ST_OK).count());
+            long pspOk = jobs.stream().filter(j -> j.length > 5 && j[5] != 9).count();
+            assertThat(pspOk).as("seed %d: PSP frames in the mix", seed).isPositive();
+            assertThat(nic.read(REG_PSP_TX_SEALED)).isEqualTo(pspOk);
+            assertThat(nic.read(REG_PSP_TX_ERRORS)).isEqualTo(jobs.stream().filter(j -> j.length > 5).count() - pspOk);
         }
     }
 }

@@ -17,6 +17,25 @@ import static dev.andromeda.testbed.hw.blocks.nic.NicLayout.*;
  * <p>Ring full is back-pressure: {@link #postTx} and {@link #postRx} say no, and the caller
  * keeps the packet. A cookie per slot (the caller's buffer number) comes back with its
  * completion.
+ *
+ * <p><b>PSP seal on TX</b>, in three calls:
+ * <ol>
+ *   <li>once: {@link #useSaTable(long)} -- 256 * 64 bytes of host memory inside the window
+ *       for the SA table (zeroed: every slot invalid), its address written to the NIC;</li>
+ *   <li>per SA: {@link #installSa(int, byte[], boolean, int)} -- key (16 or 32 bytes),
+ *       AES-256 or not, SPI, into a slot 0..255 (plain stores; install before posting a
+ *       frame that names it, and do not change a slot a posted frame still names);</li>
+ *   <li>per frame: the host writes the frame as PSP transport mode puts it on the wire but
+ *       without the ICV -- Ethernet/IP/UDP (dst 1000, checksum 0) with lengths that count
+ *       the 16-byte ICV, the PSP header (crypt offset, SPI, IV) at {@code start}, the
+ *       plaintext to the end -- and posts it with
+ *       {@link #postTx(long, int, int, int, int, int, int) postTx(addr, len, start, 0,
+ *       FLAG_PSP, slot, cookie)}. The NIC seals AAD = 16 + crypt offset * 4 bytes from
+ *       {@code start} and the text after it, using nonce = header bytes 4..15, and sends
+ *       len + 16 bytes: the completion's {@link NicLayout#cplLen} says len + 16 and its
+ *       {@link NicLayout#cplFlags} has {@link NicLayout#CPL_PSP}. A malformed one completes
+ *       with {@link NicLayout#ST_PSP_BAD} and sends nothing.</li>
+ * </ol>
  */
 public final class NicDriver {
     private static final ValueLayout.OfLong LE_LONG =
@@ -41,6 +60,7 @@ public final class NicDriver {
     private long doorbells;
     private final int irqPort;  // the NIC's interrupt line, read as a pin (no bus access)
     private long completionReads;
+    private long saTable = -1;
 
     /**
      * Programs the NIC: the memory window, the four rings (each of 2^logSize slots, at the
@@ -159,11 +179,70 @@ public final class NicDriver {
     }
 
     /**
+     * Places the PSP SA table at {@code base} (64-byte aligned, {@link NicLayout#SA_SLOTS} *
+     * {@link NicLayout#SA_BYTES} bytes inside the window), zeroed, and tells the NIC.
+     */
+    public void useSaTable(long base) {
+        if ((base & 63) != 0) {
+            throw new IllegalArgumentException("the SA table must be 64-byte aligned: " + base);
+        }
+        memory.asSlice(base, (long) SA_SLOTS * SA_BYTES).fill((byte) 0);
+        write64(REG_SA_BASE_LO, base);
+        saTable = base;
+    }
+
+    /**
+     * Installs an SA in {@code slot} of the table ({@link #useSaTable} first): the key (16
+     * bytes, or 32 with {@code aes256}), marked valid, with its SPI.
+     */
+    public void installSa(int slot, byte[] key, boolean aes256, int spi) {
+        if (saTable < 0) {
+            throw new IllegalStateException("no SA table: call useSaTable first");
+        }
+        if (slot < 0 || slot >= SA_SLOTS) {
+            throw new IllegalArgumentException("SA slot must be 0.." + (SA_SLOTS - 1) + ": " + slot);
+        }
+        if (key.length != (aes256 ? 32 : 16)) {
+            throw new IllegalArgumentException("key must be " + (aes256 ? 32 : 16) + " bytes: " + key.length);
+        }
+        long at = saTable + (long) slot * SA_BYTES;
+        MemorySegment entry = memory.asSlice(at, SA_BYTES);
+        entry.fill((byte) 0);
+        MemorySegment.copy(key, 0, entry, ValueLayout.JAVA_BYTE, SA_KEY, key.length);
+        entry.set(ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN), SA_SPI, spi); // as on the wire
+        entry.set(ValueLayout.JAVA_BYTE, SA_FLAGS, (byte) (SA_VALID | (aes256 ? SA_AES256 : 0)));
+    }
+
+    /** Turns PSP open on RX on or off ({@link NicLayout#REG_PSP_CTRL}). */
+    public void enablePspRx(boolean on) {
+        device.write(REG_PSP_CTRL, on ? 1 : 0);
+    }
+
+    /** Marks {@code slot} invalid: a frame naming it completes {@link NicLayout#ST_PSP_BAD}. */
+    public void removeSa(int slot) {
+        if (saTable < 0 || slot < 0 || slot >= SA_SLOTS) {
+            throw new IllegalArgumentException("no such SA slot: " + slot);
+        }
+        memory.set(ValueLayout.JAVA_BYTE, saTable + (long) slot * SA_BYTES + SA_FLAGS, (byte) 0);
+    }
+
+    /**
      * Writes a TX descriptor. {@code flags}: {@link NicLayout#FLAG_CSUM_INSERT} and friends.
      *
      * @return false when the ring is full (nothing written)
      */
     public boolean postTx(long address, int length, int csumStart, int csumInsert, int flags, int cookie) {
+        return postTx(address, length, csumStart, csumInsert, flags, 0, cookie);
+    }
+
+    /**
+     * Writes a TX descriptor naming SA slot {@code keySlot} (with {@link NicLayout#FLAG_PSP};
+     * {@code csumStart} is then the PSP header's offset and {@code csumInsert} 0).
+     *
+     * @return false when the ring is full (nothing written)
+     */
+    public boolean postTx(long address, int length, int csumStart, int csumInsert, int flags, int keySlot,
+                          int cookie) {
         if (txInFlight() == size) {
             return false;
         }
@@ -171,7 +250,7 @@ public final class NicDriver {
         long at = txq + (long) slot * DESC_BYTES;
         memory.set(LE_LONG, at, address);
         memory.set(LE_LONG, at + 8, (length & 0xFFFFL) | (csumStart & 0xFFFFL) << 16
-                | (csumInsert & 0xFFFFL) << 32 | (flags & 0xFFL) << 48);
+                | (csumInsert & 0xFFFFL) << 32 | (flags & 0xFFL) << 48 | (keySlot & 0xFFL) << 56);
         txCookie[slot] = cookie;
         txTail = (txTail + 1) & 0xFFFF;
         return true;

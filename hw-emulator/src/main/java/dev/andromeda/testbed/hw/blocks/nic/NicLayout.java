@@ -77,6 +77,11 @@ public final class NicLayout {
     public static final int REG_INTERRUPTS = 0x098;
     public static final int IRQ_TX = 1;
     public static final int IRQ_RX = 2;
+    /** PSP: the SA table in host memory, {@link #SA_SLOTS} entries of {@link #SA_BYTES}, indexed by the key byte. */
+    public static final int REG_SA_BASE_LO = 0x060;
+    public static final int REG_SA_BASE_HI = 0x064;
+    /** PSP: bit 0 enables RX open (PSP frames recognized on the wire are opened into the buffer). */
+    public static final int REG_PSP_CTRL = 0x068;
     // Counters, read-only, 32-bit wrapping, since reset.
     public static final int REG_TX_PACKETS = 0x100;
     public static final int REG_TX_BYTES = 0x104;
@@ -89,6 +94,16 @@ public final class NicLayout {
     public static final int REG_RX_STALL_CYCLES = 0x118;
     /** Bus errors on the memory master, completion writes included. */
     public static final int REG_MEM_ERRORS = 0x11C;
+    /** PSP: TX descriptors sealed and sent with an OK completion. */
+    public static final int REG_PSP_TX_SEALED = 0x120;
+    /** PSP: TX descriptors with the PSP flag that got an error completion (any status). */
+    public static final int REG_PSP_TX_ERRORS = 0x124;
+    /** PSP: RX frames opened, tag matched. */
+    public static final int REG_PSP_RX_OPENED = 0x128;
+    /** PSP: RX frames whose tag did not match ({@link #ST_PSP_AUTH}). */
+    public static final int REG_PSP_RX_AUTH_FAIL = 0x12C;
+    /** PSP: other RX open failures (no SA, malformed lengths, bus errors). */
+    public static final int REG_PSP_RX_ERRORS = 0x130;
 
     public static final int DESC_BYTES = 16;
     public static final int CPL_BYTES = 8;
@@ -101,9 +116,28 @@ public final class NicLayout {
     public static final int FLAG_CSUM_INSERT = 1;
     /** With {@link #FLAG_CSUM_INSERT}: a checksum of 0 goes out as 0xFFFF (UDP, RFC 768). */
     public static final int FLAG_CSUM_UDP = 2;
-    /** PSP seal with the key in slot byte 15: defined, not built yet -- refused UNSUPPORTED. */
+    /**
+     * PSP seal with the SA in slot byte 15: {@code start} is the PSP header's offset in the
+     * frame (checksum flags and {@code insert} must be 0); the wire frame is len + 16 bytes.
+     */
     public static final int FLAG_PSP = 4;
-    public static final int FLAGS_KNOWN = FLAG_CSUM_INSERT | FLAG_CSUM_UDP;
+    public static final int FLAGS_KNOWN = FLAG_CSUM_INSERT | FLAG_CSUM_UDP | FLAG_PSP;
+
+    // The PSP SA table (host memory, at REG_SA_BASE): one 64-byte entry per key slot.
+    public static final int SA_SLOTS = 256;
+    public static final int SA_BYTES = 64;
+    /** Entry bytes 0..31: the key (AES-128 uses 0..15). */
+    public static final int SA_KEY = 0;
+    /** Entry byte 32: bit 0 valid, bit 1 AES-256. */
+    public static final int SA_FLAGS = 32;
+    public static final int SA_VALID = 1;
+    public static final int SA_AES256 = 2;
+    /** Entry bytes 36..39: the SPI, in network order as in the PSP header (RX: must equal the frame's). */
+    public static final int SA_SPI = 36;
+    /** The bytes of an entry the NIC reads (key and flags). */
+    public static final int SA_READ_BYTES = 40;
+    public static final int PSP_HEADER_BYTES = 16;
+    public static final int PSP_ICV_BYTES = 16;
 
     // Completion status (byte 4).
     public static final int ST_OK = 0;
@@ -121,9 +155,26 @@ public final class NicLayout {
     public static final int ST_TRUNCATED = 6;
     /** The checksum block refused the frame (see csum_offload's statuses). */
     public static final int ST_CSUM_REFUSED = 7;
+    /**
+     * A malformed PSP descriptor: checksum flags or insert set, start + 16 beyond the frame,
+     * the AAD (16 + crypt offset * 4 bytes from start) beyond it, the SA entry outside the
+     * window or not valid. Nothing is sent.
+     */
+    public static final int ST_PSP_BAD = 8;
+    /** RX: the PSP frame's ICV did not match; no plaintext was written (the buffer holds the frame as received). */
+    public static final int ST_PSP_AUTH = 9;
+    /** RX: no valid SA in slot SPI &amp; 0xFF with the frame's SPI (or the slot lies outside the window). */
+    public static final int ST_PSP_NO_SA = 10;
 
     /** Completion flags (byte 5), RX: the checksum-complete sum is valid. */
     public static final int CPL_CSUM_VALID = 1;
+    /**
+     * Completion flags, TX: the frame was sealed (PSP) and its 16-byte ICV appended on the
+     * wire. RX: the frame was opened and its tag matched; the buffer holds the headers and
+     * the AAD as received, the plaintext from the completion's csum field (the first
+     * 8-byte boundary after the AAD) to its len.
+     */
+    public static final int CPL_PSP = 2;
 
     /** The completion word as the NIC writes it. */
     public static long completion(int len, int csum, int status, int flags, int phase) {
@@ -166,6 +217,9 @@ public final class NicLayout {
             case ST_MEM_ERROR -> "memory bus error";
             case ST_TRUNCATED -> "frame longer than the buffer";
             case ST_CSUM_REFUSED -> "checksum block refused the frame";
+            case ST_PSP_BAD -> "malformed PSP descriptor or SA";
+            case ST_PSP_AUTH -> "PSP tag mismatch";
+            case ST_PSP_NO_SA -> "no PSP SA for the SPI";
             default -> "status " + status;
         };
     }

@@ -1,6 +1,7 @@
 package dev.andromeda.testbed.hw.blocks.nic;
 
 import dev.andromeda.testbed.hw.blocks.csum.CsumOffloadModule;
+import dev.andromeda.testbed.hw.blocks.gcm.AesGcmModule;
 import dev.andromeda.testbed.hw.kit.Input;
 import dev.andromeda.testbed.hw.kit.Mem;
 import dev.andromeda.testbed.hw.kit.Module;
@@ -29,6 +30,15 @@ import static dev.andromeda.testbed.hw.blocks.nic.NicLayout.*;
  * (checksum complete; its output is discarded). Bytes past the buffer's capacity are never
  * written. A malformed descriptor gets an error completion and the engine moves on.
  *
+ * <p>PSP seal (a TX descriptor with {@code FLAG_PSP}): an instance of {@link AesGcmModule}
+ * seals the frame inline. The job reads the frame as segments, each realigned to lane 0 by
+ * the same read path: the PSP header (16 bytes at {@code start}: crypt offset, SPI and IV),
+ * the SA entry (key and flags, from the SA table in host memory), then the headers before
+ * {@code start} (to the wire), the AAD (to the wire and to the block), the text (to the
+ * block); a packer joins the headers, the AAD, the ciphertext and the 16-byte tag into full
+ * wire beats at any byte count. Checks that need the header or the SA come before the
+ * block's command, so a malformed PSP job sends nothing.
+ *
  * <p>Outputs come from registers only, as in the kit's other blocks.
  */
 public final class NicModule extends Module {
@@ -48,6 +58,20 @@ public final class NicModule extends Module {
     static final int S_RX_DATA = 7;
     static final int S_CPL_REQ = 8;
     static final int S_CPL_WAIT = 9;
+    static final int S_PSP_OPEN = 10;  // RX: the frame is in the buffer; read it back through the GCM block
+
+    // PSP phases of a TX job (0: not a PSP job): which segment the read path is fetching.
+    static final int P_NONE = 0;
+    static final int P_HDR = 1;   // the PSP header, 16 bytes at start
+    static final int P_SA = 2;    // the SA entry's first 40 bytes
+    static final int P_A = 3;     // the frame before start: to the wire
+    static final int P_B = 4;     // the AAD: to the wire and to the GCM block
+    static final int P_C = 5;     // the text: to the GCM block (its ciphertext to the wire)
+    static final int P_TAG = 6;   // TX: the rest of the ciphertext, then the tag, to the wire; RX: result, plaintext
+    static final int P_ICV = 7;   // RX: the ICV, to the GCM block's tag input
+
+    /** RX: where the PSP header sits (Ethernet II, IPv4 without options, UDP). */
+    static final int RX_PSP_AT = 42;
 
     // Ports.
     private final Input rst;
@@ -124,6 +148,46 @@ public final class NicModule extends Module {
     private final Signal cResCsum;
     private final Signal cResStatus;
 
+    // The GCM block (PSP) and its ports.
+    private final AesGcmModule gcm;
+    private final Input gRst;
+    private final Input gCmdValid;
+    private final Signal gCmdReady;
+    private final Input gCmdOpen;
+    private final Input gCmdAes256;
+    private final Input gCmdAadLen;
+    private final Input gCmdTextLen;
+    private final Input gKeyTdata;
+    private final Input gKeyTvalid;
+    private final Signal gKeyTready;
+    private final Input gIvTdata;
+    private final Input gIvTvalid;
+    private final Signal gIvTready;
+    private final Input gAadTdata;
+    private final Input gAadTkeep;
+    private final Input gAadTvalid;
+    private final Signal gAadTready;
+    private final Input gAadTlast;
+    private final Input gTextTdata;
+    private final Input gTextTkeep;
+    private final Input gTextTvalid;
+    private final Signal gTextTready;
+    private final Input gTextTlast;
+    private final Input gTagTdata;
+    private final Input gTagTvalid;
+    private final Signal gOutTdata;
+    private final Signal gOutTkeep;
+    private final Signal gOutTvalid;
+    private final Input gOutTready;
+    private final Signal gResValid;
+    private final Input gResReady;
+    private final Signal gResTagLo;
+    private final Signal gResTagHi;
+    private final Signal gResStatus;
+    private final Signal gResOk;
+    private final Signal gTagTready;
+    private final Signal gOutTlast;
+
     // Register file.
     private final Reg awSeen;
     private final Reg awAddrReg;
@@ -167,6 +231,13 @@ public final class NicModule extends Module {
     private final Reg txAge;
     private final Reg rxPend;
     private final Reg rxAge;
+    private final Reg saBase;
+    private final Reg pspTxSealed;
+    private final Reg pspTxErrors;
+    private final Reg pspCtrl;
+    private final Reg pspRxOpened;
+    private final Reg pspRxAuthFail;
+    private final Reg pspRxErrors;
 
     // Engine.
     private final Reg state;
@@ -220,6 +291,31 @@ public final class NicModule extends Module {
     private final Reg rxWr;
     private final Reg rxRd;
     private final Reg rxReady;
+    // TX read segments (the whole frame, or PSP's header, SA, headers, AAD, text).
+    private final Reg segAddr;
+    private final Reg segLen;
+    // PSP seal.
+    private final Reg pspPhase;
+    private final Reg hdrLo;       // PSP header bytes 0..7 (crypt offset in byte 2, SPI in 4..7)
+    private final Reg hdrHi;       // bytes 8..15 (the IV)
+    private final Reg[] saKey = new Reg[4];
+    private final Reg saAes256;
+    private final Reg gcmCmdDone;
+    private final Reg keyCnt;      // key beats the GCM block took
+    private final Reg ivCnt;       // IV beats it took
+    private final Reg tagIdx;      // tag half next to the packer
+    private final Reg gcmBad;      // the GCM block refused the seal (cannot happen with the framing here)
+    private final Reg pkData;      // the packer's bytes not yet a full beat
+    private final Reg pkCnt;
+    private final Reg pkFlush;     // the frame's last, partial beat is due
+    // PSP open (RX).
+    private final Reg rxB1;        // frame bytes 8..15, 16..23, 32..39 as they passed (EtherType, IHL,
+    private final Reg rxB2;        // total length, protocol, UDP destination port)
+    private final Reg rxB4;
+    private final Reg saSpi;       // the SA entry's SPI bytes (network order, as the header's)
+    private final Reg saValid;
+    private final Reg ptPos;       // plaintext bytes written
+    private final Reg ptDone;      // the last plaintext beat is written (or there is none)
 
     public NicModule() {
         super(BLOCK);
@@ -297,6 +393,45 @@ public final class NicModule extends Module {
         cResCsum = csum.port("m_res_csum");
         cResStatus = csum.port("m_res_status");
 
+        gcm = instance(new AesGcmModule());
+        gRst = (Input) gcm.port("rst");
+        gCmdValid = (Input) gcm.port("s_cmd_valid");
+        gCmdReady = gcm.port("s_cmd_ready");
+        gCmdOpen = (Input) gcm.port("s_cmd_open");
+        gCmdAes256 = (Input) gcm.port("s_cmd_aes256");
+        gCmdAadLen = (Input) gcm.port("s_cmd_aad_len");
+        gCmdTextLen = (Input) gcm.port("s_cmd_text_len");
+        gKeyTdata = (Input) gcm.port("s_key_tdata");
+        gKeyTvalid = (Input) gcm.port("s_key_tvalid");
+        gKeyTready = gcm.port("s_key_tready");
+        gIvTdata = (Input) gcm.port("s_iv_tdata");
+        gIvTvalid = (Input) gcm.port("s_iv_tvalid");
+        gIvTready = gcm.port("s_iv_tready");
+        gAadTdata = (Input) gcm.port("s_aad_tdata");
+        gAadTkeep = (Input) gcm.port("s_aad_tkeep");
+        gAadTvalid = (Input) gcm.port("s_aad_tvalid");
+        gAadTready = gcm.port("s_aad_tready");
+        gAadTlast = (Input) gcm.port("s_aad_tlast");
+        gTextTdata = (Input) gcm.port("s_text_tdata");
+        gTextTkeep = (Input) gcm.port("s_text_tkeep");
+        gTextTvalid = (Input) gcm.port("s_text_tvalid");
+        gTextTready = gcm.port("s_text_tready");
+        gTextTlast = (Input) gcm.port("s_text_tlast");
+        gTagTdata = (Input) gcm.port("s_tag_tdata");
+        gTagTvalid = (Input) gcm.port("s_tag_tvalid");
+        gOutTdata = gcm.port("m_text_tdata");
+        gOutTkeep = gcm.port("m_text_tkeep");
+        gOutTvalid = gcm.port("m_text_tvalid");
+        gOutTready = (Input) gcm.port("m_text_tready");
+        gResValid = gcm.port("m_res_valid");
+        gResReady = (Input) gcm.port("m_res_ready");
+        gResTagLo = gcm.port("m_res_tag_lo");
+        gResTagHi = gcm.port("m_res_tag_hi");
+        gResStatus = gcm.port("m_res_status");
+        gResOk = gcm.port("m_res_ok");
+        gTagTready = gcm.port("s_tag_tready");
+        gOutTlast = gcm.port("m_text_tlast");
+
         awSeen = reg("aw_seen", 1);
         awAddrReg = reg("aw_addr", 12);
         wSeen = reg("w_seen", 1);
@@ -338,6 +473,13 @@ public final class NicModule extends Module {
         txAge = reg("tx_age", 16);
         rxPend = reg("rx_pend", 16);
         rxAge = reg("rx_age", 16);
+        saBase = reg("sa_base", 48);
+        pspTxSealed = reg("psp_tx_sealed", 32);
+        pspTxErrors = reg("psp_tx_errors", 32);
+        pspCtrl = reg("psp_ctrl", 1);
+        pspRxOpened = reg("psp_rx_opened", 32);
+        pspRxAuthFail = reg("psp_rx_auth_fail", 32);
+        pspRxErrors = reg("psp_rx_errors", 32);
 
         state = reg("state", 4);
         rxJob = reg("rx_job", 1);
@@ -386,6 +528,35 @@ public final class NicModule extends Module {
         rxWr = reg("rx_wr", 5);
         rxRd = reg("rx_rd", 5);
         rxReady = reg("rx_ready", 1);
+        segAddr = reg("seg_addr", 48);
+        segLen = reg("seg_len", 16);
+        pspPhase = reg("psp_phase", 3);
+        hdrLo = reg("hdr_lo", 64);
+        hdrHi = reg("hdr_hi", 64);
+        for (int i = 0; i < 4; i++) {
+            saKey[i] = reg("sa_key" + i, 64);
+        }
+        saAes256 = reg("sa_aes256", 1);
+        gcmCmdDone = reg("gcm_cmd_done", 1);
+        keyCnt = reg("key_cnt", 3);
+        ivCnt = reg("iv_cnt", 2);
+        tagIdx = reg("tag_idx", 1);
+        gcmBad = reg("gcm_bad", 1);
+        pkData = reg("pk_data", 64);
+        pkCnt = reg("pk_cnt", 3);
+        pkFlush = reg("pk_flush", 1);
+        rxB1 = reg("rx_b1", 64);
+        rxB2 = reg("rx_b2", 64);
+        rxB4 = reg("rx_b4", 64);
+        saSpi = reg("sa_spi", 32);
+        saValid = reg("sa_valid", 1);
+        ptPos = reg("pt_pos", 16);
+        ptDone = reg("pt_done", 1);
+    }
+
+    /** The GCM block inside (PSP). */
+    public AesGcmModule gcmBlock() {
+        return gcm;
     }
 
     /** The checksum block inside (for tests that look at its counters). */
@@ -424,9 +595,11 @@ public final class NicModule extends Module {
     @Override
     protected void nextState() {
         cRst.drive(rst.get());
+        gRst.drive(rst.get());
         if (rst.isHigh()) {
             resetState();
             quietChecksumInputs();
+            quietGcmInputs();
             return;
         }
         busReady.next(1);
@@ -442,9 +615,11 @@ public final class NicModule extends Module {
     private void resetState() {
         for (Reg r : new Reg[] {awSeen, wSeen, bValidReg, rValidReg, ctrl, memBase, memSize, txqBase, txqLog,
                 txqTail, txqHead, txcqBase, rxqBase, rxqLog, rxqTail, rxqHead, rxcqBase, txPackets, txBytes,
-                rxPackets, rxBytes, txErrors, rxErrors, rxStalls, memErrors, irqStatus, irqMask, txIrqCount,
-                txIrqTimer, rxIrqCount, rxIrqTimer, interrupts, txPend, txAge, rxPend, rxAge, state, rxJob, lastWasRx, rdValid,
-                wrValid, busReady, outValid, txWr, txRd, rxWr, rxRd, rxReady, writesOut, reserved, flush}) {
+                rxPackets, rxBytes, txErrors, rxErrors, rxStalls, memErrors, state, rxJob, lastWasRx, rdValid,
+                wrValid, busReady, outValid, txWr, txRd, rxWr, rxRd, rxReady, writesOut, reserved, flush,
+                saBase, pspTxSealed, pspTxErrors, pspPhase, pkCnt, pkFlush, pspCtrl, pspRxOpened, pspRxAuthFail,
+                pspRxErrors, irqStatus, irqMask, txIrqCount, txIrqTimer, rxIrqCount,
+                rxIrqTimer, interrupts, txPend, txAge, rxPend, rxAge}) {
             r.next(0);
         }
         rxCsumStart.next(14);
@@ -464,6 +639,15 @@ public final class NicModule extends Module {
         cInTlast.drive(0);
         cOutTready.drive(1);
         cResReady.drive(1);
+    }
+
+    /** Every input of the GCM block driven each cycle. */
+    private void quietGcmInputs() {
+        for (Input i : new Input[] {gCmdValid, gCmdOpen, gCmdAes256, gCmdAadLen, gCmdTextLen, gKeyTdata, gKeyTvalid,
+                gIvTdata, gIvTvalid, gAadTdata, gAadTkeep, gAadTvalid, gAadTlast, gTextTdata, gTextTkeep, gTextTvalid,
+                gTextTlast, gTagTdata, gTagTvalid, gOutTready, gResReady}) {
+            i.drive(0);
+        }
     }
 
     // ---- AXI4-Lite register file ------------------------------------------------------
@@ -542,6 +726,9 @@ public final class NicModule extends Module {
             case REG_TX_IRQ_TIMER -> txIrqTimer.next(merge(txIrqTimer.get(), data, strb, 0, 16));
             case REG_RX_IRQ_COUNT -> rxIrqCount.next(merge(rxIrqCount.get(), data, strb, 0, 16));
             case REG_RX_IRQ_TIMER -> rxIrqTimer.next(merge(rxIrqTimer.get(), data, strb, 0, 16));
+            case REG_SA_BASE_LO -> saBase.next(merge(saBase.get(), data, strb, 0, 48));
+            case REG_SA_BASE_HI -> saBase.next(merge(saBase.get(), data, strb, 32, 48));
+            case REG_PSP_CTRL -> pspCtrl.next(merge(pspCtrl.get(), data, strb, 0, 1));
             default -> {
                 // read-only or unmapped: the write is acknowledged and ignored, as AXI4-Lite slaves do
             }
@@ -586,6 +773,14 @@ public final class NicModule extends Module {
             case REG_RX_IRQ_COUNT -> rxIrqCount.get();
             case REG_RX_IRQ_TIMER -> rxIrqTimer.get();
             case REG_INTERRUPTS -> interrupts.get();
+            case REG_SA_BASE_LO -> saBase.get() & 0xFFFFFFFFL;
+            case REG_SA_BASE_HI -> saBase.get() >>> 32;
+            case REG_PSP_TX_SEALED -> pspTxSealed.get();
+            case REG_PSP_TX_ERRORS -> pspTxErrors.get();
+            case REG_PSP_CTRL -> pspCtrl.get();
+            case REG_PSP_RX_OPENED -> pspRxOpened.get();
+            case REG_PSP_RX_AUTH_FAIL -> pspRxAuthFail.get();
+            case REG_PSP_RX_ERRORS -> pspRxErrors.get();
             default -> 0;
         };
     }
@@ -621,6 +816,7 @@ public final class NicModule extends Module {
     private void engine() {
         // Defaults for the checksum block's inputs; the states below override them.
         quietChecksumInputs();
+        quietGcmInputs();
         boolean outFree = !outValid.isHigh() || mAxisTready.isHigh();
         cOutTready.drive(rxJob.isHigh() || outFree ? 1 : 0);
 
@@ -698,7 +894,7 @@ public final class NicModule extends Module {
                     state.next(S_TX_DATA);
                 }
             }
-            case S_TX_DATA -> txData(rdFire, rdataFire, rdataError, outFree);
+            case S_TX_DATA, S_PSP_OPEN -> txData(rdFire, rdataFire, rdataError, outFree, wrFire, outstanding);
             case S_RX_CMD -> {
                 cCmdValid.drive(1);
                 cCmdStart.drive(rxCsumStart.get());
@@ -749,6 +945,7 @@ public final class NicModule extends Module {
         jobError.next(0);
         resSeen.next(0);
         lastOut.next(0);
+        pspPhase.next(P_NONE);
         state.next(S_DESC_REQ);
     }
 
@@ -783,6 +980,9 @@ public final class NicModule extends Module {
             st = ST_BAD_ADDR;
         } else if ((flags & ~FLAGS_KNOWN) != 0) {
             st = ST_UNSUPPORTED;
+        } else if ((flags & FLAG_PSP) != 0 && ((flags & (FLAG_CSUM_INSERT | FLAG_CSUM_UDP)) != 0 || insert != 0
+                || start + PSP_HEADER_BYTES > len || saAddr() >>> 48 != 0 || !inWindow(saAddr(), SA_BYTES))) {
+            st = ST_PSP_BAD;
         } else if ((flags & FLAG_CSUM_INSERT) != 0 && (start > len || insert + 2 > len)) {
             st = ST_BAD_CSUM;
         } else {
@@ -802,15 +1002,39 @@ public final class NicModule extends Module {
             rxTrunc.next(0);
             state.next(S_RX_CMD);
         } else {
-            long beats = ((addr & 7) + len + 7) >>> 3;
-            reqAddr.next(addr & ~7L);
-            reqLeft.next(beats);
-            reserved.next(0);
-            popped.next(0);
-            beatCount.next(0);
-            flush.next(0);
-            state.next(S_TX_CMD);
+            boolean psp = (flags & FLAG_PSP) != 0;
+            startSegment(psp ? addr + start : addr, psp ? PSP_HEADER_BYTES : len);
+            pspPhase.next(psp ? P_HDR : P_NONE);
+            gcmCmdDone.next(0);
+            keyCnt.next(0);
+            ivCnt.next(0);
+            tagIdx.next(0);
+            gcmBad.next(0);
+            pkCnt.next(0);
+            pkFlush.next(0);
+            state.next(psp ? S_TX_DATA : S_TX_CMD); // a PSP frame bypasses the checksum block
         }
+    }
+
+    /** The SA entry the descriptor's key byte names. */
+    private long saAddr() {
+        return saAddrOf(descHi.get() >>> 56 & 0xFF);
+    }
+
+    private long saAddrOf(long slot) {
+        return saBase.get() + slot * SA_BYTES;
+    }
+
+    /** Points the read path at {@code n} bytes from {@code a} (any alignment; realigned to lane 0). */
+    private void startSegment(long a, long n) {
+        segAddr.next(a & 0xFFFF_FFFF_FFFFL);
+        segLen.next(n);
+        reqAddr.next(a & 0xFFFF_FFFF_FFF8L);
+        reqLeft.next(((a & 7) + n + 7) >>> 3);
+        reserved.next(0);
+        popped.next(0);
+        beatCount.next(0);
+        flush.next(0);
     }
 
     private void driveTxCommand() {
@@ -824,9 +1048,10 @@ public final class NicModule extends Module {
         cCmdUdp.drive((flags & FLAG_CSUM_UDP) != 0 ? 1 : 0);
     }
 
-    private void txData(boolean rdFire, boolean rdataFire, boolean rdataError, boolean outFree) {
-        long addr = descLo.get();
-        int len = (int) (descHi.get() & 0xFFFF);
+    private void txData(boolean rdFire, boolean rdataFire, boolean rdataError, boolean outFree, boolean wrFire,
+                        int outstanding) {
+        long addr = segAddr.get();
+        int len = (int) segLen.get();
         int shift = (int) (addr & 7) * 8;
         long beats = ((addr & 7) + len + 7) >>> 3;
         long words = (len + 7) >>> 3;
@@ -880,6 +1105,14 @@ public final class NicModule extends Module {
         reserved.next(res);
         txWr.next(wr + pushes);
 
+        if (state.get() == S_PSP_OPEN) {
+            pspOpen(count, words, len, wrFire, outstanding);
+            return;
+        }
+        if (pspPhase.get() != P_NONE) {
+            pspSeal(count, words, len, outFree);
+            return;
+        }
         // FIFO to the checksum block.
         long p = popped.get();
         if (count > 0) {
@@ -907,6 +1140,429 @@ public final class NicModule extends Module {
         }
     }
 
+    private static long bytesMask(long n) {
+        return n >= 8 ? -1L : (1L << 8 * n) - 1;
+    }
+
+    private static long keepOf(long n) {
+        return (1L << n) - 1;
+    }
+
+    /**
+     * A PSP job's cycle in S_TX_DATA: the FIFO's words to where the phase sends them, the
+     * GCM block's command, key and IV, its ciphertext and tag to the packer, the packer to
+     * the wire's output register, and the next segment when this one is in.
+     */
+    private void pspSeal(int count, long words, int len, boolean outFree) {
+        int phase = (int) pspPhase.get();
+        long dAddr = descLo.get();
+        int dLen = (int) (descHi.get() & 0xFFFF);
+        int dStart = (int) (descHi.get() >>> 16 & 0xFFFF);
+        int aadLen = PSP_HEADER_BYTES + 4 * (int) (hdrLo.get() >>> 16 & 0x3F);
+        int textLen = dLen - dStart - aadLen;
+        boolean pkReady = outFree && !pkFlush.isHigh();
+
+        // The GCM block's command, key and IV, once the SA is in (it takes them in its own time).
+        if (phase >= P_A) {
+            if (!gcmCmdDone.isHigh()) {
+                gCmdValid.drive(1);
+                gCmdAes256.drive(saAes256.get());
+                gCmdAadLen.drive(aadLen);
+                gCmdTextLen.drive(textLen & 0xFFFF);
+                if (gCmdReady.isHigh()) {
+                    gcmCmdDone.next(1);
+                }
+            }
+            long k = keyCnt.get();
+            if (k < (saAes256.isHigh() ? 4 : 2)) {
+                gKeyTvalid.drive(1);
+                gKeyTdata.drive(saKey[(int) k].get());
+                if (gKeyTready.isHigh()) {
+                    keyCnt.next(k + 1);
+                }
+            }
+            long v = ivCnt.get();
+            if (v < 2) {
+                // The nonce is the header's bytes 4..15: SPI then IV.
+                gIvTvalid.drive(1);
+                gIvTdata.drive(v == 0 ? hdrHi.get() << 32 | hdrLo.get() >>> 32 : hdrHi.get() >>> 32);
+                if (gIvTready.isHigh()) {
+                    ivCnt.next(v + 1);
+                }
+            }
+        }
+
+        // The FIFO's head word, to where this phase sends it.
+        long p = popped.get();
+        boolean have = count > 0;
+        boolean last = p == words - 1;
+        long bytes = last ? len - 8 * (words - 1) : 8;
+        long word = txFifo.read((int) txRd.get() & (TX_FIFO_DEPTH - 1));
+        boolean pop = false;
+        boolean pkIn = false;
+        long pkInData = 0;
+        long pkInBytes = 0;
+        boolean pkInFinal = false;
+        boolean resTaken = false;
+        if (have) {
+            switch (phase) {
+                case P_HDR -> {
+                    pop = true;
+                    if (p == 0) {
+                        hdrLo.next(word);
+                    } else {
+                        hdrHi.next(word);
+                    }
+                }
+                case P_SA -> {
+                    pop = true;
+                    if (p < 4) {
+                        saKey[(int) p].next(word);
+                    } else {
+                        saAes256.next(word >>> 1 & 1);
+                    }
+                }
+                case P_A -> {
+                    if (pkReady) {
+                        pop = true;
+                        pkIn = true;
+                        pkInData = word;
+                        pkInBytes = bytes;
+                    }
+                }
+                case P_B -> {
+                    if (pkReady) {
+                        gAadTvalid.drive(1);
+                        gAadTdata.drive(word);
+                        gAadTkeep.drive(keepOf(bytes));
+                        gAadTlast.drive(last ? 1 : 0);
+                        if (gAadTready.isHigh()) {
+                            pop = true;
+                            pkIn = true;
+                            pkInData = word;
+                            pkInBytes = bytes;
+                        }
+                    }
+                }
+                case P_C -> {
+                    gTextTvalid.drive(1);
+                    gTextTdata.drive(word);
+                    gTextTkeep.drive(keepOf(bytes));
+                    gTextTlast.drive(last ? 1 : 0);
+                    if (gTextTready.isHigh()) {
+                        pop = true;
+                    }
+                }
+                default -> {
+                }
+            }
+        }
+        // Ciphertext, then the tag (the block offers its result only after the last ciphertext beat).
+        if (phase == P_C || phase == P_TAG) {
+            gOutTready.drive(pkReady ? 1 : 0);
+            if (gOutTvalid.isHigh()) {
+                if (pkReady) {
+                    pkIn = true;
+                    pkInData = gOutTdata.get();
+                    pkInBytes = Long.bitCount(gOutTkeep.get());
+                }
+            } else if (phase == P_TAG && gResValid.isHigh() && pkReady) {
+                pkIn = true;
+                pkInBytes = 8;
+                if (!tagIdx.isHigh()) {
+                    pkInData = gResTagLo.get();
+                    tagIdx.next(1);
+                } else {
+                    pkInData = gResTagHi.get();
+                    pkInFinal = true;
+                    resTaken = true;
+                    gResReady.drive(1);
+                    gcmBad.next(gResStatus.get() != 0 ? 1 : 0);
+                }
+            }
+        }
+
+        // The packer: whole beats to the wire at any byte count; the tag's second half ends the frame.
+        boolean finalOut = false;
+        boolean bad = gcmBad.isHigh() || resTaken && gResStatus.get() != 0;
+        if (pkFlush.isHigh()) {
+            if (outFree) {
+                emit(pkData.get(), keepOf(pkCnt.get()), true, bad);
+                pkFlush.next(0);
+                pkCnt.next(0);
+                finalOut = true;
+            }
+        } else if (pkIn) {
+            long cnt = pkCnt.get();
+            long data = pkInData & bytesMask(pkInBytes);
+            long lo = pkData.get() & bytesMask(cnt) | data << 8 * cnt;
+            long hi = cnt == 0 ? 0 : data >>> 64 - 8 * cnt;
+            long t = cnt + pkInBytes;
+            if (t >= 8) {
+                emit(lo, 0xFF, pkInFinal && t == 8, bad);
+                pkData.next(hi);
+                pkCnt.next(t - 8);
+                if (pkInFinal && t > 8) {
+                    pkFlush.next(1);
+                }
+                finalOut = pkInFinal && t == 8;
+            } else {
+                pkData.next(lo);
+                pkCnt.next(t);
+            }
+        }
+        if (finalOut) {
+            int st = jobError.isHigh() ? ST_MEM_ERROR : bad ? ST_PSP_BAD : ST_OK;
+            requestCompletion(dLen + PSP_ICV_BYTES, 0, st, st == ST_OK ? CPL_PSP : 0);
+        }
+
+        // The next segment once this one's words are all taken.
+        if (pop) {
+            txRd.next(txRd.get() + 1);
+            p++;
+            popped.next(p);
+        }
+        if (pop && p == words) {
+            switch (phase) {
+                case P_HDR -> {
+                    if (jobError.isHigh()) {
+                        requestCompletion(dLen, 0, ST_MEM_ERROR, 0);
+                    } else if (dStart + aadLen > dLen) {
+                        requestCompletion(dLen, 0, ST_PSP_BAD, 0);
+                    } else {
+                        pspPhase.next(P_SA);
+                        startSegment(saAddr(), SA_READ_BYTES);
+                    }
+                }
+                case P_SA -> {
+                    if (jobError.isHigh()) {
+                        requestCompletion(dLen, 0, ST_MEM_ERROR, 0);
+                    } else if ((word & SA_VALID) == 0) {
+                        requestCompletion(dLen, 0, ST_PSP_BAD, 0);
+                    } else if (dStart != 0) {
+                        pspPhase.next(P_A);
+                        startSegment(dAddr, dStart);
+                    } else {
+                        pspPhase.next(P_B);
+                        startSegment(dAddr + dStart, aadLen);
+                    }
+                }
+                case P_A -> {
+                    pspPhase.next(P_B);
+                    startSegment(dAddr + dStart, aadLen);
+                }
+                case P_B -> {
+                    if (textLen != 0) {
+                        pspPhase.next(P_C);
+                        startSegment(dAddr + dStart + aadLen, textLen);
+                    } else {
+                        pspPhase.next(P_TAG);
+                    }
+                }
+                default -> pspPhase.next(P_TAG);
+            }
+        }
+    }
+
+    /** A beat into the wire's output register (free this cycle: the caller checked). */
+    private void emit(long data, long keep, boolean last, boolean bad) {
+        outValid.next(1);
+        outData.next(data);
+        outKeep.next(keep);
+        outLast.next(last ? 1 : 0);
+        outUser.next(last && (jobError.isHigh() || bad) ? 1 : 0);
+    }
+
+    /**
+     * The frame just received is PSP as this NIC recognizes it: long enough for the
+     * headers, a PSP header and an ICV; EtherType IPv4; IPv4 without options (IHL 5);
+     * UDP; destination port 1000.
+     */
+    private boolean isPspFrame() {
+        long b1 = rxB1.get();
+        long b2 = rxB2.get();
+        long b4 = rxB4.get();
+        return rxPos.get() >= RX_PSP_AT + PSP_HEADER_BYTES + PSP_ICV_BYTES
+                && (b1 >>> 32 & 0xFFFFFF) == 0x450008         // bytes 12..14: 08 00 45
+                && (b2 >>> 56 & 0xFF) == 17                     // byte 23: UDP
+                && (b4 >>> 32 & 0xFFFF) == 0xE803;              // bytes 36..37: 03 E8 (1000)
+    }
+
+    /**
+     * A PSP open's cycle in S_PSP_OPEN: the FIFO's words (read back from the buffer) to the
+     * GCM block's AAD, text and tag inputs; its result; the plaintext, once the tag matched,
+     * written to the buffer from the first 8-byte boundary after the AAD (header split).
+     */
+    private void pspOpen(int count, long words, int len, boolean wrFire, int outstanding) {
+        int phase = (int) pspPhase.get();
+        long buf = descLo.get();
+        int frameLen = (int) rxPos.get();
+        long b2 = rxB2.get();
+        int ipLen = (int) ((b2 & 0xFF) << 8 | b2 >>> 8 & 0xFF);
+        int aadLen = PSP_HEADER_BYTES + 4 * (int) (hdrLo.get() >>> 16 & 0x3F);
+        int aadEnd = RX_PSP_AT + aadLen;
+        int textLen = 14 + ipLen - aadEnd - PSP_ICV_BYTES;
+        int ptOff = aadEnd + 7 & ~7;
+
+        if (phase >= P_B) {
+            if (!gcmCmdDone.isHigh()) {
+                gCmdValid.drive(1);
+                gCmdOpen.drive(1);
+                gCmdAes256.drive(saAes256.get());
+                gCmdAadLen.drive(aadLen);
+                gCmdTextLen.drive(textLen & 0xFFFF);
+                if (gCmdReady.isHigh()) {
+                    gcmCmdDone.next(1);
+                }
+            }
+            long k = keyCnt.get();
+            if (k < (saAes256.isHigh() ? 4 : 2)) {
+                gKeyTvalid.drive(1);
+                gKeyTdata.drive(saKey[(int) k].get());
+                if (gKeyTready.isHigh()) {
+                    keyCnt.next(k + 1);
+                }
+            }
+            long v = ivCnt.get();
+            if (v < 2) {
+                gIvTvalid.drive(1);
+                gIvTdata.drive(v == 0 ? hdrHi.get() << 32 | hdrLo.get() >>> 32 : hdrHi.get() >>> 32);
+                if (gIvTready.isHigh()) {
+                    ivCnt.next(v + 1);
+                }
+            }
+        }
+
+        long p = popped.get();
+        boolean last = p == words - 1;
+        long bytes = last ? len - 8 * (words - 1) : 8;
+        long word = txFifo.read((int) txRd.get() & (TX_FIFO_DEPTH - 1));
+        boolean pop = false;
+        if (count > 0) {
+            switch (phase) {
+                case P_HDR -> {
+                    pop = true;
+                    if (p == 0) {
+                        hdrLo.next(word);
+                    } else {
+                        hdrHi.next(word);
+                    }
+                }
+                case P_SA -> {
+                    pop = true;
+                    if (p < 4) {
+                        saKey[(int) p].next(word);
+                    } else {
+                        saAes256.next(word >>> 1 & 1);
+                        saValid.next(word & 1);
+                        saSpi.next(word >>> 32);
+                    }
+                }
+                case P_B -> {
+                    gAadTvalid.drive(1);
+                    gAadTdata.drive(word);
+                    gAadTkeep.drive(keepOf(bytes));
+                    gAadTlast.drive(last ? 1 : 0);
+                    pop = gAadTready.isHigh();
+                }
+                case P_C -> {
+                    gTextTvalid.drive(1);
+                    gTextTdata.drive(word);
+                    gTextTkeep.drive(keepOf(bytes));
+                    gTextTlast.drive(last ? 1 : 0);
+                    pop = gTextTready.isHigh();
+                }
+                case P_ICV -> {
+                    gTagTvalid.drive(1);
+                    gTagTdata.drive(word);
+                    pop = gTagTready.isHigh();
+                }
+                default -> {
+                }
+            }
+        }
+
+        // The result, then (tag matched) the plaintext into the buffer, one write at a time.
+        if (phase == P_TAG) {
+            boolean wrFree = !wrValid.isHigh() || wrFire;
+            if (!tagIdx.isHigh()) {
+                if (gResValid.isHigh()) {
+                    gResReady.drive(1);
+                    boolean ok = gResOk.isHigh() && gResStatus.get() == 0;
+                    if (!ok) {
+                        requestCompletion(frameLen, 0, gResStatus.get() != 0 ? ST_PSP_BAD : ST_PSP_AUTH, 0);
+                    } else {
+                        tagIdx.next(1);
+                        ptDone.next(textLen == 0 ? 1 : 0);
+                    }
+                }
+            } else if (!ptDone.isHigh()) {
+                gOutTready.drive(wrFree ? 1 : 0);
+                if (gOutTvalid.isHigh() && wrFree) {
+                    long pos = ptPos.get();
+                    wrValid.next(1);
+                    wrAddr.next(buf + ptOff + pos);
+                    wrData.next(gOutTdata.get());
+                    wrStrb.next(gOutTkeep.get());
+                    ptPos.next(pos + 8);
+                    if (gOutTlast.isHigh()) {
+                        ptDone.next(1);
+                    }
+                }
+            } else if (!wrValid.isHigh() && outstanding == 0) {
+                int st = jobError.isHigh() ? ST_MEM_ERROR : ST_OK;
+                requestCompletion(ptOff + textLen, ptOff, st, st == ST_OK ? CPL_PSP : 0);
+            }
+        }
+
+        if (pop) {
+            txRd.next(txRd.get() + 1);
+            p++;
+            popped.next(p);
+        }
+        if (pop && p == words) {
+            switch (phase) {
+                case P_HDR -> {
+                    long slot = hdrLo.get() >>> 56 & 0xFF; // the SPI's low byte (header byte 7)
+                    if (jobError.isHigh()) {
+                        requestCompletion(frameLen, 0, ST_MEM_ERROR, 0);
+                    } else if (ipLen < aadEnd - 14 + PSP_ICV_BYTES || 14 + ipLen > frameLen) {
+                        requestCompletion(frameLen, 0, ST_PSP_BAD, 0);
+                    } else if (saAddrOf(slot) >>> 48 != 0 || !inWindow(saAddrOf(slot), SA_BYTES)) {
+                        requestCompletion(frameLen, 0, ST_PSP_NO_SA, 0);
+                    } else {
+                        pspPhase.next(P_SA);
+                        startSegment(saAddrOf(slot), SA_READ_BYTES);
+                    }
+                }
+                case P_SA -> {
+                    if (jobError.isHigh()) {
+                        requestCompletion(frameLen, 0, ST_MEM_ERROR, 0);
+                    } else if ((word & SA_VALID) == 0 || (word >>> 32) != (hdrLo.get() >>> 32)) {
+                        requestCompletion(frameLen, 0, ST_PSP_NO_SA, 0);
+                    } else {
+                        pspPhase.next(P_B);
+                        startSegment(buf + RX_PSP_AT, aadLen);
+                    }
+                }
+                case P_B -> {
+                    if (textLen != 0) {
+                        pspPhase.next(P_C);
+                        startSegment(buf + aadEnd, textLen);
+                    } else {
+                        pspPhase.next(P_ICV);
+                        startSegment(buf + aadEnd, PSP_ICV_BYTES);
+                    }
+                }
+                case P_C -> {
+                    pspPhase.next(P_ICV);
+                    startSegment(buf + aadEnd + textLen, PSP_ICV_BYTES);
+                }
+                default -> pspPhase.next(P_TAG);
+            }
+        }
+    }
+
     private int rxData(boolean wrFire, int outstanding) {
         int cap = (int) (descHi.get() & 0xFFFF);
         long addr = descLo.get();
@@ -925,6 +1581,13 @@ public final class NicModule extends Module {
                 popped = 1;
                 rxRd.next(rxRd.get() + 1);
                 int pos = (int) rxPos.get();
+                if (pos == 8) {
+                    rxB1.next(data);
+                } else if (pos == 16) {
+                    rxB2.next(data);
+                } else if (pos == 32) {
+                    rxB4.next(data);
+                }
                 int room = Math.max(0, Math.min(8, cap - pos));
                 long strb = keep & ((1L << room) - 1);
                 if (strb != 0) {
@@ -948,7 +1611,20 @@ public final class NicModule extends Module {
             int csumStatus = (int) (resSeen.isHigh() ? resStatus.get() : cResStatus.get());
             int sum = (int) (resSeen.isHigh() ? resCsum.get() : cResCsum.get());
             int st = jobError.isHigh() ? ST_MEM_ERROR : rxTrunc.isHigh() ? ST_TRUNCATED : ST_OK;
-            requestCompletion((int) rxPos.get(), sum, st, csumStatus == 0 ? CPL_CSUM_VALID : 0);
+            if (st == ST_OK && pspCtrl.isHigh() && isPspFrame()) {
+                // PSP open: read the frame back from the buffer through the GCM block.
+                state.next(S_PSP_OPEN);
+                pspPhase.next(P_HDR);
+                startSegment(addr + RX_PSP_AT, PSP_HEADER_BYTES);
+                gcmCmdDone.next(0);
+                keyCnt.next(0);
+                ivCnt.next(0);
+                tagIdx.next(0);
+                ptPos.next(0);
+                ptDone.next(0);
+            } else {
+                requestCompletion((int) rxPos.get(), sum, st, csumStatus == 0 ? CPL_CSUM_VALID : 0);
+            }
         }
         return popped;
     }
@@ -980,6 +1656,15 @@ public final class NicModule extends Module {
             } else {
                 rxErrors.next(rxErrors.get() + 1);
             }
+            if (pspPhase.get() != P_NONE) {  // an open was tried
+                if (ok) {
+                    pspRxOpened.next(pspRxOpened.get() + 1);
+                } else if (status.get() == ST_PSP_AUTH) {
+                    pspRxAuthFail.next(pspRxAuthFail.get() + 1);
+                } else {
+                    pspRxErrors.next(pspRxErrors.get() + 1);
+                }
+            }
         } else {
             txCompleted = true;
             txqHead.next(txqHead.get() + 1);
@@ -988,6 +1673,13 @@ public final class NicModule extends Module {
                 txBytes.next(txBytes.get() + cplLen.get());
             } else {
                 txErrors.next(txErrors.get() + 1);
+            }
+            if ((descHi.get() >>> 48 & FLAG_PSP) != 0) {
+                if (ok) {
+                    pspTxSealed.next(pspTxSealed.get() + 1);
+                } else {
+                    pspTxErrors.next(pspTxErrors.get() + 1);
+                }
             }
         }
         state.next(S_IDLE);

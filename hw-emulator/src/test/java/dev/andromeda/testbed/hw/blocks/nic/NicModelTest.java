@@ -186,7 +186,7 @@ class NicModelTest {
             assertThat(drv.postTx(window - 10, 64, 0, 0, 0, 2)).isTrue();               // runs past the window
             assertThat(drv.postTx(1L << 40, 64, 0, 0, 0, 3)).isTrue();                  // outside memory
             assertThat(drv.postTx(good, 64, 0, 63, FLAG_CSUM_INSERT, 4)).isTrue();       // insert past the end
-            assertThat(drv.postTx(good, 64, 0, 0, FLAG_PSP, 5)).isTrue();               // not built yet
+            assertThat(drv.postTx(good, 64, 0, 0, 0x08, 5)).isTrue();                   // a reserved flag
             assertThat(drv.postTx(good, 64, 0, 0, 0, 6)).isTrue();                      // fine
             drv.ringTx();
             int[] cookies = new int[16];
