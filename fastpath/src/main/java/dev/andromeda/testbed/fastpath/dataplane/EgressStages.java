@@ -351,6 +351,10 @@ final class EgressStages {
             if (b.vm != null && !host.psp.encrypts(b.vm.vni())) {
                 return; // an egress batch: one VM, one virtual network
             }
+            if (host.offloads.cryptoAtNic() && host.port != null) {
+                sealAtNic(b);
+                return;
+            }
             if (host.cryptoAtCoprocessor()) {
                 sealAtCoprocessor(b);
                 return;
@@ -392,6 +396,52 @@ final class EgressStages {
                 host.drop(b, i, Drop.PSP_SEAL_FAILED);
             }
             return d;
+        }
+
+        /**
+         * {@code crypto=nic}: PSP's headers and IV here, the seal by the NIC on the way to the
+         * wire ({@link HostBatch#nicPsp}); a packet whose SA the port takes no slot for is
+         * sealed here in software, in the same batch.
+         */
+        private void sealAtNic(HostBatch b) {
+            CryptoBatch batch = host.cryptoBatch;
+            batch.clear();
+            MemorySegment mem = host.pool.memory();
+            FlowTable table = host.flows.current();
+            for (int i = 0; i < b.size(); i++) {
+                descriptor[i] = -1;
+                if (b.dead[i] || !sealable(b, i)) {
+                    continue;
+                }
+                PspSa sa = saFor(b, i, table, mem);
+                int slot = sa == null ? -1 : host.port.pspSlot(sa);
+                if (slot < 0) {
+                    descriptor[i] = addSeal(b, i, batch, table, mem);
+                    continue;
+                }
+                if (host.psp.transport.encapsulate(mem, b.packets.offset[i], b.packets.length[i], sa)
+                        != PspStatus.OK) {
+                    host.drop(b, i, Drop.PSP_SEAL_FAILED);
+                    continue;
+                }
+                long at = host.psp.transport.frameOffset();
+                b.frame(i, at, host.psp.transport.frameLength());
+                if (host.psp.transport.prepareInlineSeal(mem, at, b.packets.length[i], sa, host.psp.nextIv())
+                        != PspStatus.OK) {
+                    host.drop(b, i, Drop.PSP_SEAL_FAILED);
+                    continue;
+                }
+                b.nicPsp[i] = at + host.psp.transport.pspHeaderOffset();
+                b.nicPspSlot[i] = slot;
+            }
+            if (batch.size() > 0) {
+                host.run(batch, host.offloads.crypto);
+                for (int i = 0; i < b.size(); i++) {
+                    if (descriptor[i] >= 0 && host.psp.transport.completeSeal(batch, descriptor[i]) != PspStatus.OK) {
+                        host.drop(b, i, Drop.PSP_SEAL_FAILED);
+                    }
+                }
+            }
         }
 
         /** An egress batch's packets to another host; a forwarded packet on an encrypted network. */

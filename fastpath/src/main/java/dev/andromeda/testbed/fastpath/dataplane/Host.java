@@ -266,6 +266,9 @@ public final class Host implements Agent, AutoCloseable {
         }
         if (ctx.port != null) {
             ingressBatch.clear();
+            if (ctx.offloads.cryptoAtNic()) {
+                ctx.psp.installRxSa(ctx.port); // before the NIC sees frames for it: opened from the first
+            }
             int n = ctx.port.receive(ingressBatch, ctx.pool);
             if (n > 0) {
                 ctx.counters.fromWire(n);

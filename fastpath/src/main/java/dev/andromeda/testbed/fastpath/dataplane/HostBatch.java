@@ -36,6 +36,18 @@ public final class HostBatch {
      * later leave them true. -1: nothing left to the NIC.
      */
     public final long[] nicCsum;
+    /**
+     * Egress with {@code crypto=nic}: the PSP seal is the NIC's -- the PSP header is at this
+     * position in the pool's memory (its IV written, the ICV's 16 bytes at the frame's end left
+     * for the NIC), under SA slot {@link #nicPspSlot}. -1: nothing left to the NIC.
+     */
+    public final long[] nicPsp;
+    public final int[] nicPspSlot;
+    /**
+     * Ingress: the NIC opened this PSP frame and its tag matched (the text is plaintext, the
+     * ICV's bytes are not to be read); the host only takes the headers off.
+     */
+    public final boolean[] nicOpened;
     /** The local VM port the packet goes to, or -1. */
     public final int[] vmPort;
     /** Egress: the index (in the flow table's host list) of the host the packet is encapsulated to, or -1. */
@@ -65,6 +77,9 @@ public final class HostBatch {
         csumStart = new int[capacity];
         csumOffset = new int[capacity];
         nicCsum = new long[capacity];
+        nicPsp = new long[capacity];
+        nicPspSlot = new int[capacity];
+        nicOpened = new boolean[capacity];
         vmPort = new int[capacity];
         host = new int[capacity];
         dataValid = new boolean[capacity];
@@ -92,6 +107,8 @@ public final class HostBatch {
         this.csumStart[i] = csumStart;
         this.csumOffset[i] = csumOffset;
         this.nicCsum[i] = -1;
+        this.nicPsp[i] = -1;
+        this.nicOpened[i] = false;
         this.vmPort[i] = -1;
         this.host[i] = -1;
         this.flow[i] = -1;

@@ -36,6 +36,11 @@ final class HostOffloads implements AutoCloseable {
     private final boolean[] software = new boolean[Stage.values().length];
     /** {@code checksum=nic}: egress checksums go to the NIC port; everything else in software. */
     private final boolean checksumAtNic;
+    /**
+     * {@code crypto=nic}: PSP's seal and open go to the NIC port for the SAs it takes; the
+     * rest (SAs it has no slot or cipher for) in software, as {@code crypto=sw} does them.
+     */
+    private final boolean cryptoAtNic;
 
     HostOffloads(StageMix mix, OffloadOptions options) {
         this.mix = mix;
@@ -45,6 +50,7 @@ final class HostOffloads implements AutoCloseable {
                     || StageMix.NIC.equals(mix.implementation(s));
         }
         checksumAtNic = StageMix.NIC.equals(mix.implementation(Stage.CHECKSUM));
+        cryptoAtNic = StageMix.NIC.equals(mix.implementation(Stage.CRYPTO));
         swChecksum = (SoftwareChecksum) Offloads.open(ChecksumOffloadProvider.class, "sw", options);
         swCopy = (SoftwareCopy) Offloads.open(CopyOffloadProvider.class, "sw", options);
         swCrypto = Offloads.open(CryptoOffloadProvider.class, "sw", options);
@@ -62,6 +68,11 @@ final class HostOffloads implements AutoCloseable {
     /** Whether an egress packet of this length leaves its checksum to the NIC port ({@code checksum=nic}). */
     boolean checksumAtNic(int length) {
         return checksumAtNic && length >= threshold[Stage.CHECKSUM.ordinal()];
+    }
+
+    /** Whether PSP's crypto goes to the NIC port ({@code crypto=nic}) for the SAs it takes. */
+    boolean cryptoAtNic() {
+        return cryptoAtNic;
     }
 
     /** Whether the stage runs in software (then PSP's crypto may go to a coprocessor). */

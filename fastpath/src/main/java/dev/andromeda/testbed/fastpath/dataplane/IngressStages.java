@@ -36,6 +36,9 @@ final class IngressStages {
 
         @Override
         public void process(HostBatch b) {
+            if (host.offloads.cryptoAtNic() && host.port != null) {
+                finishOpenedAtNic(host, b);
+            }
             if (host.cryptoAtCoprocessor()) {
                 openAtCoprocessor(host, b);
                 return;
@@ -60,6 +63,28 @@ final class IngressStages {
                     finishOpen(host, b, i, batch, descriptor[i], true);
                 }
             }
+        }
+    }
+
+    /**
+     * {@code crypto=nic}: the frames the NIC opened lose their PSP headers here; the others
+     * (the NIC had no SA for them: none given yet, or its slot taken) are opened below as
+     * without the NIC. The host gives the port its own SA before each receive ({@code Host}).
+     */
+    private static void finishOpenedAtNic(HostContext host, HostBatch b) {
+        MemorySegment mem = host.pool.memory();
+        for (int i = 0; i < b.size(); i++) {
+            if (b.dead[i] || !b.nicOpened[i]) {
+                continue;
+            }
+            if (host.psp.transport.decapsulateOpened(mem, b.packets.offset[i], b.packets.length[i])
+                    != PspStatus.OK) {
+                host.drop(b, i, Drop.PSP_OPEN_FAILED);
+                continue;
+            }
+            b.frame(i, host.psp.transport.frameOffset(), host.psp.transport.frameLength());
+            b.pspVerified[i] = true;
+            host.parse(b, i, b.packets.offset[i], b.packets.length[i], false);
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.andromeda.testbed.fastpath.dataplane;
 
 import dev.andromeda.testbed.fastpath.packet.PacketPool;
+import dev.andromeda.testbed.fastpath.psp.PspSa;
 
 /**
  * A host's connection to the physical network. Kept an interface so an
@@ -30,5 +31,15 @@ public interface PhysicalPort {
      */
     default boolean insertsChecksums() {
         return false;
+    }
+
+    /**
+     * The slot under which this port seals and opens PSP inline with {@code sa} ({@code
+     * crypto=nic}), the SA installed on first use; -1 when it cannot (a plain wire, an SA it
+     * has no room or no cipher for), and the host then does that SA's crypto itself. Called
+     * on the dataplane's thread, as transmit and receive are.
+     */
+    default int pspSlot(PspSa sa) {
+        return -1;
     }
 }

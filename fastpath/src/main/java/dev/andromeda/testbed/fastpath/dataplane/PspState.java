@@ -30,6 +30,8 @@ final class PspState {
     private PspSa[] txByIndex = new PspSa[0];
     private PspSa[] rx = new PspSa[0];
     private int[] rxSpi = new int[0];
+    private PhysicalPort rxSaPort;  // the port installRxSa last gave rxSaInstalled to
+    private PspSa rxSaInstalled;
     private long ivPrefix;
     private long ivCounter = new java.security.SecureRandom().nextInt() & 0xFFFF_FFFFL;
 
@@ -90,6 +92,18 @@ final class PspState {
             txTable = table;
         }
         return index < txByIndex.length ? txByIndex[index] : null;
+    }
+
+    /**
+     * Gives the port this host's receiving SA ({@code crypto=nic}), once per port and
+     * configuration, so the NIC opens what is sent to this host.
+     */
+    void installRxSa(PhysicalPort port) {
+        if (rx.length > 0 && (port != rxSaPort || rx[0] != rxSaInstalled)) {
+            port.pspSlot(rx[0]);
+            rxSaPort = port;
+            rxSaInstalled = rx[0];
+        }
     }
 
     PspSa rxSa(int spi) {

@@ -19,7 +19,8 @@ import java.util.Map;
  * stage (not the port), e.g. {@code all=emu,port=nic}.
  *
  * <p>{@code checksum=nic} hands the egress checksums (virtio NEEDS_CSUM) to that NIC, inline
- * on its way to the wire, instead of a look-aside block: valid only with a NIC port.
+ * on its way to the wire, instead of a look-aside block; {@code crypto=nic} hands it PSP's
+ * seal (TX) and open (RX) the same way. Valid only with a NIC port.
  */
 public final class StageMix {
     private final Map<Stage, String> impl = new EnumMap<>(Stage.class);
@@ -27,7 +28,7 @@ public final class StageMix {
     /** The physical port's implementation: sw (the wire alone) or the NIC on a backend. */
     private String port = "sw";
     public static final String PORT = "port";
-    /** The checksum stage's implementation that leaves checksums to the NIC port. */
+    /** The checksum or crypto stage's implementation that leaves the work to the NIC port. */
     public static final String NIC = "nic";
 
     private StageMix() {
@@ -83,7 +84,7 @@ public final class StageMix {
             Stage stage = stageNamed(key);
             int at = rest.indexOf('@');
             String name = at < 0 ? rest : rest.substring(0, at);
-            m.impl.put(stage, stage == Stage.CHECKSUM && name.equals(NIC) ? NIC : checkImpl(name, stage.label()));
+            m.impl.put(stage, stage != Stage.COPY && name.equals(NIC) ? NIC : checkImpl(name, stage.label()));
             if (at >= 0) {
                 try {
                     int n = Integer.parseInt(rest.substring(at + 1));
@@ -96,9 +97,11 @@ public final class StageMix {
                 }
             }
         }
-        if (m.impl.get(Stage.CHECKSUM).equals(NIC) && m.port.equals("sw")) {
-            throw new IllegalArgumentException("checksum=nic needs the NIC as the port: add port=emu, rtl-jni or"
-                    + " rtl-ffm");
+        for (Stage s : new Stage[] {Stage.CHECKSUM, Stage.CRYPTO}) {
+            if (m.impl.get(s).equals(NIC) && m.port.equals("sw")) {
+                throw new IllegalArgumentException(s.label() + "=nic needs the NIC as the port: add port=emu,"
+                        + " rtl-jni or rtl-ffm");
+            }
         }
         return m;
     }
@@ -137,15 +140,16 @@ public final class StageMix {
     /**
      * A short name for charts and narrow tables: {@code all sw}, {@code all rtl-ffm}
      * when every stage runs one implementation (no thresholds), otherwise only the
-     * stages not in plain software, e.g. {@code copy=rtl-ffm@1024}; {@code checksum=nic} shows
-     * as {@code +csum} on the port ({@code port=rtl-ffm+csum}).
+     * stages not in plain software, e.g. {@code copy=rtl-ffm@1024}; {@code checksum=nic} and
+     * {@code crypto=nic} show as {@code +csum} and {@code +psp} on the port ({@code port=rtl-ffm+csum}).
      */
     public String shortName() {
         String first = impl.get(Stage.values()[0]);
         boolean uniform = impl.values().stream().allMatch(first::equals)
                 && threshold.values().stream().allMatch(t -> t == 0);
         boolean nicCsum = impl.get(Stage.CHECKSUM).equals(NIC) && threshold.get(Stage.CHECKSUM) == 0;
-        String portPart = port.equals("sw") ? "" : "port=" + port + (nicCsum ? "+csum" : "");
+        boolean nicPsp = impl.get(Stage.CRYPTO).equals(NIC) && threshold.get(Stage.CRYPTO) == 0;
+        String portPart = port.equals("sw") ? "" : "port=" + port + (nicCsum ? "+csum" : "") + (nicPsp ? "+psp" : "");
         if (uniform && first.equals("sw") && !portPart.isEmpty()) {
             return portPart;
         }
@@ -154,7 +158,8 @@ public final class StageMix {
         }
         StringBuilder b = new StringBuilder();
         for (Stage s : Stage.values()) {
-            if (impl.get(s).equals("sw") && threshold.get(s) == 0 || s == Stage.CHECKSUM && nicCsum) {
+            if (impl.get(s).equals("sw") && threshold.get(s) == 0 || s == Stage.CHECKSUM && nicCsum
+                    || s == Stage.CRYPTO && nicPsp) {
                 continue;
             }
             if (!b.isEmpty()) {

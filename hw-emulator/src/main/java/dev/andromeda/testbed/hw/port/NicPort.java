@@ -3,6 +3,8 @@ package dev.andromeda.testbed.hw.port;
 import dev.andromeda.testbed.fastpath.dataplane.HostBatch;
 import dev.andromeda.testbed.fastpath.dataplane.PhysicalPort;
 import dev.andromeda.testbed.fastpath.packet.PacketPool;
+import dev.andromeda.testbed.fastpath.psp.PspSa;
+import dev.andromeda.testbed.fastpath.psp.PspVersion;
 import dev.andromeda.testbed.hw.HardwareBackend;
 import dev.andromeda.testbed.hw.HardwareBackends;
 import dev.andromeda.testbed.hw.HardwareModel;
@@ -14,6 +16,10 @@ import dev.andromeda.testbed.hw.driver.AxiFrame;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+
+import static dev.andromeda.testbed.fastpath.psp.PspHeader.HEADER_BYTES;
+import static dev.andromeda.testbed.fastpath.psp.PspHeader.ICV_BYTES;
+import static dev.andromeda.testbed.hw.blocks.nic.NicLayout.RX_PSP_AT;
 
 /**
  * A host's physical port on the emulated NIC ({@code port=emu} in a stage mix): the host's
@@ -65,6 +71,12 @@ public final class NicPort implements PhysicalPort {
     private int wireTook; // frames the wire took during the current transmit
     private final boolean interrupts;
     private long checksumsInserted;
+    /** The PSP SA table's pool buffers (contiguous), or -1 when the pool could not give them. */
+    private final int saBuffer;
+    private final PspSa[] saInSlot = new PspSa[NicLayout.SA_SLOTS];
+    private boolean pspRxOn;
+    private long pspSealed;
+    private long pspOpened;
 
     /**
      * @param model a NIC model (block {@value NicModule#BLOCK}), reset
@@ -95,9 +107,70 @@ public final class NicPort implements PhysicalPort {
         this.device = new NicDevice(model, memory, NicDevice.Timing.steady(4), this::frameOut);
         this.driver = new NicDriver(device, memory, 0, memory.byteSize(), pool.base(ringBuffer), LOG_RING);
         this.rxCapacity = Math.min(0xFFFF, pool.maxFrameBytes()) & ~7;
+        this.saBuffer = allocateContiguous(pool, (NicLayout.SA_SLOTS * NicLayout.SA_BYTES + pool.bufferBytes() - 1)
+                / pool.bufferBytes());
+        if (saBuffer >= 0) {
+            driver.useSaTable(pool.base(saBuffer));
+        }
         if (interrupts) {
             driver.moderate(1, 0, 1, 0); // counts re-armed per wait; no timer: every wait has a count
         }
+    }
+
+    /**
+     * {@code n} pool buffers in a row (a fresh pool hands them out in order), the first's
+     * index; -1, nothing kept, when the pool gives scattered ones: then no SA table and no
+     * inline PSP (the host seals in software), never a table over other buffers.
+     */
+    private static int allocateContiguous(PacketPool pool, int n) {
+        int[] got = new int[n];
+        int k = 0;
+        for (; k < n; k++) {
+            got[k] = pool.allocate();
+            if (got[k] < 0 || got[k] != got[0] + k) {
+                break;
+            }
+        }
+        if (k == n) {
+            return got[0];
+        }
+        for (int j = 0; j <= k && j < n; j++) {
+            if (got[j] >= 0) {
+                pool.free(got[j]);
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * The SA's slot in the NIC's table: SPI &amp; 0xFF, the slot the NIC's receive side looks
+     * up by the SPI of a frame, so one table serves both directions. Installed on first use
+     * (and again when the SPI's key changed: the TX ring is empty whenever the host asks, so
+     * no posted frame still names the old one). -1 for a GMAC SA (the NIC's seal encrypts),
+     * a slot held by another SPI, or no table.
+     */
+    @Override
+    public int pspSlot(PspSa sa) {
+        if (saBuffer < 0 || !sa.version().encrypts()) {
+            return -1;
+        }
+        int slot = sa.spi() & (NicLayout.SA_SLOTS - 1);
+        PspSa held = saInSlot[slot];
+        if (held == sa) {
+            return slot;
+        }
+        if (held != null && held.spi() != sa.spi()) {
+            return -1;
+        }
+        if (held == null || !java.util.Arrays.equals(held.key(), sa.key())) {
+            driver.installSa(slot, sa.key(), sa.version() == PspVersion.AES_GCM_256, sa.spi());
+        }
+        saInSlot[slot] = sa;
+        if (!pspRxOn) {
+            driver.enablePspRx(true);
+            pspRxOn = true;
+        }
+        return slot;
     }
 
     /** Why {@code backend} cannot run the NIC here, or null when it can. */
@@ -133,17 +206,24 @@ public final class NicPort implements PhysicalPort {
             }
             int buffer = batch.packets.buffer[i];
             long offset = batch.packets.offset[i];
+            int length = batch.packets.length[i];
             int start = 0;
             int insert = 0;
             int flags = 0;
+            int slot = 0;
             if (batch.nicCsum[i] >= 0) { // NEEDS_CSUM left to the NIC (checksum=nic): CHECKSUM_PARTIAL
                 start = (int) (batch.nicCsum[i] - offset);
                 insert = start + batch.csumOffset[i];
                 flags = NicLayout.FLAG_CSUM_INSERT
                         | (batch.parsed[i].protocol() == 17 ? NicLayout.FLAG_CSUM_UDP : 0);
                 checksumsInserted++;
+            } else if (batch.nicPsp[i] >= 0) { // the seal left to the NIC (crypto=nic): it appends the ICV
+                start = (int) (batch.nicPsp[i] - offset);
+                flags = NicLayout.FLAG_PSP;
+                slot = batch.nicPspSlot[i];
+                length -= ICV_BYTES;
             }
-            while (!driver.postTx(offset, batch.packets.length[i], start, insert, flags, buffer)) {
+            while (!driver.postTx(offset, length, start, insert, flags, slot, buffer)) {
                 driver.ringTx();         // ring full: let the NIC drain it, nothing is dropped
                 device.cycle();
                 reapTx();
@@ -191,6 +271,8 @@ public final class NicPort implements PhysicalPort {
         for (int k = 0; k < n; k++) {
             if (NicLayout.cplStatus(completions[k]) != NicLayout.ST_OK) {
                 errors++;
+            } else if ((NicLayout.cplFlags(completions[k]) & NicLayout.CPL_PSP) != 0) {
+                pspSealed++;
             }
             pool.free(cookies[k]);
         }
@@ -269,15 +351,63 @@ public final class NicPort implements PhysicalPort {
             rxInNic--;
             long c = completions[k];
             int buffer = cookies[k];
-            if (NicLayout.cplStatus(c) != NicLayout.ST_OK) {
+            int status = NicLayout.cplStatus(c);
+            long at = pool.frameOffset(buffer);
+            if (status == NicLayout.ST_PSP_NO_SA || status == NicLayout.ST_PSP_BAD) {
+                // Not the NIC's to open (no SA for it yet, or not a frame it parses): the buffer
+                // holds the frame as received, and the host opens or refuses it in software.
+                into.add(buffer, at, NicLayout.cplLen(c), HostBatch.NO_CSUM, 0);
+                framesIn++;
+                continue;
+            }
+            if (status != NicLayout.ST_OK) {
                 errors++;
                 pool.free(buffer);
                 continue;
             }
-            into.add(buffer, pool.frameOffset(buffer), NicLayout.cplLen(c), HostBatch.NO_CSUM, 0);
+            if ((NicLayout.cplFlags(c) & NicLayout.CPL_PSP) != 0) {
+                takeOpened(into, buffer, at, c);
+            } else {
+                into.add(buffer, at, NicLayout.cplLen(c), HostBatch.NO_CSUM, 0);
+            }
             framesIn++;
         }
         return got;
+    }
+
+    /**
+     * A frame the NIC opened: it wrote the headers and the AAD as received and the plaintext
+     * from the first 8-byte boundary after the AAD (the completion's csum field) to its len.
+     * The headers move up to meet the plaintext -- at most 7 bytes, and only the ~70 bytes
+     * of headers, not the payload -- so the frame is whole again, ICV slot included (its
+     * bytes are not read: the NIC checked the tag).
+     */
+    private void takeOpened(HostBatch into, int buffer, long at, long c) {
+        MemorySegment mem = pool.memory();
+        int plainAt = NicLayout.cplCsum(c);
+        int plainEnd = NicLayout.cplLen(c);
+        int cryptOffset = mem.get(ValueLayout.JAVA_BYTE, at + RX_PSP_AT + 2) & 0x3F;
+        int aadEnd = RX_PSP_AT + HEADER_BYTES + 4 * cryptOffset;
+        int gap = plainAt - aadEnd;
+        if (gap < 0 || gap > 7 || plainEnd < plainAt) {
+            errors++; // not the layout the datasheet gives: refuse rather than guess
+            pool.free(buffer);
+            return;
+        }
+        MemorySegment.copy(mem, at, mem, at + gap, aadEnd);
+        int i = into.add(buffer, at + gap, aadEnd + (plainEnd - plainAt) + ICV_BYTES, HostBatch.NO_CSUM, 0);
+        into.nicOpened[i] = true;
+        pspOpened++;
+    }
+
+    /** Frames the NIC sealed (PSP) on their way out, since the port opened. */
+    public long pspSealed() {
+        return pspSealed;
+    }
+
+    /** Frames the NIC opened (PSP, tag matched) on their way in, since the port opened. */
+    public long pspOpened() {
+        return pspOpened;
     }
 
     /** Error completions and frames flagged bad on the wire, since the port opened. */

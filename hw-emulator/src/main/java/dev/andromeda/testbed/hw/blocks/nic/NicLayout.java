@@ -105,6 +105,12 @@ public final class NicLayout {
     /** PSP: other RX open failures (no SA, malformed lengths, bus errors). */
     public static final int REG_PSP_RX_ERRORS = 0x130;
 
+    /**
+     * RX PSP open: where the NIC looks for the PSP header (Ethernet II, IPv4 without options,
+     * UDP: 14 + 20 + 8), the layout Andromeda's hosts send.
+     */
+    public static final int RX_PSP_AT = 42;
+
     public static final int DESC_BYTES = 16;
     public static final int CPL_BYTES = 8;
     public static final int MAX_LOG_SIZE = 12;

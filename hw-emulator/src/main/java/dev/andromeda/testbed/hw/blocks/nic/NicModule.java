@@ -71,7 +71,7 @@ public final class NicModule extends Module {
     static final int P_ICV = 7;   // RX: the ICV, to the GCM block's tag input
 
     /** RX: where the PSP header sits (Ethernet II, IPv4 without options, UDP). */
-    static final int RX_PSP_AT = 42;
+    static final int RX_PSP_AT = NicLayout.RX_PSP_AT;
 
     // Ports.
     private final Input rst;
