@@ -151,7 +151,7 @@ public final class Demo {
     static String unavailability(StageMix mix) {
         for (Stage s : Stage.values()) {
             if (mix.implementation(s).equals(StageMix.NIC)) {
-                continue; // checksum=nic: the NIC port's, checked below
+                continue; // checksum=nic, crypto=nic: the NIC port's, checked below
             }
             OffloadProvider<?> p = Offloads.provider(s.providerType(), mix.implementation(s));
             if (!p.isAvailable()) {

@@ -53,7 +53,7 @@ public final class DemoTables {
 
     private static final String MIX_LEGEND = "(mix: 'all X' = every stage on X; 'stage=X' = that stage on X, the rest"
             + " on sw; 'port=X' = the hosts' physical port on the emulated NIC, on X; '+csum' = checksum=nic:"
-            + " egress checksums inserted by that NIC)";
+            + " egress checksums inserted by that NIC; '+psp' = crypto=nic: PSP sealed and opened by it)";
 
     public static String render(Demo.Report r) {
         StringBuilder b = new StringBuilder();
@@ -97,7 +97,7 @@ public final class DemoTables {
                 c.section(shortMix(x.mix()));
             }
             for (StageCost s : x.stages()) {
-                // checksum=nic: the NIC port's cycles, not the stage's (the stage only marks the packets)
+                // stage=nic: the NIC port's cycles, not the stage's (the stage only prepares the packets)
                 boolean hw = s.hwCycles() > 0 || !s.impl().equals("sw") && !s.impl().equals("nic");
                 c.row("  " + s.stage(), s.impl(), s.packets(), fmt(s.cpuNsPerPacket(), 1),
                         hw ? fmt(s.hwCyclesPerPacket(), 1) : "-", hw ? fmt(s.hwNsPerPacket(), 1) : "-",
