@@ -67,6 +67,7 @@ class NicLockstepTest {
             byte[][] keys = {null, JdkGcm.bytes(r, 16), JdkGcm.bytes(r, 32)};
             drv.installSa(1, keys[1], false, 0x101);
             drv.installSa(2, keys[2], true, 0x202);
+            drv.enablePspRx(true);
             int frames = 30;
             List<byte[]> wantOut = new ArrayList<>();
             List<Integer> wantStatus = new ArrayList<>();
@@ -114,10 +115,31 @@ class NicLockstepTest {
                 at += len + 64;
             }
             List<byte[]> wantIn = new ArrayList<>();
+            List<byte[]> plainIn = new ArrayList<>();   // PSP frames: the frame before sealing
+            List<Integer> wantInStatus = new ArrayList<>();
             for (int i = 0; i < frames; i++) {
-                byte[] f = new byte[1 + r.nextInt(r.nextBoolean() ? 90 : 1600)];
-                r.nextBytes(f);
+                int kind = r.nextInt(10);
+                byte[] f;
+                byte[] plain = null;
+                int st = ST_OK;
+                if (kind < 4) {                              // PSP: opened, tag broken, or no SA
+                    int slot = 1 + r.nextInt(2);
+                    plain = PspFrames.udpPsp(r, r.nextInt(4), kind == 3 ? 0x309 : slot * 0x101,
+                            r.nextInt(r.nextBoolean() ? 40 : 1500));
+                    f = PspFrames.sealed(keys[slot], plain, 42);
+                    if (kind == 2) {
+                        f[42 + r.nextInt(f.length - 42)] ^= 1;
+                        st = ST_PSP_AUTH;
+                    } else if (kind == 3) {
+                        st = ST_PSP_NO_SA;
+                    }
+                } else {
+                    f = new byte[1 + r.nextInt(r.nextBoolean() ? 90 : 1600)];
+                    r.nextBytes(f);
+                }
                 wantIn.add(f);
+                plainIn.add(plain);
+                wantInStatus.add(st);
                 nic.wireIn().send(AxiFrame.of(f));
             }
             long rxBase = 512 * 1024;
@@ -150,10 +172,23 @@ class NicLockstepTest {
                 n = drv.pollRx(cookies, cpl, 16);
                 for (int k = 0; k < n; k++) {
                     byte[] f = wantIn.get(rxDone);
-                    assertThat(cplStatus(cpl[k])).as("seed %d rx %d", seed, rxDone).isEqualTo(ST_OK);
-                    assertThat(mem.asSlice(rxBase + 2048L * cookies[k], f.length).toArray(ValueLayout.JAVA_BYTE))
-                            .as("seed %d rx %d", seed, rxDone).isEqualTo(f);
-                    if (f.length >= 14) {
+                    byte[] plain = plainIn.get(rxDone);
+                    long buf = rxBase + 2048L * cookies[k];
+                    assertThat(cplStatus(cpl[k])).as("seed %d rx %d", seed, rxDone).isEqualTo(wantInStatus.get(rxDone));
+                    if (plain != null && cplStatus(cpl[k]) == ST_OK) {   // opened: headers, then the plaintext
+                        int aadEnd = PspFrames.aadEnd(plain, 42);
+                        int ptOff = cplCsum(cpl[k]);
+                        assertThat(ptOff).isEqualTo(aadEnd + 7 & ~7);
+                        assertThat(mem.asSlice(buf, aadEnd).toArray(ValueLayout.JAVA_BYTE))
+                                .isEqualTo(java.util.Arrays.copyOf(plain, aadEnd));
+                        assertThat(mem.asSlice(buf + ptOff, plain.length - aadEnd).toArray(ValueLayout.JAVA_BYTE))
+                                .as("seed %d rx %d plaintext", seed, rxDone)
+                                .isEqualTo(java.util.Arrays.copyOfRange(plain, aadEnd, plain.length));
+                    } else {                                              // as received
+                        assertThat(mem.asSlice(buf, f.length).toArray(ValueLayout.JAVA_BYTE))
+                                .as("seed %d rx %d", seed, rxDone).isEqualTo(f);
+                    }
+                    if (plain == null && f.length >= 14) {
                         assertThat(cplCsum(cpl[k])).isEqualTo(Rfc1071.checksum(f, 14, 0));
                     }
                     rxDone++;
@@ -166,6 +201,13 @@ class NicLockstepTest {
                 assertThat(out.get(i).data()).as("seed %d frame out %d", seed, i).isEqualTo(wantOut.get(i));
             }
             assertThat(nic.read(REG_TX_ERRORS)).isEqualTo(wantStatus.stream().filter(s -> s != ST_OK).count());
+            nic.runUntil(() -> nic.read(REG_RXQ_HEAD) == frames, 10_000);
+            long opened = java.util.stream.IntStream.range(0, frames)
+                    .filter(i -> plainIn.get(i) != null && wantInStatus.get(i) == ST_OK).count();
+            assertThat(opened).as("seed %d: PSP frames opened", seed).isPositive();
+            assertThat(nic.read(REG_PSP_RX_OPENED)).isEqualTo(opened);
+            assertThat(nic.read(REG_PSP_RX_AUTH_FAIL)).isEqualTo(wantInStatus.stream().filter(s -> s == ST_PSP_AUTH).count());
+            assertThat(nic.read(REG_PSP_RX_ERRORS)).isEqualTo(wantInStatus.stream().filter(s -> s == ST_PSP_NO_SA).count());
             long pspOk = jobs.stream().filter(j -> j.length > 5 && j[5] != 9).count();
             assertThat(pspOk).as("seed %d: PSP frames in the mix", seed).isPositive();
             assertThat(nic.read(REG_PSP_TX_SEALED)).isEqualTo(pspOk);

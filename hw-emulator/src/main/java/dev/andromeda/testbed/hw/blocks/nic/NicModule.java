@@ -299,8 +299,6 @@ public final class NicModule extends Module {
     private final Reg rxB1;        // frame bytes 8..15, 16..23, 32..39 as they passed (EtherType, IHL,
     private final Reg rxB2;        // total length, protocol, UDP destination port)
     private final Reg rxB4;
-    private final Reg saSpi;       // the SA entry's SPI bytes (network order, as the header's)
-    private final Reg saValid;
     private final Reg ptPos;       // plaintext bytes written
     private final Reg ptDone;      // the last plaintext beat is written (or there is none)
 
@@ -523,8 +521,6 @@ public final class NicModule extends Module {
         rxB1 = reg("rx_b1", 64);
         rxB2 = reg("rx_b2", 64);
         rxB4 = reg("rx_b4", 64);
-        saSpi = reg("sa_spi", 32);
-        saValid = reg("sa_valid", 1);
         ptPos = reg("pt_pos", 16);
         ptDone = reg("pt_done", 1);
     }
@@ -1410,8 +1406,6 @@ public final class NicModule extends Module {
                         saKey[(int) p].next(word);
                     } else {
                         saAes256.next(word >>> 1 & 1);
-                        saValid.next(word & 1);
-                        saSpi.next(word >>> 32);
                     }
                 }
                 case P_B -> {
