@@ -1,5 +1,13 @@
 package dev.andromeda.testbed.hw.blocks.nic;
 
+import dev.andromeda.testbed.fastpath.offload.CryptoBatch;
+import dev.andromeda.testbed.fastpath.offload.sw.SoftwareGcm;
+import dev.andromeda.testbed.fastpath.psp.PspHeader;
+import dev.andromeda.testbed.fastpath.psp.PspSa;
+import dev.andromeda.testbed.fastpath.psp.PspStatus;
+import dev.andromeda.testbed.fastpath.psp.PspTestPackets;
+import dev.andromeda.testbed.fastpath.psp.PspTransport;
+import dev.andromeda.testbed.fastpath.psp.PspVersion;
 import dev.andromeda.testbed.hw.contract.JdkGcm;
 import dev.andromeda.testbed.hw.contract.PspFrames;
 import dev.andromeda.testbed.hw.driver.AxiFrame;
@@ -295,6 +303,81 @@ class NicPspTest {
             assertThat(cplStatus(cpl[0])).isEqualTo(ST_OK);
             assertThat(cplFlags(cpl[0]) & CPL_PSP).isZero();
             assertThat(mem.asSlice(rxBuffer(0), w.length).toArray(ValueLayout.JAVA_BYTE)).isEqualTo(w);
+        }
+    }
+
+    /**
+     * The project's software PSP and the NIC interoperate: a frame the fast path
+     * encapsulates (PspTransport) and the NIC seals is opened by PspTransport with the
+     * software GCM stage; a frame the fast path seals in software is opened by the NIC.
+     */
+    @ParameterizedTest(name = "crypt offset {0}")
+    @ValueSource(ints = {0, 1, 3})
+    void interoperatesWithTheSoftwarePspOfTheFastPath(int cryptOffset) {
+        Random r = new Random(50 + cryptOffset);
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment mem = arena.allocate(MEM, 64);
+            NicDevice nic = device(mem, 50, true);
+            NicDriver drv = new NicDriver(nic, mem, 0, MEM, 0, 4);
+            drv.useSaTable(SA_TABLE);
+            drv.enablePspRx(true);
+            byte[] key = JdkGcm.bytes(r, 16);
+            int spi = 0x5A5A5A00 | 0x33;
+            PspSa sa = new PspSa(spi, PspVersion.AES_GCM_128, key, cryptOffset, false);
+            drv.installSa(spi & 0xFF, key, false, spi);
+            PspTransport psp = new PspTransport();
+            SoftwareGcm sw = new SoftwareGcm();
+
+            // Fast path encapsulates, NIC seals; fast path opens in software.
+            byte[] inner = PspTestPackets.geneveFrame(r, 300, 7);
+            long at = BUFFERS + 256;
+            MemorySegment.copy(inner, 0, mem, ValueLayout.JAVA_BYTE, at, inner.length);
+            assertThat(psp.encapsulate(mem, at, inner.length, sa)).isEqualTo(PspStatus.OK);
+            long frame = psp.frameOffset();
+            int len = psp.frameLength() - PSP_ICV_BYTES;   // the NIC appends the ICV
+            PspHeader.setIv(mem, frame + 42, 0x1122334455667788L);
+            assertThat(drv.postTx(frame, len, 42, 0, FLAG_PSP, spi & 0xFF, 0)).isTrue();
+            drv.ringTx();
+            nic.runUntil(() -> nic.wireOut().frames().size() == 1, 100_000);
+            byte[] sealed = nic.wireOut().frames().get(0).data();
+            long rx = BUFFERS + 64 * 1024;
+            MemorySegment.copy(sealed, 0, mem, ValueLayout.JAVA_BYTE, rx, sealed.length);
+            try (CryptoBatch batch = new CryptoBatch(1, mem)) {
+                int d = psp.addOpen(batch, mem, rx, sealed.length, sa);
+                assertThat(d).isGreaterThanOrEqualTo(0);
+                sw.process(batch);
+                assertThat(PspStatus.name(psp.decapsulate(batch, d, mem, rx, sealed.length)))
+                        .isEqualTo(PspStatus.name(PspStatus.OK));
+            }
+            assertThat(mem.asSlice(psp.frameOffset(), psp.frameLength()).toArray(ValueLayout.JAVA_BYTE))
+                    .isEqualTo(inner);
+
+            // Fast path encapsulates and seals in software; the NIC opens.
+            long tx = BUFFERS + 128 * 1024;
+            MemorySegment.copy(inner, 0, mem, ValueLayout.JAVA_BYTE, tx, inner.length);
+            assertThat(psp.encapsulate(mem, tx, inner.length, sa)).isEqualTo(PspStatus.OK);
+            long f2 = psp.frameOffset();
+            int l2 = psp.frameLength();
+            byte[] plainView;
+            try (CryptoBatch batch = new CryptoBatch(1, mem)) {
+                int d = psp.addSeal(batch, mem, f2, l2, sa, 99);
+                plainView = mem.asSlice(f2, l2 - PSP_ICV_BYTES).toArray(ValueLayout.JAVA_BYTE);
+                sw.process(batch);
+                assertThat(psp.completeSeal(batch, d)).isEqualTo(PspStatus.OK);
+            }
+            nic.wireIn().send(AxiFrame.of(mem.asSlice(f2, l2).toArray(ValueLayout.JAVA_BYTE)));
+            assertThat(drv.postRx(rxBuffer(0), 10000, 0)).isTrue();
+            drv.ringRx();
+            nic.runUntil(() -> drv.rxReady() == 1, 100_000);
+            int[] cookies = new int[1];
+            long[] cpl = new long[1];
+            drv.pollRx(cookies, cpl, 1);
+            assertThat(statusName(cplStatus(cpl[0]))).isEqualTo(statusName(ST_OK));
+            assertThat(cplFlags(cpl[0])).isEqualTo(CPL_PSP);
+            int aadEnd = 42 + 16 + 4 * cryptOffset;
+            int ptOff = cplCsum(cpl[0]);
+            assertThat(mem.asSlice(rxBuffer(0) + ptOff, cplLen(cpl[0]) - ptOff).toArray(ValueLayout.JAVA_BYTE))
+                    .isEqualTo(java.util.Arrays.copyOfRange(plainView, aadEnd, plainView.length));
         }
     }
 }
