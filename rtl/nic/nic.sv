@@ -763,6 +763,7 @@ module nic #(
                     else if ((d_flags & 8'hF8) != 8'd0) st = ST_UNSUPPORTED;
                     else if (d_psp && (d_flags[1:0] != 2'd0 || d_insert != 16'd0
                                        || {1'b0, d_start} + 17'd16 > {1'b0, d_len}
+                                       || {1'b0, d_len} + 17'd16 > 17'(MAX_FRAME)
                                        || sa_addr[63:48] != 16'd0 || !sa_in_window))
                         st = ST_PSP_BAD;
                     else if (d_flags[0] && (d_start > d_len || {1'b0, d_insert} + 17'd2 > {1'b0, d_len}))

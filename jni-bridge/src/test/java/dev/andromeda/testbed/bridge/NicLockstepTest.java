@@ -10,6 +10,7 @@ import dev.andromeda.testbed.hw.contract.JdkGcm;
 import dev.andromeda.testbed.hw.contract.PspFrames;
 import dev.andromeda.testbed.hw.contract.Rfc1071;
 import dev.andromeda.testbed.hw.driver.AxiFrame;
+import dev.andromeda.testbed.hw.driver.AxiMemory;
 import dev.andromeda.testbed.hw.kit.KitModel;
 import dev.andromeda.testbed.hw.lockstep.LockstepModel;
 import org.junit.jupiter.api.io.TempDir;
@@ -60,13 +61,15 @@ class NicLockstepTest {
              LockstepModel model = new LockstepModel(NicLockstepTest::emu, () -> dut.open(NicModule.BLOCK), waves,
                      200)) {
             MemorySegment mem = arena.allocate(MEM, 64);
+            long badSa = 32 * 1024 + 5 * SA_BYTES;                   // reading SA slot 5 is a bus error
             NicDevice nic = new NicDevice(model, mem, new NicDevice.Timing(seed, 1 + r.nextInt(8), 1 + r.nextInt(4),
-                    stall, stall, stall, stall));
+                    stall, stall, stall, stall), AxiMemory.Faults.none().failReads(badSa, badSa + SA_BYTES));
             NicDriver drv = new NicDriver(nic, mem, 0, WINDOW, 0, 4);
             drv.useSaTable(32 * 1024);
             byte[][] keys = {null, JdkGcm.bytes(r, 16), JdkGcm.bytes(r, 32)};
             drv.installSa(1, keys[1], false, 0x101);
             drv.installSa(2, keys[2], true, 0x202);
+            drv.installSa(5, keys[1], false, 0x505);
             drv.enablePspRx(true);
             int frames = 30;
             List<byte[]> wantOut = new ArrayList<>();
@@ -79,7 +82,7 @@ class NicLockstepTest {
                 byte[] f = new byte[len];
                 r.nextBytes(f);
                 MemorySegment.copy(f, 0, mem, ValueLayout.JAVA_BYTE, at, len);
-                int kind = r.nextInt(11);
+                int kind = r.nextInt(13);
                 if (kind == 0) {                                     // beyond the window
                     jobs.add(new long[] {WINDOW - 8, 64, 0, 0, 0});
                     wantStatus.add(ST_BAD_ADDR);
@@ -94,6 +97,20 @@ class NicLockstepTest {
                     if (kind == 10) {                                // slot 9 holds no SA
                         jobs.add(new long[] {at, len, start, 0, FLAG_PSP, 9});
                         wantStatus.add(ST_PSP_BAD);
+                    } else if (kind == 11) {                         // AAD past the end: found in the header
+                        mem.set(ValueLayout.JAVA_BYTE, at + start + 2, (byte) 63);
+                        boolean past = start + 16 + 252 > len;
+                        jobs.add(new long[] {at, len, start, 0, FLAG_PSP, 1});
+                        if (past) {
+                            wantStatus.add(ST_PSP_BAD);
+                        } else {
+                            f[start + 2] = 63;
+                            wantOut.add(PspFrames.sealed(keys[1], f, start));
+                            wantStatus.add(ST_OK);
+                        }
+                    } else if (kind == 12) {                         // the SA read is a bus error
+                        jobs.add(new long[] {at, len, start, 0, FLAG_PSP, 5});
+                        wantStatus.add(ST_MEM_ERROR);
                     } else {
                         int slot = kind - 7;
                         jobs.add(new long[] {at, len, start, 0, FLAG_PSP, slot});
@@ -122,9 +139,9 @@ class NicLockstepTest {
                 byte[] f;
                 byte[] plain = null;
                 int st = ST_OK;
-                if (kind < 4) {                              // PSP: opened, tag broken, or no SA
+                if (kind < 5) {                              // PSP: opened, tag broken, no SA, SA read error
                     int slot = 1 + r.nextInt(2);
-                    plain = PspFrames.udpPsp(r, r.nextInt(4), kind == 3 ? 0x309 : slot * 0x101,
+                    plain = PspFrames.udpPsp(r, r.nextInt(4), kind == 3 ? 0x309 : kind == 4 ? 0x505 : slot * 0x101,
                             r.nextInt(r.nextBoolean() ? 40 : 1500));
                     f = PspFrames.sealed(keys[slot], plain, 42);
                     if (kind == 2) {
@@ -132,6 +149,8 @@ class NicLockstepTest {
                         st = ST_PSP_AUTH;
                     } else if (kind == 3) {
                         st = ST_PSP_NO_SA;
+                    } else if (kind == 4) {
+                        st = ST_MEM_ERROR;
                     }
                 } else {
                     f = new byte[1 + r.nextInt(r.nextBoolean() ? 90 : 1600)];
@@ -207,11 +226,18 @@ class NicLockstepTest {
             assertThat(opened).as("seed %d: PSP frames opened", seed).isPositive();
             assertThat(nic.read(REG_PSP_RX_OPENED)).isEqualTo(opened);
             assertThat(nic.read(REG_PSP_RX_AUTH_FAIL)).isEqualTo(wantInStatus.stream().filter(s -> s == ST_PSP_AUTH).count());
-            assertThat(nic.read(REG_PSP_RX_ERRORS)).isEqualTo(wantInStatus.stream().filter(s -> s == ST_PSP_NO_SA).count());
-            long pspOk = jobs.stream().filter(j -> j.length > 5 && j[5] != 9).count();
+            assertThat(nic.read(REG_PSP_RX_ERRORS)).isEqualTo(failedOpens(plainIn, wantInStatus));
+            long pspOk = java.util.stream.IntStream.range(0, frames)
+                    .filter(i -> jobs.get(i).length > 5 && wantStatus.get(i) == ST_OK).count();
             assertThat(pspOk).as("seed %d: PSP frames in the mix", seed).isPositive();
             assertThat(nic.read(REG_PSP_TX_SEALED)).isEqualTo(pspOk);
             assertThat(nic.read(REG_PSP_TX_ERRORS)).isEqualTo(jobs.stream().filter(j -> j.length > 5).count() - pspOk);
         }
+    }
+
+    /** PSP frames whose open failed other than by the tag (no SA, bus error). */
+    private static long failedOpens(List<byte[]> plainIn, List<Integer> status) {
+        return java.util.stream.IntStream.range(0, plainIn.size())
+                .filter(i -> plainIn.get(i) != null && status.get(i) != ST_OK && status.get(i) != ST_PSP_AUTH).count();
     }
 }

@@ -933,7 +933,7 @@ public final class NicModule extends Module {
         } else if ((flags & ~FLAGS_KNOWN) != 0) {
             st = ST_UNSUPPORTED;
         } else if ((flags & FLAG_PSP) != 0 && ((flags & (FLAG_CSUM_INSERT | FLAG_CSUM_UDP)) != 0 || insert != 0
-                || start + PSP_HEADER_BYTES > len || saAddr() >>> 48 != 0 || !inWindow(saAddr(), SA_BYTES))) {
+                || start + PSP_HEADER_BYTES > len || len + PSP_ICV_BYTES > MAX_FRAME || saAddr() >>> 48 != 0 || !inWindow(saAddr(), SA_BYTES))) {
             st = ST_PSP_BAD;
         } else if ((flags & FLAG_CSUM_INSERT) != 0 && (start > len || insert + 2 > len)) {
             st = ST_BAD_CSUM;
