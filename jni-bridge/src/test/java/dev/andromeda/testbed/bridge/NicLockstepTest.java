@@ -53,6 +53,7 @@ class NicLockstepTest {
             "rtl-ffm, 301, 0.0",
             "rtl-ffm, 302, 0.3",
             "rtl-jni, 303, 0.2",
+            "rtl-jni, 304, 0.5",
     })
     void javaModelAndRtlAgreeOnEveryOutputOnEveryCycle(String rtl, long seed, double stall, @TempDir Path waves) {
         HardwareBackend dut = Backends.require(rtl);
@@ -145,7 +146,7 @@ class NicLockstepTest {
                             r.nextInt(r.nextBoolean() ? 40 : 1500));
                     f = PspFrames.sealed(keys[slot], plain, 42);
                     if (kind == 2) {
-                        f[42 + r.nextInt(f.length - 42)] ^= 1;
+                        f[50 + r.nextInt(f.length - 50)] ^= 1;        // IV, AAD, text or ICV (not the SPI)
                         st = ST_PSP_AUTH;
                     } else if (kind == 3) {
                         st = ST_PSP_NO_SA;
@@ -229,6 +230,8 @@ class NicLockstepTest {
             assertThat(nic.read(REG_PSP_RX_ERRORS)).isEqualTo(failedOpens(plainIn, wantInStatus));
             long pspOk = java.util.stream.IntStream.range(0, frames)
                     .filter(i -> jobs.get(i).length > 5 && wantStatus.get(i) == ST_OK).count();
+            System.out.printf("nic lockstep seed %d: tx statuses %s, rx statuses %s, %d PSP sealed, %d opened%n",
+                    seed, wantStatus, wantInStatus, pspOk, opened);
             assertThat(pspOk).as("seed %d: PSP frames in the mix", seed).isPositive();
             assertThat(nic.read(REG_PSP_TX_SEALED)).isEqualTo(pspOk);
             assertThat(nic.read(REG_PSP_TX_ERRORS)).isEqualTo(jobs.stream().filter(j -> j.length > 5).count() - pspOk);

@@ -203,7 +203,7 @@ class NicPspTest {
                 byte[] f = PspFrames.udpPsp(r, co, spi, textLen);
                 byte[] w = PspFrames.sealed(keys[slot], f, 42);
                 if (kind == 1) {
-                    w[r.nextInt(w.length - 42) + 42] ^= (byte) (1 << r.nextInt(8)); // AAD, text or ICV
+                    w[r.nextInt(w.length - 50) + 50] ^= (byte) (1 << r.nextInt(8)); // IV, AAD, text or ICV
                 } else if (kind == 3) {
                     w[37] = (byte) 0xE7; // port 999
                 }
