@@ -111,7 +111,8 @@ module nic #(
         REG_RXQ_BASE_HI = 12'h044, REG_RXQ_LOG_SIZE = 12'h048, REG_RXQ_TAIL = 12'h04C,
         REG_RXQ_HEAD = 12'h050, REG_RXCQ_BASE_LO = 12'h058, REG_RXCQ_BASE_HI = 12'h05C,
         REG_SA_BASE_LO = 12'h060, REG_SA_BASE_HI = 12'h064, REG_PSP_TX_SEALED = 12'h120,
-        REG_PSP_TX_ERRORS = 12'h124,
+        REG_PSP_TX_ERRORS = 12'h124, REG_PSP_CTRL = 12'h068, REG_PSP_RX_OPENED = 12'h128,
+        REG_PSP_RX_AUTH_FAIL = 12'h12C, REG_PSP_RX_ERRORS = 12'h130,
         REG_TX_PACKETS = 12'h100, REG_TX_BYTES = 12'h104, REG_RX_PACKETS = 12'h108,
         REG_RX_BYTES = 12'h10C, REG_TX_ERRORS = 12'h110, REG_RX_ERRORS = 12'h114,
         REG_RX_STALL_CYCLES = 12'h118, REG_MEM_ERRORS = 12'h11C;
@@ -126,17 +127,18 @@ module nic #(
     // Completion statuses.
     localparam logic [7:0] ST_OK = 8'd0, ST_BAD_LEN = 8'd1, ST_BAD_ADDR = 8'd2, ST_BAD_CSUM = 8'd3,
         ST_UNSUPPORTED = 8'd4, ST_MEM_ERROR = 8'd5, ST_TRUNCATED = 8'd6, ST_CSUM_REFUSED = 8'd7,
-        ST_PSP_BAD = 8'd8;
+        ST_PSP_BAD = 8'd8, ST_PSP_AUTH = 8'd9, ST_PSP_NO_SA = 8'd10;
     localparam logic [7:0] CPL_PSP = 8'd2;
 
     // PSP phases of a TX job (0: not PSP): the segment the read path fetches.
     localparam logic [2:0] P_NONE = 3'd0, P_HDR = 3'd1, P_SA = 3'd2, P_A = 3'd3, P_B = 3'd4, P_C = 3'd5,
-        P_TAG = 3'd6;
+        P_TAG = 3'd6, P_ICV = 3'd7;
+    localparam logic [15:0] RX_PSP_AT = 16'd42;  // RX: Ethernet II, IPv4 without options, UDP
 
     // Engine states.
     localparam logic [3:0] S_IDLE = 4'd0, S_DESC_REQ = 4'd1, S_DESC_DATA = 4'd2, S_CHECK = 4'd3,
         S_TX_CMD = 4'd4, S_TX_DATA = 4'd5, S_RX_CMD = 4'd6, S_RX_DATA = 4'd7, S_CPL_REQ = 4'd8,
-        S_CPL_WAIT = 4'd9;
+        S_CPL_WAIT = 4'd9, S_PSP_OPEN = 4'd10;
 
     // ---------------------------------------------------------------- state (q) and next (d)
     logic        aw_seen_q, aw_seen_d, w_seen_q, w_seen_d, b_valid_q, b_valid_d, r_valid_q, r_valid_d;
@@ -219,6 +221,15 @@ module nic #(
     logic [63:0] pk_data_q, pk_data_d;
     logic [2:0]  pk_cnt_q, pk_cnt_d;
     logic        pk_flush_q, pk_flush_d;
+    // PSP open (RX).
+    logic        psp_ctrl_q, psp_ctrl_d;
+    logic [31:0] psp_rx_opened_q, psp_rx_opened_d, psp_rx_auth_fail_q, psp_rx_auth_fail_d;
+    logic [31:0] psp_rx_errors_q, psp_rx_errors_d;
+    /* verilator lint_off UNUSEDSIGNAL */
+    logic [63:0] rx_b1_q, rx_b1_d, rx_b2_q, rx_b2_d, rx_b4_q, rx_b4_d;  // frame bytes 8.., 16.., 32..: a few read
+    /* verilator lint_on UNUSEDSIGNAL */
+    logic [15:0] pt_pos_q, pt_pos_d;
+    logic        pt_done_q, pt_done_d;
 
     // FIFOs: asynchronous read, written at the edge.
     logic [63:0] tx_fifo [0:TX_FIFO_DEPTH-1];
@@ -285,8 +296,9 @@ module nic #(
     logic        g_out_tvalid, g_out_tready;
     logic [63:0] g_res_tag_lo, g_res_tag_hi;
     logic [1:0]  g_res_status;
+    logic        g_tag_tready, g_out_tlast, g_res_ok;
     /* verilator lint_off UNUSEDSIGNAL */
-    logic        g_tag_tready, g_out_tlast, g_out_tuser, g_res_ok;  // seal only: no tag in; the tag ends the frame
+    logic        g_out_tuser;             // a refused seal's closing beat: the NIC frames every seal right
     logic [31:0] g_err_count;
     /* verilator lint_on UNUSEDSIGNAL */
 
@@ -432,6 +444,10 @@ module nic #(
             REG_SA_BASE_HI: read_reg = {16'd0, sa_base_q[47:32]};
             REG_PSP_TX_SEALED: read_reg = psp_tx_sealed_q;
             REG_PSP_TX_ERRORS: read_reg = psp_tx_errors_q;
+            REG_PSP_CTRL: read_reg = {31'd0, psp_ctrl_q};
+            REG_PSP_RX_OPENED: read_reg = psp_rx_opened_q;
+            REG_PSP_RX_AUTH_FAIL: read_reg = psp_rx_auth_fail_q;
+            REG_PSP_RX_ERRORS: read_reg = psp_rx_errors_q;
             default: read_reg = 32'd0;
         endcase
     endfunction
@@ -509,6 +525,8 @@ module nic #(
     logic [3:0]  pk_in_bytes, seg_bytes;
     logic [127:0] pk_comb;
     logic [4:0]  pk_total;
+    logic        is_psp, rx_res_ok;
+    logic [15:0] ip_len, aad_end, rx_text_len, pt_off;
 
     always_comb begin
         // Every register holds unless assigned below.
@@ -544,6 +562,9 @@ module nic #(
         sa_key3_d = sa_key3_q; sa_aes256_d = sa_aes256_q; gcm_cmd_done_d = gcm_cmd_done_q;
         key_cnt_d = key_cnt_q; iv_cnt_d = iv_cnt_q; tag_idx_d = tag_idx_q; gcm_bad_d = gcm_bad_q;
         pk_data_d = pk_data_q; pk_cnt_d = pk_cnt_q; pk_flush_d = pk_flush_q;
+        psp_ctrl_d = psp_ctrl_q; psp_rx_opened_d = psp_rx_opened_q; psp_rx_auth_fail_d = psp_rx_auth_fail_q;
+        psp_rx_errors_d = psp_rx_errors_q; rx_b1_d = rx_b1_q; rx_b2_d = rx_b2_q; rx_b4_d = rx_b4_q;
+        pt_pos_d = pt_pos_q; pt_done_d = pt_done_q;
         tx_fifo_we = 1'b0; tx_fifo_waddr = tx_wr_q[4:0]; tx_fifo_wdata = 64'd0;
         rx_fifo_we = 1'b0; rx_fifo_waddr = rx_wr_q[3:0];
 
@@ -595,6 +616,14 @@ module nic #(
         pk_ready = 1'b0; have = 1'b0; pop = 1'b0; pk_in = 1'b0; pk_in_final = 1'b0; res_taken = 1'b0;
         final_out = 1'b0; bad = 1'b0; word = 64'd0; pk_in_data = 64'd0; pk_in_masked = 64'd0;
         pk_in_bytes = 4'd0; seg_bytes = 4'd0; pk_comb = 128'd0; pk_total = 5'd0;
+        // RX open: is the frame just received PSP (long enough; EtherType 08 00, IHL 5; UDP; port 1000)?
+        is_psp = rx_pos_q >= RX_PSP_AT + 16'd32 && rx_b1_q[55:32] == 24'h450008 && rx_b2_q[63:56] == 8'd17
+                 && rx_b4_q[47:32] == 16'hE803;
+        rx_res_ok = 1'b0;
+        ip_len = {rx_b2_q[7:0], rx_b2_q[15:8]};
+        aad_end = RX_PSP_AT + aad_len;
+        rx_text_len = 16'd14 + ip_len - aad_end - 16'd16;
+        pt_off = (aad_end + 16'd7) & ~16'd7;
 
         if (rst) begin
             aw_seen_d = 1'b0; w_seen_d = 1'b0; b_valid_d = 1'b0; r_valid_d = 1'b0; ctrl_d = 1'b0;
@@ -611,7 +640,8 @@ module nic #(
             rx_irq_count_d = 16'd0; rx_irq_timer_d = 16'd0; interrupts_d = 32'd0; tx_pend_d = 16'd0;
             tx_age_d = 16'd0; rx_pend_d = 16'd0; rx_age_d = 16'd0;
             sa_base_d = 48'd0; psp_tx_sealed_d = 32'd0; psp_tx_errors_d = 32'd0; psp_phase_d = P_NONE;
-            pk_cnt_d = 3'd0; pk_flush_d = 1'b0;
+            pk_cnt_d = 3'd0; pk_flush_d = 1'b0; psp_ctrl_d = 1'b0; psp_rx_opened_d = 32'd0;
+            psp_rx_auth_fail_d = 32'd0; psp_rx_errors_d = 32'd0;
         end else begin
             bus_ready_d = 1'b1;
 
@@ -663,6 +693,7 @@ module nic #(
                                                                  wr_reg_strb, 1'b0));
                     REG_SA_BASE_LO: sa_base_d = 48'(merge({16'd0, sa_base_q}, wr_reg_data, wr_reg_strb, 1'b0));
                     REG_SA_BASE_HI: sa_base_d = 48'(merge({16'd0, sa_base_q}, wr_reg_data, wr_reg_strb, 1'b1));
+                    REG_PSP_CTRL: psp_ctrl_d = (wr_reg_strb[0] ? wr_reg_data[0] : psp_ctrl_q);
                     default: ;  // read-only or unmapped: acknowledged and ignored
                 endcase
                 aw_seen_d = 1'b0;
@@ -745,6 +776,7 @@ module nic #(
                         job_error_d = 1'b0;
                         res_seen_d = 1'b0;
                         last_out_d = 1'b0;
+                        psp_phase_d = P_NONE;
                         state_d = S_DESC_REQ;
                     end
                 end
@@ -778,6 +810,7 @@ module nic #(
                     else if ((d_flags & 8'hF8) != 8'd0) st = ST_UNSUPPORTED;
                     else if (d_psp && (d_flags[1:0] != 2'd0 || d_insert != 16'd0
                                        || {1'b0, d_start} + 17'd16 > {1'b0, d_len}
+                                       || {1'b0, d_len} + 17'd16 > 17'(MAX_FRAME)
                                        || sa_addr[63:48] != 16'd0 || !sa_in_window))
                         st = ST_PSP_BAD;
                     else if (d_flags[0] && (d_start > d_len || {1'b0, d_insert} + 17'd2 > {1'b0, d_len}))
@@ -820,7 +853,7 @@ module nic #(
                     c_cmd_udp = d_flags[1];
                     if (c_cmd_ready) state_d = S_TX_DATA;
                 end
-                S_TX_DATA: begin
+                S_TX_DATA, S_PSP_OPEN: begin
                     // Read requests: a burst only when the FIFO has room for every beat in flight.
                     if (rd_fire) begin
                         req_addr_d = req_addr_q + {37'd0, rd_beats_q, 3'b000};
@@ -858,7 +891,173 @@ module nic #(
                     reserved_d = res[7:0];
                     tx_fifo_we = tx_push;
                     tx_wr_d = tx_wr_q + {5'd0, tx_push};
-                    if (psp_phase_q != P_NONE) begin
+                    if (state_q == S_PSP_OPEN) begin
+                        // ---- pspOpen(): command, key and IV once the SA is in.
+                        if (psp_phase_q >= P_B) begin
+                            if (!gcm_cmd_done_q) begin
+                                g_cmd_valid = 1'b1;
+                                g_cmd_open = 1'b1;
+                                g_cmd_aes256 = sa_aes256_q;
+                                g_cmd_aad_len = aad_len;
+                                g_cmd_text_len = rx_text_len;
+                                if (g_cmd_ready) gcm_cmd_done_d = 1'b1;
+                            end
+                            if (key_cnt_q < (sa_aes256_q ? 3'd4 : 3'd2)) begin
+                                g_key_tvalid = 1'b1;
+                                case (key_cnt_q[1:0])
+                                    2'd0: g_key_tdata = sa_key0_q;
+                                    2'd1: g_key_tdata = sa_key1_q;
+                                    2'd2: g_key_tdata = sa_key2_q;
+                                    default: g_key_tdata = sa_key3_q;
+                                endcase
+                                if (g_key_tready) key_cnt_d = key_cnt_q + 3'd1;
+                            end
+                            if (iv_cnt_q < 2'd2) begin
+                                g_iv_tvalid = 1'b1;
+                                g_iv_tdata = iv_cnt_q == 2'd0 ? {hdr_hi_q[31:0], hdr_lo_q[63:32]}
+                                                              : {32'd0, hdr_hi_q[63:32]};
+                                if (g_iv_tready) iv_cnt_d = iv_cnt_q + 2'd1;
+                            end
+                        end
+                        // The FIFO's words (the frame read back) to the block's AAD, text and tag inputs.
+                        last_word = {1'b0, p} == words - 17'd1;
+                        tail_bytes = 4'(seg_len_q - 16'({words[12:0] - 13'd1, 3'b000}));
+                        seg_bytes = last_word ? tail_bytes : 4'd8;
+                        word = tx_fifo[tx_rd_q[4:0]];
+                        if (tx_count != 6'd0) begin
+                            case (psp_phase_q)
+                                P_HDR: begin
+                                    pop = 1'b1;
+                                    if (p == 16'd0) hdr_lo_d = word;
+                                    else hdr_hi_d = word;
+                                end
+                                P_SA: begin
+                                    pop = 1'b1;
+                                    case (p)
+                                        16'd0: sa_key0_d = word;
+                                        16'd1: sa_key1_d = word;
+                                        16'd2: sa_key2_d = word;
+                                        16'd3: sa_key3_d = word;
+                                        default: sa_aes256_d = word[1];
+                                    endcase
+                                end
+                                P_B: begin
+                                    g_aad_tvalid = 1'b1;
+                                    g_aad_tdata = word;
+                                    g_aad_tkeep = keep_of(seg_bytes);
+                                    g_aad_tlast = last_word;
+                                    pop = g_aad_tready;
+                                end
+                                P_C: begin
+                                    g_text_tvalid = 1'b1;
+                                    g_text_tdata = word;
+                                    g_text_tkeep = keep_of(seg_bytes);
+                                    g_text_tlast = last_word;
+                                    pop = g_text_tready;
+                                end
+                                P_ICV: begin
+                                    g_tag_tvalid = 1'b1;
+                                    g_tag_tdata = word;
+                                    pop = g_tag_tready;
+                                end
+                                default: ;
+                            endcase
+                        end
+                        // The result, then (tag matched) the plaintext into the buffer, one write at a time.
+                        if (psp_phase_q == P_TAG) begin
+                            wr_free = !wr_valid_q || wr_fire;
+                            if (!tag_idx_q) begin
+                                if (g_res_valid) begin
+                                    g_res_ready = 1'b1;
+                                    rx_res_ok = g_res_ok && g_res_status == 2'd0;
+                                    if (!rx_res_ok) begin
+                                        cpl_req = 1'b1;
+                                        cpl_req_len = rx_pos_q;
+                                        cpl_req_status = g_res_status != 2'd0 ? ST_PSP_BAD : ST_PSP_AUTH;
+                                    end else begin
+                                        tag_idx_d = 1'b1;
+                                        pt_done_d = rx_text_len == 16'd0;
+                                    end
+                                end
+                            end else if (!pt_done_q) begin
+                                g_out_tready = wr_free;
+                                if (g_out_tvalid && wr_free) begin
+                                    wr_valid_d = 1'b1;
+                                    wr_addr_d = d_addr[47:0] + {32'd0, pt_off} + {32'd0, pt_pos_q};
+                                    wr_data_d = g_out_tdata;
+                                    wr_strb_d = g_out_tkeep;
+                                    pt_pos_d = pt_pos_q + 16'd8;
+                                    if (g_out_tlast) pt_done_d = 1'b1;
+                                end
+                            end else if (!wr_valid_q && outstanding == 9'd0) begin
+                                cpl_req = 1'b1;
+                                cpl_req_len = pt_off + rx_text_len;
+                                cpl_req_sum = pt_off;
+                                cpl_req_status = job_error_q ? ST_MEM_ERROR : ST_OK;
+                                cpl_req_flags = job_error_q ? 8'd0 : CPL_PSP;
+                            end
+                        end
+                        if (pop) begin
+                            tx_rd_d = tx_rd_q + 6'd1;
+                            p = p + 16'd1;
+                            popped_d = p;
+                        end
+                        if (pop && {1'b0, p} == words) begin
+                            case (psp_phase_q)
+                                P_HDR: begin
+                                    // The SA slot is the SPI's low byte (header byte 7).
+                                    sa_addr = {16'd0, sa_base_q} + {50'd0, hdr_lo_q[63:56], 6'd0};
+                                    sa_in_window = sa_addr >= {16'd0, mem_base_q} && sa_addr <= win_end
+                                                   && 64'd64 <= win_end - sa_addr;
+                                    cpl_req_len = rx_pos_q;
+                                    if (job_error_q) begin
+                                        cpl_req = 1'b1;
+                                        cpl_req_status = ST_MEM_ERROR;
+                                    end else if ({1'b0, ip_len} + 17'd14 < {1'b0, aad_end} + 17'd16
+                                                 || {1'b0, ip_len} + 17'd14 > {1'b0, rx_pos_q}) begin
+                                        cpl_req = 1'b1;
+                                        cpl_req_status = ST_PSP_BAD;
+                                    end else if (sa_addr[63:48] != 16'd0 || !sa_in_window) begin
+                                        cpl_req = 1'b1;
+                                        cpl_req_status = ST_PSP_NO_SA;
+                                    end else begin
+                                        psp_phase_d = P_SA;
+                                        seg_req = 1'b1;
+                                        seg_req_addr = sa_addr[47:0];
+                                        seg_req_len = 16'd40;
+                                    end
+                                end
+                                P_SA: begin
+                                    cpl_req_len = rx_pos_q;
+                                    if (job_error_q) begin
+                                        cpl_req = 1'b1;
+                                        cpl_req_status = ST_MEM_ERROR;
+                                    end else if (!word[0] || word[63:32] != hdr_lo_q[63:32]) begin
+                                        cpl_req = 1'b1;
+                                        cpl_req_status = ST_PSP_NO_SA;
+                                    end else begin
+                                        psp_phase_d = P_B;
+                                        seg_req = 1'b1;
+                                        seg_req_addr = d_addr[47:0] + {32'd0, RX_PSP_AT};
+                                        seg_req_len = aad_len;
+                                    end
+                                end
+                                P_B: begin
+                                    psp_phase_d = rx_text_len != 16'd0 ? P_C : P_ICV;
+                                    seg_req = 1'b1;
+                                    seg_req_addr = d_addr[47:0] + {32'd0, aad_end};
+                                    seg_req_len = rx_text_len != 16'd0 ? rx_text_len : 16'd16;
+                                end
+                                P_C: begin
+                                    psp_phase_d = P_ICV;
+                                    seg_req = 1'b1;
+                                    seg_req_addr = d_addr[47:0] + {32'd0, aad_end} + {32'd0, rx_text_len};
+                                    seg_req_len = 16'd16;
+                                end
+                                default: psp_phase_d = P_TAG;
+                            endcase
+                        end
+                    end else if (psp_phase_q != P_NONE) begin
                         // ---- pspSeal(): the GCM block's command, key and IV once the SA is in.
                         pk_ready = out_free && !pk_flush_q;
                         if (psp_phase_q >= P_A) begin
@@ -1115,6 +1314,9 @@ module nic #(
                         if (c_in_tready) begin
                             rx_popped = 1'b1;
                             rx_rd_d = rx_rd_q + 5'd1;
+                            if (rx_pos_q == 16'd8) rx_b1_d = rx_data;
+                            else if (rx_pos_q == 16'd16) rx_b2_d = rx_data;
+                            else if (rx_pos_q == 16'd32) rx_b4_d = rx_data;
                             room = {1'b0, d_len} > {1'b0, rx_pos_q}
                                    ? ({1'b0, d_len} - {1'b0, rx_pos_q} > 17'd8 ? 17'd8
                                       : {1'b0, d_len} - {1'b0, rx_pos_q})
@@ -1136,11 +1338,26 @@ module nic #(
                     if (rx_done_q && !wr_valid_q && outstanding == 9'd0 && drained && result_in) begin
                         csum_status = res_seen_q ? res_status_q : c_res_status;
                         sum = res_seen_q ? res_csum_q : c_res_csum;
-                        cpl_req = 1'b1;
-                        cpl_req_len = rx_pos_q;
-                        cpl_req_sum = sum;
-                        cpl_req_status = job_error_q ? ST_MEM_ERROR : rx_trunc_q ? ST_TRUNCATED : ST_OK;
-                        cpl_req_flags = csum_status == 2'd0 ? 8'd1 : 8'd0;
+                        if (!job_error_q && !rx_trunc_q && psp_ctrl_q && is_psp) begin
+                            // PSP open: read the frame back from the buffer through the GCM block.
+                            state_d = S_PSP_OPEN;
+                            psp_phase_d = P_HDR;
+                            seg_req = 1'b1;
+                            seg_req_addr = d_addr[47:0] + {32'd0, RX_PSP_AT};
+                            seg_req_len = 16'd16;
+                            gcm_cmd_done_d = 1'b0;
+                            key_cnt_d = 3'd0;
+                            iv_cnt_d = 2'd0;
+                            tag_idx_d = 1'b0;
+                            pt_pos_d = 16'd0;
+                            pt_done_d = 1'b0;
+                        end else begin
+                            cpl_req = 1'b1;
+                            cpl_req_len = rx_pos_q;
+                            cpl_req_sum = sum;
+                            cpl_req_status = job_error_q ? ST_MEM_ERROR : rx_trunc_q ? ST_TRUNCATED : ST_OK;
+                            cpl_req_flags = csum_status == 2'd0 ? 8'd1 : 8'd0;
+                        end
                     end
                 end
                 S_CPL_REQ: if (wr_fire) state_d = S_CPL_WAIT;
@@ -1155,6 +1372,11 @@ module nic #(
                                 rx_bytes_d = rx_bytes_q + {16'd0, cpl_len_q};
                             end else begin
                                 rx_errors_d = rx_errors_q + 32'd1;
+                            end
+                            if (psp_phase_q != P_NONE) begin  // an open was tried
+                                if (job_ok) psp_rx_opened_d = psp_rx_opened_q + 32'd1;
+                                else if (status_q == ST_PSP_AUTH) psp_rx_auth_fail_d = psp_rx_auth_fail_q + 32'd1;
+                                else psp_rx_errors_d = psp_rx_errors_q + 32'd1;
                             end
                         end else begin
                             tx_cpl = 1'b1;
@@ -1258,6 +1480,9 @@ module nic #(
         gcm_cmd_done_q <= gcm_cmd_done_d; key_cnt_q <= key_cnt_d; iv_cnt_q <= iv_cnt_d;
         tag_idx_q <= tag_idx_d; gcm_bad_q <= gcm_bad_d; pk_data_q <= pk_data_d; pk_cnt_q <= pk_cnt_d;
         pk_flush_q <= pk_flush_d;
+        psp_ctrl_q <= psp_ctrl_d; psp_rx_opened_q <= psp_rx_opened_d; psp_rx_auth_fail_q <= psp_rx_auth_fail_d;
+        psp_rx_errors_q <= psp_rx_errors_d; rx_b1_q <= rx_b1_d; rx_b2_q <= rx_b2_d; rx_b4_q <= rx_b4_d;
+        pt_pos_q <= pt_pos_d; pt_done_q <= pt_done_d;
         if (tx_fifo_we) tx_fifo[tx_fifo_waddr] <= tx_fifo_wdata;
         if (rx_fifo_we) begin
             rx_fifo_data[rx_fifo_waddr] <= s_axis_tdata;

@@ -10,6 +10,7 @@ import dev.andromeda.testbed.hw.contract.JdkGcm;
 import dev.andromeda.testbed.hw.contract.PspFrames;
 import dev.andromeda.testbed.hw.contract.Rfc1071;
 import dev.andromeda.testbed.hw.driver.AxiFrame;
+import dev.andromeda.testbed.hw.driver.AxiMemory;
 import dev.andromeda.testbed.hw.kit.KitModel;
 import dev.andromeda.testbed.hw.lockstep.LockstepModel;
 import org.junit.jupiter.api.io.TempDir;
@@ -53,6 +54,7 @@ class NicLockstepTest {
             "rtl-ffm, 301, 0.0",
             "rtl-ffm, 302, 0.3",
             "rtl-jni, 303, 0.2",
+            "rtl-jni, 304, 0.5",
     })
     void javaModelAndRtlAgreeOnEveryOutputOnEveryCycle(String rtl, long seed, double stall, @TempDir Path waves) {
         HardwareBackend dut = Backends.require(rtl);
@@ -61,14 +63,17 @@ class NicLockstepTest {
              LockstepModel model = new LockstepModel(NicLockstepTest::emu, () -> dut.open(NicModule.BLOCK), waves,
                      200)) {
             MemorySegment mem = arena.allocate(MEM, 64);
+            long badSa = 32 * 1024 + 5 * SA_BYTES;                   // reading SA slot 5 is a bus error
             NicDevice nic = new NicDevice(model, mem, new NicDevice.Timing(seed, 1 + r.nextInt(8), 1 + r.nextInt(4),
-                    stall, stall, stall, stall));
+                    stall, stall, stall, stall), AxiMemory.Faults.none().failReads(badSa, badSa + SA_BYTES));
             NicDriver drv = new NicDriver(nic, mem, 0, WINDOW, 0, 4);
             drv.moderate(1 + r.nextInt(4), r.nextInt(200), r.nextInt(5), 1 + r.nextInt(200));
             drv.useSaTable(32 * 1024);
             byte[][] keys = {null, JdkGcm.bytes(r, 16), JdkGcm.bytes(r, 32)};
             drv.installSa(1, keys[1], false, 0x101);
             drv.installSa(2, keys[2], true, 0x202);
+            drv.installSa(5, keys[1], false, 0x505);
+            drv.enablePspRx(true);
             int frames = 30;
             List<byte[]> wantOut = new ArrayList<>();
             List<Integer> wantStatus = new ArrayList<>();
@@ -80,7 +85,7 @@ class NicLockstepTest {
                 byte[] f = new byte[len];
                 r.nextBytes(f);
                 MemorySegment.copy(f, 0, mem, ValueLayout.JAVA_BYTE, at, len);
-                int kind = r.nextInt(11);
+                int kind = r.nextInt(13);
                 if (kind == 0) {                                     // beyond the window
                     jobs.add(new long[] {WINDOW - 8, 64, 0, 0, 0});
                     wantStatus.add(ST_BAD_ADDR);
@@ -95,6 +100,20 @@ class NicLockstepTest {
                     if (kind == 10) {                                // slot 9 holds no SA
                         jobs.add(new long[] {at, len, start, 0, FLAG_PSP, 9});
                         wantStatus.add(ST_PSP_BAD);
+                    } else if (kind == 11) {                         // AAD past the end: found in the header
+                        mem.set(ValueLayout.JAVA_BYTE, at + start + 2, (byte) 63);
+                        boolean past = start + 16 + 252 > len;
+                        jobs.add(new long[] {at, len, start, 0, FLAG_PSP, 1});
+                        if (past) {
+                            wantStatus.add(ST_PSP_BAD);
+                        } else {
+                            f[start + 2] = 63;
+                            wantOut.add(PspFrames.sealed(keys[1], f, start));
+                            wantStatus.add(ST_OK);
+                        }
+                    } else if (kind == 12) {                         // the SA read is a bus error
+                        jobs.add(new long[] {at, len, start, 0, FLAG_PSP, 5});
+                        wantStatus.add(ST_MEM_ERROR);
                     } else {
                         int slot = kind - 7;
                         jobs.add(new long[] {at, len, start, 0, FLAG_PSP, slot});
@@ -116,10 +135,33 @@ class NicLockstepTest {
                 at += len + 64;
             }
             List<byte[]> wantIn = new ArrayList<>();
+            List<byte[]> plainIn = new ArrayList<>();   // PSP frames: the frame before sealing
+            List<Integer> wantInStatus = new ArrayList<>();
             for (int i = 0; i < frames; i++) {
-                byte[] f = new byte[1 + r.nextInt(r.nextBoolean() ? 90 : 1600)];
-                r.nextBytes(f);
+                int kind = r.nextInt(10);
+                byte[] f;
+                byte[] plain = null;
+                int st = ST_OK;
+                if (kind < 5) {                              // PSP: opened, tag broken, no SA, SA read error
+                    int slot = 1 + r.nextInt(2);
+                    plain = PspFrames.udpPsp(r, r.nextInt(4), kind == 3 ? 0x309 : kind == 4 ? 0x505 : slot * 0x101,
+                            r.nextInt(r.nextBoolean() ? 40 : 1500));
+                    f = PspFrames.sealed(keys[slot], plain, 42);
+                    if (kind == 2) {
+                        f[50 + r.nextInt(f.length - 50)] ^= 1;        // IV, AAD, text or ICV (not the SPI)
+                        st = ST_PSP_AUTH;
+                    } else if (kind == 3) {
+                        st = ST_PSP_NO_SA;
+                    } else if (kind == 4) {
+                        st = ST_MEM_ERROR;
+                    }
+                } else {
+                    f = new byte[1 + r.nextInt(r.nextBoolean() ? 90 : 1600)];
+                    r.nextBytes(f);
+                }
                 wantIn.add(f);
+                plainIn.add(plain);
+                wantInStatus.add(st);
                 nic.wireIn().send(AxiFrame.of(f));
             }
             long rxBase = 512 * 1024;
@@ -155,10 +197,23 @@ class NicLockstepTest {
                 n = drv.pollRx(cookies, cpl, 16);
                 for (int k = 0; k < n; k++) {
                     byte[] f = wantIn.get(rxDone);
-                    assertThat(cplStatus(cpl[k])).as("seed %d rx %d", seed, rxDone).isEqualTo(ST_OK);
-                    assertThat(mem.asSlice(rxBase + 2048L * cookies[k], f.length).toArray(ValueLayout.JAVA_BYTE))
-                            .as("seed %d rx %d", seed, rxDone).isEqualTo(f);
-                    if (f.length >= 14) {
+                    byte[] plain = plainIn.get(rxDone);
+                    long buf = rxBase + 2048L * cookies[k];
+                    assertThat(cplStatus(cpl[k])).as("seed %d rx %d", seed, rxDone).isEqualTo(wantInStatus.get(rxDone));
+                    if (plain != null && cplStatus(cpl[k]) == ST_OK) {   // opened: headers, then the plaintext
+                        int aadEnd = PspFrames.aadEnd(plain, 42);
+                        int ptOff = cplCsum(cpl[k]);
+                        assertThat(ptOff).isEqualTo(aadEnd + 7 & ~7);
+                        assertThat(mem.asSlice(buf, aadEnd).toArray(ValueLayout.JAVA_BYTE))
+                                .isEqualTo(java.util.Arrays.copyOf(plain, aadEnd));
+                        assertThat(mem.asSlice(buf + ptOff, plain.length - aadEnd).toArray(ValueLayout.JAVA_BYTE))
+                                .as("seed %d rx %d plaintext", seed, rxDone)
+                                .isEqualTo(java.util.Arrays.copyOfRange(plain, aadEnd, plain.length));
+                    } else {                                              // as received
+                        assertThat(mem.asSlice(buf, f.length).toArray(ValueLayout.JAVA_BYTE))
+                                .as("seed %d rx %d", seed, rxDone).isEqualTo(f);
+                    }
+                    if (plain == null && f.length >= 14) {
                         assertThat(cplCsum(cpl[k])).isEqualTo(Rfc1071.checksum(f, 14, 0));
                     }
                     rxDone++;
@@ -172,10 +227,26 @@ class NicLockstepTest {
             }
             assertThat(nic.read(REG_INTERRUPTS)).as("seed %d: raises", seed).isPositive();
             assertThat(nic.read(REG_TX_ERRORS)).isEqualTo(wantStatus.stream().filter(s -> s != ST_OK).count());
-            long pspOk = jobs.stream().filter(j -> j.length > 5 && j[5] != 9).count();
+            nic.runUntil(() -> nic.read(REG_RXQ_HEAD) == frames, 10_000);
+            long opened = java.util.stream.IntStream.range(0, frames)
+                    .filter(i -> plainIn.get(i) != null && wantInStatus.get(i) == ST_OK).count();
+            assertThat(opened).as("seed %d: PSP frames opened", seed).isPositive();
+            assertThat(nic.read(REG_PSP_RX_OPENED)).isEqualTo(opened);
+            assertThat(nic.read(REG_PSP_RX_AUTH_FAIL)).isEqualTo(wantInStatus.stream().filter(s -> s == ST_PSP_AUTH).count());
+            assertThat(nic.read(REG_PSP_RX_ERRORS)).isEqualTo(failedOpens(plainIn, wantInStatus));
+            long pspOk = java.util.stream.IntStream.range(0, frames)
+                    .filter(i -> jobs.get(i).length > 5 && wantStatus.get(i) == ST_OK).count();
+            System.out.printf("nic lockstep seed %d: tx statuses %s, rx statuses %s, %d PSP sealed, %d opened%n",
+                    seed, wantStatus, wantInStatus, pspOk, opened);
             assertThat(pspOk).as("seed %d: PSP frames in the mix", seed).isPositive();
             assertThat(nic.read(REG_PSP_TX_SEALED)).isEqualTo(pspOk);
             assertThat(nic.read(REG_PSP_TX_ERRORS)).isEqualTo(jobs.stream().filter(j -> j.length > 5).count() - pspOk);
         }
+    }
+
+    /** PSP frames whose open failed other than by the tag (no SA, bus error). */
+    private static long failedOpens(List<byte[]> plainIn, List<Integer> status) {
+        return java.util.stream.IntStream.range(0, plainIn.size())
+                .filter(i -> plainIn.get(i) != null && status.get(i) != ST_OK && status.get(i) != ST_PSP_AUTH).count();
     }
 }

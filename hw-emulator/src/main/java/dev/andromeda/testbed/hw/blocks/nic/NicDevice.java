@@ -46,7 +46,12 @@ public final class NicDevice implements AutoCloseable {
 
     /** A NIC whose wire ends in a sink and a source of frames. */
     public NicDevice(HardwareModel model, MemorySegment hostMemory, Timing t) {
-        this(model, hostMemory, t, true, null);
+        this(model, hostMemory, t, true, null, AxiMemory.Faults.none());
+    }
+
+    /** A NIC as above whose memory answers some accesses with bus errors (fault tests). */
+    public NicDevice(HardwareModel model, MemorySegment hostMemory, Timing t, AxiMemory.Faults faults) {
+        this(model, hostMemory, t, true, null, faults);
     }
 
     /**
@@ -55,18 +60,18 @@ public final class NicDevice implements AutoCloseable {
      * long-running port uses.
      */
     public NicDevice(HardwareModel model, MemorySegment hostMemory, Timing t, WireOut.Handler out) {
-        this(model, hostMemory, t, true, out);
+        this(model, hostMemory, t, true, out, AxiMemory.Faults.none());
     }
 
     private NicDevice(HardwareModel model, MemorySegment hostMemory, Timing t, boolean ownWire,
-                      WireOut.Handler out) {
+                      WireOut.Handler out, AxiMemory.Faults faults) {
         this.model = model;
         model.reset(4);
         this.bench = new Testbench(model);
         // No idle cycles or back-pressure on the register port: the doorbell timing is the datasheet's.
         this.registers = new AxiLiteMaster(AxiPorts.bind(model, "s_axil"), t.seed() ^ 0x72656773L, 0, 0, null);
         this.memory = DmaCopyDriver.memory(model, hostMemory, t.seed() ^ 0x6D656DL, t.memoryLatency(),
-                t.readsInFlight(), t.memoryIdle(), t.memoryBackpressure(), AxiMemory.Faults.none());
+                t.readsInFlight(), t.memoryIdle(), t.memoryBackpressure(), faults);
         this.wireOut = out != null ? null : new AxiStreamSink(model, AxiStream.bind(model, "m_axis"), t.seed() ^ 0x74786FL,
                 t.wireBackpressure());
         this.wireIn = new AxiStreamSource(model, AxiStream.bind(model, "s_axis"), t.seed() ^ 0x727869L,
@@ -84,10 +89,10 @@ public final class NicDevice implements AutoCloseable {
      */
     public static NicDevice[] pair(HardwareModel modelA, MemorySegment memoryA, HardwareModel modelB,
                                    MemorySegment memoryB, Timing t) {
-        NicDevice a = new NicDevice(modelA, memoryA, t, false, null);
+        NicDevice a = new NicDevice(modelA, memoryA, t, false, null, AxiMemory.Faults.none());
         NicDevice b = new NicDevice(modelB, memoryB, new Timing(t.seed() + 1, t.memoryLatency(),
                 t.readsInFlight(), t.memoryIdle(), t.memoryBackpressure(), t.wireIdle(), t.wireBackpressure()),
-                false, null);
+                false, null, AxiMemory.Faults.none());
         a.peer = b;
         b.peer = a;
         a.leader = true;

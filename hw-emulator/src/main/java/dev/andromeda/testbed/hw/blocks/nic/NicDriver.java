@@ -36,6 +36,17 @@ import static dev.andromeda.testbed.hw.blocks.nic.NicLayout.*;
  *       {@link NicLayout#cplFlags} has {@link NicLayout#CPL_PSP}. A malformed one completes
  *       with {@link NicLayout#ST_PSP_BAD} and sends nothing.</li>
  * </ol>
+ *
+ * <p><b>PSP open on RX</b>: {@link #enablePspRx(boolean) enablePspRx(true)} with the SAs
+ * installed as above (slot = the SPI's low byte; the entry's SPI must equal the frame's).
+ * A frame the NIC recognizes as PSP (Ethernet II, IPv4 with IHL 5, UDP to port 1000) is
+ * written to the posted buffer as received, then read back through the GCM block; if the
+ * tag matches, the completion has {@link NicLayout#CPL_PSP}, the buffer keeps the headers
+ * and the AAD as received at [0, aad end), and the plaintext is at [{@link NicLayout#cplCsum},
+ * {@link NicLayout#cplLen}) -- the first 8-byte boundary after the AAD (header split).
+ * A failed tag completes {@link NicLayout#ST_PSP_AUTH}, an unknown SPI
+ * {@link NicLayout#ST_PSP_NO_SA} (the buffer then holds the frame as received, ciphertext
+ * only). Other frames are delivered as without PSP.
  */
 public final class NicDriver {
     private static final ValueLayout.OfLong LE_LONG =

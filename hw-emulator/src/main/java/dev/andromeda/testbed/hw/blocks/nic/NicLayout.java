@@ -162,7 +162,8 @@ public final class NicLayout {
     /** The checksum block refused the frame (see csum_offload's statuses). */
     public static final int ST_CSUM_REFUSED = 7;
     /**
-     * A malformed PSP descriptor: checksum flags or insert set, start + 16 beyond the frame,
+     * A malformed PSP descriptor: checksum flags or insert set, len + 16 (the wire frame)
+     * above {@link #MAX_FRAME}, start + 16 beyond the frame,
      * the AAD (16 + crypt offset * 4 bytes from start) beyond it, the SA entry outside the
      * window or not valid. Nothing is sent.
      */

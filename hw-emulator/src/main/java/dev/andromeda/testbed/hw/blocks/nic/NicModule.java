@@ -312,8 +312,6 @@ public final class NicModule extends Module {
     private final Reg rxB1;        // frame bytes 8..15, 16..23, 32..39 as they passed (EtherType, IHL,
     private final Reg rxB2;        // total length, protocol, UDP destination port)
     private final Reg rxB4;
-    private final Reg saSpi;       // the SA entry's SPI bytes (network order, as the header's)
-    private final Reg saValid;
     private final Reg ptPos;       // plaintext bytes written
     private final Reg ptDone;      // the last plaintext beat is written (or there is none)
 
@@ -548,8 +546,6 @@ public final class NicModule extends Module {
         rxB1 = reg("rx_b1", 64);
         rxB2 = reg("rx_b2", 64);
         rxB4 = reg("rx_b4", 64);
-        saSpi = reg("sa_spi", 32);
-        saValid = reg("sa_valid", 1);
         ptPos = reg("pt_pos", 16);
         ptDone = reg("pt_done", 1);
     }
@@ -981,7 +977,7 @@ public final class NicModule extends Module {
         } else if ((flags & ~FLAGS_KNOWN) != 0) {
             st = ST_UNSUPPORTED;
         } else if ((flags & FLAG_PSP) != 0 && ((flags & (FLAG_CSUM_INSERT | FLAG_CSUM_UDP)) != 0 || insert != 0
-                || start + PSP_HEADER_BYTES > len || saAddr() >>> 48 != 0 || !inWindow(saAddr(), SA_BYTES))) {
+                || start + PSP_HEADER_BYTES > len || len + PSP_ICV_BYTES > MAX_FRAME || saAddr() >>> 48 != 0 || !inWindow(saAddr(), SA_BYTES))) {
             st = ST_PSP_BAD;
         } else if ((flags & FLAG_CSUM_INSERT) != 0 && (start > len || insert + 2 > len)) {
             st = ST_BAD_CSUM;
@@ -1454,8 +1450,6 @@ public final class NicModule extends Module {
                         saKey[(int) p].next(word);
                     } else {
                         saAes256.next(word >>> 1 & 1);
-                        saValid.next(word & 1);
-                        saSpi.next(word >>> 32);
                     }
                 }
                 case P_B -> {

@@ -1,5 +1,13 @@
 package dev.andromeda.testbed.hw.blocks.nic;
 
+import dev.andromeda.testbed.fastpath.offload.CryptoBatch;
+import dev.andromeda.testbed.fastpath.offload.sw.SoftwareGcm;
+import dev.andromeda.testbed.fastpath.psp.PspHeader;
+import dev.andromeda.testbed.fastpath.psp.PspSa;
+import dev.andromeda.testbed.fastpath.psp.PspStatus;
+import dev.andromeda.testbed.fastpath.psp.PspTestPackets;
+import dev.andromeda.testbed.fastpath.psp.PspTransport;
+import dev.andromeda.testbed.fastpath.psp.PspVersion;
 import dev.andromeda.testbed.hw.contract.JdkGcm;
 import dev.andromeda.testbed.hw.contract.PspFrames;
 import dev.andromeda.testbed.hw.driver.AxiFrame;
@@ -136,24 +144,25 @@ class NicPspTest {
             assertThat(drv.postTx(BUFFERS, 200, 42, 0, FLAG_PSP, 250, 3)).isTrue();                    // SA outside the window
             assertThat(drv.postTx(BUFFERS, 200, 42, 0, FLAG_PSP | FLAG_CSUM_INSERT, 3, 4)).isTrue();   // with a checksum
             assertThat(drv.postTx(BUFFERS, 200, 42, 60, FLAG_PSP, 3, 5)).isTrue();                     // insert not 0
-            assertThat(drv.postTx(BUFFERS, 200, 42, 0, FLAG_PSP, 3, 6)).isTrue();                      // fine
+            assertThat(drv.postTx(BUFFERS, MAX_FRAME - 15, 42, 0, FLAG_PSP, 3, 6)).isTrue();          // wire frame too long
+            assertThat(drv.postTx(BUFFERS, 200, 42, 0, FLAG_PSP, 3, 7)).isTrue();                      // fine
             drv.ringTx();
-            nic.runUntil(() -> nic.read(REG_TXQ_HEAD) == 7, 50_000);
+            nic.runUntil(() -> nic.read(REG_TXQ_HEAD) == 8, 50_000);
             int[] cookies = new int[16];
             long[] cpl = new long[16];
-            assertThat(drv.pollTx(cookies, cpl, 16)).isEqualTo(7);
-            for (int i = 0; i < 6; i++) {
+            assertThat(drv.pollTx(cookies, cpl, 16)).isEqualTo(8);
+            for (int i = 0; i < 7; i++) {
                 assertThat(cplStatus(cpl[i])).as("descriptor %d: %s", i, statusName(cplStatus(cpl[i])))
                         .isEqualTo(ST_PSP_BAD);
             }
-            assertThat(cplStatus(cpl[6])).isEqualTo(ST_OK);
+            assertThat(cplStatus(cpl[7])).isEqualTo(ST_OK);
             nic.runUntil(() -> nic.wireOut().frames().size() == 1, 10_000);
             // One engine, jobs in order: bytes of a refused job would have left before the good frame's.
             assertThat(nic.wireOut().frames()).hasSize(1);
             assertThat(nic.wireOut().frames().get(0).data()).isEqualTo(PspFrames.sealed(key, f, 42));
-            assertThat(nic.read(REG_PSP_TX_ERRORS)).isEqualTo(6);
+            assertThat(nic.read(REG_PSP_TX_ERRORS)).isEqualTo(7);
             assertThat(nic.read(REG_PSP_TX_SEALED)).isEqualTo(1);
-            assertThat(nic.read(REG_TX_ERRORS)).isEqualTo(6);
+            assertThat(nic.read(REG_TX_ERRORS)).isEqualTo(7);
         }
     }
 
@@ -194,7 +203,7 @@ class NicPspTest {
                 byte[] f = PspFrames.udpPsp(r, co, spi, textLen);
                 byte[] w = PspFrames.sealed(keys[slot], f, 42);
                 if (kind == 1) {
-                    w[r.nextInt(w.length - 42) + 42] ^= (byte) (1 << r.nextInt(8)); // AAD, text or ICV
+                    w[r.nextInt(w.length - 50) + 50] ^= (byte) (1 << r.nextInt(8)); // IV, AAD, text or ICV
                 } else if (kind == 3) {
                     w[37] = (byte) 0xE7; // port 999
                 }
@@ -295,6 +304,141 @@ class NicPspTest {
             assertThat(cplStatus(cpl[0])).isEqualTo(ST_OK);
             assertThat(cplFlags(cpl[0]) & CPL_PSP).isZero();
             assertThat(mem.asSlice(rxBuffer(0), w.length).toArray(ValueLayout.JAVA_BYTE)).isEqualTo(w);
+        }
+    }
+
+    /**
+     * The project's software PSP and the NIC interoperate: a frame the fast path
+     * encapsulates (PspTransport) and the NIC seals is opened by PspTransport with the
+     * software GCM stage; a frame the fast path seals in software is opened by the NIC.
+     */
+    @ParameterizedTest(name = "crypt offset {0}")
+    @ValueSource(ints = {0, 1, 3})
+    void interoperatesWithTheSoftwarePspOfTheFastPath(int cryptOffset) {
+        Random r = new Random(50 + cryptOffset);
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment mem = arena.allocate(MEM, 64);
+            NicDevice nic = device(mem, 50, true);
+            NicDriver drv = new NicDriver(nic, mem, 0, MEM, 0, 4);
+            drv.useSaTable(SA_TABLE);
+            drv.enablePspRx(true);
+            byte[] key = JdkGcm.bytes(r, 16);
+            int spi = 0x5A5A5A00 | 0x33;
+            PspSa sa = new PspSa(spi, PspVersion.AES_GCM_128, key, cryptOffset, false);
+            drv.installSa(spi & 0xFF, key, false, spi);
+            PspTransport psp = new PspTransport();
+            SoftwareGcm sw = new SoftwareGcm();
+
+            // Fast path encapsulates, NIC seals; fast path opens in software.
+            byte[] inner = PspTestPackets.geneveFrame(r, 300, 7);
+            long at = BUFFERS + 256;
+            MemorySegment.copy(inner, 0, mem, ValueLayout.JAVA_BYTE, at, inner.length);
+            assertThat(psp.encapsulate(mem, at, inner.length, sa)).isEqualTo(PspStatus.OK);
+            long frame = psp.frameOffset();
+            int len = psp.frameLength() - PSP_ICV_BYTES;   // the NIC appends the ICV
+            PspHeader.setIv(mem, frame + 42, 0x1122334455667788L);
+            assertThat(drv.postTx(frame, len, 42, 0, FLAG_PSP, spi & 0xFF, 0)).isTrue();
+            drv.ringTx();
+            nic.runUntil(() -> nic.wireOut().frames().size() == 1, 100_000);
+            byte[] sealed = nic.wireOut().frames().get(0).data();
+            long rx = BUFFERS + 64 * 1024;
+            MemorySegment.copy(sealed, 0, mem, ValueLayout.JAVA_BYTE, rx, sealed.length);
+            try (CryptoBatch batch = new CryptoBatch(1, mem)) {
+                int d = psp.addOpen(batch, mem, rx, sealed.length, sa);
+                assertThat(d).isGreaterThanOrEqualTo(0);
+                sw.process(batch);
+                assertThat(PspStatus.name(psp.decapsulate(batch, d, mem, rx, sealed.length)))
+                        .isEqualTo(PspStatus.name(PspStatus.OK));
+            }
+            assertThat(mem.asSlice(psp.frameOffset(), psp.frameLength()).toArray(ValueLayout.JAVA_BYTE))
+                    .isEqualTo(inner);
+
+            // Fast path encapsulates and seals in software; the NIC opens.
+            long tx = BUFFERS + 128 * 1024;
+            MemorySegment.copy(inner, 0, mem, ValueLayout.JAVA_BYTE, tx, inner.length);
+            assertThat(psp.encapsulate(mem, tx, inner.length, sa)).isEqualTo(PspStatus.OK);
+            long f2 = psp.frameOffset();
+            int l2 = psp.frameLength();
+            byte[] plainView;
+            try (CryptoBatch batch = new CryptoBatch(1, mem)) {
+                int d = psp.addSeal(batch, mem, f2, l2, sa, 99);
+                plainView = mem.asSlice(f2, l2 - PSP_ICV_BYTES).toArray(ValueLayout.JAVA_BYTE);
+                sw.process(batch);
+                assertThat(psp.completeSeal(batch, d)).isEqualTo(PspStatus.OK);
+            }
+            nic.wireIn().send(AxiFrame.of(mem.asSlice(f2, l2).toArray(ValueLayout.JAVA_BYTE)));
+            assertThat(drv.postRx(rxBuffer(0), 10000, 0)).isTrue();
+            drv.ringRx();
+            nic.runUntil(() -> drv.rxReady() == 1, 100_000);
+            int[] cookies = new int[1];
+            long[] cpl = new long[1];
+            drv.pollRx(cookies, cpl, 1);
+            assertThat(statusName(cplStatus(cpl[0]))).isEqualTo(statusName(ST_OK));
+            assertThat(cplFlags(cpl[0])).isEqualTo(CPL_PSP);
+            int aadEnd = 42 + 16 + 4 * cryptOffset;
+            int ptOff = cplCsum(cpl[0]);
+            assertThat(mem.asSlice(rxBuffer(0) + ptOff, cplLen(cpl[0]) - ptOff).toArray(ValueLayout.JAVA_BYTE))
+                    .isEqualTo(java.util.Arrays.copyOfRange(plainView, aadEnd, plainView.length));
+        }
+    }
+
+    /**
+     * Bus errors on a PSP job: reading the SA entry fails -- MEM_ERROR, nothing sent;
+     * reading the text fails -- the frame already begun ends with tuser, MEM_ERROR; on RX,
+     * reading the SA entry fails -- MEM_ERROR, no plaintext. The next job runs as usual.
+     */
+    @Test
+    void aBusErrorDuringAPspJobIsAnErrorCompletionNeverAHang() {
+        Random r = new Random(60);
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment mem = arena.allocate(MEM, 64);
+            long badSa = SA_TABLE + 5L * SA_BYTES;
+            long frameB = BUFFERS + 4096;
+            dev.andromeda.testbed.hw.driver.AxiMemory.Faults faults = dev.andromeda.testbed.hw.driver.AxiMemory.Faults
+                    .none().failReads(badSa, badSa + SA_BYTES).failReads(frameB + 400, frameB + 408);
+            NicDevice nic = new NicDevice(new KitModel(new NicModule()), mem, NicDevice.Timing.steady(4), faults);
+            NicDriver drv = new NicDriver(nic, mem, 0, MEM, 0, 4);
+            drv.useSaTable(SA_TABLE);
+            drv.enablePspRx(true);
+            byte[] key = JdkGcm.bytes(r, 16);
+            drv.installSa(5, key, false, 0x105);
+            drv.installSa(6, key, false, 0x106);
+            byte[] f = PspFrames.frame(r, 1000, 42);
+            MemorySegment.copy(f, 0, mem, ValueLayout.JAVA_BYTE, BUFFERS, f.length);
+            MemorySegment.copy(f, 0, mem, ValueLayout.JAVA_BYTE, frameB, f.length);
+            assertThat(drv.postTx(BUFFERS, 1000, 42, 0, FLAG_PSP, 5, 0)).isTrue();   // SA read fails
+            assertThat(drv.postTx(frameB, 1000, 42, 0, FLAG_PSP, 6, 1)).isTrue();    // text read fails
+            assertThat(drv.postTx(BUFFERS, 1000, 42, 0, FLAG_PSP, 6, 2)).isTrue();   // fine
+            drv.ringTx();
+            nic.runUntil(() -> nic.read(REG_TXQ_HEAD) == 3, 100_000);
+            int[] cookies = new int[16];
+            long[] cpl = new long[16];
+            assertThat(drv.pollTx(cookies, cpl, 16)).isEqualTo(3);
+            assertThat(cplStatus(cpl[0])).isEqualTo(ST_MEM_ERROR);
+            assertThat(cplStatus(cpl[1])).isEqualTo(ST_MEM_ERROR);
+            assertThat(cplStatus(cpl[2])).isEqualTo(ST_OK);
+            nic.runUntil(() -> nic.wireOut().frames().size() == 2, 10_000);
+            assertThat(nic.wireOut().frames().get(0).user()).as("the frame whose text read failed").isOne();
+            assertThat(nic.wireOut().frames().get(1).user()).isZero();
+            assertThat(nic.wireOut().frames().get(1).data()).isEqualTo(PspFrames.sealed(key, f, 42));
+            assertThat(nic.read(REG_PSP_TX_ERRORS)).isEqualTo(2);
+
+            byte[] w5 = PspFrames.sealed(key, PspFrames.udpPsp(r, 0, 0x105, 500), 42);
+            byte[] w6 = PspFrames.sealed(key, PspFrames.udpPsp(r, 0, 0x106, 500), 42);
+            nic.wireIn().send(AxiFrame.of(w5));
+            nic.wireIn().send(AxiFrame.of(w6));
+            assertThat(drv.postRx(rxBuffer(0), 10000, 0)).isTrue();
+            assertThat(drv.postRx(rxBuffer(1), 10000, 1)).isTrue();
+            drv.ringRx();
+            nic.runUntil(() -> drv.rxReady() == 2, 100_000);
+            assertThat(drv.pollRx(cookies, cpl, 16)).isEqualTo(2);
+            assertThat(statusName(cplStatus(cpl[0]))).isEqualTo(statusName(ST_MEM_ERROR));
+            assertThat(mem.asSlice(rxBuffer(0), w5.length).toArray(ValueLayout.JAVA_BYTE)).isEqualTo(w5);
+            assertThat(cplStatus(cpl[1])).isEqualTo(ST_OK);
+            assertThat(cplFlags(cpl[1])).isEqualTo(CPL_PSP);
+            nic.runUntil(() -> nic.read(REG_RXQ_HEAD) == 2, 10_000);
+            assertThat(nic.read(REG_PSP_RX_ERRORS)).isEqualTo(1);
+            assertThat(nic.read(REG_PSP_RX_OPENED)).isEqualTo(1);
         }
     }
 }
