@@ -10,7 +10,7 @@ import dev.andromeda.testbed.hw.blocks.nic.NicDevice;
 import dev.andromeda.testbed.hw.blocks.nic.NicDriver;
 import dev.andromeda.testbed.hw.blocks.nic.NicLayout;
 import dev.andromeda.testbed.hw.blocks.nic.NicModule;
-import dev.andromeda.testbed.hw.driver.AxiFrame;
+import dev.andromeda.testbed.hw.blocks.nic.WireIn;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -92,7 +92,7 @@ public final class NicPort implements PhysicalPort {
         if (ringBuffer < 0) {
             throw new IllegalStateException("no pool buffer left for the NIC's rings");
         }
-        this.device = new NicDevice(model, memory, NicDevice.Timing.steady(4), this::frameOut);
+        this.device = new NicDevice(model, memory, NicDevice.Timing.steady(4), this::frameOut, pool::free);
         this.driver = new NicDriver(device, memory, 0, memory.byteSize(), pool.base(ringBuffer), LOG_RING);
         this.rxCapacity = Math.min(0xFFFF, pool.maxFrameBytes()) & ~7;
         if (interrupts) {
@@ -225,15 +225,19 @@ public final class NicPort implements PhysicalPort {
 
     @Override
     public int receive(HostBatch into, PacketPool pool) {
-        // Frames waiting on the wire go onto the NIC's wire in.
+        // Frames waiting on the wire go onto the NIC's wire in, from the pool buffers the wire put
+        // them in (each freed once the NIC took its last beat); while the wire in is full, they
+        // wait on the wire.
+        WireIn in = device.wireInFromMemory();
         fromWire.clear();
-        int n = wire.receive(fromWire, pool);
+        int n = in.room() >= fromWire.packets.capacity() ? wire.receive(fromWire, pool) : 0;
         for (int i = 0; i < n; i++) {
-            long at = fromWire.packets.offset[i];
-            byte[] bytes = pool.memory().asSlice(at, fromWire.packets.length[i]).toArray(ValueLayout.JAVA_BYTE);
-            device.wireIn().send(AxiFrame.of(bytes));
-            pool.free(fromWire.packets.buffer[i]);
-            rxInNic++;
+            if (in.offer(fromWire.packets.offset[i], fromWire.packets.length[i], fromWire.packets.buffer[i])) {
+                rxInNic++;
+            } else {                     // an empty frame: nothing to put on the wire
+                pool.free(fromWire.packets.buffer[i]);
+                errors++;
+            }
         }
         // Buffers for them, one doorbell.
         while (driver.rxPosted() < driver.ringSize()) {
@@ -293,9 +297,12 @@ public final class NicPort implements PhysicalPort {
         return framesIn;
     }
 
-    /** Pool buffers the port holds now: the rings', the posted RX buffers', TX frames in flight. */
+    /**
+     * Pool buffers the port holds now: the rings', the posted RX buffers', TX frames in flight,
+     * frames from the wire the NIC has not taken whole yet.
+     */
     public int buffersHeld() {
-        return 1 + driver.rxPosted() + driver.txInFlight();
+        return 1 + driver.rxPosted() + driver.txInFlight() + device.wireInFromMemory().pending();
     }
 
     /** The NIC's clock cycles simulated so far. */
