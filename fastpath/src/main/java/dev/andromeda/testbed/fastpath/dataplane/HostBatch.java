@@ -36,6 +36,14 @@ public final class HostBatch {
      * later leave them true. -1: nothing left to the NIC.
      */
     public final long[] nicCsum;
+    /**
+     * Ingress through a NIC port: the NIC's checksum-complete, its complemented RFC 1071 sum of
+     * the pool's memory from {@code rxCsumFrom} to {@code rxCsumTo} (the frame as received, after
+     * its Ethernet header), or -1.
+     */
+    public final int[] rxCsum;
+    public final long[] rxCsumFrom;
+    public final long[] rxCsumTo;
     /** The local VM port the packet goes to, or -1. */
     public final int[] vmPort;
     /** Egress: the index (in the flow table's host list) of the host the packet is encapsulated to, or -1. */
@@ -65,6 +73,9 @@ public final class HostBatch {
         csumStart = new int[capacity];
         csumOffset = new int[capacity];
         nicCsum = new long[capacity];
+        rxCsum = new int[capacity];
+        rxCsumFrom = new long[capacity];
+        rxCsumTo = new long[capacity];
         vmPort = new int[capacity];
         host = new int[capacity];
         dataValid = new boolean[capacity];
@@ -92,6 +103,7 @@ public final class HostBatch {
         this.csumStart[i] = csumStart;
         this.csumOffset[i] = csumOffset;
         this.nicCsum[i] = -1;
+        this.rxCsum[i] = -1;
         this.vmPort[i] = -1;
         this.host[i] = -1;
         this.flow[i] = -1;

@@ -47,6 +47,8 @@ public final class NicPort implements PhysicalPort {
     /** 64 slots a ring: two TX batches of 32, half an RX batch of 128 per turn. */
     public static final int LOG_RING = 6;
     private static final int STEP_LIMIT = 5_000_000;
+    /** Where the NIC's RX checksum-complete starts: REG_RX_CSUM_START at reset, after the Ethernet header. */
+    private static final int RX_CSUM_START = 14;
 
     private final PhysicalPort wire;
     private final PacketPool pool;
@@ -278,7 +280,15 @@ public final class NicPort implements PhysicalPort {
                 pool.free(buffer);
                 continue;
             }
-            into.add(buffer, pool.frameOffset(buffer), NicLayout.cplLen(c), HostBatch.NO_CSUM, 0);
+            long at = pool.frameOffset(buffer);
+            int len = NicLayout.cplLen(c);
+            int i = into.add(buffer, at, len, HostBatch.NO_CSUM, 0);
+            if ((NicLayout.cplFlags(c) & NicLayout.CPL_CSUM_VALID) != 0) {
+                // The NIC's checksum-complete, from RX_CSUM_START (its reset value) to the end.
+                into.rxCsum[i] = NicLayout.cplCsum(c);
+                into.rxCsumFrom[i] = at + RX_CSUM_START;
+                into.rxCsumTo[i] = at + len;
+            }
             framesIn++;
         }
         return got;
