@@ -22,8 +22,9 @@ public final class DataplaneCounters {
     private static final int HAIRPINNED = 6;
     private static final int DEFAULT_ROUTE_UNTRACKED = 7;
     private static final int CHECKSUMS_TO_NIC = 8;
+    private static final int CHECKSUMS_FROM_NIC = 9;
     /** Single writer, any reader: opaque stores, no fence per update (see SingleWriterCounters). */
-    private final SingleWriterCounters c = new SingleWriterCounters(9);
+    private final SingleWriterCounters c = new SingleWriterCounters(10);
 
     void drop(Drop reason) {
         drops.add(reason.ordinal(), 1);
@@ -85,6 +86,17 @@ public final class DataplaneCounters {
     /** Egress checksums left to the NIC port to insert ({@code checksum=nic}). */
     public long checksumsToNic() {
         return c.get(CHECKSUMS_TO_NIC);
+    }
+
+    void checksumsFromNic(int n) {
+        if (n > 0) {
+            c.add(CHECKSUMS_FROM_NIC, n);
+        }
+    }
+
+    /** Ingress checksums verified from the NIC's checksum-complete ({@code checksum=nic}). */
+    public long checksumsFromNic() {
+        return c.get(CHECKSUMS_FROM_NIC);
     }
 
     void defaultRouteUntracked(int n) {

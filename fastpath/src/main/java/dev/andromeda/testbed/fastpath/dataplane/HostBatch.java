@@ -48,6 +48,14 @@ public final class HostBatch {
      * ICV's bytes are not to be read); the host only takes the headers off.
      */
     public final boolean[] nicOpened;
+    /**
+     * Ingress through a NIC port: the NIC's checksum-complete, its complemented RFC 1071 sum of
+     * the pool's memory from {@code rxCsumFrom} to {@code rxCsumTo} (the frame as received, after
+     * its Ethernet header), or -1.
+     */
+    public final int[] rxCsum;
+    public final long[] rxCsumFrom;
+    public final long[] rxCsumTo;
     /** The local VM port the packet goes to, or -1. */
     public final int[] vmPort;
     /** Egress: the index (in the flow table's host list) of the host the packet is encapsulated to, or -1. */
@@ -80,6 +88,9 @@ public final class HostBatch {
         nicPsp = new long[capacity];
         nicPspSlot = new int[capacity];
         nicOpened = new boolean[capacity];
+        rxCsum = new int[capacity];
+        rxCsumFrom = new long[capacity];
+        rxCsumTo = new long[capacity];
         vmPort = new int[capacity];
         host = new int[capacity];
         dataValid = new boolean[capacity];
@@ -109,6 +120,7 @@ public final class HostBatch {
         this.nicCsum[i] = -1;
         this.nicPsp[i] = -1;
         this.nicOpened[i] = false;
+        this.rxCsum[i] = -1;
         this.vmPort[i] = -1;
         this.host[i] = -1;
         this.flow[i] = -1;

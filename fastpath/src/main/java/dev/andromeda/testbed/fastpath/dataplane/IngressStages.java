@@ -1,7 +1,9 @@
 package dev.andromeda.testbed.fastpath.dataplane;
 
 import dev.andromeda.testbed.fastpath.offload.ChecksumBatch;
+import dev.andromeda.testbed.fastpath.offload.ChecksumComplete;
 import dev.andromeda.testbed.fastpath.offload.CryptoBatch;
+import dev.andromeda.testbed.fastpath.offload.InternetChecksum;
 import dev.andromeda.testbed.fastpath.offload.Stage;
 import dev.andromeda.testbed.fastpath.offload.sw.SoftwareChecksum;
 import dev.andromeda.testbed.fastpath.flow.FlowAction;
@@ -252,6 +254,11 @@ final class IngressStages {
      * stage, for virtio's DATA_VALID. A packet that fails is still delivered,
      * without DATA_VALID: the guest's stack decides, as with a real NIC. (A UDP
      * checksum of zero, "none", sums to nonzero here and so is not DATA_VALID.)
+     *
+     * <p>With {@code checksum=nic}, a packet whose NIC gave a checksum-complete and that PSP
+     * did not decrypt (the NIC summed what came off the wire) is verified from it: the sum of
+     * the segment is the NIC's less the headers in front ({@link ChecksumComplete}), so only
+     * those few dozen bytes are summed here.
      */
     static final class RxChecksum extends OffloadingStage {
         /** Which packet each descriptor of the hardware batch is for. */
@@ -268,6 +275,7 @@ final class IngressStages {
             int nb = 0;
             int jobs = 0;
             int refused = 0;
+            int nic = 0;
             long bytes = 0;
             MemorySegment mem = host.pool.memory();
             for (int i = 0; i < b.size(); i++) {
@@ -284,6 +292,13 @@ final class IngressStages {
                 long pseudo = (src >>> 16) + (src & 0xFFFF) + (dst >>> 16) + (dst & 0xFFFF) + p.protocol() + l4;
                 int seed = (int) ((pseudo & 0xFFFF) + (pseudo >>> 16));
                 seed = (seed & 0xFFFF) + (seed >>> 16);
+                if (fromNic(b, i, p.l4Offset(), l4)) {
+                    int sum = ChecksumComplete.regionSum(mem, b.rxCsumFrom[i], b.rxCsumTo[i], b.rxCsum[i],
+                            p.l4Offset(), l4);
+                    b.dataValid[i] = InternetChecksum.fold((long) sum + seed) == 0xFFFF;
+                    nic++;
+                    continue;
+                }
                 if (!host.offloads.inSoftware(Stage.CHECKSUM, b.packets.length[i])) {
                     hw.add(p.l4Offset(), l4, 0, -1, seed);
                     big[nb++] = i;
@@ -299,8 +314,14 @@ final class IngressStages {
                 b.dataValid[i] = csum == 0;
             }
             host.offloads.swChecksum.book(jobs, refused, bytes);
+            host.counters.checksumsFromNic(nic);
             host.run(hw, host.offloads.checksum);
             mark(b, hw, big, nb);
+        }
+
+        private boolean fromNic(HostBatch b, int i, long l4At, int l4) {
+            return b.rxCsum[i] >= 0 && !b.pspVerified[i] && host.offloads.checksumAtNic(b.packets.length[i])
+                    && l4At >= b.rxCsumFrom[i] && l4At + l4 <= b.rxCsumTo[i];
         }
 
         private static void mark(HostBatch b, ChecksumBatch batch, int[] index, int n) {

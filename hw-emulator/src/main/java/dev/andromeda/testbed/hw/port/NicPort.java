@@ -12,7 +12,7 @@ import dev.andromeda.testbed.hw.blocks.nic.NicDevice;
 import dev.andromeda.testbed.hw.blocks.nic.NicDriver;
 import dev.andromeda.testbed.hw.blocks.nic.NicLayout;
 import dev.andromeda.testbed.hw.blocks.nic.NicModule;
-import dev.andromeda.testbed.hw.driver.AxiFrame;
+import dev.andromeda.testbed.hw.blocks.nic.WireIn;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -53,6 +53,8 @@ public final class NicPort implements PhysicalPort {
     /** 64 slots a ring: two TX batches of 32, half an RX batch of 128 per turn. */
     public static final int LOG_RING = 6;
     private static final int STEP_LIMIT = 5_000_000;
+    /** Where the NIC's RX checksum-complete starts: REG_RX_CSUM_START at reset, after the Ethernet header. */
+    private static final int RX_CSUM_START = 14;
 
     private final PhysicalPort wire;
     private final PacketPool pool;
@@ -73,6 +75,7 @@ public final class NicPort implements PhysicalPort {
     private long checksumsInserted;
     /** The PSP SA table's pool buffers (contiguous), or -1 when the pool could not give them. */
     private final int saBuffer;
+    private final int saBuffers;
     private final PspSa[] saInSlot = new PspSa[NicLayout.SA_SLOTS];
     private boolean pspRxOn;
     private long pspSealed;
@@ -104,11 +107,12 @@ public final class NicPort implements PhysicalPort {
         if (ringBuffer < 0) {
             throw new IllegalStateException("no pool buffer left for the NIC's rings");
         }
-        this.device = new NicDevice(model, memory, NicDevice.Timing.steady(4), this::frameOut);
+        this.device = new NicDevice(model, memory, NicDevice.Timing.steady(4), this::frameOut, pool::free);
         this.driver = new NicDriver(device, memory, 0, memory.byteSize(), pool.base(ringBuffer), LOG_RING);
         this.rxCapacity = Math.min(0xFFFF, pool.maxFrameBytes()) & ~7;
-        this.saBuffer = allocateContiguous(pool, (NicLayout.SA_SLOTS * NicLayout.SA_BYTES + pool.bufferBytes() - 1)
-                / pool.bufferBytes());
+        int saBuffers = (NicLayout.SA_SLOTS * NicLayout.SA_BYTES + pool.bufferBytes() - 1) / pool.bufferBytes();
+        this.saBuffer = allocateContiguous(pool, saBuffers);
+        this.saBuffers = saBuffer >= 0 ? saBuffers : 0;
         if (saBuffer >= 0) {
             driver.useSaTable(pool.base(saBuffer));
         }
@@ -307,15 +311,19 @@ public final class NicPort implements PhysicalPort {
 
     @Override
     public int receive(HostBatch into, PacketPool pool) {
-        // Frames waiting on the wire go onto the NIC's wire in.
+        // Frames waiting on the wire go onto the NIC's wire in, from the pool buffers the wire put
+        // them in (each freed once the NIC took its last beat); while the wire in is full, they
+        // wait on the wire.
+        WireIn in = device.wireInFromMemory();
         fromWire.clear();
-        int n = wire.receive(fromWire, pool);
+        int n = in.room() >= fromWire.packets.capacity() ? wire.receive(fromWire, pool) : 0;
         for (int i = 0; i < n; i++) {
-            long at = fromWire.packets.offset[i];
-            byte[] bytes = pool.memory().asSlice(at, fromWire.packets.length[i]).toArray(ValueLayout.JAVA_BYTE);
-            device.wireIn().send(AxiFrame.of(bytes));
-            pool.free(fromWire.packets.buffer[i]);
-            rxInNic++;
+            if (in.offer(fromWire.packets.offset[i], fromWire.packets.length[i], fromWire.packets.buffer[i])) {
+                rxInNic++;
+            } else {                     // an empty frame: nothing to put on the wire
+                pool.free(fromWire.packets.buffer[i]);
+                errors++;
+            }
         }
         // Buffers for them, one doorbell.
         while (driver.rxPosted() < driver.ringSize()) {
@@ -368,7 +376,14 @@ public final class NicPort implements PhysicalPort {
             if ((NicLayout.cplFlags(c) & NicLayout.CPL_PSP) != 0) {
                 takeOpened(into, buffer, at, c);
             } else {
-                into.add(buffer, at, NicLayout.cplLen(c), HostBatch.NO_CSUM, 0);
+                int len = NicLayout.cplLen(c);
+                int i = into.add(buffer, at, len, HostBatch.NO_CSUM, 0);
+                if ((NicLayout.cplFlags(c) & NicLayout.CPL_CSUM_VALID) != 0) {
+                    // The NIC's checksum-complete, from RX_CSUM_START (its reset value) to the end.
+                    into.rxCsum[i] = NicLayout.cplCsum(c);
+                    into.rxCsumFrom[i] = at + RX_CSUM_START;
+                    into.rxCsumTo[i] = at + len;
+                }
             }
             framesIn++;
         }
@@ -423,9 +438,12 @@ public final class NicPort implements PhysicalPort {
         return framesIn;
     }
 
-    /** Pool buffers the port holds now: the rings', the posted RX buffers', TX frames in flight. */
+    /**
+     * Pool buffers the port holds now: the rings', the PSP SA table's, the posted RX buffers',
+     * TX frames in flight, frames from the wire the NIC has not taken whole yet.
+     */
     public int buffersHeld() {
-        return 1 + driver.rxPosted() + driver.txInFlight();
+        return 1 + saBuffers + driver.rxPosted() + driver.txInFlight() + device.wireInFromMemory().pending();
     }
 
     /** The NIC's clock cycles simulated so far. */

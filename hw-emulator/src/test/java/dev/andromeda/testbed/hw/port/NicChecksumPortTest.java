@@ -23,12 +23,13 @@ import static org.assertj.core.api.Assertions.assertThat;
  * traffic and computing it in software for its PSP traffic (the NIC would sum ciphertext).
  * Every frame the receiving VMs get is the guest's with its L4 checksum completed as RFC
  * 1071 says (test-side {@link Rfc1071}, written apart), DATA_VALID set by the receiver's own
- * verification, and the same frames arrive under all-{@code sw} over the same NICs.
+ * verification -- from the NIC's checksum-complete for the plain traffic -- and the same
+ * frames arrive under all-{@code sw} over the same NICs.
  */
 class NicChecksumPortTest {
 
     private record Run(List<VirtioNic.Received> plain, List<VirtioNic.Received> psp, long inserted,
-                       long toNic) {
+                       long toNic, long fromNic) {
     }
 
     private static Run run(String mix, long seed, List<byte[]> wantPlain, List<byte[]> wantPsp) {
@@ -64,7 +65,8 @@ class NicChecksumPortTest {
             String state = mix + ", seed " + seed + ": " + net.a + " / " + net.b;
             assertThat(net.a.counters().droppedTotal() + net.b.counters().droppedTotal()).as(state).isZero();
             assertThat(a.errors() + b.errors()).as(state).isZero();
-            return new Run(plain, psp, a.checksumsInserted(), net.a.counters().checksumsToNic());
+            return new Run(plain, psp, a.checksumsInserted(), net.a.counters().checksumsToNic(),
+                    net.b.counters().checksumsFromNic());
         }
     }
 
@@ -96,5 +98,9 @@ class NicChecksumPortTest {
         assertThat(nic.toNic()).as(note).isEqualTo(wantPlain.size());
         assertThat(sw.inserted()).as(note).isZero();
         assertThat(sw.toNic()).as(note).isZero();
+        // On receipt, the plain network's checksums were verified from the NIC's checksum-complete
+        // (DATA_VALID above), the PSP network's in software (the NIC summed ciphertext).
+        assertThat(nic.fromNic()).as(note).isEqualTo(wantPlain.size());
+        assertThat(sw.fromNic()).as(note).isZero();
     }
 }

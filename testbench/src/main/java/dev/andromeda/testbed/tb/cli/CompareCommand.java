@@ -184,6 +184,9 @@ public final class CompareCommand implements Callable<Integer> {
             List<StageCost> costs = e.getValue();
             wrong |= costs.stream().anyMatch(c -> c.ran() && !c.correct());
             verdicts.put(stage, printStage(stage, costs, n));
+            if (stage == Stage.CHECKSUM && !meter.sendsOnly().isEmpty()) {
+                printInline(costs, meter.sendsOnly());
+            }
             charts.put(stage, CompareChart.write(stage, costs, clock(stage), verdicts.get(stage),
                     chartFile(stage, chosenStages.size())));
         }
@@ -266,6 +269,51 @@ public final class CompareCommand implements Callable<Integer> {
         }
         System.out.println();
         return verdicts;
+    }
+
+    /**
+     * What the inline NIC buys: the frame crosses the NIC anyway (the host's port), so the
+     * inline checksum costs what it adds to that send -- measured as the same batches sent
+     * with and without CSUM_INSERT -- against software's CPU and look-aside's host share plus
+     * the block's latency (the frame waits for the block, then goes to the port).
+     */
+    private void printInline(List<StageCost> costs, List<StageCost> sends) {
+        say(String.format(Locale.ROOT, "What the inline NIC buys (checksum=nic), per packet: what each way adds to"
+                + " sending the frame, which a NIC port sends anyway (hw ns @%.0fMHz; the NIC is modelled at its"
+                + " csum_offload's clock); gain as above.", clock(Stage.CHECKSUM)), 0);
+        Map<Integer, StageCost> sw = software(costs);
+        Map<String, StageCost> send = new LinkedHashMap<>();
+        sends.forEach(c -> send.put(c.impl() + "@" + c.size(), c));
+        TextTable t = new TextTable("size B", "way", "impl", "+CPU ns", "+hw ns", "gain ns");
+        Map<String, List<BreakEven.Point>> inline = new LinkedHashMap<>();
+        List<StageCost> ran = costs.stream().filter(StageCost::ran)
+                .sorted(Comparator.comparingInt(StageCost::size)).toList();
+        for (StageCost c : ran) {
+            StageCost base = sw.get(c.size());
+            if (c.software()) {
+                t.row(fmt(c.size(), 0), "software", c.impl(), fmt(c.cpuNsPerJob(), 1), "0.0", "0.0");
+                continue;
+            }
+            StageCost s = send.get(c.impl() + "@" + c.size());
+            double cpu = s == null ? c.cpuNsPerJob() : c.cpuNsPerJob() - s.cpuNsPerJob();
+            double ns = s == null ? c.hwNsPerJob() : c.hwNsPerJob() - s.hwNsPerJob();
+            BreakEven.Point p = new BreakEven.Point(c.size(), base == null ? 0 : base.cpuNsPerJob(), cpu, ns);
+            if (s != null) {
+                inline.computeIfAbsent(c.impl(), k -> new ArrayList<>()).add(p);
+            }
+            t.row(fmt(c.size(), 0), s == null ? "look-aside" : "inline", c.impl(), fmt(cpu, 1), fmt(ns, 1),
+                    base == null ? "-" : fmt(p.margin(latencyWeight), 1));
+        }
+        System.out.print(t.render());
+        inline.forEach((impl, points) -> say(String.format(Locale.ROOT, "break-even inline %-8s %s", impl + ":",
+                BreakEven.find(points, latencyWeight).describe()), 2));
+        say("The send itself through the NIC (the port's cost, paid with or without the checksum):", 0);
+        TextTable u = new TextTable("size B", "impl", "CPU ns", "hw cycles", "hw ns", "sim us");
+        sends.stream().sorted(Comparator.comparingInt(StageCost::size)).forEach(c -> u.row(fmt(c.size(), 0),
+                c.impl(), fmt(c.cpuNsPerJob(), 1), fmt(c.hwCyclesPerJob(), 1), fmt(c.hwNsPerJob(), 1),
+                fmt(c.simWallNsPerJob() / 1000.0, 2)));
+        System.out.print(u.render());
+        System.out.println();
     }
 
     private double gain(StageCost sw, StageCost hw) {

@@ -75,6 +75,7 @@ public final class StageCostMeter {
     private final int warmupBatches;
     private final long warmupNanos;
     private final boolean requireAvailable;
+    private final List<StageCost> sends = new ArrayList<>();
 
     /**
      * @param clockMHz         each stage's clock, at which its block's cycles become modelled time
@@ -179,15 +180,25 @@ public final class StageCostMeter {
         runBatch(w, BATCH, size, data.split(), warmupJob);
         OffloadCounters c = w.counters();
         c.reset();
+        OffloadCounters send = w.sendOnly();
+        if (send != null) {
+            send.reset();
+        }
         double[] cpuPerJob = new double[(jobs + BATCH - 1) / BATCH];
         int wrong = 0;
         String firstWrong = null;
         long cpuBefore = 0;
+        double[] sendCpuPerJob = new double[cpuPerJob.length];
+        long sendBefore = 0;
         for (int done = 0, b = 0; done < jobs; b++) {
             int n = Math.min(BATCH, jobs - done);
             List<String> why = runBatch(w, n, size, data, ((long) size << 32) | done);
             cpuPerJob[b] = (double) (c.cpuNs() - cpuBefore) / n;
             cpuBefore = c.cpuNs();
+            if (send != null) {
+                sendCpuPerJob[b] = (double) (send.cpuNs() - sendBefore) / n;
+                sendBefore = send.cpuNs();
+            }
             for (int k = 0; k < n; k++) {
                 if (why.get(k) != null && wrong++ == 0) {
                     firstWrong = "job " + (done + k) + ": " + why.get(k);
@@ -196,8 +207,21 @@ public final class StageCostMeter {
             done += n;
             listener.progress(phase, done, jobs);
         }
+        if (send != null) {
+            sends.add(new StageCost(impl, stage, size, warmupJobs, jobs, median(sendCpuPerJob),
+                    (double) send.hwCycles() / jobs, send.modelledHwNs(options.get(stage).clockMHz()) / jobs,
+                    (double) send.simWallNs() / jobs, 0, null, null));
+        }
         return new StageCost(impl, stage, size, warmupJobs, jobs, median(cpuPerJob), (double) c.hwCycles() / jobs,
                 c.modelledHwNs(options.get(stage).clockMHz()) / jobs, (double) c.simWallNs() / jobs, wrong, firstWrong, null);
+    }
+
+    /**
+     * For the implementations inline on a send ({@code nic-*}): the send alone, per size, as
+     * measured beside each size's jobs (the same batches sent without the stage's job).
+     */
+    public List<StageCost> sendsOnly() {
+        return List.copyOf(sends);
     }
 
     /** Fills, runs and checks one batch; returns what is wrong with each job (null: right). */

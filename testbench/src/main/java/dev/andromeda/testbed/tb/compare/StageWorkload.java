@@ -46,6 +46,14 @@ interface StageWorkload extends AutoCloseable {
     /** The implementation's counters. */
     OffloadCounters counters();
 
+    /**
+     * For an implementation inline on a send the host makes anyway (the NIC's checksum): that
+     * send's own cost, without the stage's job, counted apart; null for look-aside ones.
+     */
+    default OffloadCounters sendOnly() {
+        return null;
+    }
+
     @Override
     void close();
 

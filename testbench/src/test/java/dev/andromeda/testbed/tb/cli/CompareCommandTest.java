@@ -166,6 +166,12 @@ class CompareCommandTest {
                 "--impls", "nic-emu", "--chart", dir.resolve("c.png").toString());
         assertThat(code[0]).as(out + err).isZero();
         assertThat(out).contains("nic-emu").contains("40/40");
+        // What the inline checksum adds to the NIC's send: measured with and without CSUM_INSERT,
+        // the cycles are the same (the NIC's checksum block is store-and-forward in the path anyway).
+        assertThat(out).contains("What the inline NIC buys").contains("break-even inline nic-emu:");
+        assertThat(out.lines().filter(l -> l.matches("\\s+(64|1,500)\\s+inline\\s+nic-emu\\s+\\S+\\s+0\\.0\\s.*")))
+                .as(out).hasSize(2);
+        assertThat(out.lines().filter(l -> l.length() > 80)).as(out).isEmpty();
     }
 
     @Test

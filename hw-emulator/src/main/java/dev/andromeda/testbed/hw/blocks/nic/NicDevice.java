@@ -41,17 +41,18 @@ public final class NicDevice implements AutoCloseable {
     private final AxiMemory memory;
     private final AxiStreamSink wireOut;
     private final AxiStreamSource wireIn;
+    private final WireIn wireInFromMemory;
     private NicDevice peer;
     private boolean leader; // of a pair: holds the crossover, so steps first
 
     /** A NIC whose wire ends in a sink and a source of frames. */
     public NicDevice(HardwareModel model, MemorySegment hostMemory, Timing t) {
-        this(model, hostMemory, t, true, null, AxiMemory.Faults.none());
+        this(model, hostMemory, t, true, null, null, AxiMemory.Faults.none());
     }
 
     /** A NIC as above whose memory answers some accesses with bus errors (fault tests). */
     public NicDevice(HardwareModel model, MemorySegment hostMemory, Timing t, AxiMemory.Faults faults) {
-        this(model, hostMemory, t, true, null, faults);
+        this(model, hostMemory, t, true, null, null, faults);
     }
 
     /**
@@ -60,11 +61,21 @@ public final class NicDevice implements AutoCloseable {
      * long-running port uses.
      */
     public NicDevice(HardwareModel model, MemorySegment hostMemory, Timing t, WireOut.Handler out) {
-        this(model, hostMemory, t, true, out, AxiMemory.Faults.none());
+        this(model, hostMemory, t, true, out, null, AxiMemory.Faults.none());
+    }
+
+    /**
+     * As {@link #NicDevice(HardwareModel, MemorySegment, Timing, WireOut.Handler)}, but frames
+     * in come from host memory itself ({@link #wireInFromMemory()}, up to 256 waiting; each
+     * given back to {@code in} once taken) and {@link #wireIn()} is null: no copy per frame.
+     */
+    public NicDevice(HardwareModel model, MemorySegment hostMemory, Timing t, WireOut.Handler out,
+                     WireIn.Release in) {
+        this(model, hostMemory, t, true, out, in, AxiMemory.Faults.none());
     }
 
     private NicDevice(HardwareModel model, MemorySegment hostMemory, Timing t, boolean ownWire,
-                      WireOut.Handler out, AxiMemory.Faults faults) {
+                      WireOut.Handler out, WireIn.Release in, AxiMemory.Faults faults) {
         this.model = model;
         model.reset(4);
         this.bench = new Testbench(model);
@@ -74,11 +85,12 @@ public final class NicDevice implements AutoCloseable {
                 t.readsInFlight(), t.memoryIdle(), t.memoryBackpressure(), faults);
         this.wireOut = out != null ? null : new AxiStreamSink(model, AxiStream.bind(model, "m_axis"), t.seed() ^ 0x74786FL,
                 t.wireBackpressure());
-        this.wireIn = new AxiStreamSource(model, AxiStream.bind(model, "s_axis"), t.seed() ^ 0x727869L,
-                t.wireIdle());
+        this.wireIn = in != null ? null : new AxiStreamSource(model, AxiStream.bind(model, "s_axis"),
+                t.seed() ^ 0x727869L, t.wireIdle());
+        this.wireInFromMemory = in == null ? null : new WireIn(model, hostMemory, 256, in);
         bench.add(registers).add(memory);
         if (ownWire) {
-            bench.add(out != null ? new WireOut(model, out) : wireOut).add(wireIn);
+            bench.add(out != null ? new WireOut(model, out) : wireOut).add(in != null ? wireInFromMemory : wireIn);
         }
     }
 
@@ -89,10 +101,10 @@ public final class NicDevice implements AutoCloseable {
      */
     public static NicDevice[] pair(HardwareModel modelA, MemorySegment memoryA, HardwareModel modelB,
                                    MemorySegment memoryB, Timing t) {
-        NicDevice a = new NicDevice(modelA, memoryA, t, false, null, AxiMemory.Faults.none());
+        NicDevice a = new NicDevice(modelA, memoryA, t, false, null, null, AxiMemory.Faults.none());
         NicDevice b = new NicDevice(modelB, memoryB, new Timing(t.seed() + 1, t.memoryLatency(),
                 t.readsInFlight(), t.memoryIdle(), t.memoryBackpressure(), t.wireIdle(), t.wireBackpressure()),
-                false, null, AxiMemory.Faults.none());
+                false, null, null, AxiMemory.Faults.none());
         a.peer = b;
         b.peer = a;
         a.leader = true;
@@ -121,9 +133,14 @@ public final class NicDevice implements AutoCloseable {
         return wireOut;
     }
 
-    /** Frames offered to the NIC's wire when not connected to another NIC. */
+    /** Frames offered to the NIC's wire when not connected to another NIC (null: see {@link #wireInFromMemory()}). */
     public AxiStreamSource wireIn() {
         return wireIn;
+    }
+
+    /** Frames offered to the NIC's wire from host memory, when opened so; else null. */
+    public WireIn wireInFromMemory() {
+        return wireInFromMemory;
     }
 
     /** One clock cycle (of both NICs, when connected; this one's agents first). */
