@@ -83,6 +83,16 @@ public final class DemoJson {
                 fm.put("programmed", x.misses().programmed());
                 fm.put("rateLimited", x.misses().rateLimited());
             }
+            if (x.nic() != null) {
+                ObjectNode n = o.putObject("nic");
+                n.put("framesOut", x.nic().framesOut());
+                n.put("framesIn", x.nic().framesIn());
+                n.put("checksumsInserted", x.nic().checksumsInserted());
+                n.put("pspSealed", x.nic().pspSealed());
+                n.put("pspOpened", x.nic().pspOpened());
+                n.put("errors", x.nic().errors());
+                n.put("cycles", x.nic().cycles());
+            }
             ObjectNode drops = o.putObject("drops");
             x.drops().forEach(drops::put);
         }

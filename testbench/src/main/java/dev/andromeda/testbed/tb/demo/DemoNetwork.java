@@ -91,6 +91,8 @@ final class DemoNetwork implements AutoCloseable {
     final Map<Integer, UsageReporter> usage = new LinkedHashMap<>();
     /** Under the on-demand model: each VM host's flow-miss reports to the controller (none otherwise). */
     final List<MissReporter> misses = new ArrayList<>();
+    /** The hosts' emulated NICs, when the mix puts them on one ({@code port=...}). */
+    final List<NicPort> nicPorts = new ArrayList<>();
     /** The controller's model when it is on-demand, else null. */
     final OnDemandModel onDemand;
     private final MasterFollower follower;
@@ -126,7 +128,7 @@ final class DemoNetwork implements AutoCloseable {
                 }
                 // The runner's thread drives the hosts and never sleeps: no doorbell to ring.
                 h.connect(kernel != null ? kernel.attach(name, DemoTopology.hostIp(id), () -> { })
-                        : port(mix, wire.attach(DemoTopology.hostIp(id)), h));
+                        : port(mix, wire.attach(DemoTopology.hostIp(id)), h, nicPorts));
             }
             wire.tap(tap == null ? null : uplinks(tap));
             for (Host h : hosts.values()) {
@@ -184,8 +186,13 @@ final class DemoNetwork implements AutoCloseable {
     }
 
     /** The host's physical port: the switch itself, or the emulated NIC in front of it ({@code port=emu}). */
-    private static PhysicalPort port(StageMix mix, PhysicalPort wire, Host h) {
-        return mix.port().equals("sw") ? wire : NicPort.open(mix.port(), wire, h.pool());
+    private static PhysicalPort port(StageMix mix, PhysicalPort wire, Host h, List<NicPort> nicPorts) {
+        if (mix.port().equals("sw")) {
+            return wire;
+        }
+        NicPort nic = NicPort.open(mix.port(), wire, h.pool());
+        nicPorts.add(nic);
+        return nic;
     }
 
     /**

@@ -16,12 +16,14 @@ import dev.andromeda.testbed.fastpath.dataplane.VirtioNic;
 import dev.andromeda.testbed.fastpath.offload.OffloadOptions;
 import dev.andromeda.testbed.fastpath.pipeline.Pipeline;
 import dev.andromeda.testbed.fastpath.pipeline.StageMix;
+import dev.andromeda.testbed.hw.port.NicPort;
 import dev.andromeda.testbed.tb.demo.TrafficPlan.Packet;
 import dev.andromeda.testbed.tb.pcap.PcapTap;
 import dev.andromeda.testbed.tb.scenario.Scenario;
 
 import java.io.IOException;
 import java.nio.file.Path;
+
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -138,7 +140,8 @@ public final class DemoRunner {
             return new Outcome(new RunResult(mix.toString(), null, board.verdict(),
                     StageCost.of(net.hosts.values(), topology.scenario(), coprocessorCpu), intervals, offloadLog,
                     drops(net),
-                    net.vmc.programVersion(), System.nanoTime() - t0, cpu, coprocessorCpu, misses(net)),
+                    net.vmc.programVersion(), System.nanoTime() - t0, cpu, coprocessorCpu, misses(net),
+                    nicWork(net)),
                     board.deliveredFrames());
         }
     }
@@ -279,6 +282,23 @@ public final class DemoRunner {
         return new RunResult.FlowMisses(net.misses.stream().mapToLong(MissReporter::reported).sum(),
                 net.misses.stream().mapToLong(MissReporter::suppressed).sum(), net.onDemand.programmed(),
                 net.onDemand.rateLimited());
+    }
+
+    private static RunResult.NicWork nicWork(DemoNetwork net) {
+        if (net.nicPorts.isEmpty()) {
+            return null;
+        }
+        long out = 0, in = 0, csums = 0, sealed = 0, opened = 0, errors = 0, cycles = 0;
+        for (NicPort p : net.nicPorts) {
+            out += p.framesOut();
+            in += p.framesIn();
+            csums += p.checksumsInserted();
+            sealed += p.pspSealed();
+            opened += p.pspOpened();
+            errors += p.errors();
+            cycles += p.cycles();
+        }
+        return new RunResult.NicWork(out, in, csums, sealed, opened, errors, cycles);
     }
 
     private static Map<String, Long> drops(DemoNetwork net) {

@@ -132,6 +132,15 @@ public final class DemoTables {
                     x.misses().rateLimited()));
             b.append(m.render()).append('\n');
         }
+        if (r.runs().stream().anyMatch(x -> x.ran() && x.nic() != null)) {
+            b.append(fit(String.format(Locale.ROOT, "%nThe emulated NICs (all hosts): frames through them, what"
+                    + " they did inline, error completions, cycles simulated:%n")));
+            TextTable n = new TextTable("mix", "out", "in", "csum", "sealed", "opened", "errors", "cycles");
+            r.runs().stream().filter(x -> x.ran() && x.nic() != null).forEach(x -> n.row(shortMix(x.mix()),
+                    x.nic().framesOut(), x.nic().framesIn(), x.nic().checksumsInserted(), x.nic().pspSealed(),
+                    x.nic().pspOpened(), x.nic().errors(), x.nic().cycles()));
+            b.append(n.render()).append('\n');
+        }
         r.runs().stream().filter(x -> x.ran() && !x.drops().isEmpty()).forEach(x ->
                 b.append(x.mix()).append(" drops: ").append(x.drops()).append('\n'));
         return b.toString();

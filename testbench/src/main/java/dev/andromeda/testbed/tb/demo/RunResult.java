@@ -10,6 +10,7 @@ import java.util.Map;
  * reason (none is expected; any is shown).
  *
  * @param misses           the on-demand model's flow misses, or null under another model
+ * @param nic              what the NIC ports did, or null when the hosts have none
  * @param mix         canonical stage mix, e.g. {@code checksum=sw,copy=rtl-ffm,crypto=sw}
  * @param unavailable      why the mix could not run here, or null when it ran
  * @param dataplaneCpuNs   the hosts' threads, every pipeline stage
@@ -18,7 +19,16 @@ import java.util.Map;
 public record RunResult(String mix, String unavailable, Scoreboard.Verdict verdict, List<StageCost> stages,
                         List<Interval> intervals, List<String> offloadFlows, Map<String, Long> drops,
                         long programVersions, long wallNs, long dataplaneCpuNs, long coprocessorCpuNs,
-                        FlowMisses misses) {
+                        FlowMisses misses, NicWork nic) {
+
+    /**
+     * What the hosts' emulated NICs did in a run (summed over hosts), when the mix put them on
+     * one: frames through them, checksums they inserted ({@code checksum=nic}), PSP frames they
+     * sealed and opened ({@code crypto=nic}), error completions, and clock cycles simulated.
+     */
+    public record NicWork(long framesOut, long framesIn, long checksumsInserted, long pspSealed,
+                          long pspOpened, long errors, long cycles) {
+    }
 
     /**
      * On-demand programming's flow misses in a run. A miss is never a drop here: the packet goes
@@ -45,7 +55,7 @@ public record RunResult(String mix, String unavailable, Scoreboard.Verdict verdi
     }
 
     static RunResult unavailable(String mix, String why) {
-        return new RunResult(mix, why, null, List.of(), List.of(), List.of(), Map.of(), 0, 0, 0, 0, null);
+        return new RunResult(mix, why, null, List.of(), List.of(), List.of(), Map.of(), 0, 0, 0, 0, null, null);
     }
 
     public boolean ran() {
