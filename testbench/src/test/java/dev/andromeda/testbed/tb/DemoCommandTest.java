@@ -111,19 +111,30 @@ public class DemoCommandTest {
             assertThat(run.get("mismatches").asLong()).as(mix).isZero();
             assertThat(run.get("drops").size()).as(mix + " drops " + run.get("drops")).isZero();
             for (JsonNode st : run.get("stages")) {
-                if (!st.get("impl").asText().equals("sw")) {
+                String impl = st.get("impl").asText();
+                if (!impl.equals("sw") && !impl.equals("nic")) { // nic: the NIC port's cycles, below
                     assertThat(st.get("hwCyclesPerPacket").asDouble()).as(mix + " " + st).isGreaterThan(0);
                 }
+            }
+            if (mix.contains("port=")) { // the NIC did what the mix left to it, with no error
+                JsonNode nic = run.get("nic");
+                assertThat(nic.get("framesOut").asLong()).as(mix + " " + nic).isGreaterThan(0);
+                assertThat(nic.get("errors").asLong()).as(mix + " " + nic).isZero();
+                assertThat(nic.get("checksumsInserted").asLong() > 0).as(mix + " " + nic)
+                        .isEqualTo(mix.contains("checksum=nic"));
+                assertThat(nic.get("pspSealed").asLong() > 0).as(mix + " " + nic).isEqualTo(mix.contains("crypto=nic"));
+                assertThat(nic.get("pspOpened").asLong()).as(mix + " " + nic).isEqualTo(nic.get("pspSealed").asLong());
             }
         }
         assertThat(ran.getFirst()).isEqualTo("checksum=sw,copy=sw,crypto=sw");
         assertThat(ran.size()).isGreaterThanOrEqualTo(2);
         if (HardwareBackends.rtlRequired()) {
-            assertThat(ran).hasSize(9).contains("checksum=emu,copy=emu,crypto=emu",
+            assertThat(ran).hasSize(11).contains("checksum=emu,copy=emu,crypto=emu",
                     "checksum=rtl-jni,copy=rtl-jni,crypto=rtl-jni", "checksum=rtl-ffm,copy=rtl-ffm,crypto=rtl-ffm",
                     "checksum=rtl-ffm,copy=sw,crypto=sw", "checksum=sw,copy=rtl-ffm,crypto=sw",
                     "checksum=sw,copy=sw,crypto=rtl-ffm", "checksum=sw,copy=sw,crypto=sw,port=emu",
-                    "checksum=sw,copy=sw,crypto=sw,port=rtl-ffm");
+                    "checksum=sw,copy=sw,crypto=sw,port=rtl-ffm", "checksum=nic,copy=sw,crypto=nic,port=emu",
+                    "checksum=nic,copy=sw,crypto=nic,port=rtl-ffm");
         }
     }
 

@@ -59,9 +59,19 @@ class StageMixPortTest {
     }
 
     @Test
-    void nicIsAnImplementationOfTheChecksumStageOnly() {
+    void cryptoNicIsTheNicPortsToo() {
+        StageMix m = StageMix.parse("crypto=nic,port=rtl-ffm");
+        assertThat(m.implementation(Stage.CRYPTO)).isEqualTo(StageMix.NIC);
+        assertThat(StageMix.parse(m.toString()).toString()).isEqualTo(m.toString());
+        assertThat(m.shortName()).isEqualTo("port=rtl-ffm+psp");
+        assertThat(StageMix.parse("checksum=nic,crypto=nic,port=emu").shortName()).isEqualTo("port=emu+csum+psp");
+        assertThatThrownBy(() -> StageMix.parse("crypto=nic"))
+                .hasMessage("crypto=nic needs the NIC as the port: add port=emu, rtl-jni or rtl-ffm");
+    }
+
+    @Test
+    void nicIsAnImplementationOfTheChecksumAndCryptoStagesOnly() {
         assertThatThrownBy(() -> StageMix.parse("copy=nic,port=emu")).hasMessageContaining("no implementation 'nic'");
-        assertThatThrownBy(() -> StageMix.parse("crypto=nic,port=emu")).hasMessageContaining("no implementation 'nic'");
         assertThatThrownBy(() -> StageMix.parse("all=nic,port=emu")).hasMessageContaining("no implementation 'nic'");
     }
 }

@@ -62,7 +62,7 @@ public final class DemoTables {
         b.append(fit("Scoreboard: every packet delivered exactly once, to its VM, byte-identical to the all-sw run"))
                 .append('\n');
         // Two tables of under 80 columns rather than one of 160 (issue 15): the verdict, then the cost.
-        TextTable t = new TextTable("mix", "sent", "delivered", "lost", "dup", "misdelivered", "mismatches",
+        TextTable t = new TextTable("mix", "sent", "delivered", "lost", "dup", "wrong VM", "mismatches",
                 "verdict");
         TextTable cost = new TextTable("mix", "wall s", "dataplane CPU ns/pkt", "coprocessor CPU ns/pkt");
         for (RunResult x : r.runs()) {
