@@ -80,8 +80,8 @@ public final class CompareCommand implements Callable<Integer> {
 
     @Option(names = "--impls", split = ",", paramLabel = "IMPL[,IMPL...]",
             description = "Implementations (default: sw,emu,rtl-jni,rtl-ffm); sw is always run, as the baseline."
-                    + " For the checksum stage also nic-emu, nic-rtl-jni, nic-rtl-ffm: the checksum inline on the"
-                    + " emulated NIC's TX path (rings, doorbell, completions).")
+                    + " For the checksum and crypto stages also nic-emu, nic-rtl-jni, nic-rtl-ffm: the checksum"
+                    + " or the PSP seal inline on the emulated NIC's TX path (rings, doorbell, completions).")
     List<String> impls;
 
     @Option(names = "--sizes", split = ",", paramLabel = "BYTES[,BYTES...]", defaultValue = "64,256,1500,9000",
@@ -184,8 +184,9 @@ public final class CompareCommand implements Callable<Integer> {
             List<StageCost> costs = e.getValue();
             wrong |= costs.stream().anyMatch(c -> c.ran() && !c.correct());
             verdicts.put(stage, printStage(stage, costs, n));
-            if (stage == Stage.CHECKSUM && !meter.sendsOnly().isEmpty()) {
-                printInline(costs, meter.sendsOnly());
+            List<StageCost> sends = meter.sendsOnly().stream().filter(c -> c.stage() == stage).toList();
+            if (!sends.isEmpty()) {
+                printInline(stage, costs, sends);
             }
             charts.put(stage, CompareChart.write(stage, costs, clock(stage), verdicts.get(stage),
                     chartFile(stage, chosenStages.size())));
@@ -273,14 +274,15 @@ public final class CompareCommand implements Callable<Integer> {
 
     /**
      * What the inline NIC buys: the frame crosses the NIC anyway (the host's port), so the
-     * inline checksum costs what it adds to that send -- measured as the same batches sent
-     * with and without CSUM_INSERT -- against software's CPU and look-aside's host share plus
-     * the block's latency (the frame waits for the block, then goes to the port).
+     * inline checksum or seal costs what it adds to that send -- measured as the same batches
+     * sent with and without CSUM_INSERT or PSP -- against software's CPU and look-aside's host
+     * share plus the block's latency (the frame waits for the block, then goes to the port).
      */
-    private void printInline(List<StageCost> costs, List<StageCost> sends) {
-        say(String.format(Locale.ROOT, "What the inline NIC buys (checksum=nic), per packet: what each way adds to"
+    private void printInline(Stage stage, List<StageCost> costs, List<StageCost> sends) {
+        say(String.format(Locale.ROOT, "What the inline NIC buys (%s=nic), per packet: what each way adds to"
                 + " sending the frame, which a NIC port sends anyway (hw ns @%.0fMHz; the NIC is modelled at its"
-                + " csum_offload's clock); gain as above.", clock(Stage.CHECKSUM)), 0);
+                + " %s's clock); gain as above.", stage.label(), clock(stage),
+                stage == Stage.CRYPTO ? "aes_gcm" : "csum_offload"), 0);
         Map<Integer, StageCost> sw = software(costs);
         Map<String, StageCost> send = new LinkedHashMap<>();
         sends.forEach(c -> send.put(c.impl() + "@" + c.size(), c));
@@ -307,7 +309,8 @@ public final class CompareCommand implements Callable<Integer> {
         System.out.print(t.render());
         inline.forEach((impl, points) -> say(String.format(Locale.ROOT, "break-even inline %-8s %s", impl + ":",
                 BreakEven.find(points, latencyWeight).describe()), 2));
-        say("The send itself through the NIC (the port's cost, paid with or without the checksum):", 0);
+        say("The send itself through the NIC (the port's cost, paid with or without the "
+                + (stage == Stage.CRYPTO ? "seal" : "checksum") + "):", 0);
         TextTable u = new TextTable("size B", "impl", "CPU ns", "hw cycles", "hw ns", "sim us");
         sends.stream().sorted(Comparator.comparingInt(StageCost::size)).forEach(c -> u.row(fmt(c.size(), 0),
                 c.impl(), fmt(c.cpuNsPerJob(), 1), fmt(c.hwCyclesPerJob(), 1), fmt(c.hwNsPerJob(), 1),

@@ -4,10 +4,10 @@ import dev.andromeda.testbed.fastpath.offload.Stage;
 import dev.andromeda.testbed.hw.port.NicPort;
 
 /**
- * The emulated NIC as a checksum implementation in {@code tb compare}: {@code nic-emu},
- * {@code nic-rtl-jni}, {@code nic-rtl-ffm} -- the checksum done inline on the NIC's TX path
- * (descriptors in a ring, a doorbell, completions polled), against the look-aside block
- * ({@code emu}, ...) and software. Checksum only: the NIC does no copy or crypto job.
+ * The emulated NIC as a checksum and crypto implementation in {@code tb compare}: {@code
+ * nic-emu}, {@code nic-rtl-jni}, {@code nic-rtl-ffm} -- the checksum or the PSP seal done
+ * inline on the NIC's TX path (descriptors in a ring, a doorbell, completions polled),
+ * against the look-aside block ({@code emu}, ...) and software. The NIC does no copy job.
  */
 final class NicImpl {
     static final String PREFIX = "nic-";
@@ -26,8 +26,8 @@ final class NicImpl {
 
     /** Why the implementation cannot measure the stage (a usage error), or null. */
     static String refusal(Stage stage, String impl) {
-        if (stage != Stage.CHECKSUM) {
-            return "'" + impl + "' does the checksum stage only (the NIC has no " + stage.label() + " job)";
+        if (stage == Stage.COPY) {
+            return "'" + impl + "' does the checksum and crypto stages only (the NIC has no copy job)";
         }
         String b = backend(impl);
         if (!b.equals("emu") && !b.equals("rtl-jni") && !b.equals("rtl-ffm")) {

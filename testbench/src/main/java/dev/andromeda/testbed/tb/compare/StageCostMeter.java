@@ -140,7 +140,9 @@ public final class StageCostMeter {
             return List.of(StageCost.unavailable(impl, stage, bySize.getFirst(), reason));
         }
         SplittableRandom setup = new SplittableRandom(seed ^ (stage.ordinal() + 1) * 0x9E3779B97F4A7C15L);
-        try (StageWorkload w = NicImpl.is(impl)
+        try (StageWorkload w = NicImpl.is(impl) && stage == Stage.CRYPTO
+                ? new NicCryptoWorkload(NicImpl.backend(impl), bySize.getLast(), BATCH, seed)
+                : NicImpl.is(impl)
                 ? new NicChecksumWorkload(NicImpl.backend(impl), bySize.getLast(), BATCH, seed)
                 : StageWorkload.open(stage, impl, options.get(stage), bySize.getLast(), BATCH, setup)) {
             int warmed = warmUp(w, stage, bySize, listener);

@@ -175,11 +175,22 @@ class CompareCommandTest {
     }
 
     @Test
-    void theNicOnlyDoesTheChecksumStage() {
+    void measuresThePspSealInlineOnTheNicAgainstTheJdk(@TempDir Path dir) {
+        int[] code = {-1};
+        String out = tb(code, "compare", "--stage", "crypto", "--quick", "--jobs", "40", "--sizes", "64,1500",
+                "--impls", "nic-emu", "--chart", dir.resolve("c.png").toString());
+        assertThat(code[0]).as(out + err).isZero();
+        // 40/40: every frame on the wire is the JDK's seal of the same header and text.
+        assertThat(out).contains("nic-emu").contains("40/40").contains("break-even inline nic-emu:");
+        assertThat(out.lines().filter(l -> l.length() > 80)).as(out).isEmpty();
+    }
+
+    @Test
+    void theNicDoesNoCopy() {
         int[] code = {-1};
         String out = tb(code, "compare", "--stage", "copy", "--impls", "nic-emu");
         assertThat(code[0]).as(out + err).isEqualTo(Tb.EXIT_USAGE);
-        assertThat(err.toString()).contains("'nic-emu' does the checksum stage only");
+        assertThat(err.toString()).contains("'nic-emu' does the checksum and crypto stages only");
     }
 
     @Test
