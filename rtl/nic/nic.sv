@@ -891,15 +891,16 @@ module nic #(
                     reserved_d = res[7:0];
                     tx_fifo_we = tx_push;
                     tx_wr_d = tx_wr_q + {5'd0, tx_push};
-                    if (state_q == S_PSP_OPEN) begin
-                        // ---- pspOpen(): command, key and IV once the SA is in.
-                        if (psp_phase_q >= P_B) begin
+                    if (psp_phase_q != P_NONE) begin
+                        // ---- both directions: feedGcm() once the SA is in (the nonce is the
+                        // header's bytes 4..15: SPI then IV), and takeHeaderOrSa().
+                        if (psp_phase_q >= (state_q == S_PSP_OPEN ? P_B : P_A)) begin
                             if (!gcm_cmd_done_q) begin
                                 g_cmd_valid = 1'b1;
-                                g_cmd_open = 1'b1;
+                                g_cmd_open = state_q == S_PSP_OPEN;
                                 g_cmd_aes256 = sa_aes256_q;
                                 g_cmd_aad_len = aad_len;
-                                g_cmd_text_len = rx_text_len;
+                                g_cmd_text_len = state_q == S_PSP_OPEN ? rx_text_len : text_len;
                                 if (g_cmd_ready) gcm_cmd_done_d = 1'b1;
                             end
                             if (key_cnt_q < (sa_aes256_q ? 3'd4 : 3'd2)) begin
@@ -919,7 +920,7 @@ module nic #(
                                 if (g_iv_tready) iv_cnt_d = iv_cnt_q + 2'd1;
                             end
                         end
-                        // The FIFO's words (the frame read back) to the block's AAD, text and tag inputs.
+                        // The FIFO's head word.
                         last_word = {1'b0, p} == words - 17'd1;
                         tail_bytes = 4'(seg_len_q - 16'({words[12:0] - 13'd1, 3'b000}));
                         seg_bytes = last_word ? tail_bytes : 4'd8;
@@ -941,6 +942,14 @@ module nic #(
                                         default: sa_aes256_d = word[1];
                                     endcase
                                 end
+                                default: ;
+                            endcase
+                        end
+                    end
+                    if (state_q == S_PSP_OPEN) begin
+                        // ---- pspOpen(): the frame read back to the block's AAD, text and tag inputs.
+                        if (tx_count != 6'd0) begin
+                            case (psp_phase_q)
                                 P_B: begin
                                     g_aad_tvalid = 1'b1;
                                     g_aad_tdata = word;
@@ -1058,57 +1067,11 @@ module nic #(
                             endcase
                         end
                     end else if (psp_phase_q != P_NONE) begin
-                        // ---- pspSeal(): the GCM block's command, key and IV once the SA is in.
+                        // ---- pspSeal(): the FIFO's head word to where this phase sends it.
                         pk_ready = out_free && !pk_flush_q;
-                        if (psp_phase_q >= P_A) begin
-                            if (!gcm_cmd_done_q) begin
-                                g_cmd_valid = 1'b1;
-                                g_cmd_aes256 = sa_aes256_q;
-                                g_cmd_aad_len = aad_len;
-                                g_cmd_text_len = text_len;
-                                if (g_cmd_ready) gcm_cmd_done_d = 1'b1;
-                            end
-                            if (key_cnt_q < (sa_aes256_q ? 3'd4 : 3'd2)) begin
-                                g_key_tvalid = 1'b1;
-                                case (key_cnt_q[1:0])
-                                    2'd0: g_key_tdata = sa_key0_q;
-                                    2'd1: g_key_tdata = sa_key1_q;
-                                    2'd2: g_key_tdata = sa_key2_q;
-                                    default: g_key_tdata = sa_key3_q;
-                                endcase
-                                if (g_key_tready) key_cnt_d = key_cnt_q + 3'd1;
-                            end
-                            if (iv_cnt_q < 2'd2) begin
-                                // The nonce is the header's bytes 4..15: SPI then IV.
-                                g_iv_tvalid = 1'b1;
-                                g_iv_tdata = iv_cnt_q == 2'd0 ? {hdr_hi_q[31:0], hdr_lo_q[63:32]}
-                                                              : {32'd0, hdr_hi_q[63:32]};
-                                if (g_iv_tready) iv_cnt_d = iv_cnt_q + 2'd1;
-                            end
-                        end
-                        // The FIFO's head word, to where this phase sends it.
                         have = tx_count != 6'd0;
-                        last_word = {1'b0, p} == words - 17'd1;
-                        tail_bytes = 4'(seg_len_q - 16'({words[12:0] - 13'd1, 3'b000}));
-                        seg_bytes = last_word ? tail_bytes : 4'd8;
-                        word = tx_fifo[tx_rd_q[4:0]];
                         if (have) begin
                             case (psp_phase_q)
-                                P_HDR: begin
-                                    pop = 1'b1;
-                                    if (p == 16'd0) hdr_lo_d = word;
-                                    else hdr_hi_d = word;
-                                end
-                                P_SA: begin
-                                    pop = 1'b1;
-                                    case (p)
-                                        16'd0: sa_key0_d = word;
-                                        16'd1: sa_key1_d = word;
-                                        16'd2: sa_key2_d = word;
-                                        16'd3: sa_key3_d = word;
-                                        default: sa_aes256_d = word[1];
-                                    endcase
-                                end
                                 P_A: begin
                                     if (pk_ready) begin
                                         pop = 1'b1;

@@ -1158,34 +1158,8 @@ public final class NicModule extends Module {
         int textLen = dLen - dStart - aadLen;
         boolean pkReady = outFree && !pkFlush.isHigh();
 
-        // The GCM block's command, key and IV, once the SA is in (it takes them in its own time).
         if (phase >= P_A) {
-            if (!gcmCmdDone.isHigh()) {
-                gCmdValid.drive(1);
-                gCmdAes256.drive(saAes256.get());
-                gCmdAadLen.drive(aadLen);
-                gCmdTextLen.drive(textLen & 0xFFFF);
-                if (gCmdReady.isHigh()) {
-                    gcmCmdDone.next(1);
-                }
-            }
-            long k = keyCnt.get();
-            if (k < (saAes256.isHigh() ? 4 : 2)) {
-                gKeyTvalid.drive(1);
-                gKeyTdata.drive(saKey[(int) k].get());
-                if (gKeyTready.isHigh()) {
-                    keyCnt.next(k + 1);
-                }
-            }
-            long v = ivCnt.get();
-            if (v < 2) {
-                // The nonce is the header's bytes 4..15: SPI then IV.
-                gIvTvalid.drive(1);
-                gIvTdata.drive(v == 0 ? hdrHi.get() << 32 | hdrLo.get() >>> 32 : hdrHi.get() >>> 32);
-                if (gIvTready.isHigh()) {
-                    ivCnt.next(v + 1);
-                }
-            }
+            feedGcm(false, aadLen, textLen);
         }
 
         // The FIFO's head word, to where this phase sends it.
@@ -1194,7 +1168,7 @@ public final class NicModule extends Module {
         boolean last = p == words - 1;
         long bytes = last ? len - 8 * (words - 1) : 8;
         long word = txFifo.read((int) txRd.get() & (TX_FIFO_DEPTH - 1));
-        boolean pop = false;
+        boolean pop = have && takeHeaderOrSa(phase, p, word);
         boolean pkIn = false;
         long pkInData = 0;
         long pkInBytes = 0;
@@ -1202,22 +1176,6 @@ public final class NicModule extends Module {
         boolean resTaken = false;
         if (have) {
             switch (phase) {
-                case P_HDR -> {
-                    pop = true;
-                    if (p == 0) {
-                        hdrLo.next(word);
-                    } else {
-                        hdrHi.next(word);
-                    }
-                }
-                case P_SA -> {
-                    pop = true;
-                    if (p < 4) {
-                        saKey[(int) p].next(word);
-                    } else {
-                        saAes256.next(word >>> 1 & 1);
-                    }
-                }
                 case P_A -> {
                     if (pkReady) {
                         pop = true;
@@ -1360,6 +1318,63 @@ public final class NicModule extends Module {
         }
     }
 
+    /**
+     * The GCM block's command, key and IV, once the SA is in (it takes them in its own
+     * time). The nonce is the PSP header's bytes 4..15: SPI then IV.
+     */
+    private void feedGcm(boolean open, int aadLen, int textLen) {
+        if (!gcmCmdDone.isHigh()) {
+            gCmdValid.drive(1);
+            gCmdOpen.drive(open ? 1 : 0);
+            gCmdAes256.drive(saAes256.get());
+            gCmdAadLen.drive(aadLen);
+            gCmdTextLen.drive(textLen & 0xFFFF);
+            if (gCmdReady.isHigh()) {
+                gcmCmdDone.next(1);
+            }
+        }
+        long k = keyCnt.get();
+        if (k < (saAes256.isHigh() ? 4 : 2)) {
+            gKeyTvalid.drive(1);
+            gKeyTdata.drive(saKey[(int) k].get());
+            if (gKeyTready.isHigh()) {
+                keyCnt.next(k + 1);
+            }
+        }
+        long v = ivCnt.get();
+        if (v < 2) {
+            gIvTvalid.drive(1);
+            gIvTdata.drive(v == 0 ? hdrHi.get() << 32 | hdrLo.get() >>> 32 : hdrHi.get() >>> 32);
+            if (gIvTready.isHigh()) {
+                ivCnt.next(v + 1);
+            }
+        }
+    }
+
+    /**
+     * The FIFO's head word in the PSP header (2 words) or SA entry (5 words) segments, into
+     * their registers; true when the word was taken (always, in those phases).
+     */
+    private boolean takeHeaderOrSa(int phase, long p, long word) {
+        if (phase == P_HDR) {
+            if (p == 0) {
+                hdrLo.next(word);
+            } else {
+                hdrHi.next(word);
+            }
+            return true;
+        }
+        if (phase == P_SA) {
+            if (p < 4) {
+                saKey[(int) p].next(word);
+            } else {
+                saAes256.next(word >>> 1 & 1);
+            }
+            return true;
+        }
+        return false;
+    }
+
     /** A beat into the wire's output register (free this cycle: the caller checked). */
     private void emit(long data, long keep, boolean last, boolean bad) {
         outValid.next(1);
@@ -1401,57 +1416,16 @@ public final class NicModule extends Module {
         int ptOff = aadEnd + 7 & ~7;
 
         if (phase >= P_B) {
-            if (!gcmCmdDone.isHigh()) {
-                gCmdValid.drive(1);
-                gCmdOpen.drive(1);
-                gCmdAes256.drive(saAes256.get());
-                gCmdAadLen.drive(aadLen);
-                gCmdTextLen.drive(textLen & 0xFFFF);
-                if (gCmdReady.isHigh()) {
-                    gcmCmdDone.next(1);
-                }
-            }
-            long k = keyCnt.get();
-            if (k < (saAes256.isHigh() ? 4 : 2)) {
-                gKeyTvalid.drive(1);
-                gKeyTdata.drive(saKey[(int) k].get());
-                if (gKeyTready.isHigh()) {
-                    keyCnt.next(k + 1);
-                }
-            }
-            long v = ivCnt.get();
-            if (v < 2) {
-                gIvTvalid.drive(1);
-                gIvTdata.drive(v == 0 ? hdrHi.get() << 32 | hdrLo.get() >>> 32 : hdrHi.get() >>> 32);
-                if (gIvTready.isHigh()) {
-                    ivCnt.next(v + 1);
-                }
-            }
+            feedGcm(true, aadLen, textLen);
         }
 
         long p = popped.get();
         boolean last = p == words - 1;
         long bytes = last ? len - 8 * (words - 1) : 8;
         long word = txFifo.read((int) txRd.get() & (TX_FIFO_DEPTH - 1));
-        boolean pop = false;
+        boolean pop = count > 0 && takeHeaderOrSa(phase, p, word);
         if (count > 0) {
             switch (phase) {
-                case P_HDR -> {
-                    pop = true;
-                    if (p == 0) {
-                        hdrLo.next(word);
-                    } else {
-                        hdrHi.next(word);
-                    }
-                }
-                case P_SA -> {
-                    pop = true;
-                    if (p < 4) {
-                        saKey[(int) p].next(word);
-                    } else {
-                        saAes256.next(word >>> 1 & 1);
-                    }
-                }
                 case P_B -> {
                     gAadTvalid.drive(1);
                     gAadTdata.drive(word);
