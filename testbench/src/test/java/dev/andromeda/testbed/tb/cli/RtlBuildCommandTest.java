@@ -5,10 +5,11 @@ import dev.andromeda.testbed.bridge.ModelDescription;
 import dev.andromeda.testbed.bridge.NativeModels;
 import dev.andromeda.testbed.bridge.ffm.FfmModel;
 import dev.andromeda.testbed.bridge.jni.JniModel;
-import dev.andromeda.testbed.hw.HardwareBackends;
 import dev.andromeda.testbed.hw.HardwareModel;
 import dev.andromeda.testbed.hw.PortDirection;
 import dev.andromeda.testbed.hw.PortInfo;
+import dev.andromeda.testbed.hw.contract.Backends;
+import dev.andromeda.testbed.testkit.RtlModels;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -18,7 +19,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 import java.io.StringWriter;
 import java.math.BigInteger;
 import java.net.URISyntaxException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,8 +26,6 @@ import java.util.Random;
 import java.util.function.Function;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * {@code tb rtl build} on Verilog written here, outside rtl/: built by the command, opened by
@@ -42,25 +40,11 @@ class RtlBuildCommandTest {
     @BeforeAll
     static void needsTheToolchain() throws URISyntaxException {
         resources = Path.of(RtlBuildCommandTest.class.getResource("/rtl-build").toURI());
-        String cause = null;
-        if (!onPath("verilator") || !onPath("g++") || !onPath("make")) {
-            cause = "verilator, g++ and make are needed to build a model";
-        } else if (!NativeModels.get().isAvailable()) {
+        String cause = RtlModels.missingTools();
+        if (cause == null) {
             cause = NativeModels.get().unavailabilityCause();
         }
-        if (cause != null && HardwareBackends.rtlRequired()) {
-            fail("the RTL is required here (CI=true or -Dtb.rtl.required=true): " + cause);
-        }
-        assumeTrue(cause == null, cause);
-    }
-
-    private static boolean onPath(String tool) {
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
-            if (Files.isExecutable(Path.of(dir, tool))) {
-                return true;
-            }
-        }
-        return false;
+        Backends.requireTool("the model build", cause);
     }
 
     private record Run(int code, String out, String err) {
