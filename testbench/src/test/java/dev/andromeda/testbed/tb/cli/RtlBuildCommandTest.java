@@ -1,6 +1,7 @@
 package dev.andromeda.testbed.tb.cli;
 
 import dev.andromeda.testbed.tb.Unwrap;
+import dev.andromeda.testbed.bridge.ModelBuilder;
 import dev.andromeda.testbed.bridge.ModelDescription;
 import dev.andromeda.testbed.bridge.NativeModels;
 import dev.andromeda.testbed.bridge.ffm.FfmModel;
@@ -19,6 +20,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import java.io.StringWriter;
 import java.math.BigInteger;
 import java.net.URISyntaxException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -246,6 +248,39 @@ class RtlBuildCommandTest {
         assertRefused(tb("rtl", "build", "--src", acc),
                 "tb: give --top TOP --src FILE|DIR... or --manifest FILE");
         assertThat(out).isEmptyDirectory();
+    }
+
+    @Test
+    void aParameterTheDesignRefusesIsOneLineBeforeAnyLoad() throws Exception {
+        // The design's own check ($error in an initial block) aborts the process that first
+        // evaluates the model: the build runs it in a child process and refuses in one line.
+        String src = res("paramcheck").toString();
+        String refusal = "pchk refuses its parameters (-G DEPTH=3) at pchk.v:10:"
+                + " pchk: DEPTH must be a power of two, at least 2";
+        for (int run = 0; run < 2; run++) {   // the second refused from the cache, at once
+            Run r = tb("rtl", "build", "--top", "pchk", "--src", src, "-G", "DEPTH=3", "--out", out.toString());
+            assertThat(r.code()).as(r.out() + r.err()).isEqualTo(1);
+            assertThat(lines(Unwrap.of(r.err()))).as("run " + run).containsExactly("tb rtl build: " + refusal);
+            assertThat(r.err().lines()).allSatisfy(l -> assertThat(l.length()).isLessThanOrEqualTo(80));
+            assertThat(out.resolve("libtbmodel_pchk.so")).doesNotExist();
+        }
+        // tb sim builds the same way: refused before it loads anything (a load would abort this JVM).
+        Path in = Files.writeString(out.resolve("f.jsonl"), "{\"data\":\"00\"}\n");
+        Run sim = tb("sim", "--top", "pchk", "--src", src, "-G", "DEPTH=3", "--impl", "rtl-ffm",
+                "--in", in.toString());
+        assertThat(sim.code()).as(sim.err()).isEqualTo(1);
+        assertThat(lines(Unwrap.of(sim.err()))).containsExactly("tb sim: " + refusal);
+        // The script's own status for it is bad input (2), as for a malformed -G.
+        List<String> args = List.of("--top", "pchk", "--src", src, "-G", "DEPTH=3", "--out", out.toString());
+        assertThat(ModelBuilder.run(args, l -> { }, l -> { })).isEqualTo(ModelBuilder.BAD_INPUT);
+        // A value it accepts builds and loads.
+        Run good = tb("rtl", "build", "--top", "pchk", "--src", src, "-G", "DEPTH=8", "--out", out.toString());
+        assertThat(good.code()).as(good.out() + good.err()).isZero();
+        try (HardwareModel m = FfmModel.open(out)) {
+            m.reset(1);
+            m.step();
+            assertThat(m.get(m.port("q"))).isEqualTo(8);
+        }
     }
 
     private static void assertRefused(Run r, String line) {
