@@ -255,7 +255,59 @@ report_lint() {
   lint_count=$n
 }
 
+# The design's own checks of its parameters ($error or $fatal in an initial block, e.g.
+# "DATA_WIDTH must be a power of two"): Verilator does not run them when it verilates,
+# only when the model is first evaluated, and then aborts the process (vl_stop). So the
+# new library is created once here, in a child process, before it is cached: a -G value
+# (or a manifest's parameters:) the design refuses is one error line and exit 2 now,
+# never an abort of the JVM that loads the model later (tb sim, tb cosim, the tests).
+check_parameters() {
+  cat > "$obj/tb_model_check.cpp" <<'CHECK'
+// Creates (and so first evaluates) a model and destroys it: build-model.sh's check.
+#include <dlfcn.h>
+#include <stdio.h>
+#include "tb_model_abi.h"
+int main(int argc, char **argv) {
+    if (argc != 3) return 3;
+    void *lib = dlopen(argv[1], RTLD_NOW | RTLD_LOCAL);
+    if (!lib) { fprintf(stderr, "%s\n", dlerror()); return 3; }
+    typedef const tb_model_abi *(*abi_fn)(void);
+    abi_fn abi = (abi_fn) dlsym(lib, argv[2]);
+    if (!abi) { fprintf(stderr, "%s\n", dlerror()); return 3; }
+    const tb_model_abi *a = abi();
+    void *m = a->create(); // evaluates the model once: its initial blocks run here
+    if (!m) { fprintf(stderr, "out of memory creating the model\n"); return 3; }
+    a->destroy(m);
+    return 0;
+}
+CHECK
+  g++ -O0 -I"$here" -o "$obj/tb_model_check" "$obj/tb_model_check.cpp" -ldl
+  say "$top: running the design's own checks (a first evaluation, in a child process)"
+  # The inner shell's "Aborted" notice goes to /dev/null; the log has Verilator's lines.
+  if ( timeout 120 "$obj/tb_model_check" "$obj/$lib" "tb_model_abi_$top" > "$obj/check.log" 2>&1
+       exit $? ) 2>/dev/null; then
+    return 0
+  fi
+  # Verilator's line: "[0] %Error: f.sv:155: Assertion failed in top.x: <the message>".
+  local first where msg given
+  first=$(grep -m1 -E '%(Error|Fatal)' "$obj/check.log" || true)
+  if [ -z "$first" ]; then
+    cat "$obj/check.log" >&2
+    say "$top: the model failed its first evaluation (messages above); not cached"
+    exit 1
+  fi
+  where=$(sed -E 's/^(\[[0-9]+\] )?%(Error|Fatal): ([^ ]+):.*/\3/' <<< "$first")
+  msg=$(sed -E 's/^(\[[0-9]+\] )?%(Error|Fatal): [^ ]+: //; s/^Assertion failed in [^ ]+: //' <<< "$first")
+  given=${params[*]-}
+  # Kept under the hash, so the same refused build is refused at once next time.
+  mkdir -p "$cached_dir"
+  echo "$top refuses its parameters${given:+ (-G ${given// /, -G })} at $where: $msg" \
+    > "$cached_dir/refused"
+  bad "$(cat "$cached_dir/refused")"
+}
+
 start=$SECONDS
+[ -f "$cached_dir/refused" ] && bad "$(cat "$cached_dir/refused")"
 if [ -f "$cached" ] && [ -f "$cached_dir/ports" ]; then
   say "$top: cached ($hash), not rebuilt"
   report_lint "$cached_dir/verilator.log"
@@ -308,6 +360,7 @@ else
     "$obj/verilated.o" "$obj/verilated_vcd_c.o" "$obj/verilated_threads.o" \
     ${cov_objs[@]+"${cov_objs[@]/#/$obj/}"} \
     -lpthread -latomic
+  check_parameters
   mkdir -p "$cached_dir"
   # The port table as "name width in|out", one a line, for the description.
   sed -E 's/^TB_PORT\(([^,]+), ([0-9]+), 0\)$/\1 \2 in/; s/^TB_PORT\(([^,]+), ([0-9]+), 1\)$/\1 \2 out/' \

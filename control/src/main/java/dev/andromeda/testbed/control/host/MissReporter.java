@@ -8,10 +8,12 @@ import dev.andromeda.testbed.fastpath.packet.ParsedPacket;
 import java.util.function.LongSupplier;
 
 /**
- * On-demand programming, host side: a packet that finds no flow (and no
- * default route) is reported to the controller, which programs the flow and
- * sends the host its new program; the packet itself is dropped and counted by
- * the dataplane -- the loop never waits for the controller. A flow is
+ * On-demand programming, host side: a packet that finds no flow is reported to
+ * the controller, which programs the flow and sends the host its new program;
+ * the packet itself is dropped and counted by the dataplane (no default route)
+ * or carried by the hoverboards (the default route) -- the loop never waits for
+ * the controller. Both kinds are reported: a forwarded flow is programmed too,
+ * so its later packets go direct. A flow is
  * reported at most once per {@code holdOffNs} (a small direct-mapped memory of
  * recent misses, no allocation per packet), so a burst of one flow's packets is
  * one message. The controller rate-limits per tenant on top of that.
@@ -49,6 +51,12 @@ public final class MissReporter implements FlowMissHandler {
         at[slot] = now == 0 ? 1 : now;
         reported++;
         client.reportMiss(vm.vni(), p.protocol(), p.ipv4Src(), p.ipv4Dst());
+    }
+
+    /** The hoverboards carry the packet meanwhile; the flow is programmed all the same. */
+    @Override
+    public void onForwardedMiss(VmPort vm, ParsedPacket p) {
+        onMiss(vm, p);
     }
 
     /** Misses sent to the controller. */

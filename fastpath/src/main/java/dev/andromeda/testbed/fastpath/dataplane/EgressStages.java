@@ -110,9 +110,7 @@ final class EgressStages {
                         host.drop(b, i, Drop.FLOW_MISS);
                         continue;
                     }
-                    if (host.missesOnDefaultRoute) {
-                        host.missHandler.onMiss(b.vm, p);
-                    }
+                    host.missHandler.onForwardedMiss(b.vm, p);
                     action = FlowAction.encapToHost(hb);
                     host.defaultRouteUsage.count(vni, p.protocol(), p.ipv4Src(), p.ipv4Dst(), b.packets.length[i]);
                 } else {

@@ -147,18 +147,9 @@ public final class Host implements Agent, AutoCloseable {
         return ctx.flows;
     }
 
+    /** Who hears of flow misses: dropped ones and, if it wants, those the default route forwards. */
     public void onFlowMiss(FlowMissHandler handler) {
-        onFlowMiss(handler, false);
-    }
-
-    /**
-     * @param evenWithDefaultRoute tell {@code handler} also of misses that the default route
-     *        forwards (to the hoverboards): on-demand programming with the hoverboards carrying a
-     *        flow until it is programmed, so its first packets are forwarded, not dropped
-     */
-    public void onFlowMiss(FlowMissHandler handler, boolean evenWithDefaultRoute) {
         ctx.missHandler = handler;
-        ctx.missesOnDefaultRoute = evenWithDefaultRoute;
     }
 
     /**

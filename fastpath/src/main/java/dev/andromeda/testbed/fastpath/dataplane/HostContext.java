@@ -42,8 +42,6 @@ final class HostContext {
     HostOffloads offloads;
     PhysicalPort port;
     FlowMissHandler missHandler = FlowMissHandler.IGNORE;
-    /** Whether a miss that takes the default route is told to {@link #missHandler} too (on-demand via hoverboards). */
-    boolean missesOnDefaultRoute;
     /**
      * Live migration: (vni, address) of VMs that left, and the address and MAC of the host they
      * went to -- not its index in the flow table, whose host list changes as this host is

@@ -1,8 +1,5 @@
 package dev.andromeda.testbed.fastpath.dataplane;
 
-import dev.andromeda.testbed.fastpath.flow.FlowTableBuilder;
-import dev.andromeda.testbed.fastpath.offload.OffloadOptions;
-import dev.andromeda.testbed.fastpath.pipeline.StageMix;
 import org.junit.jupiter.api.Test;
 
 import java.util.HashMap;
@@ -110,19 +107,11 @@ class DefaultRouteUsageTest {
     void aHostStillMeasuresANewHeavyFlowAfterThousandsOfIdleOnes() {
         long seed = 0x5EED_12L;
         Random r = new Random(seed);
-        int[] ip = {0xC0A80001, 0xC0A80002};
-        long[] mac = {0x02_00_00_00_00_0AL, 0x02_00_00_00_00_0BL};
         int src = 0x0A000001;
-        try (MemorySwitch sw = new MemorySwitch(1024, 16384);
-             Host a = new Host("a", ip[0], mac[0], 1024, 4096, StageMix.software(), OffloadOptions.defaults());
-             Host h = new Host("hoverboard", ip[1], mac[1], 1024, 4096, StageMix.software(), OffloadOptions.defaults())) {
-            a.connect(sw.attach(ip[0]));
-            h.connect(sw.attach(ip[1]));
-            VirtioNic vm = a.addVm(new VmPort(1, VNI, src, 0x02_AA_01L));
-            FlowTableBuilder table = new FlowTableBuilder();
-            table.host(ip[0], mac[0]);
-            table.host(ip[1], mac[1]);
-            a.flows().publish(table.hoverboards(1).build());
+        try (HostWithHoverboard net = new HostWithHoverboard(VNI, src)) {
+            Host a = net.a;
+            Host h = net.hoverboard;
+            VirtioNic vm = net.vm;
             int nextDst = 0x0B000000;
             // Three intervals of 1,500 fresh flows each: 4,500 distinct flows, beyond the 2,048 the
             // table holds at once; then one new flow of 200 frames.

@@ -10,6 +10,7 @@ import dev.andromeda.testbed.fastpath.dataplane.VmPort;
 import dev.andromeda.testbed.fastpath.flow.FirewallPolicy;
 import dev.andromeda.testbed.fastpath.flow.FlowAction;
 import dev.andromeda.testbed.fastpath.flow.FlowTableBuilder;
+import dev.andromeda.testbed.fastpath.offload.InternetChecksum;
 import dev.andromeda.testbed.fastpath.offload.OffloadOptions;
 import dev.andromeda.testbed.fastpath.packet.PacketPool;
 import dev.andromeda.testbed.fastpath.pipeline.Pipeline;
@@ -42,6 +43,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
+
+import static dev.andromeda.testbed.tb.frame.FrameFields.put16;
 
 /**
  * The host fast path on one core, as the host's loop runs it: each measured
@@ -437,14 +440,14 @@ public class FastpathBenchmark {
         put16(f, 28, src);
         put16(f, 30, dst >>> 16);
         put16(f, 32, dst);
-        put16(f, 24, ~fold(sum(f, 14, 20)));
+        put16(f, 24, ~InternetChecksum.fold(sum(f, 14, 20)));
         put16(f, 34, 40000 + r.nextInt(1000));
         put16(f, 36, 443);
         put16(f, 38, 8 + payload);
         for (int i = 42; i < f.length; i++) {
             f[i] = (byte) r.nextInt(256);
         }
-        put16(f, 40, fold((src >>> 16) + (src & 0xFFFF) + (dst >>> 16) + (dst & 0xFFFF) + 17 + 8 + payload));
+        put16(f, 40, InternetChecksum.fold((src >>> 16) + (src & 0xFFFF) + (dst >>> 16) + (dst & 0xFFFF) + 17 + 8 + payload));
         return f;
     }
 
@@ -452,7 +455,7 @@ public class FastpathBenchmark {
     static byte[] encapsulated(SplittableRandom r, int src) {
         byte[] inner = guestFrame(r, src, VM_IP, 64 - 42);
         put16(inner, 40, 0);
-        put16(inner, 40, ~fold(sum(inner, 34, inner.length - 34)
+        put16(inner, 40, ~InternetChecksum.fold(sum(inner, 34, inner.length - 34)
                 + (src >>> 16) + (src & 0xFFFF) + (VM_IP >>> 16) + (VM_IP & 0xFFFF) + 17 + inner.length - 34));
         byte[] f = new byte[50 + inner.length];
         f[12] = 0x08;
@@ -464,7 +467,7 @@ public class FastpathBenchmark {
         put16(f, 28, PEER_IP);
         put16(f, 30, HOST_IP >>> 16);
         put16(f, 32, HOST_IP);
-        put16(f, 24, ~fold(sum(f, 14, 20)));
+        put16(f, 24, ~InternetChecksum.fold(sum(f, 14, 20)));
         put16(f, 34, 50000 + r.nextInt(10000));
         put16(f, 36, 6081);
         put16(f, 38, 16 + inner.length);
@@ -474,23 +477,8 @@ public class FastpathBenchmark {
         return f;
     }
 
+    /** RFC 1071 sum of f[from, from+len), unfolded: the fastpath's own InternetChecksum. */
     private static long sum(byte[] f, int from, int len) {
-        long s = 0;
-        for (int i = from; i < from + len; i += 2) {
-            s += (f[i] & 0xFF) << 8 | (i + 1 < from + len ? f[i + 1] & 0xFF : 0);
-        }
-        return s;
-    }
-
-    private static int fold(long s) {
-        while ((s >>> 16) != 0) {
-            s = (s & 0xFFFF) + (s >>> 16);
-        }
-        return (int) s;
-    }
-
-    private static void put16(byte[] f, int at, int v) {
-        f[at] = (byte) (v >>> 8);
-        f[at + 1] = (byte) v;
+        return InternetChecksum.partialSum(MemorySegment.ofArray(f), from, len);
     }
 }

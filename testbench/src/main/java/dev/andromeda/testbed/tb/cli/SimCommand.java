@@ -167,8 +167,13 @@ public final class SimCommand implements Callable<Integer> {
                     err.println(line);
                     err.flush();
                 }, line -> {
-                    err.println(line.startsWith("error: ") ? "tb sim: " + line.substring(7) : line);
-                    err.flush();
+                    // The script's refusals wrapped as every tb error is; Verilator's lines as they are.
+                    if (line.startsWith("error: ")) {
+                        Tb.printError(err, "tb sim: " + line.substring(7));
+                    } else {
+                        err.println(line);
+                        err.flush();
+                    }
                 });
                 if (rc != 0) {
                     return Tb.EXIT_USAGE;

@@ -169,7 +169,7 @@ final class DemoNetwork implements AutoCloseable {
                     // Replaces the coprocessors' flow-miss hand-off: the controller resolves misses.
                     MissReporter r = new MissReporter(client, System::nanoTime, MISS_HOLD_OFF_NS);
                     misses.add(r);
-                    e.getValue().onFlowMiss(r, true);
+                    e.getValue().onFlowMiss(r);
                 }
             }
             f = MasterFollower.follow(zk.connectString(), partition, clients, 50);

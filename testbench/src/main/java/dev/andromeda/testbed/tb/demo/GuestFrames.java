@@ -4,6 +4,10 @@ import dev.andromeda.testbed.tb.demo.TrafficPlan.Packet;
 
 import java.util.Random;
 
+import static dev.andromeda.testbed.tb.frame.FrameFields.put16;
+import static dev.andromeda.testbed.tb.frame.FrameFields.put32;
+import static dev.andromeda.testbed.tb.frame.FrameFields.putMac;
+
 /**
  * Frames as a guest's stack hands them to its virtio NIC: Ethernet, IPv4
  * (header checksum done), TCP or UDP with {@code NEEDS_CSUM} -- the checksum
@@ -174,21 +178,5 @@ public final class GuestFrames {
             s = (s & 0xFFFF) + (s >>> 16);
         }
         return (int) s;
-    }
-
-    static void put16(byte[] f, int at, int v) {
-        f[at] = (byte) (v >>> 8);
-        f[at + 1] = (byte) v;
-    }
-
-    static void put32(byte[] f, int at, int v) {
-        put16(f, at, v >>> 16);
-        put16(f, at + 2, v);
-    }
-
-    static void putMac(byte[] f, int at, long mac) {
-        for (int i = 0; i < 6; i++) {
-            f[at + i] = (byte) (mac >>> (40 - 8 * i));
-        }
     }
 }

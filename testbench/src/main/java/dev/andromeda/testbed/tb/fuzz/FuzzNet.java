@@ -21,6 +21,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 
+import static dev.andromeda.testbed.tb.frame.FrameFields.put16;
+import static dev.andromeda.testbed.tb.frame.FrameFields.put32;
+
 /**
  * The network the packet fuzz targets run in: two hosts, a and b, each with a VM on a plain GENEVE
  * network (VNI 100) and one on a PSP-encrypted network (VNI 200), flows programmed both ways, PSP
@@ -259,15 +262,5 @@ final class FuzzNet {
         int g = (got[csumAt] & 0xFF) << 8 | (got[csumAt + 1] & 0xFF);
         int e = (expected[csumAt] & 0xFF) << 8 | (expected[csumAt + 1] & 0xFF);
         return g == e || (g == 0xFFFF && e == 0) || (g == 0 && e == 0xFFFF);
-    }
-
-    static void put16(byte[] f, int at, int v) {
-        f[at] = (byte) (v >>> 8);
-        f[at + 1] = (byte) v;
-    }
-
-    static void put32(byte[] f, int at, int v) {
-        put16(f, at, v >>> 16);
-        put16(f, at + 2, v);
     }
 }

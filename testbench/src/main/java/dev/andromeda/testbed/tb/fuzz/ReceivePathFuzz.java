@@ -1,6 +1,7 @@
 package dev.andromeda.testbed.tb.fuzz;
 
 import dev.andromeda.testbed.fastpath.dataplane.VirtioNic;
+import dev.andromeda.testbed.tb.frame.FrameFields;
 
 import java.util.Arrays;
 import java.util.List;
@@ -149,7 +150,7 @@ public final class ReceivePathFuzz {
             s[1] = 0;
             s[2] = (byte) 60; // inside the outer headers
             s[3] = (byte) 0x40;
-            FuzzNet.put32(s, 4, 0x1F90_0035);
+            FrameFields.put32(s, 4, 0x1F90_0035);
             System.arraycopy(payload, 0, s, 8, payload.length);
             seeds.add(s);
         }

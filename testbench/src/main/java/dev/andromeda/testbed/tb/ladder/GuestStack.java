@@ -7,6 +7,8 @@ import dev.andromeda.testbed.fastpath.offload.InternetChecksum;
 
 import java.lang.foreign.MemorySegment;
 
+import static dev.andromeda.testbed.tb.frame.FrameFields.put16;
+
 /**
  * What a guest's network stack does with its L4 checksums on a ladder rung:
  * without vNIC checksum offload (before Andromeda 1.5) it computes each one it
@@ -73,10 +75,5 @@ public final class GuestStack {
 
     private static int get16(byte[] f, int at) {
         return (f[at] & 0xFF) << 8 | (f[at + 1] & 0xFF);
-    }
-
-    private static void put16(byte[] f, int at, int v) {
-        f[at] = (byte) (v >>> 8);
-        f[at + 1] = (byte) v;
     }
 }

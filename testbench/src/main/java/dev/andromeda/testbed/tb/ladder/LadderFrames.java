@@ -1,6 +1,11 @@
 package dev.andromeda.testbed.tb.ladder;
 
+import java.lang.foreign.MemorySegment;
+import dev.andromeda.testbed.fastpath.offload.InternetChecksum;
 import java.util.Random;
+
+import static dev.andromeda.testbed.tb.frame.FrameFields.put16;
+import static dev.andromeda.testbed.tb.frame.FrameFields.putMac;
 
 /**
  * The guests' UDP frames on the ladder: Ethernet, IPv4 (no options, its header checksum
@@ -32,11 +37,7 @@ public final class LadderFrames {
         put16(b, 28, src);
         put16(b, 30, dst >>> 16);
         put16(b, 32, dst);
-        long ip = 0;
-        for (int i = 14; i < 34; i += 2) {
-            ip += (b[i] & 0xFF) << 8 | (b[i + 1] & 0xFF);
-        }
-        put16(b, 24, ~fold(ip) & 0xFFFF);
+        put16(b, 24, InternetChecksum.checksum(MemorySegment.ofArray(b), 14, 20, 0));
         put16(b, 34, 40_000);
         put16(b, 36, 5_001);
         put16(b, 38, length - 34);
@@ -44,7 +45,7 @@ public final class LadderFrames {
             b[i] = (byte) payload.nextInt(256);
         }
         long pseudo = (src >>> 16) + (src & 0xFFFF) + (dst >>> 16) + (dst & 0xFFFF) + 17 + (length - 34);
-        put16(b, CSUM_AT, fold(pseudo));
+        put16(b, CSUM_AT, InternetChecksum.fold(pseudo));
         return b;
     }
 
@@ -76,23 +77,5 @@ public final class LadderFrames {
             }
         }
         return true;
-    }
-
-    private static int fold(long s) {
-        while ((s >>> 16) != 0) {
-            s = (s & 0xFFFF) + (s >>> 16);
-        }
-        return (int) s;
-    }
-
-    private static void put16(byte[] f, int at, int v) {
-        f[at] = (byte) (v >>> 8);
-        f[at + 1] = (byte) v;
-    }
-
-    private static void putMac(byte[] f, int at, long mac) {
-        for (int i = 0; i < 6; i++) {
-            f[at + i] = (byte) (mac >>> (40 - 8 * i));
-        }
     }
 }

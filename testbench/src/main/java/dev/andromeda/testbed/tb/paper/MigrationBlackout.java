@@ -1,5 +1,6 @@
 package dev.andromeda.testbed.tb.paper;
 
+import java.lang.foreign.MemorySegment;
 import dev.andromeda.testbed.control.agent.HostAgent;
 import dev.andromeda.testbed.control.election.EmbeddedZooKeeper;
 import dev.andromeda.testbed.control.election.PartitionElection;
@@ -27,6 +28,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+
+import static dev.andromeda.testbed.tb.frame.FrameFields.put16;
+import static dev.andromeda.testbed.tb.frame.FrameFields.put32;
 
 /**
  * Live migration blackout under traffic, repeated (issue 13 point 3): three hosts on an in-memory
@@ -216,11 +220,7 @@ public final class MigrationBlackout {
             f[23] = 17;
             put32(f, 26, NET + 1);
             put32(f, 30, NET + 2);
-            long ipSum = 0;
-            for (int i = 14; i < 34; i += 2) {
-                ipSum += ((f[i] & 0xFF) << 8) | (f[i + 1] & 0xFF);
-            }
-            put16(f, 24, ~InternetChecksum.fold(ipSum) & 0xFFFF);
+            put16(f, 24, InternetChecksum.checksum(MemorySegment.ofArray(f), 14, 20, 0));
             put16(f, 34, 4000);
             put16(f, 36, 5000);
             put16(f, 38, 8 + payload);
@@ -230,16 +230,6 @@ public final class MigrationBlackout {
             long pseudo = (src >>> 16) + (src & 0xFFFF) + (dst >>> 16) + (dst & 0xFFFF) + 17 + 8 + payload;
             put16(f, 40, InternetChecksum.fold(pseudo));
             return f;
-        }
-
-        static void put16(byte[] f, int at, int v) {
-            f[at] = (byte) (v >>> 8);
-            f[at + 1] = (byte) v;
-        }
-
-        static void put32(byte[] f, int at, int v) {
-            put16(f, at, v >>> 16);
-            put16(f, at + 2, v);
         }
     }
 }

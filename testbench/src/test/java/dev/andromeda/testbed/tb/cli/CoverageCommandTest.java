@@ -3,8 +3,9 @@ package dev.andromeda.testbed.tb.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.andromeda.testbed.bridge.NativeModels;
-import dev.andromeda.testbed.hw.HardwareBackends;
+import dev.andromeda.testbed.hw.contract.Backends;
 import dev.andromeda.testbed.hw.tools.ExternalTool;
+import dev.andromeda.testbed.testkit.RtlModels;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -19,8 +20,6 @@ import java.util.Random;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * {@code tb coverage} over what {@code tb sim --coverage} (the example block's coverage build)
@@ -43,17 +42,14 @@ class CoverageCommandTest {
     }
 
     private static void needsTheToolchain() {
-        String cause = null;
-        if (ExternalTool.unavailabilityCause("verilator g++ make", "verilator", "verilator_coverage", "g++", "make")
-                != null) {
-            cause = "verilator, verilator_coverage, g++ and make are needed to build a coverage model";
-        } else if (!NativeModels.get().isAvailable()) {
+        String cause = RtlModels.missingTools();
+        if (cause == null) {
+            cause = ExternalTool.unavailabilityCause("verilator", "verilator_coverage");
+        }
+        if (cause == null) {
             cause = NativeModels.get().unavailabilityCause();
         }
-        if (cause != null && HardwareBackends.rtlRequired()) {
-            fail("the RTL is required here (CI=true or -Dtb.rtl.required=true): " + cause);
-        }
-        assumeTrue(cause == null, cause);
+        Backends.requireTool("the coverage model build", cause);
     }
 
     @Test

@@ -1,14 +1,16 @@
 package dev.andromeda.testbed.tb.cli;
 
 import dev.andromeda.testbed.tb.Unwrap;
+import dev.andromeda.testbed.bridge.ModelBuilder;
 import dev.andromeda.testbed.bridge.ModelDescription;
 import dev.andromeda.testbed.bridge.NativeModels;
 import dev.andromeda.testbed.bridge.ffm.FfmModel;
 import dev.andromeda.testbed.bridge.jni.JniModel;
-import dev.andromeda.testbed.hw.HardwareBackends;
 import dev.andromeda.testbed.hw.HardwareModel;
 import dev.andromeda.testbed.hw.PortDirection;
 import dev.andromeda.testbed.hw.PortInfo;
+import dev.andromeda.testbed.hw.contract.Backends;
+import dev.andromeda.testbed.testkit.RtlModels;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,8 +28,6 @@ import java.util.Random;
 import java.util.function.Function;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * {@code tb rtl build} on Verilog written here, outside rtl/: built by the command, opened by
@@ -42,25 +42,11 @@ class RtlBuildCommandTest {
     @BeforeAll
     static void needsTheToolchain() throws URISyntaxException {
         resources = Path.of(RtlBuildCommandTest.class.getResource("/rtl-build").toURI());
-        String cause = null;
-        if (!onPath("verilator") || !onPath("g++") || !onPath("make")) {
-            cause = "verilator, g++ and make are needed to build a model";
-        } else if (!NativeModels.get().isAvailable()) {
+        String cause = RtlModels.missingTools();
+        if (cause == null) {
             cause = NativeModels.get().unavailabilityCause();
         }
-        if (cause != null && HardwareBackends.rtlRequired()) {
-            fail("the RTL is required here (CI=true or -Dtb.rtl.required=true): " + cause);
-        }
-        assumeTrue(cause == null, cause);
-    }
-
-    private static boolean onPath(String tool) {
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
-            if (Files.isExecutable(Path.of(dir, tool))) {
-                return true;
-            }
-        }
-        return false;
+        Backends.requireTool("the model build", cause);
     }
 
     private record Run(int code, String out, String err) {
@@ -262,6 +248,39 @@ class RtlBuildCommandTest {
         assertRefused(tb("rtl", "build", "--src", acc),
                 "tb: give --top TOP --src FILE|DIR... or --manifest FILE");
         assertThat(out).isEmptyDirectory();
+    }
+
+    @Test
+    void aParameterTheDesignRefusesIsOneLineBeforeAnyLoad() throws Exception {
+        // The design's own check ($error in an initial block) aborts the process that first
+        // evaluates the model: the build runs it in a child process and refuses in one line.
+        String src = res("paramcheck").toString();
+        String refusal = "pchk refuses its parameters (-G DEPTH=3) at pchk.v:10:"
+                + " pchk: DEPTH must be a power of two, at least 2";
+        for (int run = 0; run < 2; run++) {   // the second refused from the cache, at once
+            Run r = tb("rtl", "build", "--top", "pchk", "--src", src, "-G", "DEPTH=3", "--out", out.toString());
+            assertThat(r.code()).as(r.out() + r.err()).isEqualTo(1);
+            assertThat(lines(Unwrap.of(r.err()))).as("run " + run).containsExactly("tb rtl build: " + refusal);
+            assertThat(r.err().lines()).allSatisfy(l -> assertThat(l.length()).isLessThanOrEqualTo(80));
+            assertThat(out.resolve("libtbmodel_pchk.so")).doesNotExist();
+        }
+        // tb sim builds the same way: refused before it loads anything (a load would abort this JVM).
+        Path in = Files.writeString(out.resolve("f.jsonl"), "{\"data\":\"00\"}\n");
+        Run sim = tb("sim", "--top", "pchk", "--src", src, "-G", "DEPTH=3", "--impl", "rtl-ffm",
+                "--in", in.toString());
+        assertThat(sim.code()).as(sim.err()).isEqualTo(1);
+        assertThat(lines(Unwrap.of(sim.err()))).containsExactly("tb sim: " + refusal);
+        // The script's own status for it is bad input (2), as for a malformed -G.
+        List<String> args = List.of("--top", "pchk", "--src", src, "-G", "DEPTH=3", "--out", out.toString());
+        assertThat(ModelBuilder.run(args, l -> { }, l -> { })).isEqualTo(ModelBuilder.BAD_INPUT);
+        // A value it accepts builds and loads.
+        Run good = tb("rtl", "build", "--top", "pchk", "--src", src, "-G", "DEPTH=8", "--out", out.toString());
+        assertThat(good.code()).as(good.out() + good.err()).isZero();
+        try (HardwareModel m = FfmModel.open(out)) {
+            m.reset(1);
+            m.step();
+            assertThat(m.get(m.port("q"))).isEqualTo(8);
+        }
     }
 
     private static void assertRefused(Run r, String line) {

@@ -4,8 +4,9 @@ import dev.andromeda.testbed.tb.Unwrap;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.andromeda.testbed.bridge.NativeModels;
-import dev.andromeda.testbed.hw.HardwareBackends;
+import dev.andromeda.testbed.hw.contract.Backends;
 import dev.andromeda.testbed.hw.tools.ExternalTool;
+import dev.andromeda.testbed.testkit.RtlModels;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -22,8 +23,6 @@ import java.util.List;
 import java.util.Random;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * {@code tb sim} on the example block (examples/axis_filter) and on a block that stalls:
@@ -41,16 +40,11 @@ class SimCommandTest {
     static void needsTheToolchain() throws URISyntaxException {
         resources = Path.of(SimCommandTest.class.getResource("/rtl-build").toURI());
         example = Path.of("..", "examples", "axis_filter").toAbsolutePath().normalize();
-        String cause = null;
-        if (ExternalTool.unavailabilityCause("verilator g++ make", "verilator", "g++", "make") != null) {
-            cause = "verilator, g++ and make are needed to build a model";
-        } else if (!NativeModels.get().isAvailable()) {
+        String cause = RtlModels.missingTools();
+        if (cause == null) {
             cause = NativeModels.get().unavailabilityCause();
         }
-        if (cause != null && HardwareBackends.rtlRequired()) {
-            fail("the RTL is required here (CI=true or -Dtb.rtl.required=true): " + cause);
-        }
-        assumeTrue(cause == null, cause);
+        Backends.requireTool("the model build", cause);
     }
 
     private record Run(int code, String out, String err) {
@@ -106,7 +100,7 @@ class SimCommandTest {
 
     @Test
     void writesAnFstWaveformWithTheResetOnTheModelledClock() throws Exception {
-        assumeTrue(ExternalTool.unavailabilityCause("gtkwave", "fst2vcd") == null || HardwareBackends.rtlRequired());
+        Backends.requireTool("fst2vcd", ExternalTool.unavailabilityCause("gtkwave", "fst2vcd"));
         Path in = Files.writeString(dir.resolve("f.jsonl"), "{\"data\":\"0102030405\"}\n");
         Path wave = dir.resolve("run.fst");
         Run r = tb("sim", "--manifest", example.resolve("model.yaml").toString(), "--impl", "rtl-ffm", "--in",
