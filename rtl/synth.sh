@@ -4,7 +4,8 @@
 # Full yosys synthesis of each block (default: every block in rtl/), the source of the
 # cells and logic depth in each block's datasheet:
 #
-#   read_verilog -sv; chparam (each -G); synth -top BLOCK -run begin:fine;
+#   read_verilog -sv (the block's model.yaml `sources:`, as Verilator builds it);
+#   chparam (each -G); synth -flatten -top BLOCK -run begin:fine;
 #   memory_map on ROMs and on memories with an asynchronous read port;
 #   the rest of synth's `fine` script (opt, techmap, abc -fast); check -assert; stat; ltp -noff
 #
@@ -14,6 +15,9 @@
 # flow maps to block RAM (synth_ice40 below does) -- and `stat` counts it apart; ROMs (an
 # S-box case statement) and asynchronously read memories are mapped to logic as before, so
 # their depth is in `ltp`. `ltp -noff` cuts paths at flip-flops and at $mem_v2 cells.
+# A block that instantiates others (the NIC: csum_offload) is flattened, so `ltp` follows a
+# path through an instance's logic; unflattened, each module counts alone and an instance is
+# one level. A block of one module is the same either way.
 #
 # -G NAME=VALUE   set a parameter of the top (chparam), e.g. -G MAX_TEXT_BYTES=1024; repeatable.
 # --pnr DEVICE    also place and route on an iCE40 (hx8k: --hx8k --package ct256; up5k:
@@ -65,6 +69,40 @@ for b in "${blocks[@]}"; do
   fi
 done
 
+# The block's Verilog files, one a line: its model.yaml's `sources:` (an inline [a, b] list or
+# "- a" lines; entries relative to the block's folder, a folder standing for its .v and .sv
+# files), as build-model.sh reads it for Verilator; without a manifest, the block's folder.
+sources_of() {
+  local dir="$here/$1" entries e p
+  if [ ! -f "$dir/model.yaml" ]; then
+    find "$dir" -maxdepth 1 -type f \( -name '*.v' -o -name '*.sv' \) | LC_ALL=C sort
+    return
+  fi
+  entries=$(awk '
+    function trim(s) { gsub(/^[ \t"\x27]+|[ \t"\x27]+$/, "", s); return s }
+    { sub(/(^|[ \t]+)#.*$/, "") }
+    /^[A-Za-z_][A-Za-z0-9_]*[ \t]*:/ {
+      c = index($0, ":"); key = trim(substr($0, 1, c - 1)); val = trim(substr($0, c + 1)); list = 0
+      if (key == "sources" && val ~ /^\[.*\]$/) {
+        n = split(substr(val, 2, length(val) - 2), a, ",")
+        for (i = 1; i <= n; i++) if (trim(a[i]) != "") print trim(a[i])
+      } else if (key == "sources" && val == "") list = 1
+      next
+    }
+    list && /^[ \t]+-/ { sub(/^[ \t]+-/, ""); if (trim($0) != "") print trim($0) }' "$dir/model.yaml")
+  [ -n "$entries" ] || { echo "synth.sh: $dir/model.yaml: no sources" >&2; return 1; }
+  for e in $entries; do
+    p=$(cd "$dir" && realpath -m -- "$e")
+    if [ -d "$p" ]; then
+      find "$p" -maxdepth 1 -type f \( -name '*.v' -o -name '*.sv' \) | LC_ALL=C sort
+    elif [ -f "$p" ]; then
+      echo "$p"
+    else
+      echo "synth.sh: $dir/model.yaml: no source '$e'" >&2; return 1
+    fi
+  done | awk '!seen[$0]++'
+}
+
 tag=""
 for p in "${params[@]+"${params[@]}"}"; do tag+="-${p%%=*}=${p#*=}"; done
 
@@ -72,13 +110,13 @@ printf '%-14s %10s %6s %10s %8s  %s\n' block cells mems mem_bits depth seconds
 for b in "${blocks[@]}"; do
   t0=$(date +%s)
   log="$out/$b$tag.log"
-  srcs=$(shopt -s nullglob; echo "$here/$b"/*.sv "$here/$b"/*.v)
+  srcs=$(sources_of "$b" | tr '\n' ' ') || exit 1
   # One chparam for all: each would otherwise elaborate (and check) the block on its own.
   chparam=""
   for p in "${params[@]+"${params[@]}"}"; do chparam+="-set ${p%%=*} ${p#*=} "; done
   [ -n "$chparam" ] && chparam="chparam $chparam$b;"
   script="read_verilog -sv $srcs; $chparam
-synth -top $b -run begin:fine
+synth -flatten -top $b -run begin:fine
 memory_map t:\$mem_v2 r:WR_PORTS=0 %i t:\$mem_v2 r:RD_CLK_ENABLE=0 %i %u
 opt -fast -full; memory_map t:\$mem_v2 r:WR_PORTS=0 %i; opt -full; techmap; opt -fast; abc -fast; opt -fast
 hierarchy -check; check -assert; stat; tee -q -o $log.mems dump t:\$mem_v2; ltp -noff"
