@@ -37,7 +37,7 @@ class FullSynthesisTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"dma_copy", "csum_offload", "aes_gcm"})
+    @ValueSource(strings = {"dma_copy", "csum_offload", "aes_gcm", "nic"})
     void depthIsTheOneTheModelledClockComesFromAndTheDatasheetStates(String block) throws Exception {
         String out = synth(block);
         Matcher m = ROW.matcher(out);

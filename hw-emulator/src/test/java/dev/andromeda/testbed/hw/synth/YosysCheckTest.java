@@ -1,6 +1,7 @@
 package dev.andromeda.testbed.hw.synth;
 
 import dev.andromeda.testbed.hw.contract.Backends;
+import dev.andromeda.testbed.hw.tools.BlockSources;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -10,7 +11,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -27,14 +27,13 @@ class YosysCheckTest {
         Backends.requireTool("yosys", YosysCheck.unavailabilityCause());
     }
 
+    /** The block's files as its model.yaml lists them: the NIC's include csum_offload's. */
     private static List<Path> sources(String block) throws Exception {
-        try (Stream<Path> s = Files.list(RTL.resolve(block))) {
-            return s.filter(p -> p.toString().endsWith(".sv") || p.toString().endsWith(".v")).sorted().toList();
-        }
+        return BlockSources.of(RTL, block);
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"dma_copy", "csum_offload", "aes_gcm"})
+    @ValueSource(strings = {"dma_copy", "csum_offload", "aes_gcm", "nic"})
     void readsWithNoLatchNoLoopAndNoSecondDriver(String block, @TempDir Path work) throws Exception {
         YosysCheck.Outcome o = YosysCheck.run(block, sources(block), work);
         assertThat(o.passed()).as("yosys on %s:\n%s", block, tail(o.log())).isTrue();
@@ -64,10 +63,11 @@ class YosysCheckTest {
     /**
      * Every RAM of every block reads synchronously (the read register folded into the RAM by
      * memory_dff): block-RAM friendly. Whether a read register is also reset is printed.
-     * aes_gcm has its own, stricter test (the next), which runs yosys on it once.
+     * aes_gcm has its own, stricter test (the next), which runs yosys on it once. The NIC's
+     * are its wire FIFOs and those of every block inside it (csum_offload's buffer).
      */
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"dma_copy", "csum_offload"})
+    @ValueSource(strings = {"dma_copy", "csum_offload", "nic"})
     void everyRamReadsSynchronously(String block, @TempDir Path work) throws Exception {
         List<YosysCheck.Ram> rams = YosysCheck.rams(block, sources(block), work);
         assertThat(rams).as("%s infers its buffers as RAMs", block).isNotEmpty();
