@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# synth.sh [-G NAME=VALUE]... [--pnr hx8k|up5k] [BLOCK...]
+# synth.sh [-G NAME=VALUE]... [--own] [--pnr hx8k|up5k] [BLOCK...]
 #
 # Full yosys synthesis of each block (default: every block in rtl/), the source of the
 # cells and logic depth in each block's datasheet:
@@ -20,6 +20,10 @@
 # one level. A block of one module is the same either way.
 #
 # -G NAME=VALUE   set a parameter of the top (chparam), e.g. -G MAX_TEXT_BYTES=1024; repeatable.
+# --own           the block's own logic only: every block it instantiates (its model.yaml
+#                 sources outside its folder) is read as a black box (read_verilog -lib), so
+#                 its cells and depth are not counted (an instance is one cell; ltp stops at
+#                 it). The suite's way (FullSynthesisTest): each block's logic synthesized once.
 # --pnr DEVICE    also place and route on an iCE40 (hx8k: --hx8k --package ct256; up5k:
 #                 --up5k --package sg48): synth_ice40 of the block's pin-saving harness
 #                 rtl/BLOCK/pnr/BLOCK_pnr.sv (one serial input pin feeding every input, the
@@ -29,15 +33,17 @@
 # Logs in rtl/target/synth/BLOCK[-NAME=VALUE].log (.rams: the RAMs kept; .ice40.log, .pnr.log).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-usage() { echo "usage: synth.sh [-G NAME=VALUE]... [--pnr hx8k|up5k] [BLOCK...]" >&2; exit 1; }
+usage() { echo "usage: synth.sh [-G NAME=VALUE]... [--own] [--pnr hx8k|up5k] [BLOCK...]" >&2; exit 1; }
 params=()
 pnr=""
+own=false
 blocks=()
 while [ $# -gt 0 ]; do
   case "$1" in
     -G) [ $# -ge 2 ] || usage; params+=("$2"); shift 2 ;;
     -G*) params+=("${1#-G}"); shift ;;
     --pnr) [ $# -ge 2 ] || usage; pnr="$2"; shift 2 ;;
+    --own) own=true; shift ;;
     -h|--help) usage ;;
     -*) echo "synth.sh: unknown option '$1'" >&2; usage ;;
     *) blocks+=("$1"); shift ;;
@@ -52,6 +58,9 @@ case "$pnr" in
   up5k) pnr_args=(--up5k --package sg48) ;;
   *) echo "synth.sh: --pnr wants hx8k or up5k, got '$pnr'" >&2; exit 1 ;;
 esac
+if [ "$own" = true ] && [ -n "$pnr" ]; then
+  echo "synth.sh: --own and --pnr do not mix (place and route needs every block inside)" >&2; exit 1
+fi
 command -v yosys >/dev/null 2>&1 || { echo "synth.sh: yosys not found (sudo apt-get install -y yosys)" >&2; exit 1; }
 if [ -n "$pnr" ]; then
   command -v nextpnr-ice40 >/dev/null 2>&1 \
@@ -105,17 +114,26 @@ sources_of() {
 
 tag=""
 for p in "${params[@]+"${params[@]}"}"; do tag+="-${p%%=*}=${p#*=}"; done
+[ "$own" = true ] && tag+="-own"
 
 printf '%-14s %10s %6s %10s %8s  %s\n' block cells mems mem_bits depth seconds
 for b in "${blocks[@]}"; do
   t0=$(date +%s)
   log="$out/$b$tag.log"
-  srcs=$(sources_of "$b" | tr '\n' ' ') || exit 1
+  all=$(sources_of "$b") || exit 1
+  srcs=$(echo "$all" | tr '\n' ' ')
+  libs=""
+  if [ "$own" = true ]; then
+    mine="$(cd "$here/$b" && pwd -P)/"  # as realpath wrote the sources
+    srcs=$(echo "$all" | grep -F "$mine" | tr '\n' ' ' || true)
+    libs=$(echo "$all" | grep -vF "$mine" | tr '\n' ' ' || true)
+    [ -n "$libs" ] && libs="read_verilog -sv -lib $libs;"
+  fi
   # One chparam for all: each would otherwise elaborate (and check) the block on its own.
   chparam=""
   for p in "${params[@]+"${params[@]}"}"; do chparam+="-set ${p%%=*} ${p#*=} "; done
   [ -n "$chparam" ] && chparam="chparam $chparam$b;"
-  script="read_verilog -sv $srcs; $chparam
+  script="read_verilog -sv $srcs; $libs $chparam
 synth -flatten -top $b -run begin:fine
 memory_map t:\$mem_v2 r:WR_PORTS=0 %i t:\$mem_v2 r:RD_CLK_ENABLE=0 %i %u
 opt -fast -full; memory_map t:\$mem_v2 r:WR_PORTS=0 %i; opt -full; techmap; opt -fast; abc -fast; opt -fast

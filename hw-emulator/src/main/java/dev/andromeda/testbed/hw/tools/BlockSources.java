@@ -53,6 +53,23 @@ public final class BlockSources {
         return files.stream().distinct().toList();
     }
 
+    /** The block's own files: those of its sources in its folder. */
+    public static List<Path> own(Path rtl, String block) throws IOException {
+        Path dir = rtl.resolve(block).normalize();
+        return of(rtl, block).stream().filter(p -> p.getParent().equals(dir)).toList();
+    }
+
+    /** The files of the blocks it instantiates: its sources outside its folder. */
+    public static List<Path> inside(Path rtl, String block) throws IOException {
+        Path dir = rtl.resolve(block).normalize();
+        return of(rtl, block).stream().filter(p -> !p.getParent().equals(dir)).toList();
+    }
+
+    /** The blocks it instantiates, by folder name, in source order. */
+    public static List<String> blocksInside(Path rtl, String block) throws IOException {
+        return inside(rtl, block).stream().map(p -> p.getParent().getFileName().toString()).distinct().toList();
+    }
+
     private static boolean isVerilog(Path p) {
         String n = p.getFileName().toString();
         return n.endsWith(".v") || n.endsWith(".sv");

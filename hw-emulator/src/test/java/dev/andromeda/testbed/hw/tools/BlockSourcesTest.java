@@ -51,6 +51,9 @@ class BlockSourcesTest {
         Files.writeString(rtl.resolve("dep/d.v"), "");
         assertThat(BlockSources.of(rtl, "top")).containsExactly(rtl.resolve("top/a.sv"), rtl.resolve("top/top.sv"),
                 rtl.resolve("dep/d.v"));
+        assertThat(BlockSources.own(rtl, "top")).containsExactly(rtl.resolve("top/a.sv"), rtl.resolve("top/top.sv"));
+        assertThat(BlockSources.inside(rtl, "top")).containsExactly(rtl.resolve("dep/d.v"));
+        assertThat(BlockSources.blocksInside(rtl, "top")).containsExactly("dep");
     }
 
     @Test
@@ -67,6 +70,8 @@ class BlockSourcesTest {
     void theNicReadsTheBlocksItInstantiates() throws IOException {
         List<Path> nic = BlockSources.of(RTL, "nic");
         assertThat(nic).contains(RTL.resolve("nic/nic.sv"), RTL.resolve("csum_offload/csum_offload.sv"));
+        assertThat(BlockSources.blocksInside(RTL, "nic")).contains("csum_offload");
+        assertThat(BlockSources.blocksInside(RTL, "dma_copy")).isEmpty();
     }
 
     /**
