@@ -22,8 +22,11 @@
 # -G NAME=VALUE   set a parameter of the top (chparam), e.g. -G MAX_TEXT_BYTES=1024; repeatable.
 # --own           the block's own logic only: every block it instantiates (its model.yaml
 #                 sources outside its folder) is read as a black box (read_verilog -lib), so
-#                 its cells and depth are not counted (an instance is one cell; ltp stops at
-#                 it). The suite's way (FullSynthesisTest): each block's logic synthesized once.
+#                 its cells and depth are not counted (an instance is one cell; ltp reads only
+#                 yosys's own cells, t:$*, so a path stops at an instance as at a flip-flop:
+#                 counted as a level, a path through aes_gcm's black box in the NIC made 88
+#                 levels where the flattened whole has 67). The suite's way (FullSynthesisTest):
+#                 each block's logic synthesized once.
 # --pnr DEVICE    also place and route on an iCE40 (hx8k: --hx8k --package ct256; up5k:
 #                 --up5k --package sg48): synth_ice40 of the block's pin-saving harness
 #                 rtl/BLOCK/pnr/BLOCK_pnr.sv (one serial input pin feeding every input, the
@@ -137,7 +140,7 @@ for b in "${blocks[@]}"; do
 synth -flatten -top $b -run begin:fine
 memory_map t:\$mem_v2 r:WR_PORTS=0 %i t:\$mem_v2 r:RD_CLK_ENABLE=0 %i %u
 opt -fast -full; memory_map t:\$mem_v2 r:WR_PORTS=0 %i; opt -full; techmap; opt -fast; abc -fast; opt -fast
-hierarchy -check; check -assert; stat; tee -q -o $log.mems dump t:\$mem_v2; ltp -noff"
+hierarchy -check; check -assert; stat; tee -q -o $log.mems dump t:\$mem_v2; ltp -noff t:\$* w:* %u"
   if ! yosys -q -l "$log" -p "$script" >/dev/null 2>&1; then
     echo "synth.sh: $b failed, see $log" >&2; exit 1
   fi

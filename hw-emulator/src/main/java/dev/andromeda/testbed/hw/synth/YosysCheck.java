@@ -26,6 +26,8 @@ import java.util.regex.Pattern;
  * ({@code read_verilog -lib}: ports only), so the suite checks each block's logic once: the NIC's
  * own, csum_offload's in its own row. A loop through an instance is then out of this check's
  * sight; Verilator's lint of the whole ({@code UNOPTFLAT}) and the Icarus replay still see it.
+ * {@code ltp} reads only yosys's own cells ({@code t:$*}), so a path stops at a black box as at
+ * a flip-flop instead of running through it as one level.
  */
 public final class YosysCheck {
     /** What yosys found: generic-gate cells and logic depth, and its log. */
@@ -54,7 +56,7 @@ public final class YosysCheck {
         StringBuilder s = read(sources, blackBoxes);
         s.append("hierarchy -check -top ").append(top).append("; proc; flatten; opt -fast; check -assert; ")
                 .append("select -assert-none t:$dlatch t:$sr t:$dlatchsr t:$adlatch; ")
-                .append("techmap; opt -fast; stat; ltp -noff");
+                .append("techmap; opt -fast; stat; ltp -noff t:$* w:* %u");
         return s.toString();
     }
 
