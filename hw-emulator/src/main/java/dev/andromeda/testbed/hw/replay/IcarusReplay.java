@@ -7,7 +7,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -17,16 +19,31 @@ import java.util.regex.Pattern;
  * clocks it, and compares every output with {@code !==} (an X or Z where the trace has a value
  * is a mismatch) on every cycle outside reset. Cocotb-style independence: a second simulator,
  * the same vectors, nothing of the first one's build shared.
+ *
+ * <p>One allowance, for registers that reset leaves alone (a data register beside its reset
+ * valid, verilog-axis style): such a register powers up unknown, X in Icarus, while Verilator
+ * (built with {@code --x-initial fast}) starts every variable at 0. Until an output is first
+ * wholly known in Icarus, a cycle where Icarus shows X or Z in it and the trace shows 0 is
+ * counted apart ({@link Outcome#powerUpX}), not as a mismatch; from then on, and for any other
+ * value, the comparison is exact. An output that reset does set (a valid, a ready) is known from
+ * the first cycle, so it is held exactly throughout.
  */
 public final class IcarusReplay {
-    /** What the replay found. */
-    public record Outcome(long cycles, long mismatches, List<String> firstMismatches, String log) {
+    /**
+     * What the replay found.
+     *
+     * @param powerUpX each output that Icarus showed unknown after reset until its register was
+     *                 first loaded (the trace showing 0 then), and for how many cycles
+     */
+    public record Outcome(long cycles, long mismatches, List<String> firstMismatches, Map<String, Long> powerUpX,
+                          String log) {
         public boolean clean() {
             return mismatches == 0 && cycles > 0;
         }
     }
 
     private static final Pattern SUMMARY = Pattern.compile("REPLAY cycles=(\\d+) mismatches=(\\d+)");
+    private static final Pattern POWER_UP = Pattern.compile("POWERUPX (\\w+) cycles=(\\d+)");
     /** A bound on each tool run: a replay that hangs fails instead. */
     private static final long TIMEOUT_SECONDS = 240;
 
@@ -54,6 +71,9 @@ public final class IcarusReplay {
         for (PortInfo p : outputs) {
             v.append("  wire ").append(range(p)).append("out_").append(p.name()).append(";\n");
             v.append("  reg ").append(range(p)).append("exp_").append(p.name()).append(";\n");
+            // Known yet (after reset), and cycles it was not while the trace showed 0.
+            v.append("  reg known_").append(p.name()).append(" = 1'b0;\n");
+            v.append("  integer powerup_").append(p.name()).append(" = 0;\n");
         }
         v.append("  ").append(block).append(" dut (\n    .clk(clk)");
         for (PortInfo p : inputs) {
@@ -86,13 +106,22 @@ public final class IcarusReplay {
         v.append("        if (in_rst !== 1'b1) begin\n");
         for (PortInfo p : outputs) {
             String o = p.name();
-            v.append("          if (out_").append(o).append(" !== exp_").append(o).append(") begin\n");
+            // ^x is x: the reduction of a value with an unknown bit.
+            v.append("          if (^out_").append(o).append(" !== 1'bx) known_").append(o).append(" = 1'b1;\n");
+            v.append("          if (!known_").append(o).append(" && exp_").append(o).append(" === 0) powerup_")
+                    .append(o).append(" = powerup_").append(o).append(" + 1;\n");
+            v.append("          else if (out_").append(o).append(" !== exp_").append(o).append(") begin\n");
             v.append("            bad = bad + 1;\n");
             v.append("            if (bad <= 10) $display(\"MISMATCH cycle %0d ").append(o)
                     .append(": icarus %h, trace %h\", cycle, out_").append(o).append(", exp_").append(o).append(");\n");
             v.append("          end\n");
         }
         v.append("        end\n        #1 clk = 1'b0;\n        cycle = cycle + 1;\n      end\n    end\n");
+        for (PortInfo p : outputs) {
+            String o = p.name();
+            v.append("    if (powerup_").append(o).append(" > 0) $display(\"POWERUPX ").append(o)
+                    .append(" cycles=%0d\", powerup_").append(o).append(");\n");
+        }
         v.append("    $display(\"REPLAY cycles=%0d mismatches=%0d\", cycle, bad);\n    $finish;\n  end\nendmodule\n");
         return v.toString();
     }
@@ -126,7 +155,12 @@ public final class IcarusReplay {
             throw new IOException("Icarus replay of " + block + " ended without a summary:\n" + log);
         }
         List<String> first = log.lines().filter(l -> l.startsWith("MISMATCH")).toList();
-        return new Outcome(Long.parseLong(m.group(1)), Long.parseLong(m.group(2)), first, log);
+        Map<String, Long> powerUp = new LinkedHashMap<>();
+        Matcher pu = POWER_UP.matcher(log);
+        while (pu.find()) {
+            powerUp.put(pu.group(1), Long.parseLong(pu.group(2)));
+        }
+        return new Outcome(Long.parseLong(m.group(1)), Long.parseLong(m.group(2)), first, powerUp, log);
     }
 
     private static String exec(List<String> cmd, Path dir) throws IOException, InterruptedException {
