@@ -31,7 +31,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * as black boxes ({@code synth.sh --own}), since each has its row here: its clock is modelled from
  * the larger of its own depth and theirs (a clock domain runs no faster than its slowest part),
  * and its datasheet states its own cells. The flattened whole, paths through the instances
- * included, is {@code rtl/synth.sh nic}'s figure in the datasheet (the same 80 levels today); it is
+ * included, is {@code rtl/synth.sh nic}'s figure in the datasheet (the same 67 levels today); it is
  * left out of the suite because with aes_gcm inside it would synthesize aes_gcm a second time.
  * About two minutes here (aes_gcm's AES pipeline is most of it; the others take seconds); under
  * {@code CI=true} a missing yosys fails.
