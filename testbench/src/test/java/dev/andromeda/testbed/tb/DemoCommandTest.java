@@ -133,7 +133,7 @@ public class DemoCommandTest {
                     "checksum=rtl-jni,copy=rtl-jni,crypto=rtl-jni", "checksum=rtl-ffm,copy=rtl-ffm,crypto=rtl-ffm",
                     "checksum=rtl-ffm,copy=sw,crypto=sw", "checksum=sw,copy=rtl-ffm,crypto=sw",
                     "checksum=sw,copy=sw,crypto=rtl-ffm", "checksum=sw,copy=sw,crypto=sw,port=emu",
-                    "checksum=sw,copy=sw,crypto=sw,port=rtl-ffm", "checksum=nic,copy=sw,crypto=nic,port=emu",
+                    "checksum=sw,copy=sw,crypto=sw,port=rtl-jni", "checksum=nic,copy=sw,crypto=nic,port=emu",
                     "checksum=nic,copy=sw,crypto=nic,port=rtl-ffm");
         }
     }

@@ -86,7 +86,7 @@ public final class ScenarioLoader {
             new WeightedSize(0, 3), new WeightedSize(1500, 2), new WeightedSize(9000, 1));
     private static final List<String> DEFAULT_MIXES = List.of("all=sw", "all=emu", "all=rtl-jni", "all=rtl-ffm",
             "checksum=rtl-ffm", "copy=rtl-ffm", "crypto=rtl-ffm", "port=emu",
-            "port=rtl-ffm", "checksum=nic,crypto=nic,port=emu", "checksum=nic,crypto=nic,port=rtl-ffm");
+            "port=rtl-jni", "checksum=nic,crypto=nic,port=emu", "checksum=nic,crypto=nic,port=rtl-ffm");
 
     // Underscores between digits as YAML 1.1 allows (packets: 1_000_000); no hex, octal or sexagesimal.
     private static final Pattern INTEGER = Pattern.compile("[-+]?\\d+(_\\d+)*");

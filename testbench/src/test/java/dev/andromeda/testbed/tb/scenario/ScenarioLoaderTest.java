@@ -31,7 +31,7 @@ class ScenarioLoaderTest {
             "checksum=rtl-jni,copy=rtl-jni,crypto=rtl-jni", "checksum=rtl-ffm,copy=rtl-ffm,crypto=rtl-ffm",
             "checksum=rtl-ffm,copy=sw,crypto=sw", "checksum=sw,copy=rtl-ffm,crypto=sw",
             "checksum=sw,copy=sw,crypto=rtl-ffm", "checksum=sw,copy=sw,crypto=sw,port=emu",
-            "checksum=sw,copy=sw,crypto=sw,port=rtl-ffm", "checksum=nic,copy=sw,crypto=nic,port=emu",
+            "checksum=sw,copy=sw,crypto=sw,port=rtl-jni", "checksum=nic,copy=sw,crypto=nic,port=emu",
             "checksum=nic,copy=sw,crypto=nic,port=rtl-ffm");
     private static final List<WeightedSize> DEFAULT_SIZES = List.of(new WeightedSize(64, 4),
             new WeightedSize(0, 3), new WeightedSize(1500, 2), new WeightedSize(9000, 1));
