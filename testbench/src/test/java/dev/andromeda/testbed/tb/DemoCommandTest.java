@@ -274,7 +274,7 @@ public class DemoCommandTest {
                 assertThat(line.length()).as("at %d columns: %s", width, line).isLessThanOrEqualTo(width);
             }
         }
-        assertThat(out).contains("all sw ", "all emu ", "port=emu ", "port=emu+csum ",
+        assertThat(out).contains("all sw ", "all emu ", "port=emu ", "port=emu+csum+psp ",
                 "(mix: 'all X' = every stage on X;");
         assertThat(out.lines().filter(l -> l.startsWith("all sw ")).count()).as("scoreboard and cost rows")
                 .isEqualTo(2);
