@@ -2,7 +2,6 @@ package dev.andromeda.testbed.bridge;
 
 import dev.andromeda.testbed.bridge.ffm.FfmBackend;
 import dev.andromeda.testbed.bridge.jni.JniBackend;
-import dev.andromeda.testbed.hw.HardwareBackends;
 import dev.andromeda.testbed.hw.HardwareModel;
 import dev.andromeda.testbed.hw.contract.Backends;
 import org.junit.jupiter.api.Test;
@@ -17,8 +16,6 @@ import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The coverage build through both backends the way {@code tb cosim --coverage} uses it: the
@@ -32,10 +29,7 @@ class CoverageModelTest {
     @Test
     void coverageVariantsServedFromAnotherFolderWriteOneFilePerRunOnBothBackends(@TempDir Path dir) throws Exception {
         NativeModels plain = NativeModels.get();
-        if (!plain.isAvailable() && HardwareBackends.rtlRequired()) {
-            fail("the RTL is required here (CI=true or -Dtb.rtl.required=true): " + plain.unavailabilityCause());
-        }
-        assumeTrue(plain.isAvailable(), plain.unavailabilityCause());
+        Backends.requireTool("the native models", plain.isAvailable() ? null : plain.unavailabilityCause());
         Path served = dir.resolve("models");
         Path manifest = Path.of("..", "examples", "axis_filter", "model.yaml").toAbsolutePath().normalize();
         List<String> log = new ArrayList<>();

@@ -1,6 +1,5 @@
 package dev.andromeda.testbed.bridge;
 
-import dev.andromeda.testbed.hw.HardwareBackends;
 import dev.andromeda.testbed.hw.HardwareModel;
 import dev.andromeda.testbed.hw.PortInfo;
 import dev.andromeda.testbed.hw.Waveforms;
@@ -27,8 +26,6 @@ import java.util.Random;
 import java.util.TreeMap;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Issue 15 point 6: the Java model's and the RTL's waveforms on one time base. The same
@@ -42,10 +39,7 @@ class WaveformTimeBaseTest {
     @BeforeAll
     static void needsGtkwave() {
         String cause = ExternalTool.unavailabilityCause("gtkwave", "fst2vcd", "vcd2fst");
-        if (cause != null && HardwareBackends.rtlRequired()) {
-            fail("GTKWave's tools are required here (CI=true or -Dtb.rtl.required=true): " + cause);
-        }
-        assumeTrue(cause == null, cause);
+        Backends.requireTool("GTKWave's tools", cause);
     }
 
     /** A waveform as fst2vcd prints it: the timescale, and each named signal's changes by time. */
