@@ -1,19 +1,12 @@
 package dev.andromeda.testbed.hw.port;
 
-import dev.andromeda.testbed.fastpath.dataplane.Host;
-import dev.andromeda.testbed.fastpath.dataplane.TwoHosts;
 import dev.andromeda.testbed.fastpath.dataplane.VirtioNic;
-import dev.andromeda.testbed.fastpath.offload.OffloadOptions;
-import dev.andromeda.testbed.fastpath.pipeline.StageMix;
-import dev.andromeda.testbed.hw.blocks.nic.NicModule;
 import dev.andromeda.testbed.hw.contract.Rfc1071;
-import dev.andromeda.testbed.hw.kit.KitModel;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -33,40 +26,17 @@ class NicChecksumPortTest {
     }
 
     private static Run run(String mix, long seed, List<byte[]> wantPlain, List<byte[]> wantPsp) {
-        Random r = new Random(seed);
-        try (TwoHosts net = new TwoHosts(StageMix.parse(mix), OffloadOptions.defaults())) {
-            NicPort a = new NicPort(new KitModel(new NicModule()), net.link.a(), net.a.pool());
-            NicPort b = new NicPort(new KitModel(new NicModule()), net.link.b(), net.b.pool());
-            net.a.connect(a);
-            net.b.connect(b);
-            List<VirtioNic.Received> plain = new ArrayList<>();
-            List<VirtioNic.Received> psp = new ArrayList<>();
-            for (int i = 0; i < 48; i++) {
-                boolean tcp = r.nextBoolean();
-                int payload = r.nextInt(6) == 0 ? 1400 + r.nextInt(7000) : r.nextInt(600);
-                int[] c = TwoHosts.csumRequest(tcp);
-                byte[] f = TwoHosts.guestFrame(r, 0x0A000001, 0x0A000002, tcp, payload);
-                assertThat(net.a1.send(f, c[0], c[1])).isTrue();
-                byte[] g = TwoHosts.guestFrame(r, 0x0A000001, 0x0A000002, tcp, payload);
-                assertThat(net.a2.send(g, c[0], c[1])).isTrue();
-                if (wantPlain != null) {
-                    wantPlain.add(completed(f, c, tcp));
-                    wantPsp.add(completed(g, c, tcp));
-                }
-                if (i % 16 == 15) {
-                    net.settle();
-                    plain.addAll(TwoHosts.drain(net.b1));
-                    psp.addAll(TwoHosts.drain(net.b2));
-                }
+        try (NicHosts h = new NicHosts(mix, mix)) {
+            List<NicHosts.Sent> plainSent = new ArrayList<>();
+            List<NicHosts.Sent> pspSent = new ArrayList<>();
+            NicHosts.Delivered got = h.send(seed, plainSent, pspSent);
+            h.assertClean(mix + ", seed " + seed);
+            if (wantPlain != null) {
+                plainSent.forEach(x -> wantPlain.add(completed(x.frame(), x.csum(), x.tcp())));
+                pspSent.forEach(x -> wantPsp.add(completed(x.frame(), x.csum(), x.tcp())));
             }
-            net.settle();
-            plain.addAll(TwoHosts.drain(net.b1));
-            psp.addAll(TwoHosts.drain(net.b2));
-            String state = mix + ", seed " + seed + ": " + net.a + " / " + net.b;
-            assertThat(net.a.counters().droppedTotal() + net.b.counters().droppedTotal()).as(state).isZero();
-            assertThat(a.errors() + b.errors()).as(state).isZero();
-            return new Run(plain, psp, a.checksumsInserted(), net.a.counters().checksumsToNic(),
-                    net.b.counters().checksumsFromNic());
+            return new Run(got.plain(), got.psp(), h.a.checksumsInserted(), h.net.a.counters().checksumsToNic(),
+                    h.net.b.counters().checksumsFromNic());
         }
     }
 

@@ -2,16 +2,11 @@ package dev.andromeda.testbed.hw.port;
 
 import dev.andromeda.testbed.fastpath.dataplane.TwoHosts;
 import dev.andromeda.testbed.fastpath.dataplane.VirtioNic;
-import dev.andromeda.testbed.fastpath.offload.OffloadOptions;
-import dev.andromeda.testbed.fastpath.pipeline.StageMix;
-import dev.andromeda.testbed.hw.blocks.nic.NicModule;
-import dev.andromeda.testbed.hw.kit.KitModel;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -32,38 +27,14 @@ class NicPspPortTest {
 
     private static Run run(String senderMix, String receiverMix, long seed, List<byte[]> wantPlain,
                            List<byte[]> wantPsp) {
-        Random r = new Random(seed);
-        try (TwoHosts net = new TwoHosts(StageMix.parse(senderMix), OffloadOptions.defaults())) {
-            net.b.useStages(StageMix.parse(receiverMix));
-            NicPort a = new NicPort(new KitModel(new NicModule()), net.link.a(), net.a.pool());
-            NicPort b = new NicPort(new KitModel(new NicModule()), net.link.b(), net.b.pool());
-            net.a.connect(a);
-            net.b.connect(b);
-            List<VirtioNic.Received> plain = new ArrayList<>();
-            List<VirtioNic.Received> psp = new ArrayList<>();
-            for (int i = 0; i < 48; i++) {
-                boolean tcp = r.nextBoolean();
-                int payload = r.nextInt(6) == 0 ? 1400 + r.nextInt(7000) : r.nextInt(600);
-                int[] c = TwoHosts.csumRequest(tcp);
-                byte[] f = TwoHosts.guestFrame(r, 0x0A000001, 0x0A000002, tcp, payload);
-                assertThat(net.a1.send(f, c[0], c[1])).isTrue();
-                byte[] g = TwoHosts.guestFrame(r, 0x0A000001, 0x0A000002, tcp, payload);
-                assertThat(net.a2.send(g, c[0], c[1])).isTrue();
-                wantPlain.add(TwoHosts.completed(f, tcp));
-                wantPsp.add(TwoHosts.completed(g, tcp));
-                if (i % 16 == 15) {
-                    net.settle();
-                    plain.addAll(TwoHosts.drain(net.b1));
-                    psp.addAll(TwoHosts.drain(net.b2));
-                }
-            }
-            net.settle();
-            plain.addAll(TwoHosts.drain(net.b1));
-            psp.addAll(TwoHosts.drain(net.b2));
-            String state = senderMix + " -> " + receiverMix + ", seed " + seed + ": " + net.a + " / " + net.b;
-            assertThat(net.a.counters().droppedTotal() + net.b.counters().droppedTotal()).as(state).isZero();
-            assertThat(a.errors() + b.errors()).as(state).isZero();
-            return new Run(plain, psp, a.pspSealed(), b.pspOpened());
+        try (NicHosts h = new NicHosts(senderMix, receiverMix)) {
+            List<NicHosts.Sent> plainSent = new ArrayList<>();
+            List<NicHosts.Sent> pspSent = new ArrayList<>();
+            NicHosts.Delivered got = h.send(seed, plainSent, pspSent);
+            h.assertClean(senderMix + " -> " + receiverMix + ", seed " + seed);
+            plainSent.forEach(x -> wantPlain.add(TwoHosts.completed(x.frame(), x.tcp())));
+            pspSent.forEach(x -> wantPsp.add(TwoHosts.completed(x.frame(), x.tcp())));
+            return new Run(got.plain(), got.psp(), h.a.pspSealed(), h.b.pspOpened());
         }
     }
 
