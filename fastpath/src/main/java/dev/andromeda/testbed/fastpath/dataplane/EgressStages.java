@@ -14,6 +14,7 @@ import dev.andromeda.testbed.fastpath.packet.GeneveEncap;
 import dev.andromeda.testbed.fastpath.packet.ParsedPacket;
 import dev.andromeda.testbed.fastpath.psp.PspSa;
 import dev.andromeda.testbed.fastpath.psp.PspStatus;
+import dev.andromeda.testbed.fastpath.psp.PspTransport;
 
 import java.lang.foreign.MemorySegment;
 
@@ -349,11 +350,8 @@ final class EgressStages {
             if (b.vm != null && !host.psp.encrypts(b.vm.vni())) {
                 return; // an egress batch: one VM, one virtual network
             }
-            if (host.offloads.cryptoAtNic() && host.port != null) {
-                sealAtNic(b);
-                return;
-            }
-            if (host.cryptoAtCoprocessor()) {
+            boolean atNic = host.offloads.cryptoAtNic() && host.port != null;
+            if (!atNic && host.cryptoAtCoprocessor()) {
                 sealAtCoprocessor(b);
                 return;
             }
@@ -366,7 +364,11 @@ final class EgressStages {
                 if (b.dead[i] || !sealable(b, i)) {
                     continue;
                 }
-                descriptor[i] = addSeal(b, i, batch, table, mem);
+                PspSa sa = saFor(b, i, table, mem);
+                descriptor[i] = atNic ? leaveToNic(b, i, batch, sa, mem) : addSeal(b, i, batch, sa, mem);
+            }
+            if (atNic && batch.size() == 0) {
+                return; // the NIC seals them all
             }
             host.run(batch, host.offloads.crypto);
             for (int i = 0; i < b.size(); i++) {
@@ -378,10 +380,10 @@ final class EgressStages {
 
         /**
          * PSP's headers onto packet i (it grows in place: the packet's offset and length change)
-         * and its seal into {@code batch}: the descriptor, or -1 with the packet dropped and counted.
+         * and its seal under {@code sa} (null: none) into {@code batch}: the descriptor, or -1 with
+         * the packet dropped and counted.
          */
-        private int addSeal(HostBatch b, int i, CryptoBatch batch, FlowTable table, MemorySegment mem) {
-            PspSa sa = saFor(b, i, table, mem);
+        private int addSeal(HostBatch b, int i, CryptoBatch batch, PspSa sa, MemorySegment mem) {
             if (sa == null || host.psp.transport.encapsulate(mem, b.packets.offset[i], b.packets.length[i], sa)
                     != PspStatus.OK) {
                 host.drop(b, i, Drop.PSP_SEAL_FAILED);
@@ -397,49 +399,30 @@ final class EgressStages {
         }
 
         /**
-         * {@code crypto=nic}: PSP's headers and IV here, the seal by the NIC on the way to the
-         * wire ({@link HostBatch#nicPsp}); a packet whose SA the port takes no slot for is
-         * sealed here in software, in the same batch.
+         * {@code crypto=nic}: PSP's headers and IV onto packet i here, its seal left to the NIC on
+         * the way to the wire ({@link HostBatch#nicPsp}); -1, or the packet dropped and counted. A
+         * packet whose SA the port takes no slot for is sealed here in software instead: its
+         * descriptor in {@code batch}.
          */
-        private void sealAtNic(HostBatch b) {
-            CryptoBatch batch = host.cryptoBatch;
-            batch.clear();
-            MemorySegment mem = host.pool.memory();
-            FlowTable table = host.flows.current();
-            for (int i = 0; i < b.size(); i++) {
-                descriptor[i] = -1;
-                if (b.dead[i] || !sealable(b, i)) {
-                    continue;
-                }
-                PspSa sa = saFor(b, i, table, mem);
-                int slot = sa == null ? -1 : host.port.pspSlot(sa);
-                if (slot < 0) {
-                    descriptor[i] = addSeal(b, i, batch, table, mem);
-                    continue;
-                }
-                if (host.psp.transport.encapsulate(mem, b.packets.offset[i], b.packets.length[i], sa)
-                        != PspStatus.OK) {
-                    host.drop(b, i, Drop.PSP_SEAL_FAILED);
-                    continue;
-                }
-                long at = host.psp.transport.frameOffset();
-                b.frame(i, at, host.psp.transport.frameLength());
-                if (host.psp.transport.prepareInlineSeal(mem, at, b.packets.length[i], sa, host.psp.nextIv())
-                        != PspStatus.OK) {
-                    host.drop(b, i, Drop.PSP_SEAL_FAILED);
-                    continue;
-                }
-                b.nicPsp[i] = at + host.psp.transport.pspHeaderOffset();
-                b.nicPspSlot[i] = slot;
+        private int leaveToNic(HostBatch b, int i, CryptoBatch batch, PspSa sa, MemorySegment mem) {
+            int slot = sa == null ? -1 : host.port.pspSlot(sa);
+            if (slot < 0) {
+                return addSeal(b, i, batch, sa, mem);
             }
-            if (batch.size() > 0) {
-                host.run(batch, host.offloads.crypto);
-                for (int i = 0; i < b.size(); i++) {
-                    if (descriptor[i] >= 0 && host.psp.transport.completeSeal(batch, descriptor[i]) != PspStatus.OK) {
-                        host.drop(b, i, Drop.PSP_SEAL_FAILED);
-                    }
-                }
+            PspTransport psp = host.psp.transport;
+            if (psp.encapsulate(mem, b.packets.offset[i], b.packets.length[i], sa) != PspStatus.OK) {
+                host.drop(b, i, Drop.PSP_SEAL_FAILED);
+                return -1;
             }
+            long at = psp.frameOffset();
+            b.frame(i, at, psp.frameLength());
+            if (psp.prepareInlineSeal(mem, at, b.packets.length[i], sa, host.psp.nextIv()) != PspStatus.OK) {
+                host.drop(b, i, Drop.PSP_SEAL_FAILED);
+                return -1;
+            }
+            b.nicPsp[i] = at + psp.pspHeaderOffset();
+            b.nicPspSlot[i] = slot;
+            return -1;
         }
 
         /** An egress batch's packets to another host; a forwarded packet on an encrypted network. */
@@ -476,7 +459,7 @@ final class EgressStages {
                     host.drop(b, i, Drop.COPROCESSOR_FULL);
                     continue;
                 }
-                int d = addSeal(b, i, unit.batch, table, mem);
+                int d = addSeal(b, i, unit.batch, saFor(b, i, table, mem), mem);
                 if (d < 0) {
                     continue;
                 }
